@@ -1,0 +1,604 @@
+"""Business calendars: weekly hours, holidays and exceptions in a time zone.
+
+See ``docs/explanation/business-time-and-dst.md`` for the time semantics; in short, open
+time is physical time, intervals are half-open ``[open, close)``, and arithmetic is exact
+to the microsecond on integers.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from bisect import bisect_left as _bisect_left
+from bisect import bisect_right as _bisect
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+
+from escalate._errors import (
+    HorizonError,
+    InvalidCalendarError,
+    InvalidDurationError,
+    InvalidInstantError,
+    InvalidRangeError,
+    NaiveDatetimeError,
+    NeverOpenError,
+    Problem,
+    did_you_mean,
+)
+from escalate._holidays import Holidays, parse_holidays
+from escalate._hours import (
+    Interval,
+    IntervalsInput,
+    WeekHours,
+    format_hours,
+    parse_date,
+    parse_hours,
+    parse_intervals,
+)
+from escalate._index import (
+    EPOCH,
+    MAX_YEAR,
+    MIN_YEAR,
+    Index,
+    IndexCache,
+    local_to_us,
+    to_datetime,
+    utc_year,
+)
+
+if TYPE_CHECKING:
+    from escalate._vector import ArrayLike
+
+__all__ = ["Calendar", "ExceptionsInput", "HoursInput"]
+
+HoursInput: TypeAlias = "str | Mapping[str, IntervalsInput] | WeekHours"
+ExceptionsInput: TypeAlias = (
+    "Mapping[date | str, IntervalsInput] | tuple[tuple[date, tuple[Interval, ...]], ...] | None"
+)
+HolidaysInput: TypeAlias = "Holidays | list[date | str] | tuple[date | str, ...] | None"
+
+_KEYS = ("timezone", "hours", "holidays", "exceptions")
+_HORIZON_US = (date(MAX_YEAR + 1, 1, 1) - date(MIN_YEAR, 1, 1)).days * 86_400_000_000
+_ALWAYS = (Interval(0, 86_400),)
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidCalendarError(problems)
+
+
+def _check_timezone(value: object, path: str, problems: list[Problem]) -> str:
+    if isinstance(value, str) and value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+        else:
+            return value
+    hint = (
+        did_you_mean(value, zoneinfo.available_timezones()) if isinstance(value, str) else None
+    ) or "use an IANA name such as 'America/Bogota' or 'UTC'"
+    problems.append(Problem(path=path, message=f"unknown time zone {value!r}", hint=hint))
+    return "UTC"
+
+
+def _convert_timezone(value: object) -> str:
+    problems: list[Problem] = []
+    name = _check_timezone(getattr(value, "key", value), "timezone", problems)
+    _raise_if(problems)
+    return name
+
+
+def _convert_hours(value: object) -> WeekHours:
+    problems: list[Problem] = []
+    week = parse_hours(value, "hours", problems)
+    _raise_if(problems)
+    return week
+
+
+def _convert_holidays(value: object) -> Holidays:
+    problems: list[Problem] = []
+    result = parse_holidays(value, "holidays", problems)
+    _raise_if(problems)
+    return result
+
+
+def _parse_exceptions(
+    value: object, path: str, problems: list[Problem]
+) -> tuple[tuple[date, tuple[Interval, ...]], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, tuple) and all(
+        isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], date) for item in value
+    ):
+        items: Any = value
+    elif isinstance(value, Mapping):
+        items = value.items()
+    else:
+        problems.append(
+            Problem(
+                path=path,
+                message=f"expected a table of dates, got {value!r}",
+                hint="write e.g. { '2026-12-24' = ['07:30-12:00'], '2026-12-31' = [] }",
+            )
+        )
+        return ()
+    out: dict[date, tuple[Interval, ...]] = {}
+    for key, intervals in items:
+        key_path = f"{path}.{key.isoformat() if isinstance(key, date) else key}"
+        day = parse_date(key, key_path, problems)
+        parsed = parse_intervals(intervals, key_path, problems)
+        if day is None:
+            continue
+        if day in out:
+            problems.append(
+                Problem(path=key_path, message=f"{day} is given twice", hint="give each date once")
+            )
+        out[day] = parsed
+    return tuple(sorted(out.items()))
+
+
+def _convert_exceptions(value: object) -> tuple[tuple[date, tuple[Interval, ...]], ...]:
+    problems: list[Problem] = []
+    result = _parse_exceptions(value, "exceptions", problems)
+    _raise_if(problems)
+    return result
+
+
+def _instant(value: object, what: str) -> int:
+    """Return the instant of an aware datetime as integer microseconds since the epoch."""
+    try:
+        delta = value - EPOCH  # type: ignore[operator]
+        return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds  # type: ignore[no-any-return]
+    except TypeError:
+        if isinstance(value, datetime):
+            raise NaiveDatetimeError(what, value) from None
+        msg = (
+            f"{what} must be a timezone-aware datetime, got {type(value).__name__} {value!r}; "
+            "pass a datetime with a zone (parse strings with datetime.fromisoformat)"
+        )
+        raise InvalidInstantError(msg) from None
+
+
+def _duration(value: object, what: str = "duration") -> int:
+    if not isinstance(value, timedelta):
+        msg = (
+            f"{what} must be a datetime.timedelta, got {type(value).__name__} {value!r}; "
+            "write e.g. timedelta(hours=8)"
+        )
+        raise InvalidDurationError(msg)
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+@attrs.frozen(kw_only=True)
+class Calendar:
+    """When a business is open: weekly hours, holidays and date exceptions in a time zone.
+
+    Open time is a set of half-open ``[open, close)`` instants; every answer is exact to
+    the microsecond and counts physical time, also across DST changes. A calendar is
+    immutable, hashable, picklable and safe to share between threads.
+
+    Args:
+        timezone: The IANA zone the hours are written in, e.g. ``"America/Bogota"``.
+        hours: Weekly hours: a mapping of weekday keys (``"mon-fri"``, ``"sat"``,
+            ``"mon,wed"``) to lists of ``"HH:MM-HH:MM"`` intervals, or ``"24x7"``.
+        holidays: A :class:`Holidays`, a list of dates, or ``None``. Holidays close the
+            intervals that start on them.
+        exceptions: A mapping of dates to interval lists that replace that date's hours
+            (``[]`` closes the date); exceptions win over hours and holidays.
+
+    >>> from datetime import datetime, timedelta
+    >>> from zoneinfo import ZoneInfo
+    >>> cal = Calendar(timezone="America/Bogota", hours={"mon-fri": ["07:30-12:30", "13:30-17:00"]})
+    >>> start = datetime(2026, 11, 20, 16, 10, tzinfo=ZoneInfo("America/Bogota"))  # a Friday
+    >>> cal.add(start, timedelta(hours=2)).isoformat()
+    '2026-11-23T09:10:00-05:00'
+    """
+
+    timezone: str = attrs.field(converter=_convert_timezone)
+    hours: WeekHours = attrs.field(converter=_convert_hours)
+    holidays: Holidays = attrs.field(factory=Holidays, converter=_convert_holidays)
+    exceptions: tuple[tuple[date, tuple[Interval, ...]], ...] = attrs.field(
+        default=(), converter=_convert_exceptions
+    )
+    _cache: IndexCache = attrs.field(
+        init=False, factory=IndexCache, eq=False, hash=False, repr=False
+    )
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def always(cls, timezone: str = "UTC") -> Calendar:
+        """Return the 24x7 calendar (always open) in ``timezone``."""
+        return cls(timezone=timezone, hours="24x7")
+
+    @classmethod
+    def from_dict(cls, mapping: Mapping[str, Any]) -> Calendar:
+        """Build a calendar from its config form, reporting every problem at once.
+
+        Raises:
+            InvalidCalendarError: with one :class:`Problem` per mistake, each with its
+                key path (``hours.mon-fri[1]``).
+        """
+        problems: list[Problem] = []
+        if not isinstance(mapping, Mapping):
+            raise InvalidCalendarError.single(
+                "", f"a calendar must be a table, got {mapping!r}", "see the calendar config docs"
+            )
+        problems.extend(
+            Problem(
+                path=str(key),
+                message=f"unknown key {key!r}",
+                hint=did_you_mean(str(key), _KEYS) or f"allowed keys: {', '.join(_KEYS)}",
+            )
+            for key in mapping
+            if key not in _KEYS
+        )
+        required = {
+            "timezone": "e.g. timezone = 'America/Bogota'",
+            "hours": "e.g. hours = { 'mon-fri' = ['09:00-17:00'] } or hours = '24x7'",
+        }
+        problems.extend(
+            Problem(path=key, message=f"missing required key {key!r}", hint=hint)
+            for key, hint in required.items()
+            if key not in mapping
+        )
+        tz = (
+            _check_timezone(mapping.get("timezone"), "timezone", problems)
+            if "timezone" in mapping
+            else "UTC"
+        )
+        hours = parse_hours(mapping.get("hours", {}), "hours", problems)
+        holidays = parse_holidays(mapping.get("holidays"), "holidays", problems)
+        exceptions = _parse_exceptions(mapping.get("exceptions"), "exceptions", problems)
+        _raise_if(problems)
+        return cls(timezone=tz, hours=hours, holidays=holidays, exceptions=exceptions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the config form; ``Calendar.from_dict(cal.to_dict()) == cal``."""
+        out: dict[str, Any] = {"timezone": self.timezone, "hours": format_hours(self.hours)}
+        if not self.holidays.is_empty or self.holidays.remove:
+            out["holidays"] = self.holidays.to_config()
+        if self.exceptions:
+            out["exceptions"] = {
+                day.isoformat(): [str(iv) for iv in intervals] for day, intervals in self.exceptions
+            }
+        return out
+
+    # -- derived state (cached on the instance; not part of equality) --------------------
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The :class:`zoneinfo.ZoneInfo` of :attr:`timezone`."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @cached_property
+    def _exception_map(self) -> dict[date, tuple[Interval, ...]]:
+        return dict(self.exceptions)
+
+    @cached_property
+    def is_always_open(self) -> bool:
+        """Whether the calendar is open 24x7 with no holidays or exceptions."""
+        return (
+            all(day == _ALWAYS for day in self.hours)
+            and self.holidays.is_empty
+            and not self.exceptions
+        )
+
+    @cached_property
+    def _weekly_open(self) -> bool:
+        return any(self.hours)
+
+    def _day_intervals(self, day: date) -> tuple[tuple[int, int], ...]:
+        exc = self._exception_map.get(day)
+        if exc is not None:
+            return tuple((iv.start, iv.end) for iv in exc)
+        if not self.hours[day.weekday()] or day in self._holidays_of(day.year):
+            return ()
+        return tuple((iv.start, iv.end) for iv in self.hours[day.weekday()])
+
+    @cached_property
+    def _holiday_years(self) -> dict[int, frozenset[date]]:
+        return {}
+
+    def _holidays_of(self, year: int) -> frozenset[date]:
+        found = self._holiday_years.get(year)
+        if found is None:
+            found = self.holidays.for_year(year)
+            self._holiday_years[year] = found
+        return found
+
+    def _index_for(self, t: int) -> Index:
+        idx = self._cache.index
+        if idx is not None and idx.cov_start <= t < idx.cov_end:
+            return idx
+        year = utc_year(t)
+        idx = self._cache.ensure(year, year, self.zone, self._day_intervals)
+        if t < idx.cov_start:
+            idx = self._cache.ensure(year - 1, year, self.zone, self._day_intervals)
+        elif t >= idx.cov_end:
+            idx = self._cache.ensure(year, year + 1, self.zone, self._day_intervals)
+        return idx
+
+    def _index_for_span(self, a: int, b: int) -> Index:
+        idx = self._index_for(a)
+        if not idx.covers(b):
+            idx = self._index_for(b)
+            if not idx.covers(a):
+                idx = self._cache.ensure(
+                    min(idx.lo, utc_year(a) - 1),
+                    max(idx.hi, utc_year(b) + 1),
+                    self.zone,
+                    self._day_intervals,
+                )
+        return idx
+
+    def _grow_for(self, idx: Index, target: int, forward: bool) -> Index:
+        """Extend ``idx`` until the open-time ``target`` lies inside it, or raise."""
+        if not self._weekly_open:
+            # only exception dates open: the open time is finite
+            days = [day.year for day, ivs in self.exceptions if ivs]
+            if not days:
+                msg = (
+                    "this calendar is never open (no weekly hours, no exception with hours); "
+                    "it cannot add business time: give it hours, e.g. {'mon-fri': ['09:00-17:00']}"
+                )
+                raise NeverOpenError(msg)
+            lo, hi = min(*days, idx.lo), max(*days, idx.hi)
+            full = self._cache.ensure(lo, hi, self.zone, self._day_intervals)
+            inside = (target <= full.f_end) if forward else (target >= full.f_start)
+            if not inside or full.cum[-1] == 0:
+                msg = (
+                    "this calendar opens only on its exception dates, which hold "
+                    f"{timedelta(microseconds=full.cum[-1])} of open time in all; not enough "
+                    "to add the requested duration: add weekly hours"
+                )
+                raise NeverOpenError(msg)
+            return full
+        span = max(idx.hi - idx.lo + 1, 1)
+        per_year = max(idx.cum[-1] // span, 1)
+        if forward:
+            years = -(-(target - idx.f_end) // per_year) + 1
+            return self._cache.ensure(
+                idx.lo, min(idx.hi + years, MAX_YEAR + 1), self.zone, self._day_intervals
+            )
+        years = -(-(idx.f_start - target) // per_year) + 1
+        return self._cache.ensure(
+            max(idx.lo - years, MIN_YEAR - 1), idx.hi, self.zone, self._day_intervals
+        )
+
+    def _add_us(self, t: int, d: int) -> int:
+        if d == 0:
+            self._check_horizon(t)
+            return t
+        if abs(d) > _HORIZON_US:
+            msg = (
+                f"a duration of {timedelta(microseconds=d)} is beyond the supported horizon "
+                f"(years {MIN_YEAR}-{MAX_YEAR})"
+            )
+            raise HorizonError(msg)
+        if self.is_always_open:
+            self._check_horizon(t)
+            return self._check_horizon(t + d)
+        idx = self._index_for(t)
+        forward = d > 0
+        while True:
+            target = idx.f(t) + d
+            if (target <= idx.f_end) if forward else (target >= idx.f_start):
+                return idx.forward(target) if forward else idx.backward(target)
+            idx = self._grow_for(idx, target, forward)
+
+    def _check_horizon(self, t: int) -> int:
+        if not MIN_YEAR <= utc_year(t) <= MAX_YEAR:
+            msg = (
+                f"{timedelta(microseconds=t)} after 1970-01-01T00:00Z is beyond the supported "
+                f"horizon (years {MIN_YEAR}-{MAX_YEAR})"
+            )
+            raise HorizonError(msg)
+        return t
+
+    # -- the public operations --------------------------------------------------------
+
+    def add(self, start: datetime, duration: timedelta, /) -> datetime:
+        """Return ``start`` plus ``duration`` of business time (DESIGN rule 6).
+
+        For a positive duration, the earliest instant ``x >= start`` with
+        ``between(start, x) == duration``: work that runs out at a closing time ends at
+        that closing time. A negative duration goes backwards to the latest such instant.
+
+        Raises:
+            NaiveDatetimeError: ``start`` has no time zone.
+            InvalidDurationError: ``duration`` is not a ``timedelta``.
+            NeverOpenError: the calendar does not have enough open time, ever.
+            HorizonError: the result lies beyond years 1900-2200.
+        """
+        t = _instant(start, "start")
+        d = _duration(duration)
+        return to_datetime(self._add_us(t, d), self.zone)
+
+    def between(self, start: datetime, end: datetime, /) -> timedelta:
+        """Return the open time in ``[start, end)``; negative when ``end < start``."""
+        a = _instant(start, "start")
+        b = _instant(end, "end")
+        return timedelta(microseconds=self._between_us(a, b))
+
+    def _between_us(self, a: int, b: int) -> int:
+        if self.is_always_open:
+            self._check_horizon(a)
+            self._check_horizon(b)
+            return b - a
+        idx = self._index_for_span(a, b)
+        return idx.f(b) - idx.f(a)
+
+    def is_open(self, instant: datetime, /) -> bool:
+        """Whether ``instant`` lies in an open period (periods are ``[open, close)``)."""
+        t = _instant(instant, "instant")
+        if self.is_always_open:
+            self._check_horizon(t)
+            return True
+        idx = self._index_for(t)
+        return bool(_bisect(idx.bounds, t) & 1)
+
+    def next_open(self, instant: datetime, /) -> datetime:
+        """Return ``instant`` when open, else the start of the next open period."""
+        t = _instant(instant, "instant")
+        return to_datetime(self._next_boundary(t, want_open=True), self.zone)
+
+    def next_close(self, instant: datetime, /) -> datetime:
+        """Return the end of the open period containing ``instant``, or of the next one.
+
+        Raises:
+            HorizonError: the calendar never closes (24x7).
+        """
+        t = _instant(instant, "instant")
+        return to_datetime(self._next_boundary(t, want_open=False), self.zone)
+
+    def _next_boundary(self, t: int, *, want_open: bool) -> int:
+        if self.is_always_open:
+            self._check_horizon(t)
+            if want_open:
+                return t
+            msg = "a 24x7 calendar never closes, so it has no next close"
+            raise HorizonError(msg)
+        idx = self._index_for(t)
+        while True:
+            i = _bisect(idx.bounds, t)
+            inside = bool(i & 1)  # t lies in the period [bounds[i-1], bounds[i])
+            if want_open and inside:
+                return t
+            # the wanted boundary: the next open (even index) or the relevant close (odd)
+            j = i if (want_open or inside) else i + 1
+            if j < len(idx.bounds) and idx.bounds[j] < idx.cov_end:
+                return idx.bounds[j]
+            if idx.hi >= MAX_YEAR or (
+                not self._weekly_open and idx.hi >= self._last_exception_year()
+            ):
+                what = "opening" if want_open else "closing"
+                msg = (
+                    f"no {what} after {to_datetime(t, self.zone).isoformat()} up to year {MAX_YEAR}"
+                )
+                raise (HorizonError if self._weekly_open else NeverOpenError)(msg)
+            idx = self._cache.ensure(idx.lo, idx.hi + 1, self.zone, self._day_intervals)
+
+    def _last_exception_year(self) -> int:
+        return max((day.year for day, ivs in self.exceptions if ivs), default=MIN_YEAR)
+
+    def open_periods(
+        self, start: datetime, end: datetime, /
+    ) -> Iterator[tuple[datetime, datetime]]:
+        """Yield the open periods within ``[start, end)``, clipped to it, in order.
+
+        Raises:
+            InvalidRangeError: ``end`` is before ``start``.
+        """
+        a = _instant(start, "start")
+        b = _instant(end, "end")
+        if b < a:
+            msg = (
+                f"open_periods needs start <= end, got {start.isoformat()} > "
+                f"{end.isoformat()}; swap them"
+            )
+            raise InvalidRangeError(msg)
+        return self._periods(a, b)
+
+    def _periods(self, a: int, b: int) -> Iterator[tuple[datetime, datetime]]:
+        if a == b:
+            return
+        if self.is_always_open:
+            self._check_horizon(a)
+            self._check_horizon(b)
+            yield to_datetime(a, self.zone), to_datetime(b, self.zone)
+            return
+        idx = self._index_for_span(a, b)
+        bounds = idx.bounds
+        k = _bisect(bounds, a) >> 1 << 1  # even index: the period containing a, or next
+        if k >= 2 and bounds[k - 1] > a:  # pragma: no cover - defensive, bisect decides
+            k -= 2
+        while k < len(bounds) and bounds[k] < b:
+            lo, hi = max(bounds[k], a), min(bounds[k + 1], b)
+            if hi > lo:
+                yield to_datetime(lo, self.zone), to_datetime(hi, self.zone)
+            k += 2
+
+    def add_business_days(self, start: datetime, days: int, /) -> datetime:
+        """Move ``days`` business days from ``start``, keeping its wall-clock time.
+
+        A business day is a local date on which an open period starts. For ``days > 0``
+        the result is on the ``days``-th business day strictly after the local date of
+        ``start``, at the same wall-clock time (a time in a spring gap moves forward);
+        negative counts go backwards; ``0`` returns ``start`` in the calendar's zone.
+        """
+        t = _instant(start, "start")
+        if isinstance(days, bool) or not isinstance(days, int):
+            msg = f"days must be an int, got {type(days).__name__} {days!r}"
+            raise InvalidDurationError(msg)
+        local = to_datetime(self._check_horizon(t), self.zone)
+        if days == 0:
+            return local
+        ordinal = local.date().toordinal()
+        seconds = local.hour * 3600 + local.minute * 60 + local.second
+        target = self._business_day(ordinal, days)
+        us = local_to_us(target, seconds, self.zone) + local.microsecond
+        return to_datetime(us, self.zone)
+
+    def _business_day(self, ordinal: int, days: int) -> int:
+        if self.is_always_open:
+            return ordinal + days
+        year = date.fromordinal(ordinal).year
+        idx = self._cache.ensure(year, year, self.zone, self._day_intervals)
+        while True:
+            found = idx.business_days
+            if days > 0:
+                i = _bisect(found, ordinal) + days - 1
+                if i < len(found):
+                    return found[i]
+                grow = (idx.lo, idx.hi + 1 + days // 200)
+            else:
+                i = _bisect_left(found, ordinal) + days
+                if i >= 0:
+                    return found[i]
+                grow = (idx.lo - 1 + days // 200, idx.hi)
+            if (not self._weekly_open) and (
+                grow[1] > max(self._last_exception_year(), idx.hi) or grow[0] < MIN_YEAR
+            ):
+                msg = "this calendar has too few business days (it opens only on exception dates)"
+                raise NeverOpenError(msg)
+            idx = self._cache.ensure(
+                max(grow[0], MIN_YEAR - 1),
+                min(grow[1], MAX_YEAR + 1),
+                self.zone,
+                self._day_intervals,
+            )
+
+    # -- vectorised operations (numpy / pandas, optional) -----------------------------
+
+    def add_many(self, starts: ArrayLike, durations: ArrayLike | timedelta, /) -> ArrayLike:
+        """Vectorised :meth:`add` over numpy ``datetime64`` arrays or pandas objects.
+
+        numpy ``datetime64`` values are taken as UTC instants and come back as UTC
+        ``datetime64``; tz-aware pandas Series / DatetimeIndex come back in the calendar's
+        zone with the same index. ``NaT`` in gives ``NaT`` out.
+
+        Raises:
+            MissingExtraError: numpy is not installed (``pip install 'escalate[pandas]'``).
+        """
+        from escalate._vector import add_many  # noqa: PLC0415
+
+        return add_many(self, starts, durations)
+
+    def between_many(self, starts: ArrayLike, ends: ArrayLike, /) -> ArrayLike:
+        """Vectorised :meth:`between`; the same kind of array out as in, ``NaT`` for ``NaT``."""
+        from escalate._vector import between_many  # noqa: PLC0415
+
+        return between_many(self, starts, ends)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in attrs.fields(Calendar) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_cache", IndexCache())
