@@ -195,7 +195,7 @@ class Calendar:
     >>> cal = Calendar(timezone="America/Bogota", hours={"mon-fri": ["07:30-12:30", "13:30-17:00"]})
     >>> start = datetime(2026, 11, 20, 16, 10, tzinfo=ZoneInfo("America/Bogota"))  # a Friday
     >>> cal.add(start, timedelta(hours=2)).isoformat()
-    '2026-11-23T09:10:00-05:00'
+    '2026-11-23T08:40:00-05:00'
     """
 
     timezone: str = attrs.field(converter=_convert_timezone)
@@ -580,7 +580,9 @@ class Calendar:
 
         numpy ``datetime64`` values are taken as UTC instants and come back as UTC
         ``datetime64``; tz-aware pandas Series / DatetimeIndex come back in the calendar's
-        zone with the same index. ``NaT`` in gives ``NaT`` out.
+        zone with the same index. ``NaT`` in gives ``NaT`` out. As in numpy's own
+        ``datetime64 + timedelta64``, the result's unit is the finer of the two (a
+        ``datetime.timedelta`` counts as microseconds).
 
         Raises:
             MissingExtraError: numpy is not installed (``pip install 'escalate[pandas]'``).

@@ -173,7 +173,7 @@ class Holidays:
 
         Args:
             code: The country code, e.g. ``"CO"``.
-            subdivision: A subdivision code of that country, e.g. ``"DC"``.
+            subdivision: A subdivision code of that country, e.g. ``"SP"`` for Brazil.
             source: ``"holidays"`` (the maintained default) or ``"workalendar"``.
         """
         problems = _country_problems(code, subdivision, source, "")

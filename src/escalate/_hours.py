@@ -161,16 +161,13 @@ def _parse_interval(value: object, path: str, problems: list[Problem]) -> Interv
 
 
 def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
-    merged: list[Interval] = []
-    for iv in sorted(intervals):
-        last = merged[-1] if merged else None
-        if last is not None and iv.start <= last.end and max(iv.end, last.end) <= last.start + _DAY:
-            # touching or overlapping: one interval (kept apart only when the union
-            # would exceed a day, which the compiled index merges anyway)
-            merged[-1] = Interval(last.start, max(iv.end, last.end))
-        else:
-            merged.append(iv)
-    return tuple(merged)
+    """Sort intervals and drop exact repeats.
+
+    Overlapping and touching intervals are merged later, in physical time, after each
+    boundary is localised: merging wall-clock intervals first would give a different
+    answer when one start lies in a spring-forward gap.
+    """
+    return tuple(sorted(set(intervals)))
 
 
 def parse_intervals(value: object, path: str, problems: list[Problem]) -> tuple[Interval, ...]:
