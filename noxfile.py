@@ -48,7 +48,12 @@ def _run_tests(session: nox.Session) -> None:
     env = {"COVERAGE_FILE": str(ROOT / ".coverage")}
     session.run("coverage", "erase", env=env)
     session.run(
-        "coverage", "run", "-m", "pytest", *(session.posargs or ["-q", "-p", "no:cacheprovider"]), env=env
+        "coverage",
+        "run",
+        "-m",
+        "pytest",
+        *(session.posargs or ["-q", "-p", "no:cacheprovider"]),
+        env=env,
     )
     session.run("coverage", "combine", env=env, success_codes=[0, 1])
     session.run("coverage", "report", env=env)
@@ -82,7 +87,9 @@ def examples(session: nox.Session) -> None:
     session.install("-e", ".[pandas,yaml]")
     for script in sorted((ROOT / "examples").glob("*.py")):
         session.log(f"running {script.name}")
-        session.run("python", str(script), env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")})
+        session.run(
+            "python", str(script), env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
+        )
 
 
 @nox.session(default=False)

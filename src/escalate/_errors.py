@@ -25,7 +25,9 @@ __all__ = [
     "MissingExtraError",
     "NaiveDatetimeError",
     "NeverOpenError",
+    "PolicyError",
     "Problem",
+    "TimelineError",
     "did_you_mean",
 ]
 
@@ -149,3 +151,11 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
     if not close:
         return None
     return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class TimelineError(ConfigError):
+    """An incident timeline is malformed; each problem names the event by index and type."""
+
+
+class PolicyError(ConfigError):
+    """An SLA policy is malformed; each problem names its key path (``severities.a.response``)."""

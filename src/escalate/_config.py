@@ -1,0 +1,938 @@
+"""Policies from and to config files (TOML, JSON, YAML) and plain mappings.
+
+The loader reads the whole file before it complains: every problem (a malformed duration,
+an unknown key, a calendar that does not exist...) is collected with its key path, and one
+:class:`~escalate.PolicyError` lists them all. A policy never loads half-way.
+
+The config form is not the shape of the classes (severities are tables keyed by name,
+goals have a one-string shorthand, triggers are tagged tables), and every message needs a
+key path and a "did you mean", so the walk is written out by hand rather than delegated
+to cattrs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from escalate._calendar import Calendar
+from escalate._duration import (
+    BusinessDays,
+    _business_days_or_problem,
+    _duration_problem,
+    format_duration,
+)
+from escalate._errors import ConfigError, MissingExtraError, PolicyError, Problem, did_you_mean
+from escalate._policy import (
+    _BUILTIN_TARGETS,
+    ALWAYS,
+    AfterElapsed,
+    AtOpen,
+    AtPercent,
+    Availability,
+    Contact,
+    Goal,
+    Manual,
+    OnBreach,
+    Plan,
+    Policy,
+    Route,
+    Severity,
+    Target,
+    Tier,
+    Trigger,
+)
+
+__all__ = ["load_policy", "policy_schema", "policy_to_dict"]
+
+_POLICY_KEYS: Final = (
+    "name",
+    "description",
+    "clock",
+    "calendars",
+    "targets",
+    "severities",
+    "plans",
+    "tiers",
+    "routes",
+    "availability",
+)
+_TARGET_KEYS: Final = ("start", "stop", "pauses", "clock", "goal", "required")
+_GOAL_KEYS: Final = ("duration", "warning", "clock")
+_PLAN_KEYS: Final = ("description", "clock", "severities")
+_TIER_KEYS: Final = ("level", "name", "contacts", "trigger")
+_CONTACT_KEYS: Final = ("name", "role", "email", "phones", "response")
+_ROUTE_KEYS: Final = ("name", "when", "tiers")
+_AVAILABILITY_KEYS: Final = ("objective", "clock", "maintenance_notice")
+_TRIGGER_WORDS: Final = ("open", "manual")
+_TRIGGER_TABLES: Final = {
+    "after": ("after", "clock"),
+    "percent": ("percent", "of"),
+    "breach": ("breach", "delay"),
+}
+# stands in for a malformed duration, so that the other checks go on without false alarms
+_DUMMY: Final = timedelta(days=10_000)
+_DURATION_HINT: Final = "write e.g. '2h', '1h30m', '45m', '90s' or ISO 8601 'PT2H'"
+
+
+class _Table(dict[str, Any]):
+    """A parsed table that remembers the keys its file gave more than once."""
+
+    duplicates: list[str]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.duplicates = []
+
+
+def _json_table(pairs: list[tuple[str, Any]]) -> _Table:
+    table = _Table()
+    for key, value in pairs:
+        if key in table:
+            table.duplicates.append(key)
+        table[key] = value
+    return table
+
+
+class _Reader:
+    """Walks a config mapping, building policy parts and collecting problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(path=path, message=message, hint=hint))
+
+    def table(
+        self, value: object, path: str, keys: tuple[str, ...] | None, what: str
+    ) -> Mapping[str, Any]:
+        """Return ``value`` as a mapping, reporting unknown and repeated keys."""
+        if not isinstance(value, Mapping):
+            self.add(path, f"expected a table ({what}), got {_kind(value)} {value!r}")
+            return {}
+        for key in getattr(value, "duplicates", ()):
+            self.add(_join(path, key), f"{key!r} is given twice", "give each key once")
+        if keys is not None:
+            for key in value:
+                if key not in keys:
+                    hint = did_you_mean(str(key), keys) or "allowed keys: " + ", ".join(keys)
+                    self.add(_join(path, str(key)), f"unknown key {key!r} in {what}", hint)
+        return value
+
+    def text(self, value: object, path: str, *, optional: bool = False) -> str | None:
+        if isinstance(value, str) and (value or optional):
+            return value
+        if value is None and optional:
+            return None
+        self.add(path, f"expected a non-empty string, got {_kind(value)} {value!r}")
+        return None
+
+    def required(self, table: Mapping[str, Any], key: str, path: str, hint: str) -> Any:
+        if key not in table:
+            self.add(_join(path, key), f"missing required key {key!r}", hint)
+            return None
+        return table[key]
+
+    def boolean(self, value: object, path: str) -> bool:
+        if isinstance(value, bool):
+            return value
+        self.add(path, f"expected true or false, got {_kind(value)} {value!r}")
+        return True
+
+    def duration(self, value: object, path: str, default: timedelta | None = _DUMMY) -> Any:
+        """Return the duration, or ``default`` (after reporting it) when it is malformed."""
+        parsed = _duration_problem(value)
+        if isinstance(parsed, timedelta):
+            return parsed
+        self.add(path, parsed, _DURATION_HINT)
+        return default
+
+    def number(self, value: object, path: str, what: str) -> float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        self.add(path, f"expected {what}, got {_kind(value)} {value!r}")
+        return 1.0
+
+    # -- parts ------------------------------------------------------------------------
+
+    def goal(self, value: object, path: str) -> Goal:
+        if not isinstance(value, Mapping):
+            return Goal(duration=self.duration(value, path))
+        table = self.table(value, path, _GOAL_KEYS, "a goal")
+        duration = self.required(table, "duration", path, "write e.g. duration = '5h'")
+        warning = table.get("warning")
+        return Goal(
+            duration=self.duration(duration, f"{path}.duration")
+            if duration is not None
+            else _DUMMY,
+            warning=self.duration(warning, f"{path}.warning", None)
+            if warning is not None
+            else None,
+            clock=self.text(table.get("clock"), f"{path}.clock", optional=True),
+        )
+
+    def goals(self, table: Mapping[str, Any], path: str, skip: tuple[str, ...]) -> dict[str, Goal]:
+        return {
+            str(key): self.goal(value, _join(path, str(key)))
+            for key, value in table.items()
+            if key not in skip
+        }
+
+    def calendars(self, value: object) -> dict[str, Calendar]:
+        out: dict[str, Calendar] = {}
+        for name, spec in self.table(value, "calendars", None, "calendars by name").items():
+            path = _join("calendars", str(name))
+            try:
+                out[str(name)] = Calendar.from_dict(spec)
+            except ConfigError as error:
+                self.problems.extend(error.with_prefix(path).problems)
+                out[str(name)] = Calendar.always()  # so references to it still resolve
+        return out
+
+    def targets(self, value: object) -> list[Target]:
+        out: list[Target] = []
+        for name, spec in self.table(value, "targets", None, "targets by name").items():
+            path = _join("targets", str(name))
+            table = self.table(spec, path, _TARGET_KEYS, f"target {name!r}")
+            base = _BUILTIN_TARGETS.get(str(name))
+            if base is None:
+                self.required(
+                    table, "stop", path, "name the event that stops it, e.g. 'report_sent'"
+                )
+                base = Target(name=str(name))
+            goal = table.get("goal")
+            out.append(
+                Target(
+                    name=str(name),
+                    start=self.text(table.get("start", base.start), f"{path}.start") or base.start,
+                    stop=self.text(table.get("stop", base.stop), f"{path}.stop") or base.stop,
+                    pauses=self.boolean(table.get("pauses", base.pauses), f"{path}.pauses"),
+                    clock=self.text(table.get("clock"), f"{path}.clock", optional=True),
+                    goal=self.goal(goal, f"{path}.goal") if goal is not None else None,
+                    required=self.boolean(table.get("required", base.required), f"{path}.required"),
+                )
+            )
+        return out
+
+    def severities(self, value: object) -> list[Severity]:
+        out: list[Severity] = []
+        for name, spec in self.table(value, "severities", None, "severities by name").items():
+            path = _join("severities", str(name))
+            table = self.table(spec, path, None, f"severity {name!r}")
+            description = self.text(
+                table.get("description", ""), f"{path}.description", optional=True
+            )
+            out.append(
+                Severity(
+                    name=str(name),
+                    description=description or "",
+                    goals=self.goals(table, path, ("description",)),
+                )
+            )
+        return out
+
+    def plans(self, value: object) -> list[Plan]:
+        out: list[Plan] = []
+        for name, spec in self.table(value, "plans", None, "plans by name").items():
+            path = _join("plans", str(name))
+            table = self.table(spec, path, _PLAN_KEYS, f"plan {name!r}")
+            by_severity = self.table(
+                table.get("severities", {}), f"{path}.severities", None, "goals by severity"
+            )
+            goals = {
+                str(severity): self.goals(
+                    self.table(
+                        goals_spec, f"{path}.severities.{severity}", None, f"goals of {severity!r}"
+                    ),
+                    f"{path}.severities.{severity}",
+                    (),
+                )
+                for severity, goals_spec in by_severity.items()
+            }
+            out.append(
+                Plan(
+                    name=str(name),
+                    description=self.text(
+                        table.get("description", ""), f"{path}.description", optional=True
+                    )
+                    or "",
+                    clock=self.text(table.get("clock"), f"{path}.clock", optional=True),
+                    goals=goals,
+                )
+            )
+        return out
+
+    def contact(self, value: object, path: str) -> Contact:
+        table = self.table(value, path, _CONTACT_KEYS, "a contact")
+        name = self.required(table, "name", path, "write e.g. name = 'Engineer on duty'")
+        phones = table.get("phones", [])
+        if isinstance(phones, str):
+            phones = [phones]
+        if not isinstance(phones, list | tuple):
+            self.add(f"{path}.phones", f"expected a list of phone numbers, got {phones!r}")
+            phones = []
+        response = table.get("response")
+        return Contact(
+            name=(self.text(name, f"{path}.name") or "?") if name is not None else "?",
+            role=self.text(table.get("role", ""), f"{path}.role", optional=True) or "",
+            email=self.text(table.get("email"), f"{path}.email", optional=True),
+            phones=tuple(
+                self.text(phone, f"{path}.phones[{i}]") or "" for i, phone in enumerate(phones)
+            ),
+            response=self.duration(response, f"{path}.response") if response is not None else None,
+        )
+
+    def trigger(self, value: object, path: str) -> Trigger:
+        if isinstance(value, str):
+            if value == "open":
+                return AtOpen()
+            if value == "manual":
+                return Manual()
+            self.add(
+                path,
+                f"unknown trigger {value!r}",
+                did_you_mean(value, _TRIGGER_WORDS)
+                or "write 'open', 'manual', { after = '30m' }, { percent = 75, of = 'resolution' }"
+                " or { breach = 'resolution', delay = '1h' }",
+            )
+            return Manual()
+        if not isinstance(value, Mapping):
+            self.add(path, f"expected a trigger, got {_kind(value)} {value!r}")
+            return Manual()
+        kinds = [kind for kind in _TRIGGER_TABLES if kind in value]
+        if len(kinds) != 1:
+            allowed = tuple(k for keys in _TRIGGER_TABLES.values() for k in keys)
+            self.table(value, path, allowed, "a trigger")
+            self.add(
+                path,
+                "a trigger table needs exactly one of 'after', 'percent' or 'breach', "
+                f"got {dict(value)!r}",
+                "write { after = '30m' }, { percent = 75, of = 'resolution' } "
+                "or { breach = 'resolution' }",
+            )
+            return Manual()
+        kind = kinds[0]
+        table = self.table(value, path, _TRIGGER_TABLES[kind], f"an {kind!r} trigger")
+        if kind == "after":
+            return AfterElapsed(
+                after=self.duration(table["after"], f"{path}.after"),
+                clock=self.text(table.get("clock"), f"{path}.clock", optional=True),
+            )
+        if kind == "percent":
+            target = self.required(table, "of", path, "name the target, e.g. of = 'resolution'")
+            return AtPercent(
+                target=(self.text(target, f"{path}.of") or "resolution")
+                if target is not None
+                else "resolution",
+                percent=self.number(table["percent"], f"{path}.percent", "a percentage"),
+            )
+        delay = table.get("delay")
+        return OnBreach(
+            target=self.text(table["breach"], f"{path}.breach") or "resolution",
+            delay=self.duration(delay, f"{path}.delay") if delay is not None else timedelta(0),
+        )
+
+    def tiers(self, value: object, path: str) -> list[Tier]:
+        if not isinstance(value, list | tuple):
+            self.add(
+                path,
+                f"expected a list of tiers, got {_kind(value)} {value!r}",
+                "write [[tiers]] tables",
+            )
+            return []
+        out: list[Tier] = []
+        for i, spec in enumerate(value):
+            tier_path = f"{path}[{i}]"
+            table = self.table(spec, tier_path, _TIER_KEYS, "a tier")
+            level = self.required(table, "level", tier_path, "write e.g. level = 1")
+            if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
+                self.add(
+                    f"{tier_path}.level", f"expected a whole number, got {_kind(level)} {level!r}"
+                )
+                level = None
+            name = self.required(table, "name", tier_path, "write e.g. name = 'NOC'")
+            contacts = table.get("contacts", [])
+            if not isinstance(contacts, list | tuple):
+                self.add(f"{tier_path}.contacts", f"expected a list of contacts, got {contacts!r}")
+                contacts = []
+            out.append(
+                Tier(
+                    level=level if level is not None else i + 1,
+                    name=(self.text(name, f"{tier_path}.name") or "?") if name is not None else "?",
+                    contacts=tuple(
+                        self.contact(c, f"{tier_path}.contacts[{j}]")
+                        for j, c in enumerate(contacts)
+                    ),
+                    trigger=self.trigger(table.get("trigger", "manual"), f"{tier_path}.trigger"),
+                )
+            )
+        return out
+
+    def routes(self, value: object) -> list[Route]:
+        if not isinstance(value, list | tuple):
+            self.add(
+                "routes",
+                f"expected a list of routes, got {_kind(value)} {value!r}",
+                "write [[routes]] tables",
+            )
+            return []
+        out: list[Route] = []
+        for i, spec in enumerate(value):
+            path = f"routes[{i}]"
+            table = self.table(spec, path, _ROUTE_KEYS, "a route")
+            name = self.required(table, "name", path, "write e.g. name = 'colombia'")
+            when = self.table(table.get("when", {}), f"{path}.when", None, "attribute conditions")
+            conditions: dict[str, tuple[str, ...]] = {}
+            for key, accepted in when.items():
+                values = [accepted] if isinstance(accepted, str) else accepted
+                if not isinstance(values, list | tuple) or not all(
+                    isinstance(v, str) for v in values
+                ):
+                    self.add(
+                        f"{path}.when.{key}",
+                        f"expected a string or a list of strings, got {accepted!r}",
+                    )
+                    values = ["?"]
+                conditions[str(key)] = tuple(values)
+            out.append(
+                Route(
+                    name=(self.text(name, f"{path}.name") or "?") if name is not None else "?",
+                    when=conditions,
+                    tiers=self.tiers(table.get("tiers", []), f"{path}.tiers"),
+                )
+            )
+        return out
+
+    def availability(self, value: object) -> Availability:
+        table = self.table(value, "availability", _AVAILABILITY_KEYS, "availability")
+        objective = self.required(table, "objective", "availability", "write e.g. objective = 99.5")
+        notice = table.get("maintenance_notice")
+        days: BusinessDays | None = None
+        if notice is not None:
+            parsed = _business_days_or_problem(notice)
+            if isinstance(parsed, BusinessDays):
+                days = parsed
+            else:
+                self.add(
+                    "availability.maintenance_notice", parsed, "write e.g. '5bd' (5 business days)"
+                )
+        return Availability(
+            objective=self.number(objective, "availability.objective", "a percentage")
+            if objective is not None
+            else 100.0,
+            clock=self.text(table.get("clock"), "availability.clock", optional=True),
+            maintenance_notice=days,
+        )
+
+    def policy(self, mapping: object) -> dict[str, Any]:
+        table = self.table(mapping, "", _POLICY_KEYS, "a policy")
+        parts: dict[str, Any] = {
+            "name": self.text(table.get("name", ""), "name", optional=True) or "",
+            "description": self.text(table.get("description", ""), "description", optional=True)
+            or "",
+            "clock": self.text(table.get("clock", ALWAYS), "clock") or ALWAYS,
+            "calendars": self.calendars(table.get("calendars", {})),
+            "targets": self.targets(table.get("targets", {})),
+            "severities": self.severities(table.get("severities", {})),
+            "plans": self.plans(table.get("plans", {})),
+            "tiers": self.tiers(table.get("tiers", []), "tiers"),
+            "routes": self.routes(table.get("routes", [])),
+        }
+        if "availability" in table:
+            parts["availability"] = self.availability(table["availability"])
+        return parts
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+# -- files ----------------------------------------------------------------------------
+
+_TOML_POSITION = re.compile(r"at line (\d+), column (\d+)")
+
+
+def _syntax_error(
+    name: str, kind: str, line: int | None, column: int | None, why: str
+) -> PolicyError:
+    where = f" at line {line}, column {column}" if line is not None else ""
+    return PolicyError(
+        [
+            Problem(
+                path="",
+                message=f"{name} is not valid {kind}{where}: {why}",
+                hint=f"fix the {kind} syntax near line {line}" if line is not None else None,
+            )
+        ]
+    )
+
+
+def _read_toml(text: str, name: str) -> object:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = _TOML_POSITION.search(str(error))
+        line, column = (int(found[1]), int(found[2])) if found else (None, None)
+        why = _TOML_POSITION.sub("", str(error)).replace("()", "").strip()
+        raise _syntax_error(name, "TOML", line, column, why) from None
+
+
+def _read_json(text: str, name: str) -> object:
+    try:
+        return json.loads(text, object_pairs_hook=_json_table)
+    except json.JSONDecodeError as error:
+        raise _syntax_error(name, "JSON", error.lineno, error.colno, error.msg) from None
+
+
+def _read_yaml(text: str, name: str) -> object:
+    try:
+        import yaml  # noqa: PLC0415 - an optional extra, imported when needed
+    except ImportError:
+        raise MissingExtraError("reading YAML policies", "yaml", "pyyaml") from None
+
+    class Loader(yaml.SafeLoader):
+        """A safe loader that records repeated keys instead of dropping them."""
+
+    def table(loader: Loader, node: yaml.MappingNode) -> _Table:
+        loader.flatten_mapping(node)
+        return _json_table(
+            [
+                (loader.construct_object(k, deep=True), loader.construct_object(v, deep=True))
+                for k, v in node.value
+            ]
+        )
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, table)
+    try:
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        raise _syntax_error(name, "YAML", line, column, str(error.problem or error)) from None
+    except yaml.YAMLError as error:  # pragma: no cover - pyyaml marks its syntax errors
+        raise _syntax_error(name, "YAML", None, None, str(error)) from None
+
+
+_READERS: Final = {
+    ".toml": _read_toml,
+    ".json": _read_json,
+    ".yaml": _read_yaml,
+    ".yml": _read_yaml,
+}
+
+
+def load_policy(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy:
+    """Load a policy from a file (``.toml``, ``.json``, ``.yaml``/``.yml``) or a mapping.
+
+    Every problem in the source is reported at once, each with its key path.
+
+    Raises:
+        PolicyError: for a file that does not parse (with its line number) or a policy
+            with problems (each with its key path, e.g. ``severities.alta.response``).
+        MissingExtraError: for a YAML file when pyyaml is not installed.
+        OSError: when the file cannot be read.
+
+    >>> policy = load_policy({"severities": {"high": {"response": "1h", "resolution": "8h"}}})
+    >>> policy.goal("resolution", "high").duration
+    datetime.timedelta(seconds=28800)
+    """
+    if isinstance(source, Mapping):
+        mapping: object = source
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        reader = _READERS.get(path.suffix.lower())
+        if reader is None:
+            raise PolicyError(
+                [
+                    Problem(
+                        path="",
+                        message=f"cannot tell the format of {path.name!r} from its extension",
+                        hint="use .toml, .json, .yaml or .yml",
+                    )
+                ]
+            )
+        mapping = reader(path.read_text(encoding="utf-8"), path.name)
+    else:
+        raise PolicyError(
+            [
+                Problem(
+                    path="", message=f"expected a path or a mapping, got {_kind(source)} {source!r}"
+                )
+            ]
+        )
+    reader_ = _Reader()
+    parts = reader_.policy(mapping)
+    try:
+        policy = Policy(**parts)
+    except PolicyError as error:
+        raise PolicyError([*reader_.problems, *error.problems]) from None
+    if reader_.problems:
+        raise PolicyError(reader_.problems)
+    return policy
+
+
+# -- back to the config form ----------------------------------------------------------
+
+
+def _goal_form(goal: Goal) -> str | dict[str, Any]:
+    if goal.warning is None and goal.clock is None:
+        return format_duration(goal.duration)
+    out: dict[str, Any] = {"duration": format_duration(goal.duration)}
+    if goal.warning is not None:
+        out["warning"] = format_duration(goal.warning)
+    if goal.clock is not None:
+        out["clock"] = goal.clock
+    return out
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+def _trigger_form(trigger: Trigger) -> str | dict[str, Any]:
+    match trigger:
+        case AtOpen():
+            return "open"
+        case AfterElapsed(after=after, clock=clock):
+            out: dict[str, Any] = {"after": format_duration(after)}
+            if clock is not None:
+                out["clock"] = clock
+            return out
+        case AtPercent(target=target, percent=percent):
+            return {"percent": _number(percent), "of": target}
+        case OnBreach(target=target, delay=delay):
+            out = {"breach": target}
+            if delay:
+                out["delay"] = format_duration(delay)
+            return out
+        case _:
+            return "manual"
+
+
+def _contact_form(contact: Contact) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": contact.name}
+    if contact.role:
+        out["role"] = contact.role
+    if contact.email is not None:
+        out["email"] = contact.email
+    if contact.phones:
+        out["phones"] = list(contact.phones)
+    if contact.response is not None:
+        out["response"] = format_duration(contact.response)
+    return out
+
+
+def _tier_form(tier: Tier) -> dict[str, Any]:
+    out: dict[str, Any] = {"level": tier.level, "name": tier.name}
+    if tier.contacts:
+        out["contacts"] = [_contact_form(c) for c in tier.contacts]
+    out["trigger"] = _trigger_form(tier.trigger)
+    return out
+
+
+def _target_form(target: Target) -> dict[str, Any] | None:
+    base = _BUILTIN_TARGETS.get(target.name)
+    out: dict[str, Any] = {}
+    if base is None:
+        base = Target(name=target.name, stop="")
+    if target.start != base.start:
+        out["start"] = target.start
+    if target.stop != base.stop:
+        out["stop"] = target.stop
+    if target.pauses != base.pauses:
+        out["pauses"] = target.pauses
+    if target.clock is not None:
+        out["clock"] = target.clock
+    if target.goal is not None:
+        out["goal"] = _goal_form(target.goal)
+    if target.required != base.required:
+        out["required"] = target.required
+    return out if out or target.name not in _BUILTIN_TARGETS else None
+
+
+def policy_to_dict(policy: Policy) -> dict[str, Any]:
+    """Return the config form of ``policy``: plain dicts, lists, strings and numbers."""
+    out: dict[str, Any] = {}
+    if policy.name:
+        out["name"] = policy.name
+    if policy.description:
+        out["description"] = policy.description
+    if policy.clock != ALWAYS:
+        out["clock"] = policy.clock
+    if policy.calendars:
+        out["calendars"] = {name: cal.to_dict() for name, cal in policy.calendars.items()}
+    targets = {t.name: form for t in policy.targets if (form := _target_form(t)) is not None}
+    if targets:
+        out["targets"] = targets
+    out["severities"] = {
+        s.name: ({"description": s.description} if s.description else {})
+        | {name: _goal_form(goal) for name, goal in s.goals.items()}
+        for s in policy.severities
+    }
+    if policy.plans:
+        plans: dict[str, Any] = {}
+        for plan in policy.plans:
+            plan_form: dict[str, Any] = {}
+            if plan.description:
+                plan_form["description"] = plan.description
+            if plan.clock is not None:
+                plan_form["clock"] = plan.clock
+            if plan.goals:
+                plan_form["severities"] = {
+                    severity: {name: _goal_form(goal) for name, goal in goals.items()}
+                    for severity, goals in plan.goals.items()
+                }
+            plans[plan.name] = plan_form
+        out["plans"] = plans
+    if policy.tiers:
+        out["tiers"] = [_tier_form(t) for t in policy.tiers]
+    if policy.routes:
+        out["routes"] = [
+            {
+                "name": route.name,
+                "when": {
+                    key: values[0] if len(values) == 1 else list(values)
+                    for key, values in route.when.items()
+                },
+                "tiers": [_tier_form(t) for t in route.tiers],
+            }
+            for route in policy.routes
+        ]
+    if policy.availability is not None:
+        a = policy.availability
+        avail: dict[str, Any] = {"objective": _number(a.objective)}
+        if a.clock is not None:
+            avail["clock"] = a.clock
+        if a.maintenance_notice is not None:
+            avail["maintenance_notice"] = str(a.maintenance_notice)
+        out["availability"] = avail
+    return out
+
+
+# -- JSON Schema ----------------------------------------------------------------------
+
+_DURATION_SCHEMA: Final = {
+    "type": "string",
+    "description": "A duration: '2h', '1h30m', '45m', '90s', '3d' or ISO 8601 'PT2H'.",
+    "pattern": r"^\s*-?\s*([Pp]\S+|([0-9]+(\.[0-9]{1,6})?\s*[A-Za-z]+\s*)+)$",
+}
+_NAME: Final = {"type": "string", "minLength": 1}
+_TEXT: Final = {"type": "string"}
+_DATE: Final = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_INTERVALS: Final = {"type": "array", "items": {"type": "string"}}
+_HOLIDAY_TABLE: Final = {
+    "type": "object",
+    "properties": {
+        "country": _NAME,
+        "subdivision": _TEXT,
+        "source": {"enum": ["holidays", "workalendar"]},
+        "add": {"type": "array", "items": _DATE},
+        "remove": {"type": "array", "items": _DATE},
+    },
+    "additionalProperties": False,
+}
+_SCHEMA: Final[dict[str, Any]] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://escalate.readthedocs.io/schema/policy.json",
+    "title": "escalate SLA policy",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["severities"],
+    "properties": {
+        "name": _TEXT,
+        "description": _TEXT,
+        "clock": {"$ref": "#/$defs/clock"},
+        "calendars": {"type": "object", "additionalProperties": {"$ref": "#/$defs/calendar"}},
+        "targets": {
+            "type": "object",
+            "propertyNames": {"not": {"const": "description"}},
+            "additionalProperties": {"$ref": "#/$defs/target"},
+        },
+        "severities": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {"$ref": "#/$defs/severity"},
+        },
+        "plans": {"type": "object", "additionalProperties": {"$ref": "#/$defs/plan"}},
+        "tiers": {"$ref": "#/$defs/tiers"},
+        "routes": {"type": "array", "items": {"$ref": "#/$defs/route"}},
+        "availability": {"$ref": "#/$defs/availability"},
+    },
+    "$defs": {
+        "duration": _DURATION_SCHEMA,
+        "clock": {"type": "string", "minLength": 1, "description": "A calendar name or '24x7'."},
+        "calendar": {
+            "type": "object",
+            "required": ["timezone", "hours"],
+            "additionalProperties": False,
+            "properties": {
+                "timezone": _NAME,
+                "hours": {
+                    "oneOf": [
+                        {"const": "24x7"},
+                        {"type": "object", "additionalProperties": _INTERVALS},
+                    ]
+                },
+                "holidays": {
+                    "oneOf": [
+                        _HOLIDAY_TABLE,
+                        {"type": "array", "items": {"oneOf": [_DATE, _HOLIDAY_TABLE]}},
+                    ]
+                },
+                "exceptions": {"type": "object", "additionalProperties": _INTERVALS},
+            },
+        },
+        "goal": {
+            "oneOf": [
+                {"$ref": "#/$defs/duration"},
+                {
+                    "type": "object",
+                    "required": ["duration"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "duration": {"$ref": "#/$defs/duration"},
+                        "warning": {"$ref": "#/$defs/duration"},
+                        "clock": {"$ref": "#/$defs/clock"},
+                    },
+                },
+            ]
+        },
+        "goals": {"type": "object", "additionalProperties": {"$ref": "#/$defs/goal"}},
+        "target": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "start": _NAME,
+                "stop": _NAME,
+                "pauses": {"type": "boolean"},
+                "clock": {"$ref": "#/$defs/clock"},
+                "goal": {"$ref": "#/$defs/goal"},
+                "required": {"type": "boolean"},
+            },
+        },
+        "severity": {
+            "type": "object",
+            "properties": {"description": _TEXT},
+            "additionalProperties": {"$ref": "#/$defs/goal"},
+        },
+        "plan": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "description": _TEXT,
+                "clock": {"$ref": "#/$defs/clock"},
+                "severities": {"type": "object", "additionalProperties": {"$ref": "#/$defs/goals"}},
+            },
+        },
+        "contact": {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": False,
+            "properties": {
+                "name": _NAME,
+                "role": _TEXT,
+                "email": _TEXT,
+                "phones": {"oneOf": [_TEXT, {"type": "array", "items": _TEXT}]},
+                "response": {"$ref": "#/$defs/duration"},
+            },
+        },
+        "trigger": {
+            "oneOf": [
+                {"enum": ["open", "manual"]},
+                {
+                    "type": "object",
+                    "required": ["after"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "after": {"$ref": "#/$defs/duration"},
+                        "clock": {"$ref": "#/$defs/clock"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["percent", "of"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "percent": {"type": "number", "exclusiveMinimum": 0},
+                        "of": _NAME,
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["breach"],
+                    "additionalProperties": False,
+                    "properties": {"breach": _NAME, "delay": {"$ref": "#/$defs/duration"}},
+                },
+            ]
+        },
+        "tier": {
+            "type": "object",
+            "required": ["level", "name"],
+            "additionalProperties": False,
+            "properties": {
+                "level": {"type": "integer", "minimum": 1},
+                "name": _NAME,
+                "contacts": {"type": "array", "items": {"$ref": "#/$defs/contact"}},
+                "trigger": {"$ref": "#/$defs/trigger"},
+            },
+        },
+        "tiers": {"type": "array", "items": {"$ref": "#/$defs/tier"}},
+        "route": {
+            "type": "object",
+            "required": ["name", "when", "tiers"],
+            "additionalProperties": False,
+            "properties": {
+                "name": _NAME,
+                "when": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {
+                        "oneOf": [
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                        ]
+                    },
+                },
+                "tiers": {"$ref": "#/$defs/tiers", "minItems": 1},
+            },
+        },
+        "availability": {
+            "type": "object",
+            "required": ["objective"],
+            "additionalProperties": False,
+            "properties": {
+                "objective": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+                "clock": {"$ref": "#/$defs/clock"},
+                "maintenance_notice": {
+                    "oneOf": [
+                        {"type": "integer"},
+                        {
+                            "type": "string",
+                            "pattern": r"(?i)^\s*-?\d+\s*(bd|business[ _-]days?)\s*$",
+                        },
+                    ]
+                },
+            },
+        },
+    },
+}
+
+
+def policy_schema() -> dict[str, Any]:
+    """Return a JSON Schema (draft 2020-12) of the policy config format, for editors.
+
+    The schema checks the shape; :func:`load_policy` also checks what a schema cannot,
+    such as references between calendars, targets and triggers.
+    """
+    return copy.deepcopy(_SCHEMA)

@@ -1,0 +1,205 @@
+"""Durations as written in policy files: ``"2h"``, ``"1h30m"``, ``"PT2H"`` and ``"5bd"``.
+
+Two kinds are kept apart on purpose. A *duration* (``"1h30m"``) is an exact amount of
+time measured on a clock; on a business calendar it is business time, so ``"8h"`` on an
+office calendar is one working day. A *business-day count* (``"5bd"``) is a number of
+business days for notice periods; it follows the calendar's own day rule
+(:meth:`escalate.Calendar.add_business_days`) and is never turned into hours.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import attrs
+import pendulum
+
+from escalate._errors import PolicyError, Problem
+
+__all__ = [
+    "BusinessDays",
+    "format_duration",
+    "parse_business_days",
+    "parse_duration",
+]
+
+_UNITS = {
+    "w": 7 * 86_400_000_000,
+    "d": 86_400_000_000,
+    "h": 3_600_000_000,
+    "m": 60_000_000,
+    "s": 1_000_000,
+}
+_LONG_UNITS = {
+    "weeks": "w",
+    "week": "w",
+    "days": "d",
+    "day": "d",
+    "hours": "h",
+    "hour": "h",
+    "hrs": "h",
+    "hr": "h",
+    "minutes": "m",
+    "minute": "m",
+    "mins": "m",
+    "min": "m",
+    "seconds": "s",
+    "second": "s",
+    "secs": "s",
+    "sec": "s",
+}
+_ALL_UNITS = "|".join(sorted([*_LONG_UNITS, *_UNITS], key=len, reverse=True))
+_PART = re.compile(rf"\s*(\d+)(?:\.(\d{{1,6}}))?\s*({_ALL_UNITS})(?![a-z])", re.IGNORECASE)
+_BUSINESS_DAYS = re.compile(r"^\s*(-?\d+)\s*(?:bd|business[ _-]days?)\s*$", re.IGNORECASE)
+_HINT = "write e.g. '2h', '1h30m', '45m', '90s', '3d' or ISO 8601 'PT2H'"
+
+
+@attrs.frozen(order=True)
+class BusinessDays:
+    """A whole number of business days, as in "announced 5 business days ahead".
+
+    Business days follow the rule of :meth:`escalate.Calendar.add_business_days`: a day
+    counts when an open interval starts on it, and the start date never counts.
+
+    >>> BusinessDays(5)
+    BusinessDays(days=5)
+    >>> str(BusinessDays(5))
+    '5bd'
+    """
+
+    days: int
+
+    def __str__(self) -> str:
+        return f"{self.days}bd"
+
+
+def _to_us(delta: timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _parse_iso(text: str) -> timedelta | None:
+    try:
+        parsed = pendulum.parse(text)
+    except (ValueError, TypeError):  # pendulum's ParserError is a ValueError
+        return None
+    if not isinstance(parsed, pendulum.Duration) or parsed.years or parsed.months:
+        return None  # months and years have no fixed length
+    return timedelta(days=parsed.days, seconds=parsed.seconds, microseconds=parsed.microseconds)
+
+
+def _parse_compact(text: str) -> timedelta | None:
+    pos, total, seen = 0, 0, 0
+    while pos < len(text):
+        match = _PART.match(text, pos)
+        if match is None:
+            return None
+        whole, fraction, unit = match.groups()
+        unit = _LONG_UNITS.get(unit.lower(), unit.lower())
+        if fraction is not None and unit != "s":
+            return None  # only seconds take decimals, so every value stays exact
+        total += int(whole) * _UNITS[unit] + int((fraction or "").ljust(6, "0"))
+        seen += 1
+        pos = match.end()
+    return timedelta(microseconds=total) if seen else None
+
+
+def _business_days_problem(text: str) -> str:
+    return (
+        f"{text!r} is a number of business days, which is only allowed for notice periods; "
+        "a goal is business time on its clock"
+    )
+
+
+def parse_duration(text: str, /) -> timedelta:
+    """Parse a duration: ``"2h"``, ``"1h30m"``, ``"45m"``, ``"90s"``, ``"3d"`` or ``"PT2H"``.
+
+    Units are ``w``, ``d``, ``h``, ``m`` and ``s`` (or ``weeks``, ``days``, ``hours``,
+    ``minutes``, ``seconds``), written largest first or in any order, with optional
+    spaces; seconds may have up to six decimals. A leading ``-`` makes the duration
+    negative. ``"1d"`` is 24 hours of the clock it is measured on, not a business day.
+
+    Raises:
+        PolicyError: when the text is not a duration (the problem has an empty path).
+
+    >>> parse_duration("1h30m")
+    datetime.timedelta(seconds=5400)
+    >>> parse_duration("PT2H")
+    datetime.timedelta(seconds=7200)
+    """
+    problem = _duration_problem(text)
+    if isinstance(problem, timedelta):
+        return problem
+    raise PolicyError([Problem(path="", message=problem, hint=_HINT)])
+
+
+def _duration_problem(text: object) -> timedelta | str:
+    """Return the parsed duration, or the message saying what is wrong with ``text``."""
+    if isinstance(text, timedelta):
+        return timedelta(days=text.days, seconds=text.seconds, microseconds=text.microseconds)
+    if not isinstance(text, str):
+        return f"expected a duration string, got {type(text).__name__} {text!r}"
+    body = text.strip()
+    sign = 1
+    if body.startswith("-"):
+        sign, body = -1, body[1:].lstrip()
+    if _BUSINESS_DAYS.match(body):
+        return _business_days_problem(text)
+    parsed = _parse_iso(body) if body[:1] in {"P", "p"} else _parse_compact(body)
+    if parsed is None:
+        return f"{text!r} is not a duration"
+    return parsed if sign > 0 else -parsed
+
+
+def parse_business_days(text: str | int, /) -> BusinessDays:
+    """Parse a number of business days: ``"5bd"``, ``"5 business days"`` or an ``int``.
+
+    Raises:
+        PolicyError: when the text is not a number of business days.
+
+    >>> parse_business_days("5 business days")
+    BusinessDays(days=5)
+    """
+    result = _business_days_or_problem(text)
+    if isinstance(result, BusinessDays):
+        return result
+    raise PolicyError([Problem(path="", message=result, hint="write e.g. '5bd'")])
+
+
+def _business_days_or_problem(text: object) -> BusinessDays | str:
+    if isinstance(text, BusinessDays):
+        return text
+    if isinstance(text, int) and not isinstance(text, bool):
+        return BusinessDays(text)
+    if isinstance(text, str):
+        match = _BUSINESS_DAYS.match(text)
+        if match:
+            return BusinessDays(int(match.group(1)))
+        return f"{text!r} is not a number of business days"
+    return f"expected a number of business days, got {type(text).__name__} {text!r}"
+
+
+def format_duration(value: timedelta, /) -> str:
+    """Return the canonical text of a duration, which :func:`parse_duration` reads back.
+
+    >>> from datetime import timedelta
+    >>> format_duration(timedelta(hours=1, minutes=30))
+    '1h30m'
+    >>> format_duration(timedelta(0))
+    '0s'
+    """
+    total = _to_us(value)
+    if total == 0:
+        return "0s"
+    sign = "-" if total < 0 else ""
+    rest = abs(total)
+    parts: list[str] = []
+    for unit in ("d", "h", "m"):  # no weeks: "14d" reads better than "2w"
+        count, rest = divmod(rest, _UNITS[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    if rest:
+        seconds, micros = divmod(rest, 1_000_000)
+        fraction = f".{micros:06d}".rstrip("0") if micros else ""
+        parts.append(f"{seconds}{fraction}s")
+    return sign + "".join(parts)

@@ -1,0 +1,809 @@
+"""SLA policies: targets, severities, plans, escalation tiers, routes and their clocks.
+
+A policy is the written support agreement turned into data. Every class here is a frozen
+attrs class: immutable, hashable, picklable and equal by value. A :class:`Policy` checks
+itself as a whole when it is built, from Python or from a config file alike, and raises
+one :class:`~escalate.PolicyError` listing every problem with its config key path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import timedelta
+from functools import cached_property
+from typing import Any, Final, TypeAlias, TypeVar
+
+import attrs
+
+from escalate._calendar import Calendar
+from escalate._duration import BusinessDays, format_duration
+from escalate._errors import PolicyError, Problem, did_you_mean
+
+__all__ = [
+    "ALWAYS",
+    "AfterElapsed",
+    "AtOpen",
+    "AtPercent",
+    "Availability",
+    "Contact",
+    "Goal",
+    "Manual",
+    "OnBreach",
+    "Plan",
+    "Policy",
+    "Route",
+    "Severity",
+    "Target",
+    "Tier",
+    "Trigger",
+]
+
+ALWAYS: Final = "24x7"
+"""The name of the built-in always-open clock, available in every policy."""
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenMap(Mapping[_K, _V]):
+    """A read-only, hashable mapping that keeps its insertion order."""
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, items: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = ()) -> None:
+        self._data: dict[_K, _V] = dict(items)
+        self._hash: int | None = None
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[FrozenMap[_K, _V]], tuple[dict[_K, _V]]]:
+        return (type(self), (self._data,))
+
+
+def _frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenMap[Any, Any]:
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
+def _goal(value: Goal | timedelta) -> Goal:
+    return value if isinstance(value, Goal) else Goal(duration=value)
+
+
+def _goals(value: Mapping[str, Goal | timedelta]) -> FrozenMap[str, Goal]:
+    return FrozenMap((name, _goal(goal)) for name, goal in value.items())
+
+
+def _plan_goals(
+    value: Mapping[str, Mapping[str, Goal | timedelta]],
+) -> FrozenMap[str, FrozenMap[str, Goal]]:
+    return FrozenMap((name, _goals(goals)) for name, goals in value.items())
+
+
+def _when(value: Mapping[str, str | Iterable[str]]) -> FrozenMap[str, tuple[str, ...]]:
+    return FrozenMap(
+        (key, (values,) if isinstance(values, str) else tuple(values))
+        for key, values in value.items()
+    )
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:
+    return tuple(value)
+
+
+def _tier_tuple(value: Iterable[Tier]) -> tuple[Tier, ...]:
+    return tuple(value)
+
+
+def _severity_tuple(value: Iterable[Severity]) -> tuple[Severity, ...]:
+    return tuple(value)
+
+
+def _plan_tuple(value: Iterable[Plan]) -> tuple[Plan, ...]:
+    return tuple(value)
+
+
+def _route_tuple(value: Iterable[Route]) -> tuple[Route, ...]:
+    return tuple(value)
+
+
+def _calendars(value: Mapping[str, Calendar]) -> FrozenMap[str, Calendar]:
+    return _frozen_map(value)
+
+
+# -- targets and goals ----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """A named metric: the business time from a start event to a stop event.
+
+    Attributes:
+        name: The target's name (``response``, ``resolution``, ``postmortem``...).
+        start: The event that starts the clock (``opened``, ``resolved``...).
+        stop: The event that stops it (``responded``, ``resolved``, ``report_sent``...).
+        pauses: Whether ``paused`` ... ``resumed`` spans stop this target's clock.
+        clock: The calendar it is measured on; ``None`` means the policy's ``clock``.
+        goal: A goal for every severity that does not set its own, or ``None``.
+        required: Whether every severity must have a goal for it (directly or through
+            :attr:`goal`).
+    """
+
+    name: str
+    start: str = "opened"
+    stop: str = "resolved"
+    pauses: bool = True
+    clock: str | None = None
+    goal: Goal | None = attrs.field(default=None, converter=attrs.converters.optional(_goal))
+    required: bool = True
+
+
+RESPONSE: Final = Target(name="response", start="opened", stop="responded")
+RESOLUTION: Final = Target(name="resolution", start="opened", stop="resolved")
+_BUILTIN_TARGETS: Final = {RESPONSE.name: RESPONSE, RESOLUTION.name: RESOLUTION}
+
+
+@attrs.frozen(kw_only=True)
+class Goal:
+    """How long a target may take: a duration on a clock, with an optional warning point.
+
+    Seed 002 promises "3 to 5 business hours": that is ``Goal(duration=5h, warning=3h)``,
+    the target is met up to 5 hours and the warning point flags it at 3 hours.
+
+    Attributes:
+        duration: The goal; the target is met while its elapsed time is ``<= duration``.
+        warning: An earlier point (``0 < warning < duration``) at which the ticket is
+            flagged, or ``None``.
+        clock: The calendar for this goal only (``"24x7"`` for a critical severity), or
+            ``None`` to use the plan's or the target's clock.
+    """
+
+    duration: timedelta
+    warning: timedelta | None = None
+    clock: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Severity:
+    """A severity level with its goal per target; policies list them most severe first.
+
+    Attributes:
+        name: The name incidents use (``alta``, ``critical``, ``P1``...).
+        description: What makes an incident this severe.
+        goals: Goal per target name; a plain :class:`~datetime.timedelta` is accepted
+            and made a :class:`Goal`.
+    """
+
+    name: str
+    description: str = ""
+    goals: Mapping[str, Goal] = attrs.field(factory=FrozenMap, converter=_goals)
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """A support plan: the same severities with other goals or clocks.
+
+    The incident's ``plan`` attribute picks it. A goal the plan does not override comes
+    from the severity.
+
+    Attributes:
+        name: The value of the incident's ``plan`` attribute.
+        description: What the plan offers.
+        clock: The clock of every goal of this plan that does not name its own, or
+            ``None`` (seed 002's premium plan runs on ``"24x7"``).
+        goals: Per severity name, the goals that differ from the severity's.
+    """
+
+    name: str
+    description: str = ""
+    clock: str | None = None
+    goals: Mapping[str, Mapping[str, Goal]] = attrs.field(factory=FrozenMap, converter=_plan_goals)
+
+
+# -- escalation -----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """Somebody to call at an escalation tier, with their own committed response time.
+
+    Attributes:
+        name: Who (a person or a desk, e.g. "Engineer on duty").
+        role: Their position.
+        email: An e-mail address, or ``None``.
+        phones: Phone numbers, as written.
+        response: How soon they commit to answer (``timedelta(0)`` for "at once"), or
+            ``None`` when not stated.
+    """
+
+    name: str
+    role: str = ""
+    email: str | None = None
+    phones: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    response: timedelta | None = None
+
+
+@attrs.frozen
+class AtOpen:
+    """Fire when the incident opens."""
+
+
+@attrs.frozen
+class Manual:
+    """Never fire by itself: only a manual ``escalated`` event reaches this tier.
+
+    This is seed 001's "exhaust one level before going to the next".
+    """
+
+
+@attrs.frozen(kw_only=True)
+class AfterElapsed:
+    """Fire after ``after`` of open time on a clock since the incident opened.
+
+    Attributes:
+        after: The elapsed business time (pauses are not subtracted).
+        clock: The calendar it is measured on, or ``None`` for the escalation clock (the
+            clock of the ``resolution`` target).
+    """
+
+    after: timedelta
+    clock: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AtPercent:
+    """Fire when a target has used ``percent`` of its goal.
+
+    Attributes:
+        target: The target's name.
+        percent: The share of the goal, above 0 (``100`` is the deadline itself).
+    """
+
+    target: str
+    percent: float = attrs.field(converter=float)
+
+
+@attrs.frozen(kw_only=True)
+class OnBreach:
+    """Fire when a target breaches its goal, optionally after a delay.
+
+    Attributes:
+        target: The target's name.
+        delay: How long after the breach, on the target's clock (``>= 0``).
+    """
+
+    target: str
+    delay: timedelta = timedelta(0)
+
+
+Trigger: TypeAlias = AtOpen | Manual | AfterElapsed | AtPercent | OnBreach
+"""What makes an escalation tier fire: a closed set of frozen classes."""
+
+
+@attrs.frozen(kw_only=True)
+class Tier:
+    """One level of an escalation table.
+
+    Attributes:
+        level: Its number; tiers are listed in strictly increasing level.
+        name: What the level is called ("NOC", "Team leader"...).
+        contacts: Whom to call.
+        trigger: When the tier fires; :class:`Manual` (only by manual escalation) unless
+            given.
+    """
+
+    level: int
+    name: str
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
+    trigger: Trigger = attrs.field(factory=Manual)
+
+
+@attrs.frozen(kw_only=True)
+class Route:
+    """A tier list for the incidents whose attributes match, e.g. ``region = "CO"``.
+
+    Attributes:
+        name: The route's name, reported by the evaluator.
+        when: Attribute name to the accepted values; every attribute must match one of
+            its values. A single string is accepted for one value.
+        tiers: The escalation tiers of this route.
+    """
+
+    name: str
+    when: Mapping[str, tuple[str, ...]] = attrs.field(converter=_when)
+    tiers: tuple[Tier, ...] = attrs.field(converter=_tier_tuple)
+
+    def matches(self, attributes: Mapping[str, object], /) -> bool:
+        """Whether an incident with these attributes takes this route (values compared as text)."""
+        return all(
+            key in attributes and str(attributes[key]) in values
+            for key, values in self.when.items()
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Availability:
+    """An availability objective, e.g. seed 004's 99.5% excluding announced maintenance.
+
+    The evaluator does not compute availability; the objective is kept so that the whole
+    agreement lives in one file.
+
+    Attributes:
+        objective: The objective in percent, in ``(0, 100]``.
+        clock: The calendar whose business days count the maintenance notice, or
+            ``None`` for ``24x7`` (where every day counts).
+        maintenance_notice: How far ahead planned maintenance must be announced to be
+            excluded, or ``None``.
+    """
+
+    objective: float = attrs.field(converter=float)
+    clock: str | None = None
+    maintenance_notice: BusinessDays | None = None
+
+
+# -- the policy -----------------------------------------------------------------------
+
+
+def _targets(value: Iterable[Target] | Mapping[str, Target]) -> tuple[Target, ...]:
+    """Put ``response`` and ``resolution`` first (built-in unless given); keep the rest."""
+    items = list(value.values() if isinstance(value, Mapping) else value)
+    first: dict[str, int] = {}
+    for i, target in enumerate(items):
+        if target.name in _BUILTIN_TARGETS:
+            first.setdefault(target.name, i)
+    builtin = tuple(
+        items[first[name]] if name in first else target for name, target in _BUILTIN_TARGETS.items()
+    )
+    taken = set(first.values())
+    return builtin + tuple(t for i, t in enumerate(items) if i not in taken)
+
+
+def _duplicates(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    twice: list[str] = []
+    for name in names:
+        if name in seen:
+            twice.append(name)
+        seen.add(name)
+    return twice
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """A support agreement: calendars, targets, severities, plans, tiers and routes.
+
+    Build it in Python or load it with :func:`escalate.load_policy`; either way the whole
+    policy is checked at once and :class:`~escalate.PolicyError` lists every problem with
+    its config key path. ``response`` (opened to responded) and ``resolution`` (opened to
+    resolved) always exist; declare a target with the same name to change them.
+
+    Attributes:
+        name: A short name.
+        description: Free text.
+        clock: The default clock of targets: a name in :attr:`calendars` or ``"24x7"``.
+        calendars: Named calendars; ``"24x7"`` (UTC) is available without declaring it.
+        targets: Every target, ``response`` and ``resolution`` first.
+        severities: Severities from most to least severe.
+        plans: Support plans, chosen by the incident's ``plan`` attribute.
+        tiers: The default escalation tiers, in increasing level.
+        routes: Tier lists for incidents with matching attributes; the first match wins.
+        availability: An availability objective, or ``None``.
+
+    >>> from datetime import timedelta
+    >>> policy = Policy(
+    ...     severities=[
+    ...         Severity(
+    ...             name="high",
+    ...             goals={"response": timedelta(hours=1), "resolution": timedelta(hours=8)},
+    ...         )
+    ...     ]
+    ... )
+    >>> policy.goal("response", "high").duration
+    datetime.timedelta(seconds=3600)
+    """
+
+    name: str = ""
+    description: str = ""
+    clock: str = ALWAYS
+    calendars: Mapping[str, Calendar] = attrs.field(factory=FrozenMap, converter=_calendars)
+    targets: tuple[Target, ...] = attrs.field(default=(), converter=_targets)
+    severities: tuple[Severity, ...] = attrs.field(default=(), converter=_severity_tuple)
+    plans: tuple[Plan, ...] = attrs.field(default=(), converter=_plan_tuple)
+    tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tier_tuple)
+    routes: tuple[Route, ...] = attrs.field(default=(), converter=_route_tuple)
+    availability: Availability | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = check_policy(self)
+        if problems:
+            raise PolicyError(problems)
+
+    # -- lookups for the evaluator ------------------------------------------------------
+
+    def calendar(self, name: str, /) -> Calendar:
+        """Return the calendar called ``name``; ``"24x7"`` is always available."""
+        found = self.calendars.get(name)
+        if found is not None:
+            return found
+        if name == ALWAYS:
+            return _ALWAYS_CALENDAR
+        raise _unknown("clock", name, self._clock_names, "calendar")
+
+    @cached_property
+    def _by_name(
+        self,
+    ) -> tuple[dict[str, Target], dict[str, Severity], dict[str, Plan]]:
+        # lookups run for every incident the evaluator sees, so they are dicts, built once
+        return (
+            {t.name: t for t in self.targets},
+            {s.name: s for s in self.severities},
+            {p.name: p for p in self.plans},
+        )
+
+    def target(self, name: str, /) -> Target:
+        """Return the target called ``name``."""
+        found = self._by_name[0].get(name)
+        if found is None:
+            raise _unknown("target", name, self._by_name[0], "target")
+        return found
+
+    def severity(self, name: str, /) -> Severity:
+        """Return the severity called ``name``."""
+        found = self._by_name[1].get(name)
+        if found is None:
+            raise _unknown("severity", name, self._by_name[1], "severity")
+        return found
+
+    def plan(self, name: str, /) -> Plan:
+        """Return the plan called ``name``."""
+        found = self._by_name[2].get(name)
+        if found is None:
+            raise _unknown("plan", name, self._by_name[2], "plan")
+        return found
+
+    @property
+    def severity_names(self) -> tuple[str, ...]:
+        """The severity names, most severe first."""
+        return tuple(s.name for s in self.severities)
+
+    @property
+    def event_names(self) -> frozenset[str]:
+        """Every event a target starts or stops on (custom ones such as ``report_sent``)."""
+        return frozenset(name for t in self.targets for name in (t.start, t.stop))
+
+    @property
+    def escalation_clock(self) -> str:
+        """The clock of :class:`AfterElapsed` triggers that name none: resolution's clock."""
+        return self.target("resolution").clock or self.clock
+
+    @property
+    def _clock_names(self) -> list[str]:
+        return [*self.calendars, ALWAYS]
+
+    def goal(self, target: str, severity: str, /, *, plan: str | None = None) -> Goal | None:
+        """Return the goal of ``target`` for ``severity`` (under ``plan``), clock resolved.
+
+        The goal comes from the plan's override, else the severity, else the target's
+        default goal; ``None`` when the target does not apply. The clock of the result is
+        never ``None``: the goal's own clock, else the plan's, else the target's, else the
+        policy's.
+
+        Raises:
+            PolicyError: for an unknown target, severity or plan (with "did you mean").
+        """
+        key = (target, severity, plan)
+        cache = self._goal_cache
+        if key in cache:
+            return cache[key]
+        found = cache[key] = self._find_goal(target, severity, plan)
+        return found
+
+    @cached_property
+    def _goal_cache(self) -> dict[tuple[str, str, str | None], Goal | None]:
+        return {}
+
+    def _find_goal(self, target: str, severity: str, plan: str | None) -> Goal | None:
+        found_target = self.target(target)
+        found_severity = self.severity(severity)
+        found_plan = self.plan(plan) if plan is not None else None
+        goal: Goal | None = None
+        if found_plan is not None:
+            goal = found_plan.goals.get(severity, FrozenMap()).get(target)
+        if goal is None:
+            goal = found_severity.goals.get(target, found_target.goal)
+        if goal is None:
+            return None
+        clock = (
+            goal.clock
+            or (found_plan.clock if found_plan is not None else None)
+            or found_target.clock
+            or self.clock
+        )
+        return attrs.evolve(goal, clock=clock)
+
+    def route_for(self, attributes: Mapping[str, object], /) -> Route | None:
+        """Return the first route whose conditions the incident attributes meet, or ``None``."""
+        for route in self.routes:
+            if route.matches(attributes):
+                return route
+        return None
+
+    def tiers_for(self, attributes: Mapping[str, object], /) -> tuple[Tier, ...]:
+        """Return the escalation tiers for an incident: its route's, else the default list."""
+        route = self.route_for(attributes)
+        return route.tiers if route is not None else self.tiers
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the config form (JSON- and TOML-ready); ``load_policy(p.to_dict()) == p``."""
+        from escalate._config import policy_to_dict  # noqa: PLC0415 - _config imports this module
+
+        return policy_to_dict(self)
+
+
+_ALWAYS_CALENDAR: Final = Calendar.always("UTC")
+
+
+def _unknown(kind: str, name: str, choices: Iterable[str], noun: str) -> PolicyError:
+    choices = list(choices)
+    hint = did_you_mean(name, choices) or (
+        f"known {noun}s: {', '.join(map(repr, choices))}" if choices else f"declare the {noun}"
+    )
+    return PolicyError([Problem(path=kind, message=f"unknown {noun} {name!r}", hint=hint)])
+
+
+# -- whole-policy checks --------------------------------------------------------------
+
+
+class _Checker:
+    """Collects the problems of a policy, each at its config key path."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.problems: list[Problem] = []
+        self.clocks = [*policy.calendars, ALWAYS]
+        self.targets = {t.name: t for t in policy.targets}
+
+    def add(self, path: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(path=path, message=message, hint=hint))
+
+    def clock(self, path: str, name: str | None) -> None:
+        if name is not None and name not in self.clocks:
+            hint = did_you_mean(name, self.clocks) or (
+                f"declare it under [calendars.{name}] or use one of: "
+                + ", ".join(map(repr, self.clocks))
+            )
+            self.add(path, f"unknown calendar {name!r}", hint)
+
+    def target_ref(self, path: str, name: str) -> None:
+        if name not in self.targets:
+            hint = did_you_mean(name, self.targets) or (
+                "known targets: " + ", ".join(map(repr, self.targets))
+            )
+            self.add(path, f"unknown target {name!r}", hint)
+
+    def positive(self, path: str, value: timedelta, what: str) -> None:
+        if value <= timedelta(0):
+            self.add(
+                path,
+                f"{what} must be positive, got {_show(value)}",
+                "a zero or negative goal can never be met; write e.g. '2h'",
+            )
+
+    def goal(self, path: str, goal: Goal) -> None:
+        self.positive(path, goal.duration, "a goal")
+        if goal.warning is not None and not timedelta(0) < goal.warning < goal.duration:
+            self.add(
+                f"{path}.warning",
+                f"the warning point {_show(goal.warning)} must be above zero and below "
+                f"the goal {_show(goal.duration)}",
+                "the warning flags a ticket before its goal runs out",
+            )
+        self.clock(f"{path}.clock", goal.clock)
+
+    def goals(self, path: str, goals: Mapping[str, Goal]) -> None:
+        for name, goal in goals.items():
+            if name not in self.targets:
+                hint = did_you_mean(name, self.targets) or (
+                    "declare it under [targets."
+                    + name
+                    + "] or use one of: "
+                    + ", ".join(map(repr, self.targets))
+                )
+                self.add(f"{path}.{name}", f"unknown key {name!r}: no target has this name", hint)
+            self.goal(f"{path}.{name}", goal)
+
+    def run(self) -> list[Problem]:
+        p = self.policy
+        self.clock("clock", p.clock)
+        self.check_targets()
+        self.check_severities()
+        self.check_plans()
+        self.check_tiers("tiers", p.tiers)
+        names = [r.name for r in p.routes]
+        for i, route in enumerate(p.routes):
+            path = f"routes[{i}]"
+            if route.name in names[:i]:
+                self.add(
+                    f"{path}.name",
+                    f"route {route.name!r} is declared twice",
+                    "give each route its own name",
+                )
+            if not route.name:
+                self.add(f"{path}.name", "a route needs a name", "write e.g. name = 'colombia'")
+            if not route.when:
+                self.add(
+                    f"{path}.when",
+                    "a route needs at least one condition",
+                    "write e.g. when = { region = 'CO' }",
+                )
+            for key, values in route.when.items():
+                if not values:
+                    self.add(
+                        f"{path}.when.{key}", "no accepted values", f"write e.g. {key} = ['value']"
+                    )
+            if not route.tiers:
+                self.add(
+                    f"{path}.tiers",
+                    f"route {route.name!r} has no tiers",
+                    "give it at least one [[routes.tiers]]",
+                )
+            self.check_tiers(f"{path}.tiers", route.tiers)
+        if p.availability is not None:
+            a = p.availability
+            if not 0 < a.objective <= 100:
+                self.add(
+                    "availability.objective",
+                    f"expected a percentage in (0, 100], got {a.objective!r}",
+                )
+            self.clock("availability.clock", a.clock)
+            if a.maintenance_notice is not None and a.maintenance_notice.days < 0:
+                self.add(
+                    "availability.maintenance_notice",
+                    f"a notice period cannot be negative, got '{a.maintenance_notice}'",
+                )
+        return self.problems
+
+    def check_targets(self) -> None:
+        for name in _duplicates(t.name for t in self.policy.targets):
+            self.add(f"targets.{name}", f"target {name!r} is declared twice")
+        for target in self.policy.targets:
+            path = f"targets.{target.name}"
+            if target.name in _SEVERITY_KEYS:
+                self.add(
+                    path,
+                    f"{target.name!r} cannot name a target",
+                    "it is a key of severities; choose another name",
+                )
+            if target.start == target.stop:
+                self.add(
+                    f"{path}.stop", f"the target starts and stops on the same event {target.stop!r}"
+                )
+            self.clock(f"{path}.clock", target.clock)
+            if target.goal is not None:
+                self.goal(f"{path}.goal", target.goal)
+
+    def check_severities(self) -> None:
+        p = self.policy
+        if not p.severities:
+            self.add(
+                "severities",
+                "a policy needs at least one severity",
+                "add e.g. [severities.high] with its goals",
+            )
+        for name in _duplicates(s.name for s in p.severities):
+            self.add(
+                f"severities.{name}",
+                f"severity {name!r} is declared twice",
+                "give each severity its own name",
+            )
+        for severity in p.severities:
+            path = f"severities.{severity.name}"
+            self.goals(path, severity.goals)
+            for target in p.targets:
+                if target.required and target.goal is None and target.name not in severity.goals:
+                    self.add(
+                        f"{path}.{target.name}",
+                        f"severity {severity.name!r} has no goal for the required target "
+                        f"{target.name!r}",
+                        f"add e.g. {target.name} = '8h', "
+                        f"or set required = false on [targets.{target.name}]",
+                    )
+
+    def check_plans(self) -> None:
+        severities = [s.name for s in self.policy.severities]
+        for name in _duplicates(plan.name for plan in self.policy.plans):
+            self.add(f"plans.{name}", f"plan {name!r} is declared twice")
+        for plan in self.policy.plans:
+            path = f"plans.{plan.name}"
+            self.clock(f"{path}.clock", plan.clock)
+            for severity, goals in plan.goals.items():
+                if severity not in severities:
+                    hint = did_you_mean(severity, severities) or "known severities: " + ", ".join(
+                        map(repr, severities)
+                    )
+                    self.add(
+                        f"{path}.severities.{severity}", f"unknown severity {severity!r}", hint
+                    )
+                self.goals(f"{path}.severities.{severity}", goals)
+
+    def check_tiers(self, path: str, tiers: tuple[Tier, ...]) -> None:
+        seen: list[int] = []
+        for i, tier in enumerate(tiers):
+            tier_path = f"{path}[{i}]"
+            if tier.level in seen:
+                self.add(
+                    f"{tier_path}.level",
+                    f"tier level {tier.level} is declared twice",
+                    "give each tier its own level",
+                )
+            elif seen and tier.level < max(seen):
+                self.add(
+                    f"{tier_path}.level",
+                    f"tier level {tier.level} comes after level {max(seen)}; "
+                    "tiers are out of order",
+                    "list tiers from the lowest level to the highest",
+                )
+            if not tier.name:
+                self.add(f"{tier_path}.name", "a tier needs a name", "write e.g. name = 'NOC'")
+            if tier.level < 1:
+                self.add(f"{tier_path}.level", f"a tier level must be 1 or more, got {tier.level}")
+            seen.append(tier.level)
+            for j, contact in enumerate(tier.contacts):
+                if not contact.name:
+                    self.add(f"{tier_path}.contacts[{j}].name", "a contact needs a name")
+                if contact.response is not None and contact.response < timedelta(0):
+                    self.add(
+                        f"{tier_path}.contacts[{j}].response",
+                        f"a response time cannot be negative, got {_show(contact.response)}",
+                    )
+            self.trigger(f"{tier_path}.trigger", tier.trigger)
+
+    def trigger(self, path: str, trigger: Trigger) -> None:
+        match trigger:
+            case AfterElapsed(after=after, clock=clock):
+                self.positive(f"{path}.after", after, "an elapsed time")
+                self.clock(f"{path}.clock", clock)
+            case AtPercent(target=target, percent=percent):
+                self.target_ref(f"{path}.of", target)
+                if not percent > 0:
+                    self.add(f"{path}.percent", f"a percentage must be above 0, got {percent!r}")
+            case OnBreach(target=target, delay=delay):
+                self.target_ref(f"{path}.breach", target)
+                if delay < timedelta(0):
+                    self.add(f"{path}.delay", f"a delay cannot be negative, got {_show(delay)}")
+            case _:
+                pass
+
+
+_SEVERITY_KEYS: Final = frozenset({"description"})
+
+
+def _show(value: timedelta) -> str:
+    return repr(format_duration(value))
+
+
+def check_policy(policy: Policy) -> list[Problem]:
+    """Return every problem of a policy, each at its config key path."""
+    return _Checker(policy).run()
