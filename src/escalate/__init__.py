@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib.metadata import version as _version
 
 from escalate._calendar import Calendar
+from escalate._config import load_policy, policy_schema
+from escalate._duration import BusinessDays, format_duration, parse_business_days, parse_duration
 from escalate._errors import (
     ConfigError,
     EscalateError,
@@ -21,18 +23,58 @@ from escalate._errors import (
     MissingExtraError,
     NaiveDatetimeError,
     NeverOpenError,
+    PolicyError,
     Problem,
+    TimelineError,
 )
+from escalate._evaluate import evaluate
 from escalate._holidays import Holidays
 from escalate._hours import Interval
+from escalate._policy import (
+    AfterElapsed,
+    AtOpen,
+    AtPercent,
+    Availability,
+    Contact,
+    Goal,
+    Manual,
+    OnBreach,
+    Plan,
+    Policy,
+    Route,
+    Severity,
+    Target,
+    Tier,
+    Trigger,
+)
+from escalate._results import (
+    Escalation,
+    EscalationReason,
+    Evaluation,
+    TargetResult,
+    TargetStatus,
+    TierRef,
+)
+from escalate._timeline import Event, Timeline
 
 __version__ = _version("escalate")
 
 __all__ = [
+    "AfterElapsed",
+    "AtOpen",
+    "AtPercent",
+    "Availability",
+    "BusinessDays",
     "Calendar",
     "ConfigError",
+    "Contact",
     "EscalateError",
     "EscalateWarning",
+    "Escalation",
+    "EscalationReason",
+    "Evaluation",
+    "Event",
+    "Goal",
     "Holidays",
     "HorizonError",
     "Interval",
@@ -40,9 +82,30 @@ __all__ = [
     "InvalidDurationError",
     "InvalidInstantError",
     "InvalidRangeError",
+    "Manual",
     "MissingExtraError",
     "NaiveDatetimeError",
     "NeverOpenError",
+    "OnBreach",
+    "Plan",
+    "Policy",
+    "PolicyError",
     "Problem",
+    "Route",
+    "Severity",
+    "Target",
+    "TargetResult",
+    "TargetStatus",
+    "Tier",
+    "TierRef",
+    "Timeline",
+    "TimelineError",
+    "Trigger",
     "__version__",
+    "evaluate",
+    "format_duration",
+    "load_policy",
+    "parse_business_days",
+    "parse_duration",
+    "policy_schema",
 ]

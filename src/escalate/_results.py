@@ -1,0 +1,236 @@
+"""The frozen results of an evaluation, their JSON form and their explanation."""
+
+from __future__ import annotations
+
+import enum
+import html
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from escalate._policy import Contact
+
+__all__ = [
+    "Escalation",
+    "EscalationReason",
+    "Evaluation",
+    "TargetResult",
+    "TargetStatus",
+    "TierRef",
+]
+
+
+class TargetStatus(enum.StrEnum):
+    """Where a target stands as of the evaluation instant."""
+
+    PENDING = "pending"
+    """Its start event has not happened yet."""
+    RUNNING = "running"
+    """Its clock is running."""
+    PAUSED = "paused"
+    """Its clock is stopped by a pause."""
+    MET = "met"
+    """It stopped within its goal."""
+    BREACHED = "breached"
+    """Its elapsed time is over the goal (stopped or not)."""
+
+
+class EscalationReason(enum.StrEnum):
+    """Why an escalation tier fired."""
+
+    OPENED = "opened"
+    ELAPSED = "elapsed"
+    PERCENT = "percent"
+    BREACH = "breach"
+    MANUAL = "manual"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _seconds(value: timedelta) -> float | int:
+    us = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    return us // 1_000_000 if us % 1_000_000 == 0 else us / 1_000_000
+
+
+@attrs.frozen(kw_only=True)
+class TargetResult:
+    """One target (``response``, ``resolution``...) of an incident, as of an instant.
+
+    Attributes:
+        name: The target's name.
+        status: pending, running, paused, met or breached.
+        goal: The goal in force (from the severity and plan at ``min(as_of, stop)``).
+        elapsed: Business time counted so far on the target's clock.
+        remaining: ``goal - elapsed``; negative once breached.
+        percent: ``100 * elapsed / goal``.
+        due_at: The last instant at which the stop event still counts as met, assuming
+            no further pauses; ``None`` while paused or pending.
+        warning_at: When the goal's warning point is reached, if the goal has one.
+        breached_at: ``due_at`` when breached, else ``None``.
+        stopped_at: When the stop event happened, if it has.
+        clock: The name of the calendar the target is measured on.
+    """
+
+    name: str
+    status: TargetStatus
+    goal: timedelta
+    elapsed: timedelta
+    remaining: timedelta
+    percent: float
+    due_at: datetime | None
+    warning_at: datetime | None = None
+    breached_at: datetime | None
+    stopped_at: datetime | None
+    clock: str
+
+    @property
+    def is_breached(self) -> bool:
+        """Whether the target is breached."""
+        return self.status is TargetStatus.BREACHED
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready form (see the ``to_dict`` schema in the reference docs)."""
+        return {
+            "status": self.status.value,
+            "goal_seconds": _seconds(self.goal),
+            "elapsed_seconds": _seconds(self.elapsed),
+            "remaining_seconds": _seconds(self.remaining),
+            "percent": round(self.percent, 4),
+            "due_at": _iso(self.due_at),
+            "warning_at": _iso(self.warning_at),
+            "breached_at": _iso(self.breached_at),
+            "stopped_at": _iso(self.stopped_at),
+            "clock": self.clock,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class TierRef:
+    """An escalation tier as reported in results: level, name and its contacts."""
+
+    level: int
+    name: str
+    contacts: tuple[Contact, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"level", "name", "contacts"}``, each contact as a JSON-ready table."""
+        return {
+            "level": self.level,
+            "name": self.name,
+            "contacts": [
+                {
+                    "name": c.name,
+                    "role": c.role,
+                    "email": c.email,
+                    "phones": list(c.phones),
+                    "response_seconds": None if c.response is None else _seconds(c.response),
+                }
+                for c in self.contacts
+            ],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Escalation:
+    """A tier that fired (or will fire): when and why."""
+
+    level: int
+    name: str
+    at: datetime
+    reason: EscalationReason
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"level", "name", "at", "reason"}``."""
+        return {
+            "level": self.level,
+            "name": self.name,
+            "at": self.at.isoformat(),
+            "reason": self.reason.value,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """Everything escalate knows about one incident as of an instant.
+
+    Attributes:
+        as_of: The evaluation instant (events after it were not seen).
+        severity: The severity in force at ``as_of``.
+        plan: The incident's plan, if any.
+        route: The escalation route chosen from the incident's attributes, or ``None``
+            for the default tier list.
+        targets: One :class:`TargetResult` per target, in the policy's order.
+        tier: The highest tier fired by ``as_of``, or ``None``.
+        next_tier: The next tier with its projected firing instant (``at`` is ``None``
+            while the clock that drives it is paused), or ``None``.
+        escalations: Every tier fired by ``as_of``, in order.
+        schedule: The full projected tier schedule: fired tiers, then projections.
+        context: What :meth:`explain` needs (the policy and the timeline); not compared.
+    """
+
+    as_of: datetime
+    severity: str
+    plan: str | None
+    route: str | None
+    targets: tuple[TargetResult, ...]
+    tier: TierRef | None
+    next_tier: tuple[TierRef, datetime | None] | None
+    escalations: tuple[Escalation, ...]
+    schedule: tuple[tuple[TierRef, datetime | None, EscalationReason | None], ...] = attrs.field(
+        default=(), repr=False
+    )
+    context: Any = attrs.field(default=None, repr=False, eq=False)
+
+    def __getitem__(self, name: str) -> TargetResult:
+        for target in self.targets:
+            if target.name == name:
+                return target
+        msg = f"no target {name!r}; targets: {', '.join(t.name for t in self.targets)}"
+        raise KeyError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the stable JSON-ready schema documented in the reference docs."""
+        next_tier = None
+        if self.next_tier is not None:
+            ref, at = self.next_tier
+            next_tier = {"level": ref.level, "name": ref.name, "at": _iso(at)}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "severity": self.severity,
+            "plan": self.plan,
+            "route": self.route,
+            "targets": {t.name: t.to_dict() for t in self.targets},
+            "tier": None if self.tier is None else self.tier.to_dict(),
+            "next_tier": next_tier,
+            "escalations": [e.to_dict() for e in self.escalations],
+        }
+
+    def explain(self) -> str:
+        """Return a human-readable account of what was counted, skipped, and fired, and why."""
+        if self.context is None:
+            return "(no explanation: this evaluation was built by hand)"
+        return "\n".join(self.context.explain(self))
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td>{esc(t.name)}</td><td>{esc(t.status.value)}</td><td>{esc(str(t.goal))}</td>"
+            f"<td>{esc(str(t.elapsed))}</td><td>{esc(_iso(t.due_at) or '-')}</td></tr>"
+            for t in self.targets
+        )
+        tiers = "".join(
+            f"<tr><td>{ref.level}</td><td>{esc(ref.name)}</td><td>{esc(_iso(at) or '-')}</td>"
+            f"<td>{esc(reason.value if reason else 'projected')}</td></tr>"
+            for ref, at, reason in self.schedule
+        )
+        return (
+            f"<p>as of {esc(self.as_of.isoformat())}, severity <b>{esc(self.severity)}</b></p>"
+            "<table><tr><th>target</th><th>status</th><th>goal</th><th>elapsed</th>"
+            f"<th>due</th></tr>{rows}</table>"
+            "<table><tr><th>level</th><th>tier</th><th>at</th><th>reason</th></tr>"
+            f"{tiers}</table>"
+        )

@@ -1,0 +1,974 @@
+"""``evaluate``: hand-worked examples of every rule, errors, pickling and explanations.
+
+Unless a test says otherwise, the calendar is seed 003's split day (Mon-Fri 07:30-12:30
+and 13:30-17:00, America/Bogota, Colombian holidays; Monday 12 January 2026 is one) and
+severity ``alta`` has a 2 h response goal and an 8 h resolution goal.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from escalate import (
+    AfterElapsed,
+    AtOpen,
+    AtPercent,
+    Calendar,
+    EscalationReason,
+    Evaluation,
+    Goal,
+    Manual,
+    NaiveDatetimeError,
+    OnBreach,
+    Policy,
+    Severity,
+    Target,
+    TargetStatus,
+    Tier,
+    Timeline,
+    TimelineError,
+    evaluate,
+    load_policy,
+)
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "policies"
+SAAS = load_policy(EXAMPLES / "seed_003_saas.toml")
+NOC = load_policy(EXAMPLES / "seed_000_noc.toml")
+HOSTING = load_policy(EXAMPLES / "seed_002_hosting.toml")
+TELECOM = load_policy(EXAMPLES / "seed_004_telecom.toml")
+DESK = load_policy(EXAMPLES / "seed_001_service_desk.toml")
+BOG = ZoneInfo("America/Bogota")
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+US = timedelta(microseconds=1)
+
+
+def bog(day: int, hour: int, minute: int = 0, month: int = 1, us: int = 0) -> datetime:
+    """Return an instant in Bogota in 2026 (January unless ``month`` is given)."""
+    return datetime(2026, month, day, hour, minute, 0, us, tzinfo=BOG)
+
+
+OFFICE = SAAS.calendar("office")
+
+TIERED = Policy(
+    name="tiered",
+    clock="office",
+    calendars={"office": OFFICE},
+    severities=[Severity(name="alta", goals={"response": 2 * H, "resolution": 8 * H})],
+    tiers=[
+        Tier(level=1, name="Desk", trigger=AtOpen()),
+        Tier(level=2, name="Lead", trigger=AfterElapsed(after=H)),
+        Tier(level=3, name="Quarter", trigger=AtPercent(target="response", percent=25)),
+        Tier(level=4, name="Breach", trigger=OnBreach(target="resolution", delay=30 * M)),
+        Tier(level=5, name="Manager", trigger=Manual()),
+    ],
+)
+
+LATE_REPLY = Policy(
+    clock="office",
+    calendars={"office": OFFICE},
+    severities=[Severity(name="alta", goals={"response": 2 * H, "resolution": 8 * H})],
+    tiers=[
+        Tier(level=1, name="Desk", trigger=AtOpen()),
+        Tier(level=2, name="Late reply", trigger=OnBreach(target="response")),
+    ],
+)
+
+
+# -- running time and deadlines ---------------------------------------------------------
+
+
+def test_friday_ticket_runs_over_the_weekend_and_the_monday_holiday():
+    """Friday 16:10 + 2 h: 50 min on Friday, nothing on the weekend or Monday 12, due Tue 08:40."""
+    tl = Timeline.open(bog(9, 16, 10), severity="alta")
+    ev = evaluate(SAAS, tl, as_of=bog(9, 16, 40))
+    response = ev["response"]
+    assert response.status is TargetStatus.RUNNING
+    assert response.elapsed == 30 * M
+    assert response.due_at == bog(13, 8, 40)
+    assert ev["resolution"].due_at == bog(13, 15, 40)  # 50 min + 5 h + 2 h 10 min
+    later = evaluate(SAAS, tl, as_of=bog(12, 23, 59))
+    assert later["response"].elapsed == 50 * M
+    assert later["response"].remaining == 70 * M
+    assert later["response"].percent == pytest.approx(100 * 50 / 120)
+
+
+def test_goal_running_out_at_lunch_is_due_after_lunch():
+    """A goal that runs out exactly at 12:30 is due at 13:30, while calendar.add says 12:30."""
+    tl = Timeline.open(bog(13, 10, 30), severity="alta")
+    ev = evaluate(SAAS, tl, as_of=bog(13, 11))
+    assert ev["response"].due_at == bog(13, 13, 30)
+    assert OFFICE.add(bog(13, 10, 30), 2 * H) == bog(13, 12, 30)
+
+
+def test_reply_during_lunch_is_on_time():
+    """A reply at 13:00, in the lunch gap after the goal ran out at 12:30, is met."""
+    tl = Timeline.open(bog(13, 10, 30), severity="alta").respond(bog(13, 13))
+    response = evaluate(SAAS, tl, as_of=bog(13, 15))["response"]
+    assert response.status is TargetStatus.MET
+    assert response.elapsed == 2 * H
+    assert response.percent == 100.0
+    assert response.stopped_at == bog(13, 13)
+    assert response.due_at == bog(13, 13, 30)
+    assert response.breached_at is None
+
+
+def test_reply_at_the_reopening_is_on_time_and_one_microsecond_later_is_not():
+    """A reply at 13:30 sharp is met; at 13:30:00.000001 it is breached, breached_at 13:30."""
+    opened = Timeline.open(bog(13, 10, 30), severity="alta")
+    on_time = evaluate(SAAS, opened.respond(bog(13, 13, 30)), as_of=bog(13, 15))["response"]
+    assert on_time.status is TargetStatus.MET
+    late = evaluate(SAAS, opened.respond(bog(13, 13, 30, us=1)), as_of=bog(13, 15))["response"]
+    assert late.status is TargetStatus.BREACHED
+    assert late.elapsed == 2 * H + US
+    assert late.remaining == -US
+    assert late.breached_at == late.due_at == bog(13, 13, 30)
+
+
+def test_as_of_at_due_at_is_not_breached_and_one_open_microsecond_later_is():
+    """At as_of = due_at the target is running; one open microsecond later it is breached."""
+    tl = Timeline.open(bog(13, 10, 30), severity="alta")
+    assert evaluate(SAAS, tl, as_of=bog(13, 13, 30))["response"].status is TargetStatus.RUNNING
+    breached = evaluate(SAAS, tl, as_of=bog(13, 13, 30, us=1))["response"]
+    assert breached.status is TargetStatus.BREACHED
+    assert breached.breached_at == bog(13, 13, 30)
+
+
+def test_goal_running_out_at_closing_is_due_at_the_next_opening():
+    """8 h from Tue 08:00 runs out at 17:00 sharp, so resolution is due Wed 07:30."""
+    tl = Timeline.open(bog(13, 8), severity="alta")
+    assert evaluate(SAAS, tl, as_of=bog(13, 9))["resolution"].due_at == bog(14, 7, 30)
+
+
+def test_events_after_as_of_are_invisible():
+    """Replaying before the response gives the live view: running, no stop instant."""
+    tl = Timeline.open(bog(13, 8), severity="alta").respond(bog(13, 9)).resolve(bog(13, 10))
+    ev = evaluate(SAAS, tl, as_of=bog(13, 8, 30))
+    assert ev["response"].status is TargetStatus.RUNNING
+    assert ev["response"].stopped_at is None
+    assert ev["resolution"].status is TargetStatus.RUNNING
+
+
+def test_evaluating_at_the_opening_instant():
+    """At the opening instant nothing has elapsed and the targets are running."""
+    tl = Timeline.open(bog(13, 8), severity="alta")
+    ev = evaluate(SAAS, tl, as_of=bog(13, 8))
+    assert ev["response"].elapsed == timedelta(0)
+    assert ev["response"].due_at == bog(13, 10)
+
+
+def test_opened_while_closed_counts_from_the_opening_hours():
+    """A ticket opened on a Saturday starts counting on Monday 07:30."""
+    tl = Timeline.open(bog(17, 10), severity="alta")
+    ev = evaluate(SAAS, tl, as_of=bog(18, 23))
+    assert ev["response"].elapsed == timedelta(0)
+    assert ev["response"].due_at == bog(19, 9, 30)
+
+
+# -- pauses -----------------------------------------------------------------------------
+
+
+def test_paused_target_has_no_due_at_but_keeps_remaining():
+    """While paused the status is paused, due_at is null and remaining still counts down."""
+    tl = Timeline.open(bog(13, 8), severity="alta").pause(bog(13, 9), reason="customer")
+    ev = evaluate(SAAS, tl, as_of=bog(13, 11))
+    resolution = ev["resolution"]
+    assert resolution.status is TargetStatus.PAUSED
+    assert resolution.due_at is None
+    assert resolution.elapsed == H
+    assert resolution.remaining == 7 * H
+
+
+def test_pause_over_a_closed_period_only_removes_open_time():
+    """Paused Thu 16:30 to Mon 10:00: only Thu 16:30-17:00 and Fri's day would have counted."""
+    tl = (
+        Timeline.open(bog(15, 15), severity="alta")
+        .respond(bog(15, 15, 30))
+        .pause(bog(15, 16, 30), reason="waiting for customer")
+        .resume(bog(19, 10))
+    )
+    ev = evaluate(SAAS, tl, as_of=bog(19, 11))
+    resolution = ev["resolution"]
+    assert resolution.elapsed == 2 * H + 30 * M
+    assert resolution.due_at == bog(20, 8)  # 1.5 h to 12:30, 3.5 h to 17:00, 30 min Tue
+    unpaused = evaluate(SAAS, Timeline(tl.events[:2]), as_of=bog(19, 11))["resolution"]
+    assert unpaused.status is TargetStatus.BREACHED
+
+
+def test_pause_that_begins_before_the_start_holds_when_the_target_starts():
+    """A pausing target started during a pause runs only from the resume."""
+    policy = Policy(
+        clock="office",
+        calendars={"office": OFFICE},
+        targets=[Target(name="fix", start="responded", stop="resolved")],
+        severities=[
+            Severity(name="alta", goals={"response": 2 * H, "resolution": 8 * H, "fix": 4 * H})
+        ],
+    )
+    tl = (
+        Timeline.open(bog(13, 8), severity="alta")
+        .pause(bog(13, 8, 30))
+        .respond(bog(13, 9))
+        .resume(bog(13, 10))
+    )
+    fix = evaluate(policy, tl, as_of=bog(13, 11))["fix"]
+    assert fix.elapsed == H
+    assert fix.due_at == bog(13, 15)  # 1.5 h to 12:30, 1.5 h from 13:30
+
+
+def test_target_that_does_not_pause_runs_through_pauses():
+    """The post-mortem target (pauses = false) keeps running while the incident is paused."""
+    tl = (
+        Timeline.open("2026-03-10T02:00:00-06:00", severity="incident")
+        .resolve("2026-03-10T09:00:00-06:00")
+        .pause("2026-03-10T10:00:00-06:00")
+    )
+    postmortem = evaluate(NOC, tl, as_of=datetime.fromisoformat("2026-03-10T19:00:00-06:00"))[
+        "postmortem"
+    ]
+    assert postmortem.status is TargetStatus.RUNNING
+    assert postmortem.elapsed == 10 * H
+
+
+def test_target_that_does_not_pause_starts_during_a_pause():
+    """A post-mortem (pauses = false) started while the incident is paused still runs."""
+    tl = (
+        Timeline.open("2026-03-10T02:00:00-06:00", severity="incident")
+        .pause("2026-03-10T05:00:00-06:00", reason="waiting for customer")
+        .resolve("2026-03-10T09:00:00-06:00")
+    )
+    postmortem = evaluate(NOC, tl, as_of=datetime.fromisoformat("2026-03-10T19:00:00-06:00"))[
+        "postmortem"
+    ]
+    assert postmortem.elapsed == 10 * H
+    assert postmortem.due_at == datetime.fromisoformat("2026-03-13T09:00:00-06:00")
+
+
+def test_resumed_after_the_goal_was_passed_keeps_breached_at():
+    """A target breached before a pause stays breached with its breach instant while paused."""
+    tl = Timeline.open(bog(13, 8), severity="alta").pause(bog(13, 10, 30))
+    response = evaluate(SAAS, tl, as_of=bog(13, 11))["response"]
+    assert response.status is TargetStatus.BREACHED
+    assert response.breached_at == bog(13, 10)
+
+
+# -- severity changes -------------------------------------------------------------------
+
+
+def test_downgrade_keeps_elapsed_and_changes_the_goal():
+    """Alta -> baja at 10:00 keeps the 9.5 h elapsed by Wed 09:00 and re-targets it to 80 h."""
+    tl = (
+        Timeline.open(bog(13, 8), severity="alta")
+        .respond(bog(13, 8, 30))
+        .change_severity(bog(13, 10), "baja")
+    )
+    ev = evaluate(SAAS, tl, as_of=bog(14, 9))
+    assert ev.severity == "baja"
+    resolution = ev["resolution"]
+    assert resolution.goal == 80 * H
+    assert resolution.elapsed == 9 * H + 30 * M
+    assert resolution.status is TargetStatus.RUNNING
+    before = evaluate(SAAS, tl, as_of=bog(13, 9))
+    assert before.severity == "alta"
+    assert before["resolution"].goal == 8 * H
+
+
+def test_upgrade_can_breach_at_once():
+    """Baja -> alta after 3 h of response time breaches at once, breached_at when R hit 2 h."""
+    tl = Timeline.open(bog(13, 8), severity="baja").change_severity(bog(13, 11), "alta")
+    response = evaluate(SAAS, tl, as_of=bog(13, 11))["response"]
+    assert response.goal == 2 * H
+    assert response.status is TargetStatus.BREACHED
+    assert response.breached_at == bog(13, 10)
+
+
+def test_severity_change_after_the_stop_does_not_retarget_a_stopped_target():
+    """The goal of a met response is the one in force when it stopped."""
+    tl = (
+        Timeline.open(bog(13, 8), severity="alta")
+        .respond(bog(13, 9, 30))
+        .change_severity(bog(13, 10), "baja")
+    )
+    ev = evaluate(SAAS, tl, as_of=bog(13, 11))
+    assert ev["response"].goal == 2 * H
+    assert ev["resolution"].goal == 80 * H
+
+
+def test_target_without_a_goal_for_the_severity_is_left_out():
+    """Seed 003's baja has no definitive_fix goal, so the target is not in the results."""
+    alta = evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta"), as_of=bog(13, 9))
+    baja = evaluate(SAAS, Timeline.open(bog(13, 8), severity="baja"), as_of=bog(13, 9))
+    assert [t.name for t in alta.targets] == ["response", "resolution", "definitive_fix"]
+    assert [t.name for t in baja.targets] == ["response", "resolution"]
+    assert "definitive_fix" not in baja.to_dict()["targets"]
+
+
+# -- stop events, reopen, custom targets, plans -------------------------------------------
+
+
+def test_pending_target_has_no_deadline():
+    """A target whose start event has not happened is pending with no due_at."""
+    tl = Timeline.open(bog(13, 8), severity="alta")
+    fix = evaluate(SAAS, tl, as_of=bog(13, 9))["definitive_fix"]
+    assert fix.status is TargetStatus.PENDING
+    assert fix.due_at is None
+    assert fix.elapsed == timedelta(0)
+
+
+def test_custom_target_runs_between_its_custom_events():
+    """definitive_fix runs on 24x7 from workaround_applied to fix_released."""
+    tl = (
+        Timeline.open(bog(13, 8), severity="normal")
+        .then("workaround_applied", bog(13, 10))
+        .then("fix_released", bog(23, 10))
+    )
+    fix = evaluate(SAAS, tl, as_of=bog(24, 0))["definitive_fix"]
+    assert fix.status is TargetStatus.MET
+    assert fix.elapsed == timedelta(days=10)
+    assert fix.clock == "24x7"
+    assert fix.due_at == datetime(2026, 5, 13, 15, tzinfo=UTC)  # 120 days after 15:00Z
+
+
+def test_reopen_resumes_the_resolution_clock_and_accumulates():
+    """Resolved after 1 h, reopened 2 h later: resolution runs on from 1 h; response stays met."""
+    tl = (
+        Timeline.open(bog(13, 8), severity="alta")
+        .respond(bog(13, 8, 10))
+        .resolve(bog(13, 9))
+        .reopen(bog(13, 11))
+    )
+    resolved = evaluate(SAAS, tl, as_of=bog(13, 10))["resolution"]
+    assert resolved.status is TargetStatus.MET
+    assert resolved.stopped_at == bog(13, 9)
+    assert resolved.due_at == bog(14, 7, 30)  # the deadline it would have had: 17:00 closes
+    ev = evaluate(SAAS, tl, as_of=bog(13, 12))
+    assert ev["resolution"].status is TargetStatus.RUNNING
+    assert ev["resolution"].elapsed == 2 * H
+    assert ev["resolution"].stopped_at is None
+    assert ev["resolution"].due_at == bog(14, 9, 30)
+    assert ev["response"].status is TargetStatus.MET
+
+
+def test_postmortem_is_due_72_hours_after_resolution():
+    """Seed 000: resolved Tue 09:00, the report is due Fri 09:00 on a 24x7 clock."""
+    tl = Timeline.open("2026-03-10T02:00:00-06:00", severity="incident").resolve(
+        "2026-03-10T09:00:00-06:00"
+    )
+    ev = evaluate(NOC, tl, as_of=datetime.fromisoformat("2026-03-12T12:00:00-06:00"))
+    assert [t.name for t in ev.targets] == ["postmortem"]
+    postmortem = ev["postmortem"]
+    assert postmortem.elapsed == 51 * H
+    assert postmortem.due_at == datetime.fromisoformat("2026-03-13T09:00:00-06:00")
+    assert postmortem.due_at.tzinfo == ZoneInfo("America/Mexico_City")
+
+
+def test_plans_pick_their_goals_and_clocks():
+    """Seed 002: medio is 5 h (no plan, nivel1), 3 h (nivel2) or 1 h on 24x7 (nivel3)."""
+    at, as_of = bog(13, 16), bog(13, 16, 30)
+
+    def response(**plan):
+        return evaluate(HOSTING, Timeline.open(at, severity="medio", **plan), as_of=as_of)
+
+    assert response()["response"].goal == 5 * H
+    assert response()["response"].due_at == bog(14, 11)  # 2 h Tue, 3 h Wed from 08:00
+    assert response(plan="nivel1")["response"].goal == 5 * H
+    assert response(plan="nivel2")["response"].due_at == bog(14, 9)
+    premium = response(plan="nivel3")
+    assert premium.plan == "nivel3"
+    assert premium["response"].clock == "24x7"
+    assert premium["response"].due_at == datetime(2026, 1, 13, 22, tzinfo=UTC)
+
+
+def test_warning_point_is_when_the_warning_share_is_used():
+    """Seed 002 nivel2 medio: warning at 2 h runs out at 18:00 Tue; due Wed 09:00."""
+    tl = Timeline.open(bog(13, 16), severity="medio", plan="nivel2")
+    response = evaluate(HOSTING, tl, as_of=bog(14, 8, 30))["response"]
+    assert response.warning_at == bog(13, 18)
+    assert response.due_at == bog(14, 9)
+    assert response.to_dict()["warning_at"] == "2026-01-13T18:00:00-05:00"
+
+
+def test_warning_of_a_stopped_target_counts_only_real_running_time():
+    """A response given before the warning point never reaches it."""
+    tl = Timeline.open(bog(13, 9), severity="medio", plan="nivel2").respond(bog(13, 10))
+    response = evaluate(HOSTING, tl, as_of=bog(14, 12))["response"]
+    assert response.status is TargetStatus.MET
+    assert response.warning_at is None
+
+
+def test_policy_without_plans_reports_the_plan_and_ignores_it():
+    """Seed 003 has no plans: an incident's plan is reported but the goals are unchanged."""
+    ev = evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta", plan="gold"), as_of=bog(13, 9))
+    assert ev.plan == "gold"
+    assert ev["response"].goal == 2 * H
+
+
+# -- tiers ------------------------------------------------------------------------------
+
+
+def test_tier_triggers_by_hand():
+    """Open 08:00: L1 at open, L2 after 1 h, L3 at 25% waits for L2, L4 on breach + 30 min."""
+    tl = Timeline.open(bog(13, 8), severity="alta")
+    ev = evaluate(TIERED, tl, as_of=bog(13, 12))
+    assert [(e.level, e.at, e.reason) for e in ev.escalations] == [
+        (1, bog(13, 8), EscalationReason.OPENED),
+        (2, bog(13, 9), EscalationReason.ELAPSED),
+        (3, bog(13, 9), EscalationReason.PERCENT),  # 25% of 2 h is 08:30, but never skip
+    ]
+    assert ev.tier is not None
+    assert ev.tier.level == 3
+    assert ev.next_tier is not None
+    assert ev.next_tier[0].level == 4
+    assert ev.next_tier[1] == bog(14, 8)  # due Wed 07:30 (17:00 close), + 30 min
+    assert [(ref.level, at, why) for ref, at, why in ev.schedule][3:] == [
+        (4, bog(14, 8), None),
+        (5, None, None),
+    ]
+
+
+def test_manual_escalation_moves_up_exactly_one_tier():
+    """An escalation at 08:15 fires L2 at once; L3 still waits for its own trigger."""
+    tl = Timeline.open(bog(13, 8), severity="alta").escalate(bog(13, 8, 15))
+    ev = evaluate(TIERED, tl, as_of=bog(13, 8, 20))
+    assert [(e.level, e.at, e.reason) for e in ev.escalations] == [
+        (1, bog(13, 8), EscalationReason.OPENED),
+        (2, bog(13, 8, 15), EscalationReason.MANUAL),
+    ]
+    assert ev.next_tier is not None
+    assert ev.next_tier[1] == bog(13, 8, 30)
+
+
+def test_manual_escalation_reaches_a_manual_tier():
+    """A manual tier fires only on an escalated event, one event per tier."""
+    tl = Timeline.open(bog(13, 8), severity="alta").escalate(bog(14, 9))
+    ev = evaluate(TIERED, tl, as_of=bog(14, 9))
+    assert ev.tier is not None
+    assert (ev.tier.level, ev.escalations[-1].reason) == (5, EscalationReason.MANUAL)
+    assert ev.escalations[-2].at == bog(14, 8)  # the breach tier fired first
+    assert ev.next_tier is None
+
+
+def test_manual_tiers_of_seed_004_one_at_a_time():
+    """Two escalations on seed 004 reach level 3; level 4 has no projected instant."""
+    tl = (
+        Timeline.open("2026-03-02T10:00:00-06:00", severity="major")
+        .escalate("2026-03-02T10:20:00-06:00")
+        .escalate("2026-03-02T10:40:00-06:00")
+    )
+    ev = evaluate(TELECOM, tl, as_of=datetime.fromisoformat("2026-03-02T11:00:00-06:00"))
+    assert [e.reason.value for e in ev.escalations] == ["opened", "manual", "manual"]
+    assert ev.tier is not None
+    assert ev.tier.name == "Commercial management"
+    assert ev.to_dict()["next_tier"] == {"level": 4, "name": "General management", "at": None}
+
+
+def test_nothing_fires_while_resolved_and_a_reopen_lets_it_continue():
+    """A response breach due while the incident is resolved fires at the reopening."""
+    policy = LATE_REPLY
+    resolved = Timeline.open(bog(13, 8), severity="alta").resolve(bog(13, 9))
+    ev = evaluate(policy, resolved, as_of=bog(13, 12))
+    assert ev["response"].due_at == bog(13, 10)
+    assert ev.tier is not None
+    assert ev.tier.level == 1
+    assert ev.next_tier is not None
+    assert ev.next_tier[1] is None
+    reopened = evaluate(policy, resolved.reopen(bog(13, 11)), as_of=bog(13, 12))
+    assert reopened.escalations[-1].at == bog(13, 11)
+    assert reopened.escalations[-1].reason is EscalationReason.BREACH
+
+
+def test_elapsed_trigger_ignores_pauses_but_not_resolved_periods():
+    """AfterElapsed counts open time since the opening through pauses, not while resolved."""
+    paused = Timeline.open(bog(13, 8), severity="alta").pause(bog(13, 8, 10))
+    assert evaluate(TIERED, paused, as_of=bog(13, 9)).escalations[1].at == bog(13, 9)
+    resolved = (
+        Timeline.open(bog(13, 8), severity="alta").resolve(bog(13, 8, 10)).reopen(bog(13, 10))
+    )
+    ev = evaluate(TIERED, resolved, as_of=bog(13, 12))
+    assert ev.escalations[1].at == bog(13, 10, 50)
+
+
+def test_breach_tier_is_unknown_while_paused():
+    """The next tier on a breach has no projected instant while its target is paused."""
+    tl = Timeline.open(bog(13, 8), severity="alta").pause(bog(13, 11))
+    ev = evaluate(TIERED, tl, as_of=bog(13, 11, 30))
+    assert ev.next_tier is not None
+    assert ev.next_tier[0].level == 4
+    assert ev.next_tier[1] is None
+
+
+def test_breach_tier_never_fires_for_a_met_target():
+    """Once the response is met, its breach tier is never scheduled."""
+    tl = Timeline.open(bog(13, 8), severity="alta").respond(bog(13, 8, 5))
+    ev = evaluate(LATE_REPLY, tl, as_of=bog(20, 9))
+    assert ev.next_tier is not None
+    assert (ev.next_tier[0].level, ev.next_tier[1]) == (2, None)
+
+
+def test_trigger_at_the_resolution_instant_does_not_fire():
+    """Resolved periods are half-open: a trigger reached at the resolution instant waits."""
+    tl = Timeline.open(bog(13, 8), severity="alta").resolve(bog(13, 9))
+    ev = evaluate(TIERED, tl, as_of=bog(13, 12))
+    assert ev.next_tier is not None
+    assert (ev.next_tier[0].level, ev.next_tier[1]) == (2, None)
+    reopened = evaluate(TIERED, tl.reopen(bog(13, 10)), as_of=bog(13, 12))
+    assert reopened.escalations[1].at == bog(13, 10)
+
+
+def test_routes_by_category_and_region():
+    """Seed 003 routes on category, seed 001 on region; no match uses the default tiers."""
+    billing = Timeline.open(bog(13, 8), severity="alta", category="training").escalate(bog(13, 9))
+    ev = evaluate(SAAS, billing, as_of=bog(13, 10))
+    assert ev.route == "functional"
+    assert ev.tier is not None
+    assert ev.tier.name == "Functional and training questions"
+    default = evaluate(
+        SAAS, Timeline.open(bog(13, 8), severity="alta", category="x"), as_of=bog(13, 9)
+    )
+    assert default.route is None
+    assert default.tier is not None
+    assert default.tier.name == "Support desk"
+    chile = Timeline.open("2026-03-02T10:00:00-03:00", severity="incident", region="CL")
+    desk = evaluate(DESK, chile, as_of=datetime.fromisoformat("2026-03-02T11:00:00-03:00"))
+    assert desk.route == "southern-cone"
+    assert desk.targets == ()
+
+
+def test_tier_contacts_are_json_ready():
+    """A tier's contacts come out as name, role, email, phones and response_seconds."""
+    ev = evaluate(
+        NOC,
+        Timeline.open("2026-03-10T02:00:00-06:00", severity="incident"),
+        as_of=datetime.fromisoformat("2026-03-10T03:00:00-06:00"),
+    )
+    assert ev.to_dict()["tier"] == {
+        "level": 1,
+        "name": "NOC",
+        "contacts": [
+            {
+                "name": "Engineer on duty",
+                "role": "NOC",
+                "email": "noc@example.com",
+                "phones": ["+52 800 555 0100 option 1"],
+                "response_seconds": 0,
+            }
+        ],
+    }
+
+
+def test_policy_with_no_tiers_has_no_tier():
+    """Seed 002 has no escalation table: no tier, no next tier, no escalations."""
+    ev = evaluate(HOSTING, Timeline.open(bog(13, 8), severity="alto"), as_of=bog(13, 9))
+    assert (ev.tier, ev.next_tier, ev.escalations) == (None, None, ())
+    assert "Escalation: no tiers" in ev.explain()
+
+
+# -- time zones -------------------------------------------------------------------------
+
+
+def test_business_time_across_the_london_spring_forward_is_physical():
+    """Sat 22:00-Sun 02:00 on the spring-forward night is 3 physical hours of open time."""
+    london = Calendar(
+        timezone="Europe/London", hours={"sat": ["22:00-02:00"], "mon-fri": ["09:00-17:00"]}
+    )
+    policy = Policy(
+        clock="office",
+        calendars={"office": london},
+        severities=[
+            Severity(name="p1", goals={"response": 4 * H, "resolution": Goal(duration=3 * H)})
+        ],
+    )
+    tz = ZoneInfo("Europe/London")
+    tl = Timeline.open(datetime(2026, 3, 28, 22, tzinfo=tz), severity="p1")
+    ev = evaluate(policy, tl, as_of=datetime(2026, 3, 29, 12, tzinfo=tz))
+    assert ev["response"].elapsed == 3 * H
+    assert ev["response"].due_at == datetime(2026, 3, 30, 10, tzinfo=tz)
+    assert ev["resolution"].status is TargetStatus.RUNNING
+    assert ev["resolution"].due_at == datetime(2026, 3, 30, 9, tzinfo=tz)  # ran out at close
+
+
+def test_santiago_midnight_transition():
+    """In Santiago 00:00 on 6 Sep 2026 does not exist; a 00:00-03:00 day is 2 hours long."""
+    tz = ZoneInfo("America/Santiago")
+    santiago = Calendar(timezone="America/Santiago", hours={"mon-sun": ["00:00-03:00"]})
+    policy = Policy(
+        clock="office",
+        calendars={"office": santiago},
+        severities=[Severity(name="p1", goals={"response": 4 * H, "resolution": 8 * H})],
+    )
+    tl = Timeline.open(datetime(2026, 9, 5, 12, tzinfo=tz), severity="p1")
+    ev = evaluate(policy, tl, as_of=datetime(2026, 9, 6, 12, tzinfo=tz))
+    assert ev["response"].elapsed == 2 * H
+    assert ev["response"].due_at == datetime(2026, 9, 7, 2, tzinfo=tz)
+
+
+def test_results_are_in_the_clock_zone_and_as_of_keeps_its_own():
+    """Target instants are in their clock's zone; as_of is reported in the zone given."""
+    tl = Timeline.open(bog(13, 8), severity="alta")
+    ev = evaluate(SAAS, tl, as_of=datetime(2026, 1, 13, 14, tzinfo=UTC))
+    assert ev.as_of.tzinfo is UTC
+    assert ev.to_dict()["as_of"] == "2026-01-13T14:00:00+00:00"
+    assert ev["response"].due_at.tzinfo == BOG
+    assert ev.escalations[0].at.tzinfo == BOG
+
+
+# -- errors -----------------------------------------------------------------------------
+
+
+def error_of(policy, timeline, as_of) -> TimelineError:
+    """Return the TimelineError that evaluating raises."""
+    with pytest.raises(TimelineError) as info:
+        evaluate(policy, timeline, as_of=as_of)
+    return info.value
+
+
+def test_unknown_custom_event_suggests_a_close_name():
+    """A custom event no target uses is an error at evaluate() with 'did you mean'."""
+    tl = Timeline.open(bog(13, 8), severity="alta").then("workaround_aplied", bog(13, 9))
+    err = error_of(SAAS, tl, bog(13, 10))
+    assert err.paths == ("events[1] (workaround_aplied).type",)
+    assert "unknown event type 'workaround_aplied'" in str(err)
+    assert "did you mean 'workaround_applied'" in str(err)
+
+
+def test_unknown_custom_event_lists_the_custom_events():
+    """With nothing close, the hint lists the policy's custom events."""
+    tl = Timeline.open(bog(13, 8), severity="alta").then("zzz", bog(13, 9))
+    err = error_of(SAAS, tl, bog(13, 10))
+    assert "fix_released" in str(err)
+    assert "workaround_applied" in str(err)
+
+
+def test_unknown_custom_event_on_a_policy_without_custom_targets():
+    """A policy with no custom targets says so in the hint."""
+    tl = Timeline.open(bog(13, 8), severity="alta").then("zzz", bog(13, 9))
+    assert "(none)" in str(error_of(TIERED, tl, bog(13, 10)))
+
+
+def test_unknown_severity_at_opening():
+    """An unknown opening severity names the event and suggests the close one."""
+    err = error_of(SAAS, Timeline.open(bog(13, 8), severity="Alta"), bog(13, 9))
+    assert err.paths == ("events[0] (opened).severity",)
+    assert "unknown severity 'Alta'" in str(err)
+    assert "did you mean 'alta'" in str(err)
+
+
+def test_unknown_severity_in_a_change():
+    """An unknown severity in a change names that event; with nothing close it lists them."""
+    tl = Timeline.open(bog(13, 8), severity="alta").change_severity(bog(13, 9), "p9")
+    err = error_of(SAAS, tl, bog(13, 10))
+    assert err.paths == ("events[1] (severity_changed).severity",)
+    assert "'alta', 'normal', 'baja'" in str(err)
+
+
+def test_unknown_plan():
+    """An unknown plan on a policy with plans is an error with 'did you mean'."""
+    err = error_of(HOSTING, Timeline.open(bog(13, 8), severity="alto", plan="nivel4"), bog(13, 9))
+    assert err.paths == ("events[0] (opened).plan",)
+    assert "unknown plan 'nivel4'" in str(err)
+    assert "did you mean" in str(err)
+    err = error_of(HOSTING, Timeline.open(bog(13, 8), severity="alto", plan="gold"), bog(13, 9))
+    assert "'nivel1', 'nivel2', 'nivel3'" in str(err)
+
+
+def test_as_of_before_the_opening():
+    """Evaluating before the opening is an error at path as_of."""
+    err = error_of(SAAS, Timeline.open(bog(13, 8), severity="alta"), bog(13, 7))
+    assert err.paths == ("as_of",)
+    assert "before the opening" in str(err)
+
+
+def test_naive_as_of():
+    """A naive as_of raises NaiveDatetimeError (a TypeError) naming the fix."""
+    with pytest.raises(NaiveDatetimeError, match="as_of must be timezone-aware") as info:
+        evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta"), as_of=datetime(2026, 1, 13, 9))
+    assert isinstance(info.value, TypeError)
+
+
+def test_all_policy_problems_at_once():
+    """Unknown event, severity and plan are reported together."""
+    tl = Timeline.from_events(
+        [
+            {"type": "opened", "at": bog(13, 8), "severity": "x", "plan": "y"},
+            {"type": "zzz", "at": bog(13, 9)},
+        ]
+    )
+    err = error_of(HOSTING, tl, bog(13, 10))
+    assert err.paths == (
+        "events[0] (opened).severity",
+        "events[1] (zzz).type",
+        "events[0] (opened).plan",
+    )
+
+
+# -- results: JSON, pickle, explanation, HTML ----------------------------------------------
+
+
+def full_evaluation() -> Evaluation:
+    """An evaluation with a holiday, a weekend, a pause and fired and projected tiers."""
+    tl = (
+        Timeline.open(bog(9, 16, 10), severity="alta")
+        .pause(bog(13, 8), reason="waiting for customer")
+        .resume(bog(13, 9))
+        .escalate(bog(13, 9, 30))
+    )
+    return evaluate(TIERED, tl, as_of=bog(13, 10))
+
+
+def test_to_dict_round_trips_through_json():
+    """to_dict() is JSON-ready: dumps then loads gives it back unchanged."""
+    d = full_evaluation().to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert set(d) == {
+        "as_of",
+        "severity",
+        "plan",
+        "route",
+        "targets",
+        "tier",
+        "next_tier",
+        "escalations",
+    }
+    assert set(d["targets"]["response"]) == {
+        "status",
+        "goal_seconds",
+        "elapsed_seconds",
+        "remaining_seconds",
+        "percent",
+        "due_at",
+        "warning_at",
+        "breached_at",
+        "stopped_at",
+        "clock",
+    }
+
+
+def test_seconds_are_integers_unless_fractional():
+    """Whole seconds are ints in to_dict(); a fraction gives a float."""
+    tl = Timeline.open(bog(13, 8), severity="alta")
+    whole = evaluate(SAAS, tl, as_of=bog(13, 9))["response"].to_dict()
+    assert whole["elapsed_seconds"] == 3600
+    assert isinstance(whole["elapsed_seconds"], int)
+    part = evaluate(SAAS, tl, as_of=bog(13, 9, us=500_000))["response"].to_dict()
+    assert part["elapsed_seconds"] == 3600.5
+    assert part["remaining_seconds"] == 3599.5
+
+
+def test_evaluation_timeline_and_policy_pickle():
+    """An Evaluation, its Timeline and its Policy survive pickling equal, explain() too."""
+    ev = full_evaluation()
+    again = pickle.loads(pickle.dumps(ev))
+    assert again == ev
+    assert again.explain() == ev.explain()
+    assert pickle.loads(pickle.dumps(TIERED)) == TIERED
+    assert pickle.loads(pickle.dumps(SAAS)) == SAAS
+    tl = ev.context.timeline
+    assert pickle.loads(pickle.dumps(tl)) == tl
+
+
+def test_explain_names_counted_skipped_and_paused_spans_and_tier_reasons():
+    """explain() lists counted and skipped spans with reasons, pauses, and every tier."""
+    text = full_evaluation().explain()
+    assert "counted     Fri 2026-01-09 16:10-0500 -> Fri 2026-01-09 17:00-0500 = 0:50:00" in text
+    assert "no hours on Sat 2026-01-10" in text
+    assert "no hours on Sun 2026-01-11" in text
+    assert "holiday 2026-01-12" in text
+    assert "not counted Tue 2026-01-13 08:00-0500 -> Tue 2026-01-13 09:00-0500: paused" in text
+    assert "Pause at Tue 2026-01-13 08:00-0500: waiting for customer" in text
+    assert "level 1 'Desk' fired Fri 2026-01-09 16:10-0500 (opened)" in text
+    assert "level 2 'Lead' fired Tue 2026-01-13 07:40-0500 (elapsed)" in text
+    assert "level 3 'Quarter' fired Tue 2026-01-13 07:40-0500 (percent)" in text
+    assert "level 4 'Breach' fired Tue 2026-01-13 09:30-0500 (manual)" in text
+    assert "level 5 'Manager' not scheduled" in text
+    assert "was due at" in text
+    assert "(the last instant that still counts as met)" in text
+
+
+def test_explain_of_a_paused_and_a_stopped_target():
+    """A paused target says it has no deadline; a stopped one says when it stopped."""
+    tl = (
+        Timeline.open(bog(13, 8), severity="alta")
+        .respond(bog(13, 8, 30))
+        .resolve(bog(13, 9))
+        .reopen(bog(13, 10))
+        .pause(bog(13, 11))
+    )
+    text = evaluate(TIERED, tl, as_of=bog(13, 12)).explain()
+    assert "stopped at Tue 2026-01-13 08:30-0500" in text
+    assert "no deadline while paused; 6:00:00 remain" in text
+    assert "not counted Tue 2026-01-13 09:00-0500 -> Tue 2026-01-13 10:00-0500: stopped" in text
+    assert "level 2 'Lead' fired Tue 2026-01-13 10:00-0500 (elapsed)" in text
+    assert "level 3 'Quarter' fired Tue 2026-01-13 10:00-0500 (percent)" in text
+
+
+def test_explain_mentions_exceptions_and_breach_reasons():
+    """Closed exception days are named, and a breach tier says it fired on a breach."""
+    calendar = Calendar(
+        timezone="America/Bogota",
+        hours={"mon-fri": ["08:00-12:00"]},
+        exceptions={"2026-01-14": []},
+    )
+    policy = Policy(
+        clock="office",
+        calendars={"office": calendar},
+        severities=[Severity(name="alta", goals={"response": 2 * H, "resolution": 8 * H})],
+        tiers=[Tier(level=1, name="Late", trigger=OnBreach(target="response"))],
+    )
+    ev = evaluate(policy, Timeline.open(bog(13, 11), severity="alta"), as_of=bog(15, 11))
+    text = ev.explain()
+    assert "exception 2026-01-14" in text
+    assert "level 1 'Late' fired Thu 2026-01-15 09:00-0500 (breach)" in text
+
+
+def test_explain_shows_physical_length_across_dst():
+    """The length of a counted span across a DST change is its physical length, not wall time."""
+    tz = ZoneInfo("Europe/London")
+    london = Calendar(timezone="Europe/London", hours={"sat": ["22:00-02:30"]})
+    policy = Policy(
+        clock="office",
+        calendars={"office": london},
+        severities=[Severity(name="p1", goals={"response": 4 * H, "resolution": 8 * H})],
+    )
+    tl = Timeline.open(datetime(2026, 3, 28, 22, tzinfo=tz), severity="p1")
+    ev = evaluate(policy, tl, as_of=datetime(2026, 3, 29, 12, tzinfo=tz))
+    assert ev["response"].elapsed == 3 * H + 30 * M
+    assert "= 3:30:00" in ev.explain()
+
+
+def test_explain_of_a_hand_built_evaluation():
+    """An Evaluation built without evaluate() says it has no explanation."""
+    ev = Evaluation(
+        as_of=bog(13, 8),
+        severity="alta",
+        plan=None,
+        route=None,
+        targets=(),
+        tier=None,
+        next_tier=None,
+        escalations=(),
+    )
+    assert ev.explain().startswith("(no explanation")
+
+
+def test_repr_html_is_a_table_of_targets_and_tiers():
+    """_repr_html_ returns HTML tables of the targets and of the tier schedule."""
+    html = full_evaluation()._repr_html_()
+    assert html.count("<table>") == 2
+    assert "<th>target</th>" in html
+    assert "<td>response</td>" in html
+    assert "<td>projected</td>" in html
+    assert "<td>manual</td>" in html
+
+
+def test_unknown_target_lookup_is_a_key_error():
+    """ev['name'] of an unknown target raises KeyError listing the targets."""
+    with pytest.raises(KeyError, match="no target 'respnse'; targets: response, resolution"):
+        full_evaluation()["respnse"]
+
+
+def test_target_result_helpers():
+    """is_breached matches the status."""
+    ev = full_evaluation()
+    assert ev["response"].is_breached
+    assert not ev["resolution"].is_breached
+
+
+def test_paused_exactly_when_the_goal_runs_out():
+    """Paused at the instant R reaches the goal: paused, not breached, deadline unknown."""
+    tl = Timeline.open(bog(13, 8), severity="alta").pause(bog(13, 10))
+    response = evaluate(SAAS, tl, as_of=bog(13, 11))["response"]
+    assert response.status is TargetStatus.PAUSED
+    assert response.remaining == timedelta(0)
+    assert response.due_at is None
+    resumed = evaluate(SAAS, tl.resume(bog(13, 11)), as_of=bog(13, 11))["response"]
+    assert resumed.due_at == bog(13, 11)
+
+
+def test_resume_after_resolution_does_not_restart_the_target():
+    """A resume that comes after the resolution leaves resolution met."""
+    tl = (
+        Timeline.open(bog(13, 8), severity="alta")
+        .respond(bog(13, 8, 10))
+        .pause(bog(13, 9))
+        .resolve(bog(13, 10))
+        .resume(bog(13, 11))
+        .close(bog(13, 11, 30))
+    )
+    resolution = evaluate(SAAS, tl, as_of=bog(13, 12))["resolution"]
+    assert resolution.status is TargetStatus.MET
+    assert resolution.elapsed == H
+
+
+def test_elapsed_tiers_on_the_same_clock():
+    """Two elapsed-time tiers on one clock fire after their own amounts."""
+    policy = Policy(
+        clock="office",
+        calendars={"office": OFFICE},
+        severities=[Severity(name="alta", goals={"response": 2 * H, "resolution": 8 * H})],
+        tiers=[
+            Tier(level=1, name="One hour", trigger=AfterElapsed(after=H)),
+            Tier(level=2, name="Two hours", trigger=AfterElapsed(after=2 * H)),
+            Tier(level=3, name="Day", trigger=AfterElapsed(after=24 * H, clock="24x7")),
+        ],
+    )
+    ev = evaluate(policy, Timeline.open(bog(13, 12), severity="alta"), as_of=bog(13, 16))
+    assert [e.at for e in ev.escalations] == [bog(13, 14), bog(13, 15)]  # lunch 12:30-13:30
+    assert ev.next_tier is not None
+    assert ev.next_tier[1] == bog(14, 12)
+    assert "level 3 'Day' projected Wed 2026-01-14 12:00-0500" in ev.explain()
+
+
+def test_explain_of_a_pending_target():
+    """A pending target is listed with no spans and no deadline."""
+    text = evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta"), as_of=bog(13, 9)).explain()
+    assert "Target definitive_fix: pending; goal 120 days, 0:00:00 on clock '24x7'" in text
+
+
+def test_severity_change_to_another_clock_keeps_the_elapsed_time():
+    """A change to a severity on another clock keeps the time already elapsed.
+
+    Seed 002 runs alto on 24x7 and medio on office hours: each part of the running time
+    counts on the clock of the severity in force then, never re-measured on the new one.
+    """
+    down = Timeline.open("2026-01-17T10:00:00-05:00", severity="alto").change_severity(
+        "2026-01-17T10:30:00-05:00", "medio"
+    )
+    response = evaluate(HOSTING, down, as_of=datetime.fromisoformat("2026-01-17T10:45:00-05:00"))[
+        "response"
+    ]
+    assert response.elapsed == 30 * M  # 30 min on 24x7, then the office is closed
+    assert response.due_at == bog(19, 12, 30)  # 4.5 h more from Monday 08:00
+    up = Timeline.open("2026-01-19T07:00:00-05:00", severity="medio").change_severity(
+        "2026-01-19T09:00:00-05:00", "alto"
+    )
+    response = evaluate(HOSTING, up, as_of=datetime.fromisoformat("2026-01-19T09:00:00-05:00"))[
+        "response"
+    ]
+    assert response.elapsed == H  # 08:00-09:00 on office hours while medio
+    assert response.status is TargetStatus.RUNNING
+    assert response.due_at == bog(19, 9)
+
+
+def test_two_severity_changes_at_the_same_instant():
+    """Of two severity changes at one instant, the last one's clock applies from then on.
+
+    medio (office hours) -> alto (24x7) -> medio at 10:30 on a Saturday: the ticket is medio
+    all along, so nothing elapses before Monday 08:00; response due 13:00, warning at 11:00.
+    """
+    tl = (
+        Timeline.open("2026-01-17T10:00:00-05:00", severity="medio")
+        .change_severity("2026-01-17T10:30:00-05:00", "alto")
+        .change_severity("2026-01-17T10:30:00-05:00", "medio")
+    )
+    response = evaluate(HOSTING, tl, as_of=datetime.fromisoformat("2026-01-17T11:00:00-05:00"))[
+        "response"
+    ]
+    assert response.elapsed == timedelta(0)
+    assert response.due_at == bog(19, 13)
+    assert response.warning_at == bog(19, 11)

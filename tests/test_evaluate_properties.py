@@ -1,0 +1,178 @@
+"""Law-like properties of ``evaluate`` on random timelines, across DST zones too.
+
+The incidents come from ``tests.evaluator_reference.incidents``: four policies (a split day
+in Bogota with holidays, Europe/London and America/Santiago calendars that cross DST
+transitions, and a 24x7 clock), every trigger kind, and random valid timelines.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from escalate import TargetStatus, Timeline, evaluate
+from tests.evaluator_reference import POLICIES, incidents
+
+US = timedelta(microseconds=1)
+DST = ("london", "santiago")
+
+
+def visible(timeline: Timeline, as_of) -> Timeline:
+    """Return the timeline cut at ``as_of``: what an evaluation at ``as_of`` sees."""
+    return Timeline(tuple(e for e in timeline.events if e.at <= as_of))
+
+
+# A severity change to a goal on another clock (low runs on 24x7, high on office hours):
+# elapsed must not drop at the change (see test_evaluate's clock-change test).
+CLOCK_CHANGE = (
+    "bogota",
+    POLICIES["bogota"],
+    Timeline.open("2026-01-10T10:00:00-05:00", severity="low").change_severity(
+        "2026-01-10T10:30:00-05:00", "high"
+    ),
+    datetime.fromisoformat("2026-01-10T10:29:00-05:00"),
+)
+
+
+@given(incidents(), st.integers(0, 10 * 24 * 3600 * 10**6))
+@example(incident=CLOCK_CHANGE, later_us=60 * 10**6)
+def test_elapsed_never_decreases_as_as_of_grows(incident, later_us):
+    """For every target, elapsed at a later as_of is at least elapsed at an earlier one."""
+    _name, policy, timeline, as_of = incident
+    early = evaluate(policy, timeline, as_of=as_of)
+    late = evaluate(policy, timeline, as_of=as_of + later_us * US)
+    for target in early.targets:
+        if target.name in {t.name for t in late.targets}:
+            assert late[target.name].elapsed >= target.elapsed
+
+
+@st.composite
+def paused_pairs(draw):
+    """An incident without pauses, and the same incident with one pause inserted."""
+    _name, policy, timeline, as_of = draw(
+        incidents(
+            kinds={
+                "responded",
+                "severity_changed",
+                "escalated",
+                "resolved",
+                "reopened",
+                "report_sent",
+            }
+        )
+    )
+    opened = timeline.opened.at
+    span = int((as_of - opened) / US)
+    a, b = sorted(draw(st.lists(st.integers(0, span), min_size=2, max_size=2)))
+    pause, resume = opened + a * US, opened + b * US
+    events = [*timeline.to_events()]
+    events += [{"type": "paused", "at": pause}, {"type": "resumed", "at": resume}]
+    # a stable sort keeps the opening first and the pause before its resume
+    events.sort(key=lambda e: e["at"] if not isinstance(e["at"], str) else _parse(e["at"]))
+    assume(events[0]["type"] == "opened")
+    return policy, timeline, Timeline.from_events(events), as_of
+
+
+def _parse(text):
+    return datetime.fromisoformat(text)
+
+
+@given(paused_pairs())
+def test_a_pause_never_makes_a_deadline_earlier(pair):
+    """Adding a pause (resumed by as_of) never moves a due_at earlier."""
+    policy, plain, paused, as_of = pair
+    before = evaluate(policy, plain, as_of=as_of)
+    after = evaluate(policy, paused, as_of=as_of)
+    assert [t.name for t in before.targets] == [t.name for t in after.targets]
+    for target in before.targets:
+        due, later = target.due_at, after[target.name].due_at
+        if due is not None and later is not None:
+            assert later >= due
+        assert after[target.name].elapsed <= target.elapsed
+
+
+@given(incidents(), st.data())
+def test_due_at_is_the_last_instant_that_counts_as_met(incident, data):
+    """At as_of = due_at a running target is not breached; 1 µs of open time later it is."""
+    _name, policy, timeline, as_of = incident
+    timeline = visible(timeline, as_of)
+    ev = evaluate(policy, timeline, as_of=as_of)
+    running = [t for t in ev.targets if t.status is TargetStatus.RUNNING]
+    assume(running)
+    target = data.draw(st.sampled_from(running))
+    assert target.due_at is not None
+    assert target.due_at >= as_of
+    at_due = evaluate(policy, timeline, as_of=target.due_at)[target.name]
+    assert at_due.status is TargetStatus.RUNNING
+    assert at_due.elapsed <= at_due.goal
+    clock = policy.calendar(target.clock)
+    # in UTC: adding to a zoned datetime is wall-clock arithmetic and drops fold=1
+    after = clock.next_open(target.due_at).astimezone(UTC) + US
+    late = evaluate(policy, timeline, as_of=after)[target.name]
+    assert late.status is TargetStatus.BREACHED
+    assert late.elapsed == late.goal + US
+    assert late.breached_at.astimezone(UTC) == target.due_at.astimezone(UTC)
+
+
+@given(incidents())
+def test_to_dict_round_trips_through_json(incident):
+    """to_dict() survives json.dumps / json.loads unchanged."""
+    _name, policy, timeline, as_of = incident
+    d = evaluate(policy, timeline, as_of=as_of).to_dict()
+    assert json.loads(json.dumps(d)) == d
+
+
+@given(incidents())
+def test_tier_firing_times_are_non_decreasing_in_level(incident):
+    """Fired and projected tier instants never go down as the level goes up."""
+    _name, policy, timeline, as_of = incident
+    ev = evaluate(policy, timeline, as_of=as_of)
+    known = [at for _ref, at, _why in ev.schedule if at is not None]
+    assert known == sorted(known)
+    fired = [e.at for e in ev.escalations]
+    assert fired == sorted(fired)
+    assert all(at <= ev.as_of for at in fired)
+    levels = [ref.level for ref, _at, _why in ev.schedule]
+    assert levels == sorted(levels)
+    if ev.tier is not None:
+        assert ev.tier.level == ev.escalations[-1].level
+    if ev.next_tier is not None:
+        assert ev.next_tier[1] is None or ev.next_tier[1] > ev.as_of
+
+
+@given(incidents())
+def test_stop_at_is_at_most_due_at_exactly_when_met(incident):
+    """For a stopped target, stopped_at <= due_at holds exactly when it is met."""
+    _name, policy, timeline, as_of = incident
+    for target in evaluate(policy, timeline, as_of=as_of).targets:
+        if target.stopped_at is not None:
+            assert target.due_at is not None
+            assert (target.stopped_at <= target.due_at) == (target.status is TargetStatus.MET)
+
+
+@given(incidents())
+def test_statuses_agree_with_the_numbers(incident):
+    """Breached iff elapsed > goal; remaining = goal - elapsed; breached_at only when breached."""
+    _name, policy, timeline, as_of = incident
+    for t in evaluate(policy, timeline, as_of=as_of).targets:
+        assert (t.status is TargetStatus.BREACHED) == (t.elapsed > t.goal)
+        assert t.remaining == t.goal - t.elapsed
+        assert (t.breached_at is not None) == (t.status is TargetStatus.BREACHED)
+        if t.breached_at is not None:
+            assert t.breached_at == t.due_at
+        if t.status in {TargetStatus.PAUSED, TargetStatus.PENDING}:
+            assert t.due_at is None
+
+
+@given(incidents(policies=DST))
+def test_across_dst_elapsed_is_physical_open_time(incident):
+    """On DST calendars, elapsed never exceeds the physical time since the opening."""
+    _name, policy, timeline, as_of = incident
+    ev = evaluate(policy, timeline, as_of=as_of)
+    for t in ev.targets:
+        assert t.elapsed <= as_of - timeline.opened.at
+        if t.due_at is not None and t.status is TargetStatus.RUNNING:
+            assert policy.calendar(t.clock).is_open(t.due_at)
