@@ -315,25 +315,29 @@ class Calendar:
         idx = self._cache.index
         if idx is not None and idx.cov_start <= t < idx.cov_end:
             return idx
+        year = self._local_year(t)
+        return self._cache.ensure(year, year, self.zone, self._day_intervals)
+
+    def _local_year(self, t: int) -> int:
+        """Return the local year of ``t``; raise when its local date is beyond the horizon."""
         year = utc_year(t)
-        idx = self._cache.ensure(year, year, self.zone, self._day_intervals)
-        if t < idx.cov_start:
-            idx = self._cache.ensure(year - 1, year, self.zone, self._day_intervals)
-        elif t >= idx.cov_end:
-            idx = self._cache.ensure(year, year + 1, self.zone, self._day_intervals)
-        return idx
+        if MIN_YEAR <= year <= MAX_YEAR or year in {MIN_YEAR - 1, MAX_YEAR + 1}:
+            year = to_datetime(t, self.zone).year
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            msg = (
+                f"{timedelta(microseconds=t)} after 1970-01-01T00:00Z is beyond the supported "
+                f"horizon (local dates in years {MIN_YEAR}-{MAX_YEAR})"
+            )
+            raise HorizonError(msg)
+        return year
 
     def _index_for_span(self, a: int, b: int) -> Index:
         idx = self._index_for(a)
         if not idx.covers(b):
             idx = self._index_for(b)
             if not idx.covers(a):
-                idx = self._cache.ensure(
-                    min(idx.lo, utc_year(a) - 1),
-                    max(idx.hi, utc_year(b) + 1),
-                    self.zone,
-                    self._day_intervals,
-                )
+                lo, hi = sorted((self._local_year(a), self._local_year(b)))
+                idx = self._cache.ensure(lo, hi, self.zone, self._day_intervals)
         return idx
 
     def _grow_for(self, idx: Index, target: int, forward: bool) -> Index:
@@ -361,14 +365,18 @@ class Calendar:
         span = max(idx.hi - idx.lo + 1, 1)
         per_year = max(idx.cum[-1] // span, 1)
         if forward:
-            years = -(-(target - idx.f_end) // per_year) + 1
-            return self._cache.ensure(
-                idx.lo, min(idx.hi + years, MAX_YEAR + 1), self.zone, self._day_intervals
+            years = -(-(target - idx.f_end) // per_year)
+            grown = self._cache.ensure(idx.lo, idx.hi + years, self.zone, self._day_intervals)
+        else:
+            years = -(-(idx.f_start - target) // per_year)
+            grown = self._cache.ensure(idx.lo - years, idx.hi, self.zone, self._day_intervals)
+        if (grown.lo, grown.hi) == (idx.lo, idx.hi):
+            msg = (
+                f"the result lies beyond the supported horizon (years {MIN_YEAR}-{MAX_YEAR}); "
+                "use a shorter duration"
             )
-        years = -(-(idx.f_start - target) // per_year) + 1
-        return self._cache.ensure(
-            max(idx.lo - years, MIN_YEAR - 1), idx.hi, self.zone, self._day_intervals
-        )
+            raise HorizonError(msg)
+        return grown
 
     def _add_us(self, t: int, d: int) -> int:
         if d == 0:
@@ -392,12 +400,7 @@ class Calendar:
             idx = self._grow_for(idx, target, forward)
 
     def _check_horizon(self, t: int) -> int:
-        if not MIN_YEAR <= utc_year(t) <= MAX_YEAR:
-            msg = (
-                f"{timedelta(microseconds=t)} after 1970-01-01T00:00Z is beyond the supported "
-                f"horizon (years {MIN_YEAR}-{MAX_YEAR})"
-            )
-            raise HorizonError(msg)
+        self._local_year(t)
         return t
 
     # -- the public operations --------------------------------------------------------
@@ -481,7 +484,9 @@ class Calendar:
                     f"no {what} after {to_datetime(t, self.zone).isoformat()} up to year {MAX_YEAR}"
                 )
                 raise (HorizonError if self._weekly_open else NeverOpenError)(msg)
-            idx = self._cache.ensure(idx.lo, idx.hi + 1, self.zone, self._day_intervals)
+            # grow geometrically: a calendar that never closes reaches the horizon fast
+            span = idx.hi - idx.lo + 1
+            idx = self._cache.ensure(idx.lo, idx.hi + span, self.zone, self._day_intervals)
 
     def _last_exception_year(self) -> int:
         return max((day.year for day, ivs in self.exceptions if ivs), default=MIN_YEAR)
@@ -561,17 +566,22 @@ class Calendar:
                 if i >= 0:
                     return found[i]
                 grow = (idx.lo - 1 + days // 200, idx.hi)
-            if (not self._weekly_open) and (
-                grow[1] > max(self._last_exception_year(), idx.hi) or grow[0] < MIN_YEAR
+            exception_years = [day.year for day, ivs in self.exceptions if ivs]
+            if not self._weekly_open and (
+                not exception_years
+                or (days > 0 and idx.hi >= max(exception_years))
+                or (days < 0 and idx.lo <= min(exception_years))
             ):
-                msg = "this calendar has too few business days (it opens only on exception dates)"
+                msg = (
+                    f"this calendar has fewer than {abs(days)} business days in that direction "
+                    "(it opens only on its exception dates): add weekly hours"
+                )
                 raise NeverOpenError(msg)
-            idx = self._cache.ensure(
-                max(grow[0], MIN_YEAR - 1),
-                min(grow[1], MAX_YEAR + 1),
-                self.zone,
-                self._day_intervals,
-            )
+            grown = self._cache.ensure(grow[0], grow[1], self.zone, self._day_intervals)
+            if (grown.lo, grown.hi) == (idx.lo, idx.hi):
+                msg = f"the result lies beyond the supported horizon (years {MIN_YEAR}-{MAX_YEAR})"
+                raise HorizonError(msg)
+            idx = grown
 
     # -- vectorised operations (numpy / pandas, optional) -----------------------------
 

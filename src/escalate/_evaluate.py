@@ -164,7 +164,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
     """
     now = _instant(as_of, "as_of")
     _check(policy, timeline)
-    raw = [(e.type, _instant(e.at, "event"), e.severity) for e in timeline.events]
+    raw = timeline.instants
     if now < raw[0][1]:
         raise TimelineError.single(
             "as_of",

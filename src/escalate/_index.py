@@ -19,8 +19,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from escalate._errors import HorizonError
-
 __all__ = [
     "EPOCH",
     "MAX_YEAR",
@@ -178,15 +176,10 @@ class IndexCache:
 
     def ensure(self, lo: int, hi: int, zone: tzinfo, day_intervals: DayIntervals) -> Index:
         """Return a snapshot covering at least local years ``lo..hi`` (built if needed)."""
+        lo, hi = max(lo, MIN_YEAR), min(hi, MAX_YEAR)  # callers check what they got
         current = self.index
         if current is not None and current.lo <= lo and hi <= current.hi:
             return current
-        if lo < MIN_YEAR or hi > MAX_YEAR:
-            msg = (
-                f"escalate supports dates in years {MIN_YEAR}-{MAX_YEAR}; this query needs "
-                f"{min(lo, MIN_YEAR) if lo < MIN_YEAR else max(hi, MAX_YEAR)}"
-            )
-            raise HorizonError(msg)
         with self._lock:
             current = self.index
             if current is not None:

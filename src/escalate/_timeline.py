@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import attrs
@@ -310,6 +311,13 @@ class Timeline:
     def attributes(self) -> dict[str, Any]:
         """The attributes given at opening (``plan``, ``category``, ``region``...)."""
         return dict(self.events[0].attributes)
+
+    @cached_property
+    def instants(self) -> tuple[tuple[str, int, str | None], ...]:
+        """Each event as ``(type, microseconds since the epoch, severity)``, computed once."""
+        from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
+
+        return tuple((e.type, _instant(e.at, "at"), e.severity) for e in self.events)
 
     def to_events(self) -> list[dict[str, Any]]:
         """Return the JSON-ready list of events; ``from_events`` of it gives this timeline."""

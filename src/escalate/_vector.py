@@ -84,9 +84,10 @@ class _Instants:
         self.unit = raw.dtype
         self.mask = np.isnat(raw)
         valid = raw[~self.mask]
+        # int64 nanoseconds hold 1678-2261; the index checks the exact horizon (local dates)
         if valid.size and (
-            valid.min() < np.datetime64(f"{MIN_YEAR}-01-02")
-            or valid.max() >= np.datetime64(f"{MAX_YEAR}-12-31")
+            valid.min() < np.datetime64(f"{MIN_YEAR - 1}-01-01")
+            or valid.max() >= np.datetime64(f"{MAX_YEAR + 2}-01-01")
         ):
             msg = f"{what} has instants beyond the supported horizon (years {MIN_YEAR}-{MAX_YEAR})"
             raise HorizonError(msg)

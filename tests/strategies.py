@@ -1,0 +1,392 @@
+"""Every Hypothesis strategy of the test suite.
+
+Calendars are drawn as plain :class:`reference.CalendarSpec` values so that the fast
+implementation and the reference model see the same definition. Instants are drawn near a
+DST transition of the calendar's zone most of the time, since that is where wall-clock
+arithmetic goes wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import strategies as st
+
+from tests.reference import DAY_SECONDS, US, CalendarSpec, Span, from_us, to_us
+
+DST_ZONES = (
+    "America/Santiago",
+    "Australia/Lord_Howe",
+    "America/Havana",
+    "Europe/London",
+)
+ZONES = (*DST_ZONES, "UTC", "America/Bogota")
+FIRST_YEAR, LAST_YEAR = 2024, 2028
+
+
+@functools.cache
+def transitions(zone_name: str) -> tuple[int, ...]:
+    """Return the instants (us since the epoch) where ``zone_name`` changes its UTC offset."""
+    zone = ZoneInfo(zone_name)
+    found: list[int] = []
+    t = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+    end = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
+    step = timedelta(hours=6)
+    while t < end:
+        nxt = t + step
+        if t.astimezone(zone).utcoffset() != nxt.astimezone(zone).utcoffset():
+            lo, hi = to_us(t), to_us(nxt)
+            while hi - lo > 1:  # bisect to the microsecond: hi is the first new-offset instant
+                mid = (lo + hi) // 2
+                if from_us(mid).astimezone(zone).utcoffset() == t.astimezone(zone).utcoffset():
+                    lo = mid
+                else:
+                    hi = mid
+            found.append(hi)
+        t = nxt
+    return tuple(found)
+
+
+zones = st.sampled_from(ZONES)
+dst_zones = st.sampled_from(DST_ZONES)
+
+_QUARTER = 15 * 60
+
+
+@st.composite
+def clock_seconds(draw: st.DrawFn, *, upper: int = DAY_SECONDS - 1) -> int:
+    """A wall time of day in seconds: mostly on a quarter hour, sometimes any second."""
+    if draw(st.integers(0, 4)):
+        return draw(st.integers(0, upper // _QUARTER)) * _QUARTER
+    return draw(st.integers(0, upper))
+
+
+@st.composite
+def spans(draw: st.DrawFn) -> Span:
+    """One wall-clock interval, possibly crossing midnight, possibly a whole day."""
+    start = draw(clock_seconds())
+    if start == 0 and draw(st.integers(0, 9)) == 0:
+        return (0, DAY_SECONDS)  # "00:00-24:00"
+    kind = draw(st.integers(0, 3))
+    if kind == 0 and start >= 2:  # overnight
+        return (start, start + draw(st.integers(DAY_SECONDS - start + 1, DAY_SECONDS - 1)))
+    if start == DAY_SECONDS - 1:
+        return (start, DAY_SECONDS)
+    if draw(st.booleans()):
+        length = draw(st.integers(1, 12 * 4)) * _QUARTER
+        end = min(start + length, DAY_SECONDS)
+    else:
+        end = draw(st.integers(start + 1, DAY_SECONDS))
+    return (start, end)
+
+
+def day_spans(max_size: int = 3) -> st.SearchStrategy[list[Span]]:
+    """Zero or more intervals of one date, free to touch or overlap."""
+    return st.lists(spans(), max_size=max_size)
+
+
+@st.composite
+def weekly_hours(draw: st.DrawFn) -> dict[int, list[Span]]:
+    """Weekly hours with at least one open interval somewhere in the week."""
+    week = {day: draw(day_spans()) for day in range(7) if draw(st.integers(0, 5))}
+    week = {day: found for day, found in week.items() if found}
+    if not week:
+        week[draw(st.integers(0, 6))] = [draw(spans())]
+    return week
+
+
+@st.composite
+def anchors(draw: st.DrawFn, zone: str) -> int:
+    """An instant: near a DST transition of ``zone`` (often), else anywhere in the range."""
+    found = transitions(zone)
+    if found and draw(st.integers(0, 3)):
+        base = draw(st.sampled_from(found))
+        return base + draw(st.integers(-36 * 3600, 36 * 3600)) * US
+    lo = to_us(datetime(FIRST_YEAR, 2, 1, tzinfo=UTC))
+    hi = to_us(datetime(LAST_YEAR, 11, 1, tzinfo=UTC))
+    return draw(st.integers(lo // US, hi // US)) * US
+
+
+def _near(anchor: int, days: int) -> st.SearchStrategy[date]:
+    center = from_us(anchor).date()
+    return st.integers(-days, days).map(lambda k: center + timedelta(days=k))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A random calendar and an anchor instant near which its queries are drawn."""
+
+    spec: CalendarSpec
+    anchor: int
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, zone_names: st.SearchStrategy[str] = zones) -> Scenario:
+    """A random calendar (hours, holidays, exceptions) in a random zone, with an anchor."""
+    zone = draw(zone_names)
+    anchor = draw(anchors(zone))
+    holidays = frozenset(draw(st.lists(_near(anchor, 10), max_size=4)))
+    exceptions = draw(st.dictionaries(_near(anchor, 10), day_spans(2), max_size=3))
+    spec = CalendarSpec(
+        timezone=zone, weekly=draw(weekly_hours()), holidays=holidays, exceptions=exceptions
+    )
+    return Scenario(spec=spec, anchor=anchor)
+
+
+@st.composite
+def instants_near(draw: st.DrawFn, anchor: int, *, hours: int = 72) -> int:
+    """An instant within ``hours`` of ``anchor``: on a minute mostly, sometimes any microsecond."""
+    if draw(st.integers(0, 3)):
+        return anchor + draw(st.integers(-hours * 60, hours * 60)) * 60 * US
+    return anchor + draw(st.integers(-hours * 3600 * US, hours * 3600 * US))
+
+
+@st.composite
+def durations_us(
+    draw: st.DrawFn, *, max_hours: int = 60, allow_zero: bool = False, cap_us: int | None = None
+) -> int:
+    """A business duration in microseconds, of either sign, never zero unless allowed.
+
+    ``cap_us`` bounds the magnitude, so that a calendar open one second a week is not asked
+    for sixty hours (which would reach past the supported horizon).
+    """
+    if draw(st.integers(0, 3)):
+        magnitude = draw(st.integers(1, max_hours * 4)) * _QUARTER * US
+    else:
+        magnitude = draw(st.integers(1, max_hours * 3600 * US))
+    if cap_us is not None and magnitude > cap_us:
+        magnitude = 1 + magnitude % cap_us
+    if allow_zero and draw(st.integers(0, 9)) == 0:
+        return 0
+    return magnitude if draw(st.booleans()) else -magnitude
+
+
+def durations_for(
+    spec: CalendarSpec, *, allow_zero: bool = False, positive: bool = False
+) -> st.SearchStrategy[int]:
+    """Durations a calendar can serve quickly: at most about three weeks of its open time."""
+    weekly = sum(min(e - b, DAY_SECONDS) for spans in spec.weekly.values() for b, e in spans)
+    found = durations_us(allow_zero=allow_zero, cap_us=3 * weekly * US)
+    return found.map(abs) if positive else found
+
+
+def as_datetime(us: int, zone_name: str) -> datetime:
+    """Return an instant as an aware datetime in ``zone_name``."""
+    return from_us(us, ZoneInfo(zone_name))
+
+
+other_zones = st.sampled_from(
+    ("UTC", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns", *ZONES)
+)
+
+
+@st.composite
+def instant_lists(draw: st.DrawFn, anchor: int, *, max_size: int = 30) -> list[int | None]:
+    """Instants near ``anchor`` (us since the epoch), with ``None`` standing for NaT."""
+    return draw(
+        st.lists(st.one_of(instants_near(anchor), st.none()), min_size=0, max_size=max_size)
+    )
+
+
+# --- policies ---
+# Strategies for SLA policies (tests/test_policy*.py). Imports are local to this section so
+# that it stays self-contained at the end of the file.
+import escalate as _esc  # noqa: E402
+
+POLICY_CALENDARS = {
+    "office": _esc.Calendar(
+        timezone="America/Bogota",
+        hours={"mon-fri": ["07:30-12:30", "13:30-17:00"]},
+        holidays=["2026-01-01", "2026-12-25"],
+        exceptions={date(2026, 12, 24): ["07:30-12:00"]},
+    ),
+    "night": _esc.Calendar(timezone="Europe/London", hours={"mon-sun": ["22:00-06:00"]}),
+    "24x7": _esc.Calendar.always("America/Mexico_City"),
+}
+_policy_names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=8)
+_policy_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@st.composite
+def policy_durations(draw: st.DrawFn, *, zero: bool = False) -> timedelta:
+    """A duration for a policy: whole minutes mostly, sometimes down to the microsecond."""
+    if draw(st.integers(0, 3)):
+        return timedelta(minutes=draw(st.integers(0 if zero else 1, 60 * 24 * 30)))
+    return timedelta(microseconds=draw(st.integers(0 if zero else 1, 10**12)))
+
+
+@st.composite
+def policy_goals(draw: st.DrawFn, clocks: list[str]) -> _esc.Goal:
+    """A valid goal, sometimes with a warning point and a clock of its own."""
+    duration = draw(policy_durations())
+    warning = None
+    if duration > timedelta(microseconds=1) and draw(st.booleans()):
+        warning = timedelta(
+            microseconds=draw(st.integers(1, duration // timedelta(microseconds=1) - 1))
+        )
+    clock = draw(st.none() | st.sampled_from(clocks))
+    return _esc.Goal(duration=duration, warning=warning, clock=clock)
+
+
+@st.composite
+def policy_triggers(draw: st.DrawFn, targets: list[str], clocks: list[str]) -> _esc.Trigger:
+    """Any trigger, referring only to existing targets and clocks."""
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
+        return _esc.AtOpen()
+    if kind == 1:
+        return _esc.Manual()
+    if kind == 2:
+        return _esc.AfterElapsed(
+            after=draw(policy_durations()), clock=draw(st.none() | st.sampled_from(clocks))
+        )
+    target = draw(st.sampled_from(targets))
+    if kind == 3:
+        percent = draw(st.integers(1, 300) | st.floats(0.01, 1000, allow_nan=False))
+        return _esc.AtPercent(target=target, percent=percent)
+    return _esc.OnBreach(target=target, delay=draw(policy_durations(zero=True)))
+
+
+@st.composite
+def policy_tiers(
+    draw: st.DrawFn, targets: list[str], clocks: list[str], *, min_size: int = 0
+) -> tuple[_esc.Tier, ...]:
+    """Tiers in strictly increasing level, each with zero to two contacts."""
+    levels = sorted(draw(st.sets(st.integers(1, 20), min_size=min_size, max_size=4)))
+    tiers = []
+    for level in levels:
+        contacts = draw(
+            st.lists(
+                st.builds(
+                    _esc.Contact,
+                    name=_policy_names,
+                    role=_policy_text,
+                    email=st.none() | st.just("desk@example.com"),
+                    phones=st.lists(st.just("+1 555 0100"), max_size=2).map(tuple),
+                    response=st.none() | policy_durations(zero=True),
+                ),
+                max_size=2,
+            )
+        )
+        tiers.append(
+            _esc.Tier(
+                level=level,
+                name=draw(_policy_names),
+                contacts=tuple(contacts),
+                trigger=draw(policy_triggers(targets, clocks)),
+            )
+        )
+    return tuple(tiers)
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> _esc.Policy:
+    """A valid policy of random shape: calendars, targets, severities, plans, tiers, routes."""
+    calendars = {
+        name: POLICY_CALENDARS[name]
+        for name in draw(st.sets(st.sampled_from(sorted(POLICY_CALENDARS))))
+    }
+    clocks = sorted({*calendars, "24x7"})
+    maybe_clock = st.none() | st.sampled_from(clocks)
+    targets = [
+        _esc.Target(
+            name=name,
+            start="opened",
+            stop=stop,
+            pauses=draw(st.booleans()),
+            clock=draw(maybe_clock),
+            required=draw(st.booleans()),
+            goal=draw(st.none() | policy_goals(clocks)),
+        )
+        for name, stop in (("response", "responded"), ("resolution", "resolved"))
+        if draw(st.booleans())
+    ]
+    custom = draw(
+        st.lists(
+            _policy_names.filter(lambda n: n not in {"response", "resolution", "description"}),
+            max_size=2,
+            unique=True,
+        )
+    )
+    targets += [
+        _esc.Target(
+            name=name,
+            start=draw(st.sampled_from(["opened", "resolved"])),
+            stop=f"{name}_done",
+            pauses=draw(st.booleans()),
+            clock=draw(maybe_clock),
+            goal=draw(st.none() | policy_goals(clocks)),
+            required=draw(st.booleans()),
+        )
+        for name in custom
+    ]
+    by_name = {
+        "response": _esc.Target(name="response", stop="responded"),
+        "resolution": _esc.Target(name="resolution"),
+    }
+    by_name.update((t.name, t) for t in targets)
+    target_names = list(by_name)
+    severity_names = draw(st.lists(_policy_names, min_size=1, max_size=3, unique=True))
+    severities = []
+    for name in severity_names:
+        goals = {
+            t.name: draw(policy_goals(clocks))
+            for t in by_name.values()
+            if (t.required and t.goal is None) or draw(st.booleans())
+        }
+        severities.append(_esc.Severity(name=name, description=draw(_policy_text), goals=goals))
+    plans = [
+        _esc.Plan(
+            name=plan,
+            description=draw(_policy_text),
+            clock=draw(maybe_clock),
+            goals={
+                sev: {
+                    t: draw(policy_goals(clocks))
+                    for t in draw(st.sets(st.sampled_from(target_names), min_size=1))
+                }
+                for sev in draw(st.sets(st.sampled_from(severity_names)))
+            },
+        )
+        for plan in draw(st.lists(_policy_names, max_size=2, unique=True))
+    ]
+    routes = [
+        _esc.Route(
+            name=route,
+            when=draw(
+                st.dictionaries(
+                    st.sampled_from(["region", "category", "plan"]),
+                    st.lists(_policy_names, min_size=1, max_size=3).map(tuple),
+                    min_size=1,
+                )
+            ),
+            tiers=draw(policy_tiers(target_names, clocks, min_size=1)),
+        )
+        for route in draw(st.lists(_policy_names, max_size=2, unique=True))
+    ]
+    availability = draw(
+        st.none()
+        | st.builds(
+            _esc.Availability,
+            objective=st.floats(0.5, 100, allow_nan=False) | st.integers(1, 100),
+            clock=maybe_clock,
+            maintenance_notice=st.none() | st.integers(0, 30).map(_esc.BusinessDays),
+        )
+    )
+    return _esc.Policy(
+        name=draw(_policy_text),
+        description=draw(_policy_text),
+        clock=draw(st.sampled_from(clocks)),
+        calendars=calendars,
+        targets=targets,
+        severities=severities,
+        plans=plans,
+        tiers=draw(policy_tiers(target_names, clocks)),
+        routes=routes,
+        availability=availability,
+    )
+
+
