@@ -301,12 +301,27 @@ def test_severity_change_after_the_stop_does_not_retarget_a_stopped_target():
 
 
 def test_target_without_a_goal_for_the_severity_is_left_out():
-    """Seed 003's baja has no definitive_fix goal, so the target is not in the results."""
-    alta = evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta"), as_of=bog(13, 9))
-    baja = evaluate(SAAS, Timeline.open(bog(13, 8), severity="baja"), as_of=bog(13, 9))
+    """A target with no goal for the incident's severity is not in the results."""
+    policy = Policy(
+        targets=[Target(name="definitive_fix", start="workaround", stop="fixed", required=False)],
+        severities=[
+            Severity(
+                name="alta", goals={"response": H, "resolution": 8 * H, "definitive_fix": 9 * H}
+            ),
+            Severity(name="baja", goals={"response": H, "resolution": 8 * H}),
+        ],
+    )
+    alta = evaluate(policy, Timeline.open(bog(13, 8), severity="alta"), as_of=bog(13, 9))
+    baja = evaluate(policy, Timeline.open(bog(13, 8), severity="baja"), as_of=bog(13, 9))
     assert [t.name for t in alta.targets] == ["response", "resolution", "definitive_fix"]
     assert [t.name for t in baja.targets] == ["response", "resolution"]
     assert "definitive_fix" not in baja.to_dict()["targets"]
+
+
+def test_seed_003_downgrade_keeps_the_definitive_fix_target():
+    """Seed 003's baja keeps the 120-day definitive fix, so a downgrade does not drop it."""
+    baja = evaluate(SAAS, Timeline.open(bog(13, 8), severity="baja"), as_of=bog(13, 9))
+    assert baja["definitive_fix"].goal == timedelta(days=120)
 
 
 # -- stop events, reopen, custom targets, plans -------------------------------------------

@@ -110,7 +110,7 @@ def test_seed_003_saas():
     assert office.to_dict()["hours"] == {"mon-fri": ["07:30-12:30", "13:30-17:00"]}
     assert office.holidays.for_year(2026)  # Colombian holidays
     assert policy.goal("definitive_fix", "alta") == Goal(duration=timedelta(days=120), clock="24x7")
-    assert policy.goal("definitive_fix", "baja") is None
+    assert policy.goal("definitive_fix", "baja") == Goal(duration=timedelta(days=120), clock="24x7")
     categories = {
         "functional",
         "training",
