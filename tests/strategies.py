@@ -390,3 +390,64 @@ def policies(draw: st.DrawFn) -> _esc.Policy:
     )
 
 
+# --- availability ---
+
+AVAILABILITY_MONTH = _esc.Period.month(2026, 11)
+"""The period the availability properties measure: November 2026 in UTC."""
+
+AVAILABILITY_CALENDARS = {
+    "office": _esc.Calendar(
+        timezone="America/Mexico_City",
+        hours={"mon-fri": ["09:00-18:00"]},
+        holidays=["2026-11-16"],
+    ),
+}
+"""The calendars availability objectives may name besides ``24x7``."""
+
+_AVAILABILITY_DAY_US = DAY_SECONDS * US
+
+
+@st.composite
+def availability_outages(draw: st.DrawFn, *, still_open: bool = True) -> _esc.Outage:
+    """An outage around November 2026: often inside it, sometimes across its edges."""
+    base = AVAILABILITY_MONTH.start
+    start = base + timedelta(
+        microseconds=draw(st.integers(-3 * _AVAILABILITY_DAY_US, 32 * _AVAILABILITY_DAY_US))
+    )
+    length = draw(
+        st.integers(0, 3 * _AVAILABILITY_DAY_US) | st.integers(0, 6 * 3600 * US) | st.just(0)
+    )
+    end = (
+        None
+        if still_open and draw(st.integers(0, 9)) == 0
+        else start + timedelta(microseconds=length)
+    )
+    planned = draw(st.booleans())
+    notice = draw(st.none() | st.integers(-2 * _AVAILABILITY_DAY_US, 12 * _AVAILABILITY_DAY_US))
+    return _esc.Outage(
+        start=start,
+        end=end,
+        kind=draw(st.sampled_from(["major", "minor"])),
+        planned=planned,
+        notified_at=None if notice is None else start - timedelta(microseconds=notice),
+        external=draw(st.integers(0, 4)) == 0,
+    )
+
+
+availability_outage_lists = st.lists(availability_outages(), max_size=8)
+"""Up to eight outages, overlapping at will."""
+
+availability_objectives = st.builds(
+    _esc.Availability,
+    objective=st.sampled_from([90, 99, 99.5, 99.9, 100]) | st.floats(50, 100),
+    clock=st.sampled_from([None, "office"]),
+    maintenance_notice=st.none() | st.integers(0, 7).map(_esc.BusinessDays),
+    measured_on=st.sampled_from([None, None, "office"]),
+    counts=st.sampled_from([("major", "minor"), ("major",), ("minor",)]),
+)
+"""Availability objectives on the 24x7 or the office clock, with any notice rule."""
+
+availability_instants = st.integers(0, 30 * _AVAILABILITY_DAY_US).map(
+    lambda us: AVAILABILITY_MONTH.start + timedelta(microseconds=us)
+)
+"""Instants within November 2026 (its end included)."""

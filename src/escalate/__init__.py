@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from importlib.metadata import version as _version
 
+from escalate._availability import (
+    AvailabilityReport,
+    Outage,
+    OutageKind,
+    OutageReason,
+    OutageRecord,
+    Period,
+    availability,
+    availability_frame,
+)
 from escalate._calendar import Calendar
 from escalate._config import load_policy, policy_schema
 from escalate._duration import BusinessDays, format_duration, parse_business_days, parse_duration
@@ -23,6 +33,7 @@ from escalate._errors import (
     MissingExtraError,
     NaiveDatetimeError,
     NeverOpenError,
+    OutageError,
     PolicyError,
     Problem,
     TimelineError,
@@ -64,6 +75,7 @@ __all__ = [
     "AtOpen",
     "AtPercent",
     "Availability",
+    "AvailabilityReport",
     "BusinessDays",
     "Calendar",
     "ConfigError",
@@ -87,6 +99,12 @@ __all__ = [
     "NaiveDatetimeError",
     "NeverOpenError",
     "OnBreach",
+    "Outage",
+    "OutageError",
+    "OutageKind",
+    "OutageReason",
+    "OutageRecord",
+    "Period",
     "Plan",
     "Policy",
     "PolicyError",
@@ -102,6 +120,8 @@ __all__ = [
     "TimelineError",
     "Trigger",
     "__version__",
+    "availability",
+    "availability_frame",
     "evaluate",
     "format_duration",
     "load_policy",

@@ -70,7 +70,14 @@ _PLAN_KEYS: Final = ("description", "clock", "severities")
 _TIER_KEYS: Final = ("level", "name", "contacts", "trigger")
 _CONTACT_KEYS: Final = ("name", "role", "email", "phones", "response")
 _ROUTE_KEYS: Final = ("name", "when", "tiers")
-_AVAILABILITY_KEYS: Final = ("objective", "clock", "maintenance_notice")
+_AVAILABILITY_KEYS: Final = (
+    "objective",
+    "clock",
+    "maintenance_notice",
+    "measured_on",
+    "period",
+    "counts",
+)
 _TRIGGER_WORDS: Final = ("open", "manual")
 _TRIGGER_TABLES: Final = {
     "after": ("after", "clock"),
@@ -429,7 +436,23 @@ class _Reader:
             else 100.0,
             clock=self.text(table.get("clock"), "availability.clock", optional=True),
             maintenance_notice=days,
+            measured_on=self.text(
+                table.get("measured_on"), "availability.measured_on", optional=True
+            ),
+            period=self.text(table.get("period", "month"), "availability.period") or "month",
+            counts=self.availability_counts(table.get("counts", ("major", "minor"))),
         )
+
+    def availability_counts(self, value: object) -> tuple[str, ...]:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+            self.add(
+                "availability.counts",
+                f"expected a list of outage kinds, got {_kind(value)} {value!r}",
+                "write e.g. counts = ['major', 'minor']",
+            )
+            return ("major", "minor")
+        return tuple(values)
 
     def policy(self, mapping: object) -> dict[str, Any]:
         table = self.table(mapping, "", _POLICY_KEYS, "a policy")
@@ -716,6 +739,12 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             avail["clock"] = a.clock
         if a.maintenance_notice is not None:
             avail["maintenance_notice"] = str(a.maintenance_notice)
+        if a.measured_on is not None:
+            avail["measured_on"] = a.measured_on
+        if a.period != "month":
+            avail["period"] = a.period
+        if a.counts != ("major", "minor"):
+            avail["counts"] = list(a.counts)
         out["availability"] = avail
     return out
 
@@ -920,6 +949,19 @@ _SCHEMA: Final[dict[str, Any]] = {
                         {
                             "type": "string",
                             "pattern": r"(?i)^\s*-?\d+\s*(bd|business[ _-]days?)\s*$",
+                        },
+                    ]
+                },
+                "measured_on": {"$ref": "#/$defs/clock"},
+                "period": {"enum": ["month", "quarter", "year"]},
+                "counts": {
+                    "oneOf": [
+                        {"enum": ["major", "minor"]},
+                        {
+                            "type": "array",
+                            "items": {"enum": ["major", "minor"]},
+                            "minItems": 1,
+                            "uniqueItems": True,
                         },
                     ]
                 },

@@ -25,6 +25,7 @@ __all__ = [
     "MissingExtraError",
     "NaiveDatetimeError",
     "NeverOpenError",
+    "OutageError",
     "PolicyError",
     "Problem",
     "TimelineError",
@@ -159,3 +160,7 @@ class TimelineError(ConfigError):
 
 class PolicyError(ConfigError):
     """An SLA policy is malformed; each problem names its key path (``severities.a.response``)."""
+
+
+class OutageError(ConfigError):
+    """An outage record is malformed; each problem names it (``outages[3].end``)."""

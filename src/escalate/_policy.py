@@ -41,6 +41,12 @@ __all__ = [
 ALWAYS: Final = "24x7"
 """The name of the built-in always-open clock, available in every policy."""
 
+AVAILABILITY_PERIODS: Final = ("month", "quarter", "year")
+"""The measurement periods an availability objective can name."""
+
+OUTAGE_KINDS: Final = ("major", "minor")
+"""The outage kinds an availability objective can count."""
+
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -347,20 +353,30 @@ class Route:
 class Availability:
     """An availability objective, e.g. seed 004's 99.5% excluding announced maintenance.
 
-    The evaluator does not compute availability; the objective is kept so that the whole
-    agreement lives in one file.
+    :func:`escalate.availability` measures outages against it. The evaluator of incident
+    targets does not use it.
 
     Attributes:
         objective: The objective in percent, in ``(0, 100]``.
         clock: The calendar whose business days count the maintenance notice, or
             ``None`` for ``24x7`` (where every day counts).
         maintenance_notice: How far ahead planned maintenance must be announced to be
-            excluded, or ``None``.
+            excluded, or ``None`` (then any announcement before the work starts will do).
+        measured_on: The calendar availability is measured on (downtime outside it does
+            not count), or ``None`` for ``24x7``.
+        period: The usual measurement period: ``"month"`` (the default), ``"quarter"``
+            or ``"year"``. Any other period can be passed to
+            :func:`escalate.availability`.
+        counts: The outage kinds whose time counts as downtime (``"major"``,
+            ``"minor"``); both by default.
     """
 
     objective: float = attrs.field(converter=float)
     clock: str | None = None
     maintenance_notice: BusinessDays | None = None
+    measured_on: str | None = None
+    period: str = "month"
+    counts: tuple[str, ...] = attrs.field(default=("major", "minor"), converter=_strings)
 
 
 # -- the policy -----------------------------------------------------------------------
@@ -483,12 +499,12 @@ class Policy:
             raise _unknown("plan", name, self._by_name[2], "plan")
         return found
 
-    @property
+    @cached_property
     def severity_names(self) -> tuple[str, ...]:
         """The severity names, most severe first."""
         return tuple(s.name for s in self.severities)
 
-    @property
+    @cached_property
     def event_names(self) -> frozenset[str]:
         """Every event a target starts or stops on (custom ones such as ``report_sent``)."""
         return frozenset(name for t in self.targets for name in (t.start, t.stop))
@@ -671,18 +687,7 @@ class _Checker:
                 )
             self.check_tiers(f"{path}.tiers", route.tiers)
         if p.availability is not None:
-            a = p.availability
-            if not 0 < a.objective <= 100:
-                self.add(
-                    "availability.objective",
-                    f"expected a percentage in (0, 100], got {a.objective!r}",
-                )
-            self.clock("availability.clock", a.clock)
-            if a.maintenance_notice is not None and a.maintenance_notice.days < 0:
-                self.add(
-                    "availability.maintenance_notice",
-                    f"a notice period cannot be negative, got '{a.maintenance_notice}'",
-                )
+            self.problems.extend(check_availability(p.availability, self.clocks))
         return self.problems
 
     def check_targets(self) -> None:
@@ -807,3 +812,59 @@ def _show(value: timedelta) -> str:
 def check_policy(policy: Policy) -> list[Problem]:
     """Return every problem of a policy, each at its config key path."""
     return _Checker(policy).run()
+
+
+def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> list[Problem]:
+    """Return every problem of an availability objective, each at its config key path.
+
+    Calendar names are checked against ``clocks`` when given.
+    """
+    problems: list[Problem] = []
+    known = None if clocks is None else list(clocks)
+
+    def add(path: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(path=path, message=message, hint=hint))
+
+    def clock(path: str, name: str | None) -> None:
+        if known is not None and name is not None and name not in known:
+            hint = did_you_mean(name, known) or (
+                f"declare it under [calendars.{name}] or use one of: " + ", ".join(map(repr, known))
+            )
+            add(path, f"unknown calendar {name!r}", hint)
+
+    if not 0 < a.objective <= 100:
+        add(
+            "availability.objective",
+            f"expected a percentage in (0, 100], got {a.objective!r}",
+        )
+    clock("availability.clock", a.clock)
+    if a.maintenance_notice is not None and a.maintenance_notice.days < 0:
+        add(
+            "availability.maintenance_notice",
+            f"a notice period cannot be negative, got '{a.maintenance_notice}'",
+        )
+    clock("availability.measured_on", a.measured_on)
+    if a.period not in AVAILABILITY_PERIODS:
+        add(
+            "availability.period",
+            f"unknown period {a.period!r}",
+            did_you_mean(a.period, AVAILABILITY_PERIODS)
+            or "use one of: " + ", ".join(map(repr, AVAILABILITY_PERIODS)),
+        )
+    if not a.counts:
+        add(
+            "availability.counts",
+            "no outage kind counts, so availability would always be 100%",
+            "write e.g. counts = ['major', 'minor']",
+        )
+    for i, kind in enumerate(a.counts):
+        if kind in a.counts[:i]:
+            add(f"availability.counts[{i}]", f"outage kind {kind!r} is listed twice")
+        elif kind not in OUTAGE_KINDS:
+            add(
+                f"availability.counts[{i}]",
+                f"unknown outage kind {kind!r}",
+                did_you_mean(kind, OUTAGE_KINDS)
+                or "use one of: " + ", ".join(map(repr, OUTAGE_KINDS)),
+            )
+    return problems

@@ -1,0 +1,978 @@
+"""Availability objectives: measured uptime, maintenance exclusions and error budgets.
+
+:func:`availability` measures a list of :class:`Outage` records against an
+:class:`~escalate.Availability` objective over a :class:`Period` and returns an
+:class:`AvailabilityReport`. :func:`availability_frame` does the same for a pandas table
+of outages across many services and periods at once.
+
+Time is counted in integer microseconds on the objective's clock (``measured_on``):
+``availability = 100 * (1 - downtime / measured)``, where both are open time of that
+clock inside the period (up to ``as_of`` for a period still running).
+"""
+
+from __future__ import annotations
+
+import enum
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from escalate._calendar import Calendar
+from escalate._duration import format_duration
+from escalate._errors import (
+    ConfigError,
+    InvalidInstantError,
+    InvalidRangeError,
+    MissingExtraError,
+    NaiveDatetimeError,
+    OutageError,
+    PolicyError,
+    Problem,
+    did_you_mean,
+)
+from escalate._policy import ALWAYS, Availability, Policy, check_availability
+from escalate._results import _iso, _seconds
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "AvailabilityReport",
+    "Outage",
+    "OutageKind",
+    "OutageReason",
+    "OutageRecord",
+    "Period",
+    "availability",
+    "availability_frame",
+]
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MONTHS: Final = {"month": 1, "quarter": 3, "year": 12}
+_OUTAGE_KEYS: Final = (
+    "start",
+    "end",
+    "kind",
+    "planned",
+    "notified_at",
+    "external",
+    "id",
+    "description",
+)
+
+
+class OutageKind(enum.StrEnum):
+    """How bad an outage is; seed 004 counts both kinds of failure as downtime."""
+
+    MAJOR = "major"
+    """A major failure (falla mayor)."""
+    MINOR = "minor"
+    """A minor failure (falla menor)."""
+
+
+class OutageReason(enum.StrEnum):
+    """Why an outage counted as downtime or was excluded."""
+
+    UNPLANNED = "unplanned"
+    """Counted: unplanned or corrective work, whatever the notice."""
+    LATE_NOTICE = "late_notice"
+    """Counted: planned work announced later than the notice period requires."""
+    NO_NOTICE = "no_notice"
+    """Counted: planned work that was never announced."""
+    PLANNED = "planned"
+    """Excluded: planned work announced with enough notice."""
+    EXTERNAL = "external"
+    """Excluded: the cause is outside the provider's (and its partners') infrastructure."""
+    OUTSIDE_CLOCK = "outside_clock"
+    """Excluded: the outage lies wholly outside the clock availability is measured on."""
+    KIND_NOT_COUNTED = "kind_not_counted"
+    """Excluded: the objective does not count outages of this kind."""
+    OUTSIDE_PERIOD = "outside_period"
+    """Excluded: the outage lies outside the period, or starts after ``as_of``."""
+
+    @property
+    def is_excluded(self) -> bool:
+        """Whether outages with this reason are left out of the downtime."""
+        return self not in _COUNTED
+
+
+_COUNTED: Final = frozenset(
+    {OutageReason.UNPLANNED, OutageReason.LATE_NOTICE, OutageReason.NO_NOTICE}
+)
+
+
+# -- instants -------------------------------------------------------------------------
+
+
+def _us(value: object, what: str) -> int:
+    """Return an aware datetime as integer microseconds since the epoch."""
+    if not isinstance(value, datetime):
+        msg = (
+            f"{what} must be a timezone-aware datetime, got {type(value).__name__} {value!r}; "
+            "parse strings with datetime.fromisoformat"
+        )
+        raise InvalidInstantError(msg)
+    if value.utcoffset() is None:
+        raise NaiveDatetimeError(what, value)
+    utc = value.astimezone(UTC)
+    # rebuilt as a stdlib datetime so that pendulum's own subtraction is not involved
+    plain = datetime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, UTC
+    )
+    delta = plain - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _utc(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def _td(us: int) -> timedelta:
+    return timedelta(microseconds=us)
+
+
+def _td_us(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(name, zoneinfo.available_timezones()) or "use an IANA name"
+        raise ConfigError.single("timezone", f"unknown time zone {name!r}", hint) from None
+
+
+# -- outages --------------------------------------------------------------------------
+
+
+def _outage_kind(value: object) -> OutageKind:
+    try:
+        return OutageKind(str(value))
+    except ValueError:
+        names = [k.value for k in OutageKind]
+        hint = did_you_mean(str(value), names) or "use one of: " + ", ".join(map(repr, names))
+        raise OutageError.single("kind", f"unknown outage kind {value!r}", hint) from None
+
+
+@attrs.frozen(kw_only=True)
+class Outage:
+    """A span of time during which a service was down (or degraded).
+
+    Attributes:
+        start: When the outage began (timezone-aware).
+        end: When the service was restored, or ``None`` while the outage is still open.
+        kind: ``"major"`` or ``"minor"``.
+        planned: Whether this was planned work (maintenance); corrective work is not.
+        notified_at: When the customer was told about planned work, or ``None``.
+        external: Whether the cause lies outside the provider's and its partners'
+            infrastructure (such outages are excluded).
+        id: An identifier to find the outage in reports, or ``None``.
+        description: Free text.
+
+    Raises:
+        OutageError: ``end`` is before ``start`` or ``kind`` is unknown.
+        NaiveDatetimeError: an instant has no time zone.
+
+    >>> utc = ZoneInfo("UTC")
+    >>> Outage(
+    ...     start=datetime(2026, 11, 3, 10, tzinfo=utc), end=datetime(2026, 11, 3, 11, tzinfo=utc)
+    ... ).kind
+    <OutageKind.MAJOR: 'major'>
+    """
+
+    start: datetime
+    end: datetime | None = None
+    kind: OutageKind = attrs.field(default=OutageKind.MAJOR, converter=_outage_kind)
+    planned: bool = False
+    notified_at: datetime | None = None
+    external: bool = False
+    id: str | None = None
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        start = _us(self.start, "start")
+        if self.notified_at is not None:
+            _us(self.notified_at, "notified_at")
+        if self.end is not None and _us(self.end, "end") < start:
+            raise OutageError.single(
+                "end",
+                f"the outage ends at {self.end.isoformat()}, before it starts at "
+                f"{self.start.isoformat()}",
+                "swap start and end, or leave end empty for an outage still open",
+            )
+
+    @classmethod
+    def from_dict(cls, mapping: Mapping[str, Any], /) -> Outage:
+        """Build an outage from a mapping of its fields; instants may be ISO 8601 strings.
+
+        Raises:
+            OutageError: for unknown keys, malformed values, or an end before the start.
+        """
+        problems: list[Problem] = []
+        if not isinstance(mapping, Mapping):
+            raise OutageError.single("", f"expected a mapping, got {type(mapping).__name__}")
+        for key in mapping:
+            if key not in _OUTAGE_KEYS:
+                hint = did_you_mean(str(key), _OUTAGE_KEYS) or "known keys: " + ", ".join(
+                    _OUTAGE_KEYS
+                )
+                problems.append(Problem(path=str(key), message=f"unknown key {key!r}", hint=hint))
+        fields: dict[str, Any] = {}
+        for key in ("start", "end", "notified_at"):
+            value = mapping.get(key)
+            if isinstance(value, str):
+                try:
+                    value = datetime.fromisoformat(value)
+                except ValueError:
+                    problems.append(
+                        Problem(
+                            path=key,
+                            message=f"{value!r} is not an ISO 8601 instant",
+                            hint="write e.g. '2026-11-03T10:00:00-06:00'",
+                        )
+                    )
+                    continue
+            if value is None and key == "start":
+                problems.append(Problem(path=key, message="missing required key 'start'"))
+                continue
+            if value is not None and not isinstance(value, datetime):
+                problems.append(
+                    Problem(
+                        path=key,
+                        message=f"expected an instant, got {type(value).__name__} {value!r}",
+                        hint="write an ISO 8601 string such as '2026-11-03T10:00:00-06:00'",
+                    )
+                )
+                continue
+            fields[key] = value
+        for key in ("planned", "external"):
+            flag = mapping.get(key, False)
+            if not isinstance(flag, bool):
+                problems.append(Problem(path=key, message=f"expected true or false, got {flag!r}"))
+            fields[key] = bool(flag)
+        if problems:
+            raise OutageError(problems)
+        return cls(
+            kind=mapping.get("kind", OutageKind.MAJOR),
+            id=mapping.get("id"),
+            description=mapping.get("description", ""),
+            **fields,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready form, which :meth:`from_dict` reads back."""
+        return {
+            "start": self.start.isoformat(),
+            "end": _iso(self.end),
+            "kind": self.kind.value,
+            "planned": self.planned,
+            "notified_at": _iso(self.notified_at),
+            "external": self.external,
+            "id": self.id,
+            "description": self.description,
+        }
+
+
+def _outage_list(outages: Iterable[Outage | Mapping[str, Any]]) -> list[Outage]:
+    out: list[Outage] = []
+    for i, item in enumerate(outages):
+        path = f"outages[{i}]"
+        if isinstance(item, Outage):
+            out.append(item)
+            continue
+        if not isinstance(item, Mapping):
+            raise OutageError.single(
+                path, f"expected an Outage or a mapping, got {type(item).__name__} {item!r}"
+            )
+        try:
+            out.append(Outage.from_dict(item))
+        except ConfigError as error:
+            raise error.with_prefix(path) from None
+        except NaiveDatetimeError:
+            key = next(
+                k
+                for k in ("start", "end", "notified_at")
+                if isinstance(v := item.get(k), datetime | str) and _naive(v)
+            )
+            raise NaiveDatetimeError(f"{path}.{key}", item[key]) from None
+    return out
+
+
+def _naive(value: datetime | str) -> bool:
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return parsed.utcoffset() is None
+
+
+# -- periods --------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Period:
+    """The half-open span ``[start, end)`` over which availability is measured.
+
+    Raises:
+        InvalidRangeError: ``end`` is not after ``start``.
+        NaiveDatetimeError: an instant has no time zone.
+
+    >>> print(Period.month(2026, 11))
+    2026-11-01T00:00:00+00:00 .. 2026-12-01T00:00:00+00:00
+    """
+
+    start: datetime
+    end: datetime
+
+    def __attrs_post_init__(self) -> None:
+        if _us(self.end, "end") <= _us(self.start, "start"):
+            msg = (
+                f"a period must end after it starts, got {self.start.isoformat()} .. "
+                f"{self.end.isoformat()}"
+            )
+            raise InvalidRangeError(msg)
+
+    @classmethod
+    def month(cls, year: int, month: int, /, *, timezone: str = "UTC") -> Period:
+        """Return the calendar month, from local midnight on the 1st to the next 1st."""
+        zone = _zone(timezone)
+        start = datetime(year, month, 1, tzinfo=zone)
+        return cls(start=start, end=_shift(start, 1))
+
+    @classmethod
+    def containing(
+        cls, instant: datetime, /, *, kind: str = "month", timezone: str = "UTC"
+    ) -> Period:
+        """Return the month, quarter or year (in ``timezone``) that contains ``instant``."""
+        _us(instant, "instant")
+        if kind not in _MONTHS:
+            hint = did_you_mean(str(kind), _MONTHS) or "use 'month', 'quarter' or 'year'"
+            raise ConfigError.single("kind", f"unknown period {kind!r}", hint)
+        zone = _zone(timezone)
+        local = instant.astimezone(zone)
+        step = _MONTHS[kind]
+        month = (local.month - 1) // step * step + 1
+        start = datetime(local.year, month, 1, tzinfo=zone)
+        return cls(start=start, end=_shift(start, step))
+
+    def next(self) -> Period:
+        """Return the period of the same kind that follows a month, quarter or year."""
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+        return Period(start=self.end, end=_shift(self.end, months))
+
+    def split(self, at: datetime, /) -> tuple[Period, Period]:
+        """Return ``[start, at)`` and ``[at, end)``; ``at`` must lie strictly inside."""
+        return Period(start=self.start, end=at), Period(start=at, end=self.end)
+
+    def to_dict(self) -> dict[str, str]:
+        """Return ``{"start", "end"}`` as ISO 8601 strings."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} .. {self.end.isoformat()}"
+
+
+def _shift(start: datetime, months: int) -> datetime:
+    index = start.year * 12 + start.month - 1 + months
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=start.tzinfo)
+
+
+# -- results --------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class OutageRecord:
+    """What one outage contributed to a report, and why.
+
+    Attributes:
+        outage: The outage as given.
+        reason: Why it counted or was excluded.
+        counted: The downtime it added: its open time on the clock inside the period,
+            less any time an earlier outage already covered (so the records sum to the
+            report's downtime).
+        note: The reason in words, e.g. the notice that was given and required.
+    """
+
+    outage: Outage
+    reason: OutageReason
+    counted: timedelta
+    note: str
+
+    @property
+    def is_excluded(self) -> bool:
+        """Whether the outage was left out of the downtime."""
+        return self.reason.is_excluded
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready form: the outage, its reason, counted seconds and note."""
+        return {
+            "outage": self.outage.to_dict(),
+            "reason": self.reason.value,
+            "excluded": self.is_excluded,
+            "counted_seconds": _seconds(self.counted),
+            "note": self.note,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class AvailabilityReport:
+    """The availability of a service over a period, measured against an objective.
+
+    Attributes:
+        objective: The objective in percent.
+        availability: The measured availability in percent,
+            ``100 * (1 - downtime / measured)``; 100 when nothing was measured yet.
+        met: Whether the downtime is within the allowed downtime (for a period still
+            running: not breached so far).
+        measured_on: The name of the clock availability is measured on.
+        period: The measurement period.
+        as_of: The instant of the measurement (the period's end unless given).
+        complete: Whether ``as_of`` is at or after the end of the period.
+        measured: The open time of the clock from the period's start to
+            ``min(as_of, end)``.
+        period_time: The open time of the clock over the whole period.
+        downtime: The counted downtime (overlaps merged), which is the budget spent.
+        allowed: The error budget: ``period_time * (100 - objective) / 100``, rounded
+            down to the microsecond.
+        remaining: ``allowed - downtime``; negative once the objective is breached.
+        spent_fraction: ``downtime / allowed``, or ``None`` when nothing is allowed.
+        remaining_fraction: ``1 - spent_fraction``, or ``None`` when nothing is allowed.
+        outages: One record per outage given, in the order given.
+        merged: The counted outages' spans within the period, overlaps merged, as
+            disjoint ``(start, end)`` pairs in order (only their open time on the
+            clock counts).
+        breached_at: When the counted downtime used up the budget, once it has been
+            exceeded; else ``None``. Instants of the report are in the period's zone.
+        projected_breach_at: For a period still running and not breached, when the
+            budget runs out at the burn rate so far (downtime per measured time), if
+            that falls inside the period; else ``None``.
+    """
+
+    objective: float
+    availability: float
+    met: bool
+    measured_on: str
+    period: Period
+    as_of: datetime
+    complete: bool
+    measured: timedelta
+    period_time: timedelta
+    downtime: timedelta
+    allowed: timedelta
+    remaining: timedelta
+    spent_fraction: float | None
+    remaining_fraction: float | None
+    outages: tuple[OutageRecord, ...]
+    merged: tuple[tuple[datetime, datetime], ...]
+    breached_at: datetime | None
+    projected_breach_at: datetime | None
+
+    @property
+    def spent(self) -> timedelta:
+        """The error budget spent: the counted downtime."""
+        return self.downtime
+
+    @property
+    def excluded(self) -> tuple[OutageRecord, ...]:
+        """The records of the outages left out of the downtime."""
+        return tuple(r for r in self.outages if r.is_excluded)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready form; durations are in seconds, instants ISO 8601."""
+        return {
+            "objective": self.objective,
+            "availability": self.availability,
+            "met": self.met,
+            "measured_on": self.measured_on,
+            "period": self.period.to_dict(),
+            "as_of": self.as_of.isoformat(),
+            "complete": self.complete,
+            "measured_seconds": _seconds(self.measured),
+            "period_seconds": _seconds(self.period_time),
+            "downtime_seconds": _seconds(self.downtime),
+            "allowed_seconds": _seconds(self.allowed),
+            "remaining_seconds": _seconds(self.remaining),
+            "spent_fraction": self.spent_fraction,
+            "remaining_fraction": self.remaining_fraction,
+            "breached_at": _iso(self.breached_at),
+            "projected_breach_at": _iso(self.projected_breach_at),
+            "merged": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in self.merged],
+            "outages": [r.to_dict() for r in self.outages],
+        }
+
+    def explain(self) -> str:
+        """Return a human-readable account of what was counted, excluded, and why."""
+        verdict = "met" if self.met else "breached"
+        if not self.complete:
+            verdict += " so far"
+        lines = [
+            (
+                f"availability {self.availability:.4f}% on {self.measured_on} for "
+                f"{self.period} (objective {self.objective:g}%: {verdict})"
+            ),
+            (
+                f"measured {_show(self.measured)} of {_show(self.period_time)} as of "
+                f"{self.as_of.isoformat()}"
+            ),
+            f"downtime {_show(self.downtime)} of {_show(self.allowed)} allowed; "
+            f"remaining {_show(self.remaining)}"
+            + (
+                f" ({self.spent_fraction:.2%} of the budget spent)"
+                if self.spent_fraction is not None
+                else ""
+            ),
+        ]
+        if not self.outages:
+            lines.append("no outages")
+        for i, record in enumerate(self.outages):
+            o = record.outage
+            name = o.id if o.id is not None else f"#{i}"
+            end = "still open" if o.end is None else o.end.isoformat()
+            what = "excluded" if record.is_excluded else f"counted {_show(record.counted)}"
+            lines.append(
+                f"- {name} {o.kind.value} {o.start.isoformat()} .. {end}: {what} "
+                f"({record.reason.value}: {record.note})"
+            )
+        if self.breached_at is not None:
+            lines.append(f"budget ran out at {self.breached_at.isoformat()}")
+        if self.projected_breach_at is not None:
+            lines.append(
+                f"at the burn rate so far the budget runs out at "
+                f"{self.projected_breach_at.isoformat()}"
+            )
+        return "\n".join(lines)
+
+
+def _show(value: timedelta) -> str:
+    return format_duration(value)
+
+
+# -- the computation ------------------------------------------------------------------
+
+
+def _objective(
+    objective: Availability | Policy, calendars: Policy | Mapping[str, Calendar] | None
+) -> tuple[Availability, Mapping[str, Calendar]]:
+    found: Availability | None
+    if isinstance(objective, Policy):
+        found, default = objective.availability, objective.calendars
+        if found is None:
+            raise PolicyError.single(
+                "availability",
+                "the policy has no availability objective",
+                "add an [availability] table with e.g. objective = 99.5",
+            )
+    else:
+        found, default = objective, {}
+    if isinstance(calendars, Policy):
+        mapping: Mapping[str, Calendar] = calendars.calendars
+    else:
+        mapping = default if calendars is None else calendars
+    problems = check_availability(found, [*mapping, ALWAYS])
+    if problems:
+        raise PolicyError(problems)
+    return found, mapping
+
+
+def _calendar(mapping: Mapping[str, Calendar], name: str | None) -> Calendar:
+    # names were checked by check_availability, so a miss is the built-in 24x7 clock
+    found = mapping.get(name or ALWAYS)
+    return found if found is not None else Calendar.always("UTC")
+
+
+def _fraction(objective: float) -> Fraction:
+    # str() gives the shortest decimal, so 99.9 is 999/10 and not its binary neighbour
+    return Fraction(str(objective))
+
+
+def _allowed(period_us: int, objective: float) -> int:
+    down = 100 - _fraction(objective)
+    return period_us * down.numerator // (100 * down.denominator)
+
+
+def _percent(downtime: int, measured: int) -> float:
+    if measured == 0:
+        return 100.0
+    return float(100 * (1 - Fraction(downtime, measured)))
+
+
+class _Rules:
+    """The objective's counting rules, resolved once per call."""
+
+    def __init__(self, objective: Availability, calendars: Mapping[str, Calendar]) -> None:
+        self.counts = frozenset(objective.counts)
+        self.notice = objective.maintenance_notice.days if objective.maintenance_notice else 0
+        self.notice_clock = _calendar(calendars, objective.clock)
+        self.clock = _calendar(calendars, objective.measured_on)
+
+    def notice_deadline(self, notified_at: datetime) -> datetime:
+        """The earliest start at which work announced at ``notified_at`` is excluded."""
+        return self.notice_clock.add_business_days(notified_at, self.notice)
+
+    def classify(self, outage: Outage) -> tuple[OutageReason, str]:
+        """Return why an outage inside the period counts or not, except the clock rule."""
+        if outage.external:
+            return OutageReason.EXTERNAL, "the cause is outside the provider's infrastructure"
+        if outage.kind.value not in self.counts:
+            return OutageReason.KIND_NOT_COUNTED, f"{outage.kind.value} outages do not count"
+        if not outage.planned:
+            return OutageReason.UNPLANNED, "unplanned or corrective work counts"
+        if outage.notified_at is None:
+            return OutageReason.NO_NOTICE, "planned work that was not announced counts"
+        deadline = self.notice_deadline(outage.notified_at)
+        told = (
+            f"announced {outage.notified_at.isoformat()}; "
+            f"{self.notice} business days' notice means work from {deadline.isoformat()}"
+        )
+        if _us(outage.start, "start") >= _us(deadline, "deadline"):
+            return OutageReason.PLANNED, told
+        return OutageReason.LATE_NOTICE, told + ": too late, so it counts"
+
+
+def availability(
+    objective: Availability | Policy,
+    outages: Iterable[Outage | Mapping[str, Any]],
+    period: Period,
+    /,
+    *,
+    as_of: datetime | None = None,
+    calendars: Policy | Mapping[str, Calendar] | None = None,
+) -> AvailabilityReport:
+    """Measure outages against an availability objective over a period.
+
+    Args:
+        objective: The objective, or a :class:`~escalate.Policy` whose ``availability``
+            it is (then its calendars resolve the clock names).
+        outages: :class:`Outage` records, or mappings for :meth:`Outage.from_dict` (whose
+            errors then name ``outages[i]``). Outages outside the period are reported as
+            such; overlapping ones are merged, never counted twice.
+        period: The measurement period, e.g. ``Period.month(2026, 11)``.
+        as_of: The instant of measurement: later time is not seen, and an outage still
+            open runs to it. ``None`` means the end of the period.
+        calendars: Where the objective's calendar names (``clock``, ``measured_on``) are
+            looked up: a policy or a mapping of names to calendars. ``24x7`` (UTC) needs
+            no declaring. Defaults to the policy's calendars when ``objective`` is one.
+
+    Raises:
+        PolicyError: the objective is invalid or names an unknown calendar.
+        OutageError: an outage mapping is malformed (the path names ``outages[i]``).
+        NaiveDatetimeError: an instant has no time zone.
+
+    >>> utc = ZoneInfo("UTC")
+    >>> down = Outage(
+    ...     start=datetime(2026, 11, 3, 10, tzinfo=utc), end=datetime(2026, 11, 3, 12, tzinfo=utc)
+    ... )
+    >>> report = availability(Availability(objective=99.5), [down], Period.month(2026, 11))
+    >>> report.availability, report.met, report.remaining
+    (99.72222222222223, True, datetime.timedelta(seconds=5760))
+    """
+    found, mapping = _objective(objective, calendars)
+    rules = _Rules(found, mapping)
+    clock = rules.clock
+    items = _outage_list(outages)
+    p0, p1 = _us(period.start, "period.start"), _us(period.end, "period.end")
+    now = p1 if as_of is None else _us(as_of, "as_of")
+    w1 = min(p1, max(p0, now))
+    measured = _td_us(clock.between(period.start, _utc(w1)))
+    period_us = _td_us(clock.between(period.start, period.end))
+    allowed = _allowed(period_us, found.objective)
+
+    reasons: list[tuple[OutageReason, str]] = []
+    spans: list[tuple[int, int, int]] = []  # clipped counted span and the outage's index
+    for i, outage in enumerate(items):
+        s = _us(outage.start, "start")
+        e = now if outage.end is None else min(_us(outage.end, "end"), now)
+        cs, ce = max(s, p0), min(e, w1)
+        if s >= w1 or ce < cs or (ce == cs and s < p0):
+            note = "starts after as_of" if p0 <= now <= s < p1 else "outside the period"
+            reasons.append((OutageReason.OUTSIDE_PERIOD, note))
+            continue
+        reason, note = rules.classify(outage)
+        if reason in _COUNTED and ce > cs:
+            if clock.between(_utc(cs), _utc(ce)) == timedelta(0):
+                reason, note = OutageReason.OUTSIDE_CLOCK, "wholly outside the measured clock"
+            else:
+                spans.append((cs, ce, i))
+        reasons.append((reason, note))
+
+    counted = [0] * len(items)
+    merged: list[list[int]] = []
+    covered = p0
+    for cs, ce, i in sorted(spans):
+        lo = max(cs, covered)
+        if ce > lo:
+            counted[i] = _td_us(clock.between(_utc(lo), _utc(ce)))
+        covered = max(covered, ce)
+        if merged and cs <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], ce)
+        else:
+            merged.append([cs, ce])
+    downtime = sum(counted)
+
+    zone = period.start.tzinfo
+    breached_at = projected = None
+    if downtime > allowed:
+        spent = 0
+        for lo, hi in merged:  # pragma: no branch - downtime > allowed ends the walk
+            block = _td_us(clock.between(_utc(lo), _utc(hi)))
+            if spent + block > allowed:
+                breached_at = clock.add(_utc(lo), _td(allowed - spent)).astimezone(zone)
+                break
+            spent += block
+    elif now < p1 and downtime > 0:
+        # the time to run out at the average burn rate so far, rounded up
+        wait = -(-(allowed - downtime) * measured // downtime)
+        if wait <= period_us - measured:
+            at = clock.add(_utc(w1), _td(wait))
+            if _us(at, "at") < p1:
+                projected = at.astimezone(zone)
+
+    spent_fraction = downtime / allowed if allowed else None
+    return AvailabilityReport(
+        objective=found.objective,
+        availability=_percent(downtime, measured),
+        met=downtime <= allowed,
+        measured_on=found.measured_on or ALWAYS,
+        period=period,
+        as_of=as_of if as_of is not None else period.end,
+        complete=now >= p1,
+        measured=_td(measured),
+        period_time=_td(period_us),
+        downtime=_td(downtime),
+        allowed=_td(allowed),
+        remaining=_td(allowed - downtime),
+        spent_fraction=spent_fraction,
+        remaining_fraction=None if spent_fraction is None else 1 - spent_fraction,
+        outages=tuple(
+            OutageRecord(outage=o, reason=r, counted=_td(c), note=n)
+            for o, (r, n), c in zip(items, reasons, counted, strict=True)
+        ),
+        merged=tuple((_utc(lo).astimezone(zone), _utc(hi).astimezone(zone)) for lo, hi in merged),
+        breached_at=breached_at,
+        projected_breach_at=projected,
+    )
+
+
+# -- the vectorised path --------------------------------------------------------------
+
+_FRAME_COLUMNS: Final = (
+    "period_start",
+    "period_end",
+    "measured",
+    "downtime",
+    "allowed",
+    "remaining",
+    "availability",
+    "met",
+)
+
+
+def availability_frame(
+    outages: pd.DataFrame,
+    objective: Availability | Policy,
+    /,
+    *,
+    by: Sequence[str] = ("service",),
+    period: str | None = None,
+    timezone: str | None = None,
+    as_of: datetime | None = None,
+    calendars: Policy | Mapping[str, Calendar] | None = None,
+) -> pd.DataFrame:
+    """Measure availability for every group of outages (service...) and every period.
+
+    The table has one row per outage with the columns ``start`` and ``end`` (``NaT``
+    while open), and optionally ``kind`` (``"major"`` when absent), ``planned``,
+    ``notified_at`` and ``external`` (false when absent), plus the ``by`` columns. The
+    result has one row per group and period, from the period holding the first outage
+    to the one holding the last (or ``as_of``), including periods without outages; each
+    row equals what :func:`availability` reports for that group's outages and period.
+
+    Args:
+        outages: The outage table; instants must be timezone-aware.
+        objective: As for :func:`availability`.
+        by: The columns that name a service; ``()`` for one group.
+        period: ``"month"``, ``"quarter"`` or ``"year"``; the objective's by default.
+        timezone: The zone of the period boundaries; the measured clock's by default.
+        as_of: As for :func:`availability`.
+        calendars: As for :func:`availability`.
+
+    Raises:
+        MissingExtraError: pandas is not installed (extra ``pandas``).
+        OutageError: a column is missing, or rows are malformed (``outages[label].end``).
+        NaiveDatetimeError: a column of instants has no time zone.
+    """
+    try:
+        import numpy as np  # noqa: PLC0415
+        import pandas as pd  # noqa: PLC0415
+    except ImportError:
+        raise MissingExtraError("availability_frame", "pandas", "pandas") from None
+    found, mapping = _objective(objective, calendars)
+    rules = _Rules(found, mapping)
+    clock = rules.clock
+    kind_name = period or found.period
+    zone_name = timezone or clock.timezone
+    by = list(by)
+    missing = [c for c in ("start", *by) if c not in outages.columns]
+    if missing:
+        raise OutageError(
+            [Problem(path=f"outages.{c}", message=f"missing column {c!r}") for c in missing]
+        )
+    labels = list(outages.index)
+    start, start_na = _column_us(pd, np, outages["start"], "start", labels)
+    end, end_na = _column_us(pd, np, outages.get("end"), "end", labels)
+    notified, notified_na = _column_us(pd, np, outages.get("notified_at"), "notified_at", labels)
+    kinds = np.full(len(outages), OutageKind.MAJOR.value, dtype=object)
+    if "kind" in outages.columns:  # a missing kind is a major failure, as in Outage
+        given = outages["kind"].notna().to_numpy()
+        kinds[given] = outages["kind"].to_numpy(dtype=object)[given]
+    kinds = kinds.astype(str)
+    problems = [
+        Problem(path=f"outages[{labels[i]}].start", message="an outage needs a start")
+        for i in np.flatnonzero(start_na)
+    ]
+    bad_end = ~end_na & ~start_na & (end < start)
+    problems += [
+        Problem(
+            path=f"outages[{labels[i]}].end",
+            message="the outage ends before it starts",
+            hint="swap start and end, or leave end empty for an outage still open",
+        )
+        for i in np.flatnonzero(bad_end)
+    ]
+    names = [k.value for k in OutageKind]
+    problems += [
+        Problem(
+            path=f"outages[{labels[i]}].kind",
+            message=f"unknown outage kind {kinds[i]!r}",
+            hint=did_you_mean(str(kinds[i]), names) or "use 'major' or 'minor'",
+        )
+        for i in np.flatnonzero(~np.isin(kinds, names))
+    ]
+    if problems:
+        raise OutageError(problems)
+    result_columns = [*by, *_FRAME_COLUMNS]
+    if len(outages) == 0:
+        return pd.DataFrame(columns=result_columns)
+
+    planned = _flag(outages, "planned", np)
+    external = _flag(outages, "external", np)
+    counted = ~external & np.isin(kinds, list(rules.counts))
+    announced = counted & planned & ~notified_na
+    for i in np.flatnonzero(announced):
+        deadline = rules.notice_deadline(_utc(int(notified[i])))
+        if start[i] >= _us(deadline, "deadline"):
+            counted[i] = False
+
+    # the periods to report, from the first outage to the last (or as_of)
+    now = None if as_of is None else _us(as_of, "as_of")
+    last = (
+        now
+        if now is not None
+        else max(int(start.max()), int(np.where(end_na, start, end).max()) - 1)
+    )
+    periods = [Period.containing(_utc(int(start.min())), kind=kind_name, timezone=zone_name)]
+    while _us(periods[-1].end, "end") <= last:
+        periods.append(periods[-1].next())
+    p_start = np.array([_us(p.start, "start") for p in periods], dtype=np.int64)
+    p_end = np.array([_us(p.end, "end") for p in periods], dtype=np.int64)
+    horizon = int(p_end[-1]) if now is None else now
+    p_seen = np.minimum(p_end, np.maximum(p_start, horizon))
+    measured = [
+        _td_us(clock.between(_utc(int(a)), _utc(int(b))))
+        for a, b in zip(p_start, p_seen, strict=True)
+    ]
+    period_us = [_td_us(clock.between(p.start, p.end)) for p in periods]
+
+    # every counted outage, clipped to each period it overlaps
+    eff_end = np.minimum(np.where(end_na, horizon, end), horizon)
+    rows = np.flatnonzero(counted)
+    s, e = start[rows], eff_end[rows]
+    first = np.maximum(np.searchsorted(p_start, s, side="right") - 1, 0)
+    upto = np.searchsorted(p_start, e, side="left") - 1
+    reps = np.maximum(upto - first + 1, 0)
+    row_of = np.repeat(np.arange(len(rows)), reps)
+    offset = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    k = first[row_of] + offset
+    cs = np.maximum(s[row_of], p_start[k])
+    ce = np.minimum(e[row_of], p_seen[k])
+
+    codes = (
+        outages.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+        if by
+        else np.zeros(len(outages), dtype=np.int64)
+    )
+    n_groups = int(codes.max()) + 1
+    cell = codes[rows][row_of] * len(periods) + k
+    keep = ce > cs
+    cell, cs, ce = cell[keep], cs[keep], ce[keep]
+    downtime = np.zeros(n_groups * len(periods), dtype=np.int64)
+    if len(cell):
+        order = np.lexsort((cs, cell))
+        cell, cs, ce = cell[order], cs[order], ce[order]
+        spans = pd.DataFrame({"cell": cell, "cs": cs, "ce": ce})
+        reach = spans.groupby("cell")["ce"].cummax().groupby(spans["cell"]).shift()
+        block = (reach.isna() | (spans["cs"] > reach)).cumsum()
+        blocks = spans.groupby(block).agg(
+            cell=("cell", "first"), lo=("cs", "min"), hi=("ce", "max")
+        )
+        lo = pd.to_datetime(blocks["lo"].to_numpy(), unit="us", utc=True)
+        hi = pd.to_datetime(blocks["hi"].to_numpy(), unit="us", utc=True)
+        spent = pd.TimedeltaIndex(clock.between_many(lo, hi))
+        np.add.at(
+            downtime,
+            blocks["cell"].to_numpy(),
+            (spent.asi8 // 1000).astype(np.int64) if spent.unit == "ns" else spent.asi8,
+        )
+
+    first_row = pd.Series(np.arange(len(outages))).groupby(codes).first().to_numpy()
+    keys = outages[by].iloc[first_row].reset_index(drop=True) if by else None
+    zone = _zone(zone_name)
+    records: list[dict[str, Any]] = []
+    for g in range(n_groups):
+        for j, p in enumerate(periods):
+            d = int(downtime[g * len(periods) + j])
+            allowed = _allowed(period_us[j], found.objective)
+            record = {} if keys is None else {c: keys.loc[g, c] for c in by}
+            record.update(
+                period_start=pd.Timestamp(p.start.astimezone(zone)),
+                period_end=pd.Timestamp(p.end.astimezone(zone)),
+                measured=pd.Timedelta(microseconds=measured[j]),
+                downtime=pd.Timedelta(microseconds=d),
+                allowed=pd.Timedelta(microseconds=allowed),
+                remaining=pd.Timedelta(microseconds=allowed - d),
+                availability=_percent(d, measured[j]),
+                met=d <= allowed,
+            )
+            records.append(record)
+    return pd.DataFrame.from_records(records, columns=result_columns)
+
+
+def _flag(outages: Any, name: str, np: Any) -> Any:
+    if name not in outages.columns:
+        return np.zeros(len(outages), dtype=bool)
+    return outages[name].eq(True).to_numpy(dtype=bool)  # noqa: FBT003 - a value, not a flag
+
+
+def _column_us(pd: Any, np: Any, column: Any, name: str, labels: list[Any]) -> tuple[Any, Any]:
+    """Return a column of instants as int64 microseconds (UTC) and its missing-value mask."""
+    if column is None:
+        size = len(labels)
+        return np.zeros(size, dtype=np.int64), np.ones(size, dtype=bool)
+    missing = column.isna().to_numpy()
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        utc = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        values = utc.to_numpy(dtype="datetime64[us]").astype(np.int64)
+        return np.where(missing, 0, values), missing
+    if pd.api.types.is_datetime64_dtype(column.dtype):
+        raise NaiveDatetimeError(
+            f"the column {name!r}",
+            column.dropna().iloc[0] if (~missing).any() else column.dtype,
+            fix="localise it, e.g. df[col].dt.tz_localize('America/Mexico_City')",
+        )
+    values = np.zeros(len(labels), dtype=np.int64)
+    for i, value in enumerate(column.to_numpy(dtype=object)):
+        if not missing[i]:
+            values[i] = _us(value, f"outages[{labels[i]}].{name}")
+    return values, missing
