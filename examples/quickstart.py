@@ -12,10 +12,11 @@ Run it with: python examples/quickstart.py
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from escalate import Calendar, Holidays
+from escalate import Calendar, Holidays, Timeline, evaluate, load_policy
 
 BOGOTA = ZoneInfo("America/Bogota")
 RESPONSE = timedelta(hours=2)
@@ -144,8 +145,37 @@ def main() -> None:
     check("SUP-1044 used", last.used, timedelta(minutes=30))
     # Tuesday 10:30: 5:30 on Tuesday, so the 8 h ran out at 10:00 today, before AS_OF.
     check("SUP-1043 status", rows["SUP-1043"].status, "overdue")
+    evaluate_one_incident()
     print()
     print("All hand-checked values match.")
+
+
+def evaluate_one_incident() -> None:
+    """The same desk as a policy file: one incident evaluated and explained."""
+    policy = load_policy(Path(__file__).parent / "policies" / "seed_003_saas.toml")
+    timeline = (
+        Timeline.open("2026-11-13T16:10:00-05:00", severity="alta", category="billing")
+        .respond("2026-11-17T08:00:00-05:00")
+        .pause("2026-11-17T09:00:00-05:00", reason="waiting for the customer's logs")
+        .resume("2026-11-17T14:00:00-05:00")
+        .escalate("2026-11-17T14:30:00-05:00")
+    )
+    ev = evaluate(policy, timeline, as_of=AS_OF)
+    print()
+    print("Incident SUP-1041 on the seed 003 policy (examples/policies/seed_003_saas.toml):")
+    print(ev.explain())
+    # response: 0:50 Friday + 0:30 Tuesday (Monday 16 is a holiday) = 1:20, met.
+    check("incident response", ev["response"].status.value, "met")
+    check("incident response used", ev["response"].elapsed, timedelta(hours=1, minutes=20))
+    # resolution: 0:50 + 1:30 (07:30-09:00) + 3:00 (14:00-17:00) + 3:30 today = 8:50 > 8 h;
+    # the 8 h ran out Wednesday 10:10 (0:50 + 1:30 + 3:00 + 2:40 from 07:30).
+    check("incident resolution", ev["resolution"].status.value, "breached")
+    check(
+        "incident breach",
+        ev["resolution"].breached_at,
+        datetime(2026, 11, 18, 10, 10, tzinfo=BOGOTA),
+    )
+    check("incident tier", ev.tier.name if ev.tier else None, "Billing")
 
 
 if __name__ == "__main__":
