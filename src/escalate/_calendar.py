@@ -42,6 +42,7 @@ from escalate._index import (
     EPOCH,
     MAX_YEAR,
     MIN_YEAR,
+    ONE_US,
     Index,
     IndexCache,
     local_to_us,
@@ -426,7 +427,7 @@ class Calendar:
         """Return the open time in ``[start, end)``; negative when ``end < start``."""
         a = _instant(start, "start")
         b = _instant(end, "end")
-        return timedelta(microseconds=self._between_us(a, b))
+        return ONE_US * self._between_us(a, b)
 
     def _between_us(self, a: int, b: int) -> int:
         if self.is_always_open:

@@ -53,9 +53,13 @@ def local_to_us(day_ordinal: int, seconds: int, zone: tzinfo) -> int:
     return wall_us - ((offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds)
 
 
+ONE_US = timedelta(microseconds=1)
+
+
 def to_datetime(us: int, zone: tzinfo) -> datetime:
     """Return the aware datetime of an instant, in ``zone``."""
-    return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
+    # multiplying is exact and faster than timedelta(microseconds=us)
+    return (EPOCH + ONE_US * us).astimezone(zone)
 
 
 def year_start_us(year: int, zone: tzinfo) -> int:
