@@ -380,6 +380,12 @@ class Calendar:
         return grown
 
     def _add_us(self, t: int, d: int) -> int:
+        idx = self._cache.index
+        if idx is not None and d > 0 and idx.cov_start <= t < idx.cov_end:
+            # the hot path: a forward add inside the built range
+            target = idx.f(t) + d
+            if target <= idx.f_end:
+                return idx.forward(target)
         if d == 0:
             self._check_horizon(t)
             return t
@@ -430,6 +436,13 @@ class Calendar:
         return ONE_US * self._between_us(a, b)
 
     def _between_us(self, a: int, b: int) -> int:
+        idx = self._cache.index
+        if (
+            idx is not None
+            and idx.cov_start <= a < idx.cov_end
+            and idx.cov_start <= b < idx.cov_end
+        ):
+            return idx.f(b) - idx.f(a)  # the hot path: both ends inside the built range
         if self.is_always_open:
             self._check_horizon(a)
             self._check_horizon(b)

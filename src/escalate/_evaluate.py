@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from escalate._calendar import _instant
 from escalate._engine import Measured, due, reach, track
 from escalate._errors import Problem, TimelineError, did_you_mean
-from escalate._index import to_datetime
+from escalate._index import ONE_US, to_datetime
 from escalate._policy import AfterElapsed, AtOpen, AtPercent, Manual, OnBreach, Policy, Tier
 from escalate._results import (
     Escalation,
@@ -34,7 +34,7 @@ _US = 1_000_000
 
 
 def _td(us: int) -> timedelta:
-    return timedelta(microseconds=us)
+    return ONE_US * us
 
 
 def _us(value: timedelta) -> int:
@@ -44,7 +44,9 @@ def _us(value: timedelta) -> int:
 def _check(policy: Policy, timeline: Timeline) -> None:
     """Check the timeline against the policy: event names, severities and the plan."""
     problems: list[Problem] = []
-    known = set(BUILTIN_EVENTS) | policy.event_names
+    known = policy._memo.get("known")
+    if known is None:
+        known = policy._memo["known"] = frozenset(BUILTIN_EVENTS) | policy.event_names
     severities = policy.severity_names
     for i, event in enumerate(timeline.events):
         path = f"events[{i}] ({event.type})"
@@ -173,7 +175,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
         )
     visible = [e for e in raw if e[1] <= now]
     events = [(kind, at) for kind, at, _sev in visible]
-    attributes = timeline.attributes
+    attributes = timeline._attributes
     plan = attributes.get("plan")
     plan_name = str(plan) if plan is not None else None
     use_plan = plan_name if plan_name is not None and policy.plans else None
@@ -233,7 +235,10 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
     tiers = route.tiers if route is not None else policy.tiers
     fired, projected = _escalate(policy, tiers, states, events, now)
     zone = policy.calendar(policy.escalation_clock).zone
-    refs = [_ref(t) for t in tiers]
+    key = ("tiers", None if route is None else route.name)
+    refs = policy._memo.get(key)
+    if refs is None:
+        refs = policy._memo[key] = [_ref(t) for t in tiers]
     escalations = tuple(
         Escalation(level=refs[i].level, name=refs[i].name, at=to_datetime(at, zone), reason=why)
         for i, (at, why) in enumerate(fired)
@@ -248,7 +253,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
     tier = refs[len(fired) - 1] if fired else None
     next_tier = (schedule[len(fired)][0], schedule[len(fired)][1]) if projected else None
     return Evaluation(
-        as_of=to_datetime(now, as_of.tzinfo or zone),
+        as_of=as_of,
         severity=severity_now,
         plan=plan_name,
         route=None if route is None else route.name,

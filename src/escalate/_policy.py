@@ -537,6 +537,12 @@ class Policy:
         return found
 
     @cached_property
+    def _memo(self) -> dict[Any, Any]:
+        # values the evaluator derives from this policy once (tier references, known
+        # events); like the other caches, not part of equality, hashing or pickling
+        return {}
+
+    @cached_property
     def _goal_cache(self) -> dict[tuple[str, str, str | None], Goal | None]:
         return {}
 

@@ -310,6 +310,11 @@ class Timeline:
     @property
     def attributes(self) -> dict[str, Any]:
         """The attributes given at opening (``plan``, ``category``, ``region``...)."""
+        return dict(self._attributes)
+
+    @cached_property
+    def _attributes(self) -> dict[str, Any]:
+        # read-only inside escalate: the evaluator looks attributes up on every call
         return dict(self.events[0].attributes)
 
     @cached_property
