@@ -161,6 +161,30 @@ class Holidays:
     add: frozenset[date] = frozenset()
     remove: frozenset[date] = frozenset()
 
+    def __attrs_post_init__(self) -> None:
+        # One normal form, so that equal definitions compare equal and to_config round
+        # trips: nested parts without removals are flattened into this one, repeated
+        # sources dropped, added dates kept apart from removed ones, and a lone nested
+        # part unwrapped.
+        sources: list[_Source] = []
+        add = set(self.add)
+        for source in self.sources:
+            parts = (
+                source.sources
+                if isinstance(source, Holidays) and (not source.remove or not source.sources)
+                else (source,)
+            )
+            if isinstance(source, Holidays) and parts is source.sources:
+                add.update(source.add - source.remove)
+            sources.extend(p for p in parts if p not in sources)
+        remove = frozenset(self.remove)
+        if len(sources) == 1 and isinstance(sources[0], Holidays) and not add and not remove:
+            only = sources[0]
+            sources, add, remove = list(only.sources), set(only.add), only.remove
+        object.__setattr__(self, "sources", tuple(sources))
+        object.__setattr__(self, "add", frozenset(add) - remove)
+        object.__setattr__(self, "remove", remove)
+
     @classmethod
     def country(
         cls,
@@ -210,13 +234,17 @@ class Holidays:
     def with_changes(
         self, *, add: Iterable[date | str] = (), remove: Iterable[date | str] = ()
     ) -> Holidays:
-        """Return these holidays with dates added and removed (removal wins)."""
+        """Return these holidays with dates added and removed.
+
+        Within one call a date both added and removed is removed; a later call can add
+        back a date an earlier one removed.
+        """
         problems: list[Problem] = []
         added = _parse_dates(add, "holidays.add", problems)
         removed = _parse_dates(remove, "holidays.remove", problems)
         if problems:
             raise InvalidCalendarError(problems)
-        if self.remove and not removed.isdisjoint(self.add):
+        if added & self.remove:  # adding back a removed date: keep the removal inside
             return Holidays(sources=(self,), add=added, remove=removed)
         return Holidays(
             sources=self.sources,
@@ -227,10 +255,13 @@ class Holidays:
     def __or__(self, other: Holidays) -> Holidays:
         if not isinstance(other, Holidays):
             return NotImplemented
+        if other.is_empty and not other.remove:
+            return self
+        if self.is_empty and not self.remove:
+            return other
         if self.remove or other.remove:
             return Holidays(sources=(self, other))
-        sources = self.sources + tuple(s for s in other.sources if s not in self.sources)
-        return Holidays(sources=sources, add=self.add | other.add)
+        return Holidays(sources=self.sources + other.sources, add=self.add | other.add)
 
     @property
     def is_empty(self) -> bool:
@@ -252,12 +283,14 @@ class Holidays:
         dates = sorted(d.isoformat() for d in self.add)
         if not self.sources and not self.remove:
             return dates
+        # in normal form every nested part has removals, so each is written as a table
+        parts = [s.to_config() for s in self.sources]
         if len(self.sources) == 1 and not isinstance(self.sources[0], Holidays):
             table = self.sources[0].to_config()
         elif not self.remove:
-            return [s.to_config() for s in self.sources] + dates
+            return [*parts, *dates]
         else:
-            table = {"include": [s.to_config() for s in self.sources]}
+            table = {"include": parts}
         if dates:
             table["add"] = dates
         if self.remove:
@@ -301,15 +334,18 @@ def _parse_table(value: Mapping[Any, Any], path: str, problems: list[Problem]) -
     if country is not None:
         subdivision = value.get("subdivision")
         source = value.get("source", "holidays")
+        for key, given in (("country", country), ("subdivision", subdivision)):
+            if given is not None and not isinstance(given, str):
+                problems.append(
+                    Problem(
+                        path=f"{path}.{key}",
+                        message=f"{key} must be text, got {given!r}",
+                        hint="write e.g. country = 'CO'" if key == "country" else "e.g. 'SP'",
+                    )
+                )
         if not isinstance(country, str) or not (
             subdivision is None or isinstance(subdivision, str)
         ):
-            problems.append(
-                Problem(
-                    path=f"{path}.country",
-                    message=f"country and subdivision must be strings, got {country!r}",
-                )
-            )
             return None
         found = _country_problems(country, subdivision, str(source), path)
         if found:
@@ -322,10 +358,7 @@ def _parse_table(value: Mapping[Any, Any], path: str, problems: list[Problem]) -
             return None
         sources.append(_Workalendar(cls))
     else:
-        parts = parse_holidays(include, f"{path}.include", problems)
-        sources.extend(parts.sources if not parts.remove and not parts.add else (parts,))
-        if parts.add and not parts.remove:
-            sources.append(Holidays(add=parts.add))
+        sources.append(parse_holidays(include, f"{path}.include", problems))
     add = _parse_dates(value.get("add", ()), f"{path}.add", problems)
     remove = _parse_dates(value.get("remove", ()), f"{path}.remove", problems)
     return Holidays(sources=tuple(sources), add=add - remove, remove=remove)
