@@ -39,8 +39,10 @@ from escalate._errors import (
     TimelineError,
 )
 from escalate._evaluate import evaluate
+from escalate._frame import BadRowsWarning, compliance, evaluate_frame
 from escalate._holidays import Holidays
 from escalate._hours import Interval
+from escalate._plots import plot_compliance, plot_elapsed
 from escalate._policy import (
     AfterElapsed,
     AtOpen,
@@ -76,6 +78,7 @@ __all__ = [
     "AtPercent",
     "Availability",
     "AvailabilityReport",
+    "BadRowsWarning",
     "BusinessDays",
     "Calendar",
     "ConfigError",
@@ -122,10 +125,14 @@ __all__ = [
     "__version__",
     "availability",
     "availability_frame",
+    "compliance",
     "evaluate",
+    "evaluate_frame",
     "format_duration",
     "load_policy",
     "parse_business_days",
     "parse_duration",
+    "plot_compliance",
+    "plot_elapsed",
     "policy_schema",
 ]

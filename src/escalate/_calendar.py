@@ -621,6 +621,12 @@ class Calendar:
 
         return between_many(self, starts, ends)
 
+    def next_open_many(self, instants: ArrayLike, /) -> ArrayLike:
+        """Vectorised :meth:`next_open`: same kinds in and out as :meth:`add_many`."""
+        from escalate._vector import next_open_many  # noqa: PLC0415
+
+        return next_open_many(self, instants)
+
     def __getstate__(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in attrs.fields(Calendar) if f.init}
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from escalate._calendar import Calendar
 
-__all__ = ["ArrayLike", "add_many", "between_many"]
+__all__ = ["ArrayLike", "add_many", "between_many", "next_open_many"]
 
 ArrayLike: TypeAlias = Any
 """A numpy datetime64/timedelta64 array, or a pandas Series, DatetimeIndex or TimedeltaIndex."""
@@ -254,3 +254,34 @@ def add_many(cal: Calendar, starts: ArrayLike, durations: ArrayLike | timedelta)
         k = np.searchsorted(cum, tn, side="right") - 1
         out[neg] = opens[k] + tn - cum[k]
     return a.rebuild(out, mask, unit, cal.timezone)
+
+
+def next_open_many(cal: Calendar, starts: ArrayLike) -> ArrayLike:
+    """Vectorised :meth:`Calendar.next_open`: each instant when open, else the next opening.
+
+    Periods are half-open, so an instant exactly on a closing time moves to the next
+    opening, and one exactly on an opening stays.
+    """
+    np = _numpy()
+    a = _Instants(starts, "starts")
+    if a.mask.all() or cal.is_always_open:
+        return a.rebuild(a.ns, a.mask, a.unit, cal.timezone)
+    t = a.ns
+    valid = ~a.mask
+    idx = _span_index(cal, t, a.mask)
+    while True:
+        bounds, _opens, _cum = _arrays(idx)
+        i = np.searchsorted(bounds, t, side="right")
+        inside = (i & 1).astype(bool)
+        j = np.minimum(i, max(len(bounds) - 1, 0))
+        beyond = (i >= len(bounds)) | (bounds[j] >= idx.cov_end * 1000) if len(bounds) else True
+        short = valid & ~inside & beyond
+        if not short.any():
+            break
+        # the scalar search grows the cached index (or raises at the horizon); then retry
+        cal._next_boundary(int(t[short].max()) // 1000, want_open=True)
+        grown = cal._cache.index
+        assert grown is not None  # noqa: S101 - the search above built it
+        idx = grown  # the union of every range built so far: covers the old one too
+    out = np.where(inside, t, bounds[j])
+    return a.rebuild(out, a.mask, a.unit, cal.timezone)

@@ -1,0 +1,102 @@
+"""Plots of :func:`escalate.evaluate_frame` results (matplotlib; an optional extra).
+
+Each function builds a :class:`matplotlib.figure.Figure` directly, without pyplot: no
+global figure state, nothing is shown, and a notebook displays the returned figure.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from escalate._errors import MissingExtraError
+from escalate._frame import compliance
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_compliance", "plot_elapsed"]
+
+_HOUR_NS = 3_600 * 10**9
+
+
+def _figure() -> Figure:
+    try:
+        from matplotlib.figure import Figure as _Figure  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - matplotlib is installed in the test environment
+        raise MissingExtraError("plots", "plot", "matplotlib") from None
+    return _Figure(figsize=(8, 4.5), layout="constrained")
+
+
+def plot_compliance(
+    results: pd.DataFrame,
+    *,
+    target: str = "resolution",
+    by: str = "severity",
+    freq: str = "M",
+    objective: float | None = None,
+    time_column: str = "opened",
+) -> Figure:
+    """Plot the share of incidents that met a target, per period and group.
+
+    Args:
+        results: The output of :func:`escalate.evaluate_frame`.
+        target: The target to plot.
+        by: The column that makes one line per value (``severity``, ``team``...).
+        freq: The period of the x axis, a pandas period alias (``"M"``, ``"W"``...).
+        objective: The share you promise (e.g. ``90``), drawn as a dashed goal line.
+        time_column: The column the periods come from.
+
+    Returns:
+        A figure with one line per group and its Wilson 95% interval as a band.
+    """
+    report = compliance(results, by=[by], targets=[target], freq=freq, time_column=time_column)
+    figure = _figure()
+    ax = figure.subplots()
+    for name, group in report.groupby(by, sort=True):
+        x = group["period"].dt.to_timestamp()
+        (line,) = ax.plot(x, group["percent_met"], marker="o", label=str(name))
+        ax.fill_between(x, group["ci_low"], group["ci_high"], color=line.get_color(), alpha=0.15)
+    if objective is not None:
+        ax.axhline(objective, color="black", linestyle="--", label=f"goal {objective:g}%")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel(f"{target} met (%)")
+    ax.set_title(f"{target}: share met per {freq} period, by {by}")
+    ax.legend(loc="lower left")
+    return figure
+
+
+def plot_elapsed(
+    results: pd.DataFrame,
+    *,
+    target: str = "resolution",
+    by: str = "severity",
+    bins: int = 30,
+) -> Figure:
+    """Plot the distribution of business time to stop a target against its goal.
+
+    Args:
+        results: The output of :func:`escalate.evaluate_frame`.
+        target: The target (``resolution``: business time to resolve).
+        by: The column that makes one panel per value.
+        bins: The number of histogram bins per panel.
+
+    Returns:
+        A figure with one histogram (in business hours) per group, the goal as a vertical
+        line; only incidents whose target stopped are counted.
+    """
+    stopped = results[results[f"{target}_stopped_at"].notna().to_numpy()]
+    groups = sorted(stopped[by].dropna().unique().tolist(), key=str)
+    figure = _figure()
+    axes = figure.subplots(1, max(len(groups), 1), squeeze=False)[0]
+    for ax, name in zip(axes, groups, strict=False):
+        rows = stopped[(stopped[by] == name).to_numpy(dtype=bool)]
+        hours = rows[f"{target}_elapsed"].to_numpy().view("i8") / _HOUR_NS
+        ax.hist(hours, bins=bins, color="tab:blue", alpha=0.8)
+        for goal in sorted(rows[f"{target}_goal"].dropna().unique()):
+            ax.axvline(goal.value / _HOUR_NS, color="tab:red", linestyle="--", label="goal")
+        ax.set_title(f"{by} = {name}")
+        ax.set_xlabel("business hours")
+    axes[0].set_ylabel("incidents")
+    figure.suptitle(f"{target}: business time to stop, against the goal")
+    return figure
