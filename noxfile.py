@@ -38,13 +38,13 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     """mypy --strict on src/ and on the type-checked usage file in tests/typing/."""
-    session.install("-e", ".[pandas,yaml]", *_group("typing"))
+    session.install("-e", ".[pandas,yaml,cli,plot]", *_group("typing"))
     session.run("mypy", "src/")
     session.run("mypy", "tests/typing/")
 
 
 def _run_tests(session: nox.Session) -> None:
-    session.install("-e", ".[pandas,yaml]", *_group("test"))
+    session.install("-e", ".[pandas,yaml,cli,plot]", *_group("test"))
     env = {"COVERAGE_FILE": str(ROOT / ".coverage")}
     session.run("coverage", "erase", env=env)
     session.run(
@@ -74,7 +74,7 @@ def tests_all(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, then run every code example in them."""
-    session.install("-e", ".[pandas,yaml]", *_group("docs"))
+    session.install("-e", ".[pandas,yaml,cli,plot]", *_group("docs"))
     out = ROOT / "docs" / "_build"
     shutil.rmtree(out, ignore_errors=True)
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", str(out / "html"))
@@ -84,7 +84,8 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def examples(session: nox.Session) -> None:
     """Run every example script; each one checks its own output."""
-    session.install("-e", ".[pandas,yaml]")
+    session.install("-e", ".[pandas,yaml,cli,plot]")
+    session.run("python", "-m", "escalate", "demo")  # the README's first command
     for script in sorted((ROOT / "examples").glob("*.py")):
         session.log(f"running {script.name}")
         session.run(

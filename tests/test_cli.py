@@ -1,0 +1,804 @@
+"""The ``escalate`` command line, driven through click's test runner."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("click", reason="the command line needs the 'cli' extra")
+pytest.importorskip("rich", reason="the command line needs the 'cli' extra")
+
+from click.testing import CliRunner, Result
+
+import escalate
+from escalate.cli import app
+
+ROOT = Path(__file__).parent.parent
+POLICIES = ROOT / "examples" / "policies"
+SAAS = POLICIES / "seed_003_saas.toml"
+TELECOM = POLICIES / "seed_004_telecom.toml"
+SAMPLE = ROOT / "src" / "escalate" / "_data" / "sample_incidents.csv"
+COMMANDS = ["demo", "validate", "deadline", "evaluate", "report", "schema", "availability"]
+
+
+def run(*args: str | Path) -> Result:
+    """Invoke the command line with ``args`` and return click's result."""
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def one_line_error(result: Result) -> str:
+    """Check that the command failed with status 2 and one line on stderr; return it."""
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("escalate: error: ")
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+# -- the whole program ----------------------------------------------------------------
+
+
+def test_version_prints_the_package_version():
+    """``escalate --version`` prints the installed version and exits 0."""
+    result = run("--version")
+    assert result.exit_code == 0
+    assert escalate.__version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_help_shows_an_example(command: str | None):
+    """``--help`` on the group and on every command shows an example invocation."""
+    result = run(*([command] if command else []), "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert f"escalate {command or ''}".strip() in result.stdout.split("Example:")[1]
+
+
+def test_unknown_command_is_one_line_with_status_2():
+    """A misspelt command is a usage error: one line naming the help to read."""
+    line = one_line_error(run("deadlin"))
+    assert "No such command 'deadlin'" in line
+    assert "escalate --help" in line
+
+
+def test_missing_option_is_one_line_with_status_2():
+    """A missing required option is one line on stderr with status 2."""
+    line = one_line_error(run("deadline", "--policy", SAAS, "--severity", "alta"))
+    assert "--opened" in line
+    assert "escalate deadline --help" in line
+
+
+def test_debug_shows_the_exception_instead():
+    """With ``--debug`` the error propagates (a traceback) instead of one line."""
+    result = run("--debug", "validate", ROOT / "no_such_policy.toml")
+    assert result.exit_code != 0
+    assert result.exception is not None
+    assert "escalate: error:" not in result.stderr
+
+
+def test_debug_is_accepted_after_the_command_too():
+    """``--debug`` may also follow the command's name."""
+    result = run("schema", "--debug")
+    assert result.exit_code == 0
+
+
+def test_import_escalate_does_not_import_the_cli_libraries():
+    """``import escalate`` loads neither click nor rich nor pandas."""
+    code = (
+        "import sys, escalate; print([m for m in ('click', 'rich', 'pandas') if m in sys.modules])"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_missing_click_says_how_to_install_the_extra(monkeypatch, capsys):
+    """Without click, ``python -m escalate`` prints one line naming the ``cli`` extra."""
+    import escalate.__main__ as entry  # noqa: PLC0415 - imported where click is blocked
+
+    monkeypatch.setitem(sys.modules, "click", None)
+    monkeypatch.delitem(sys.modules, "escalate.cli")
+    with pytest.raises(SystemExit) as exit_info:
+        entry.main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "pip install 'escalate[cli]'" in err
+
+
+def test_python_dash_m_runs_the_command_line():
+    """``python -m escalate --version`` works in a fresh interpreter."""
+    out = subprocess.run(
+        [sys.executable, "-m", "escalate", "--version"], capture_output=True, text=True, check=True
+    )
+    assert escalate.__version__ in out.stdout
+
+
+# -- validate -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(POLICIES.glob("*.toml")), ids=lambda p: p.stem)
+def test_validate_summarises_every_example_policy(path: Path):
+    """Every example policy validates with status 0 and a summary of its parts."""
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
+    for heading in ("valid policy", "Clocks", "Severities and goals", "Escalation tiers"):
+        assert heading in result.stdout
+
+
+def test_validate_summary_shows_goals_and_contacts():
+    """The summary of seed 003 shows its goals, its clock's zone and a tier contact."""
+    out = run("validate", SAAS).stdout
+    assert "America/Bogota" in out
+    assert "mon-fri 07:30-12:30, 13:30-17:00" in out
+    assert "alta" in out
+    assert "8h" in out
+    assert "billing@example.com" in out
+
+
+def test_validate_lists_every_problem_with_its_key_path(tmp_path: Path):
+    """A policy with three mistakes gets three lines, each with its key path, and status 1."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'clock = "ofice"\n'
+        "[severities.alta]\n"
+        'response = "2h"\n'
+        'resolution = "-1h"\n'
+        "[[tiers]]\n"
+        "level = 1\n"
+        'name = "Desk"\n'
+        'trigger = { percent = 50, of = "respons" }\n',
+        encoding="utf-8",
+    )
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[0].endswith("clock: unknown calendar 'ofice'; did you mean 'office'?") or (
+        "clock: unknown calendar 'ofice'" in lines[0]
+    )
+    assert "severities.alta.resolution: a goal must be positive" in lines[1]
+    assert "tiers[0].trigger.of: unknown target 'respons'; did you mean 'response'?" in lines[2]
+    assert "3 problems found" in result.stderr
+
+
+def test_validate_gives_the_line_of_a_syntax_error(tmp_path: Path):
+    """A TOML syntax error is reported as ``file:line:column:`` with status 1."""
+    bad = tmp_path / "broken.toml"
+    bad.write_text('name = "x"\n[severities\n', encoding="utf-8")
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{bad}:2:12: ")
+
+
+def test_validate_a_missing_file_is_a_usage_error(tmp_path: Path):
+    """A policy path that does not exist is one line with status 2."""
+    line = one_line_error(run("validate", tmp_path / "nope.toml"))
+    assert "nope.toml" in line
+
+
+def test_validate_an_unknown_extension_is_a_problem(tmp_path: Path):
+    """A file whose format cannot be told from its extension is a problem (status 1)."""
+    odd = tmp_path / "policy.ini"
+    odd.write_text("x = 1\n", encoding="utf-8")
+    result = run("validate", odd)
+    assert result.exit_code == 1
+    assert "cannot tell the format" in result.stdout
+
+
+# -- deadline -------------------------------------------------------------------------
+
+
+def test_deadline_json_parses_and_has_the_hand_checked_deadlines():
+    """A Friday 16:10 alta incident is due Tuesday 08:40 (Monday 16 is a holiday)."""
+    result = run(
+        "deadline", "--policy", SAAS, "--severity", "alta",
+        "--opened", "2026-11-13T16:10-05:00", "-a", "category=billing", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["targets"]["response"]["due_at"] == "2026-11-17T08:40:00-05:00"
+    assert data["targets"]["resolution"]["due_at"] == "2026-11-17T15:40:00-05:00"
+    assert data["route"] == "billing"
+    assert data["tier"]["name"] == "Support desk"
+    assert [(s["level"], s["name"], s["reason"]) for s in data["schedule"]] == [
+        (1, "Support desk", "opened"),
+        (2, "Billing", None),
+    ]
+
+
+def test_deadline_table_shows_targets_and_schedule():
+    """Without ``--json`` the deadline prints the targets and the escalation schedule."""
+    result = run(
+        "deadline", "--policy", SAAS, "-s", "normal", "-t", "2026-11-18T10:30-05:00",
+        "--explain",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Targets" in result.stdout
+    assert "Escalation schedule" in result.stdout
+    assert "Wed 2026-11-18 15:30 -0500" in result.stdout  # 10:30 + 4 h across lunch
+    assert "Explanation:" in result.stdout
+
+
+def test_deadline_naive_instant_needs_a_zone():
+    """An opening without an offset is rejected with the fix, unless ``--tz`` is given."""
+    args = ["deadline", "--policy", SAAS, "-s", "alta", "-t", "2026-11-13T16:10"]
+    assert "--tz America/Bogota" in one_line_error(run(*args))
+    result = run(*args, "--tz", "America/Bogota", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["as_of"] == "2026-11-13T16:10:00-05:00"
+
+
+def test_deadline_as_of_later_shows_a_breach():
+    """Evaluated as of Wednesday noon, the alta response opened Friday 16:10 is breached."""
+    result = run(
+        "deadline", "--policy", SAAS, "-s", "alta", "-t", "2026-11-13T16:10-05:00",
+        "--as-of", "2026-11-18T12:00-05:00", "--json",
+    )  # fmt: skip
+    assert json.loads(result.stdout)["targets"]["response"]["status"] == "breached"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-s", "alt", "-t", "2026-11-13T16:10-05:00"], "--severity: unknown severity 'alt'"),
+        (["-s", "alta", "-t", "yesterday"], "--opened: 'yesterday' is not an ISO 8601 instant"),
+        (["-s", "alta", "-t", "2026-11-13T16:10", "--tz", "Mars/Olympus"], "unknown time zone"),
+        (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "category"], "expected KEY=VALUE"),
+        (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--plan", "gold"], "unknown plan 'gold'"),
+        (
+            ["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--as-of", "2026-11-01T00:00-05:00"],
+            "before the opening",
+        ),
+    ],
+)
+def test_deadline_bad_input_is_one_line(args: list[str], expected: str):
+    """Every bad deadline argument is one clear line on stderr with status 2."""
+    assert expected in one_line_error(run("deadline", "--policy", SAAS, *args))
+
+
+def test_deadline_suggests_a_misspelt_severity():
+    """An unknown severity comes with a "did you mean"."""
+    line = one_line_error(
+        run("deadline", "--policy", SAAS, "-s", "alt", "-t", "2026-11-13T16:10-05:00")
+    )
+    assert "did you mean 'alta'?" in line
+
+
+def test_deadline_as_of_now_is_accepted():
+    """``--as-of now`` evaluates at the system clock's instant."""
+    result = run(
+        "deadline", "--policy", SAAS, "-s", "baja", "-t", "2026-01-05T08:00-05:00",
+        "--as-of", "now", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["targets"]["resolution"]["status"] == "breached"
+
+
+def test_deadline_with_a_plan():
+    """Seed 002's premium plan runs on 24x7, which the JSON output names as the clock."""
+    policy = POLICIES / "seed_002_hosting.toml"
+    names = escalate.load_policy(policy)
+    plan = names.plans[0].name
+    severity = names.severity_names[0]
+    result = run(
+        "deadline", "--policy", policy, "-s", severity, "--plan", plan,
+        "-t", "2026-11-14T09:00-05:00", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["plan"] == plan
+
+
+# -- schema ---------------------------------------------------------------------------
+
+
+def test_schema_prints_the_policy_json_schema():
+    """``escalate schema`` prints exactly ``policy_schema()`` as JSON."""
+    result = run("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == escalate.policy_schema()
+
+
+# -- availability ---------------------------------------------------------------------
+
+OUTAGES_CSV = """\
+id,start,end,kind,planned,notified_at,external,description
+INC-301,2026-11-04T08:00-06:00,2026-11-04T13:00-06:00,major,,,true,fibre cut
+INC-302,2026-11-10T10:00-06:00,2026-11-10T11:30-06:00,major,,,,router
+INC-303,2026-11-10T11:00-06:00,2026-11-10T12:00-06:00,minor,,,,
+CHG-88,2026-11-10T01:00-06:00,2026-11-10T03:00-06:00,minor,yes,2026-11-02T10:00-06:00,,
+CHG-91,2026-11-25T02:00-06:00,2026-11-25T02:30-06:00,minor,true,2026-11-20T09:00-06:00,,
+"""
+
+
+@pytest.fixture
+def outages(tmp_path: Path) -> Path:
+    """The outages of examples/availability.py as a CSV file."""
+    path = tmp_path / "outages.csv"
+    path.write_text(OUTAGES_CSV, encoding="utf-8")
+    return path
+
+
+def test_availability_matches_the_example_figures(outages: Path):
+    """November's figures match examples/availability.py: 2h30m down of 3h36m allowed."""
+    result = run(
+        "availability", "--policy", TELECOM, outages, "--period", "2026-11",
+        "--tz", "America/Mexico_City", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["met"] is True
+    assert round(data["availability"], 5) == 99.65278
+    assert data["period"]["start"] == "2026-11-01T00:00:00-06:00"
+
+
+def test_availability_text_and_default_period(outages: Path):
+    """Without ``--period`` the month of the first outage is measured and explained."""
+    result = run("availability", "--policy", TELECOM, outages)
+    assert result.exit_code == 0, result.output
+    assert "objective 99.5%: met" in result.stdout
+    assert "INC-301" in result.stdout
+
+
+def test_availability_as_of_projects_a_breach(outages: Path):
+    """As of 10 November noon the report is partial and names a projected breach."""
+    result = run(
+        "availability", "--policy", TELECOM, outages, "--as-of", "2026-11-10T12:00-06:00",
+        "--tz", "America/Mexico_City", "--json",
+    )  # fmt: skip
+    data = json.loads(result.stdout)
+    assert data["complete"] is False
+    assert data["projected_breach_at"] == "2026-11-18T02:24:00-06:00"
+
+
+def test_availability_bad_row_names_the_outage(tmp_path: Path):
+    """An unknown column is reported with the outage's index and the key."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("start,bogus\n2026-11-04T08:00-06:00,x\n", encoding="utf-8")
+    line = one_line_error(run("availability", "--policy", TELECOM, bad))
+    assert "outages[0].bogus: unknown key 'bogus'" in line
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "args", "expected"),
+    [
+        ("start\n", "empty.csv", [], "nothing to measure"),
+        ("start,planned\n2026-11-04T08:00-06:00,maybe\n", "o.csv", [], "expected true or false"),
+        ("[1,", "o.json", [], "not valid JSON at line 1"),
+        ('{"start": 1}', "o.json", [], "expected a JSON list"),
+        ("x", "o.txt", [], "use .csv or .json"),
+        ("start\n2026-11-04T08:00-06:00\n", "o.csv", ["--period", "2026-13"], "expected YYYY-MM"),
+    ],
+)
+def test_availability_bad_input_is_one_line(
+    tmp_path: Path, content: str, name: str, args: list[str], expected: str
+):
+    """Malformed outage files and periods are one line with status 2."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert expected in one_line_error(run("availability", "--policy", TELECOM, path, *args))
+
+
+def test_availability_reads_json(tmp_path: Path):
+    """Outages may be a JSON list of objects, as ``Outage.to_dict`` writes them."""
+    path = tmp_path / "o.json"
+    path.write_text(
+        json.dumps([{"start": "2026-11-03T10:00Z", "end": "2026-11-03T12:00Z"}]), encoding="utf-8"
+    )
+    result = run("availability", "--policy", TELECOM, path, "--json")
+    assert json.loads(result.stdout)["downtime_seconds"] == 7200
+
+
+def test_availability_needs_an_objective(outages: Path):
+    """A policy without [availability] is a one-line error."""
+    assert "no [availability] objective" in one_line_error(
+        run("availability", "--policy", SAAS, outages)
+    )
+
+
+# -- the bundled data -----------------------------------------------------------------
+
+
+def test_bundled_policy_is_the_seed_003_example():
+    """The demo's bundled policy is byte-for-byte the example policy of seed 003."""
+    bundled = ROOT / "src" / "escalate" / "_data" / "seed_003_saas.toml"
+    assert bundled.read_bytes() == SAAS.read_bytes()
+
+
+def test_bundled_sample_is_reproducible():
+    """The sample incidents are what tools/make_sample_incidents.py generates."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_sample_incidents  # noqa: PLC0415 - from tools/, on a temporary path
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    rows = make_sample_incidents.rows()
+    assert len(rows) == 200
+    text = SAMPLE.read_text(encoding="utf-8").splitlines()
+    assert text[0] == ",".join(rows[0])
+    assert text[1:] == [",".join(row.values()) for row in rows]
+
+
+# -- evaluate, report, demo (the vectorised path) -------------------------------------
+
+
+def test_demo_shows_an_incident_and_a_compliance_table():
+    """``escalate demo`` needs no arguments and prints deadlines, schedule and compliance."""
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Tue 2026-11-17 08:40 -0500" in out
+    assert "Escalation schedule" in out
+    assert "Explanation:" in out
+    assert "Compliance of 200 sample incidents" in out
+    for severity in ("alta", "normal", "baja"):
+        assert severity in out.split("Compliance of")[1]
+
+
+def test_evaluate_writes_csv_to_stdout():
+    """Without ``-o`` the results are CSV on stdout, one row per input row."""
+    result = run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "2026-12-01T00:00-05:00")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 201
+    header = lines[0].split(",")
+    assert {"id", "team", "error", "response_status", "resolution_due_at"} <= set(header)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_evaluate_output_format_follows_the_extension(tmp_path: Path, suffix: str):
+    """``-o`` picks the output format from its extension."""
+    out = tmp_path / f"results{suffix}"
+    result = run(
+        "evaluate", "--policy", SAAS, SAMPLE, "-o", out, "--as-of", "2026-12-01T00:00-05:00"
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote 200 rows" in result.stderr
+    if suffix == ".json":
+        rows = json.loads(out.read_text(encoding="utf-8"))
+        assert len(rows) == 200
+        assert rows[0]["id"] == "SUP-2001"
+    else:
+        assert len(out.read_text(encoding="utf-8").strip().splitlines()) == 201
+
+
+def test_evaluate_reads_json_incidents(tmp_path: Path):
+    """Incidents may be a JSON list of objects; the bad row gets an error, not a crash."""
+    path = tmp_path / "incidents.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"id": "A", "opened": "2026-11-13T16:10:00-05:00", "severity": "alta"},
+                {"id": "B", "opened": "2026-11-13T16:10:00-05:00", "severity": "nope"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert "escalate: warning:" in result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3
+
+
+def test_evaluate_naive_columns_take_the_zone(tmp_path: Path):
+    """Instants without offsets are read in ``--tz``; mixing forms is an error."""
+    path = tmp_path / "naive.csv"
+    path.write_text("id,opened,severity\nA,2026-11-13T16:10:00,alta\n", encoding="utf-8")
+    result = run(
+        "evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00",
+        "--tz", "America/Bogota",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        "id,opened,severity\nA,2026-11-13T16:10:00,alta\nB,2026-11-13T16:10:00-05:00,alta\n",
+        encoding="utf-8",
+    )
+    line = one_line_error(
+        run("evaluate", "--policy", SAAS, mixed, "--as-of", "2026-11-17T08:00-05:00")
+    )
+    assert "mixes instants with and without a UTC offset" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("x.txt", "id\n", "use .csv, .json or .parquet"),
+        ("x.json", "{", "not valid JSON"),
+        ("x.json", '{"a": 1}', "expected a JSON list of objects"),
+        ("x.csv", "id,opened,severity\nA,not a date,alta\n", "column 'opened'"),
+    ],
+)
+def test_evaluate_bad_files_are_one_line(tmp_path: Path, name: str, content: str, expected: str):
+    """Unreadable incident files are one line on stderr with status 2."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    line = one_line_error(
+        run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00")
+    )
+    assert expected in line
+
+
+def test_evaluate_unknown_output_extension(tmp_path: Path):
+    """An output file with an unknown extension is a usage error."""
+    line = one_line_error(
+        run("evaluate", "--policy", SAAS, SAMPLE, "-o", tmp_path / "out.xlsx", "--as-of", "now")
+    )
+    assert "use .csv, .json or .parquet" in line
+
+
+def test_report_groups_by_severity_and_month():
+    """``--by severity,month`` gives one row per severity, month and target."""
+    result = run(
+        "report", "--policy", SAAS, SAMPLE, "--by", "severity,month",
+        "--as-of", "2026-11-30T18:00-05:00", "--targets", "response",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Compliance of 200 incidents" in result.stdout
+    assert "2026-10" in result.stdout
+    assert "2026-11" in result.stdout
+
+
+def test_report_writes_the_table(tmp_path: Path):
+    """``-o`` also writes the tidy compliance table."""
+    out = tmp_path / "table.json"
+    result = run(
+        "report", "--policy", SAAS, SAMPLE, "--by", "team", "--as-of", "2026-11-30T18:00-05:00",
+        "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert {row["team"] for row in rows} == {"Andes", "Caribe", "Pacífico"}
+
+
+def test_report_unknown_group_column_is_one_line():
+    """Grouping by a column the table lacks names the column."""
+    line = one_line_error(
+        run("report", "--policy", SAAS, SAMPLE, "--by", "squad", "--as-of", "now")
+    )
+    assert "no column 'squad'" in line
+
+
+def test_report_plot_without_support_is_a_clear_error():
+    """``--plot`` without matplotlib or the plotting function is a one-line error."""
+    has_plot = hasattr(escalate, "plot_compliance")
+    try:
+        import matplotlib  # noqa: F401, ICN001, PLC0415 - only to know if it exists
+    except ImportError:
+        has_matplotlib = False
+    else:
+        has_matplotlib = True
+    if has_plot and has_matplotlib:
+        pytest.skip("plotting is available here")
+    line = one_line_error(run("report", "--policy", SAAS, SAMPLE, "--plot", "out.png"))
+    assert "--plot" in line
+
+
+# -- the error paths of every kind ----------------------------------------------------
+
+TRIGGERS_TOML = """\
+name = "triggers"
+clock = "office"
+[calendars.office]
+timezone = "America/Bogota"
+hours = { "mon-fri" = ["07:30-12:30", "13:30-17:00"] }
+[severities.high]
+response = { duration = "2h", warning = "1h" }
+resolution = "8h"
+[severities.low]
+response = "8h"
+resolution = { duration = "3d", clock = "24x7" }
+[plans.gold]
+clock = "24x7"
+[[tiers]]
+level = 1
+name = "Desk"
+trigger = "open"
+[[tiers]]
+level = 2
+name = "Lead"
+trigger = { after = "30m", clock = "24x7" }
+[[tiers]]
+level = 3
+name = "Manager"
+trigger = { percent = 75, of = "resolution" }
+[[tiers]]
+level = 4
+name = "Director"
+trigger = { breach = "resolution", delay = "1h" }
+"""
+
+
+@pytest.fixture
+def triggers(tmp_path: Path) -> Path:
+    """A policy with every kind of tier trigger, a warning point, a plan and a 24x7 goal."""
+    path = tmp_path / "triggers.toml"
+    path.write_text(TRIGGERS_TOML, encoding="utf-8")
+    return path
+
+
+def test_validate_describes_every_trigger_kind(triggers: Path):
+    """The summary spells out open, elapsed, percent and breach triggers, and the plan."""
+    result = run("validate", triggers)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for text in (
+        "at opening", "after 30m on 24x7", "at 75% of resolution",
+        "on resolution breach + 1h", "2h (warn 1h)", "3d @24x7", "Plans", "gold",
+    ):  # fmt: skip
+        assert text in out
+
+
+def test_deadline_shows_projected_tiers(triggers: Path):
+    """Tiers that fire by themselves are listed with their projected instants."""
+    result = run("deadline", "--policy", triggers, "-s", "high", "-t", "2026-11-18T08:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert "projected" in result.stdout
+    assert "Wed 2026-11-18 08:30 -0500" in result.stdout  # 30 min on the 24x7 clock
+
+
+def test_a_policy_with_several_problems_is_one_line(tmp_path: Path):
+    """Outside ``validate``, a broken policy is still one line, its problems joined."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('clock = "x"\n[severities.a]\nresponse = "0h"\n', encoding="utf-8")
+    line = one_line_error(run("deadline", "--policy", bad, "-s", "a", "-t", "now"))
+    assert "problems: clock: unknown calendar 'x'" in line
+    assert "; severities.a" in line
+
+
+def test_an_unexpected_error_is_one_line_unless_debugging(monkeypatch):
+    """A bug inside a command is one line with status 2, or a traceback with ``--debug``."""
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(escalate, "policy_schema", broken)
+    line = one_line_error(run("schema"))
+    assert "unexpected RuntimeError: boom (rerun with --debug)" in line
+    result = run("--debug", "schema")
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_an_os_error_is_one_line(monkeypatch):
+    """An error reading a file is one line naming the file."""
+
+    def unreadable(path: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(escalate, "load_policy", unreadable)
+    line = one_line_error(run("validate", SAAS))
+    assert line.endswith(f"Permission denied: {SAAS}")
+
+
+def test_an_escalate_error_propagates_with_debug():
+    """With ``--debug`` an escalate error is raised, not summarised."""
+    result = run(
+        "--debug", "deadline", "--policy", SAAS, "-s", "alta", "-t", "2026-11-13T16:10-05:00",
+        "--as-of", "2026-11-01T00:00-05:00",
+    )  # fmt: skip
+    assert isinstance(result.exception, escalate.TimelineError)
+
+
+def test_interrupting_a_command_exits_130(monkeypatch):
+    """Ctrl-C while a command runs prints one line and exits with status 130."""
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(escalate, "policy_schema", interrupted)
+    result = run("schema")
+    assert result.exit_code == 130
+    assert "aborted" in result.stderr
+
+
+def test_main_runs_the_group_and_exits():
+    """``escalate.cli.main`` runs the command line and always exits."""
+    from escalate.cli import main  # noqa: PLC0415
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+
+
+def test_report_needs_a_group():
+    """An empty ``--by`` is a usage error."""
+    assert "comma-separated list" in one_line_error(
+        run("report", "--policy", SAAS, SAMPLE, "--by", ",")
+    )
+
+
+def test_availability_skips_unreadable_starts_when_choosing_the_period(tmp_path: Path):
+    """Outages that are not tables are reported with their index, not a crash."""
+    path = tmp_path / "o.json"
+    path.write_text("[1]", encoding="utf-8")
+    line = one_line_error(run("availability", "--policy", TELECOM, path, "--period", "2026-11"))
+    assert "outages[0]" in line
+    bad = tmp_path / "o.csv"
+    bad.write_text("start\nyesterday\n2026-11-04T08:00-06:00\n", encoding="utf-8")
+    line = one_line_error(run("availability", "--policy", TELECOM, bad))
+    assert "outages[0].start" in line
+
+
+def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path):
+    """Parquet in or out without pyarrow says what to install."""
+    pytest.importorskip("pandas")
+    if importlib.util.find_spec("pyarrow") is not None:
+        pytest.skip("pyarrow is installed here")
+    path = tmp_path / "in.parquet"
+    path.write_bytes(b"PAR1")
+    assert "pip install pyarrow" in one_line_error(
+        run("evaluate", "--policy", SAAS, path, "--as-of", "now")
+    )
+    out = tmp_path / "out.parquet"
+    assert "pip install pyarrow" in one_line_error(
+        run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "now", "-o", out)
+    )
+
+
+def test_long_inputs_are_evaluated_in_chunks_with_a_progress_bar(monkeypatch):
+    """With progress on, the table is evaluated chunk by chunk and rejoined in order."""
+    from escalate import cli  # noqa: PLC0415
+
+    monkeypatch.setattr(cli, "_CHUNK", 64)
+    policy = escalate.load_policy(SAAS)
+    frame = cli._read_incidents(SAMPLE)
+    as_of = escalate.Timeline.open("2026-12-01T00:00-05:00", severity="alta").opened.at
+    chunked = cli._evaluate_table(frame, policy, as_of=as_of, columns={}, tz=None, progress=True)
+    whole = escalate.evaluate_frame(cli._parse_instants(frame, policy, {}), policy, as_of=as_of)
+    assert list(chunked["id"]) == list(frame["id"])
+    assert chunked["response_status"].tolist() == whole["response_status"].tolist()
+
+
+def test_parquet_round_trip(tmp_path: Path):
+    """With pyarrow, results written as Parquet read back as incidents with every row."""
+    if importlib.util.find_spec("pyarrow") is None:
+        pytest.skip("pyarrow is not installed here")
+    import pandas as pd  # noqa: PLC0415
+
+    out = tmp_path / "results.parquet"
+    result = run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "2026-12-01T00:00Z", "-o", out)
+    assert result.exit_code == 0, result.output
+    back = pd.read_parquet(out)
+    assert len(back) == 200
+    source = tmp_path / "incidents.parquet"
+    pd.read_csv(SAMPLE).to_parquet(source)
+    again = run("evaluate", "--policy", SAAS, source, "--as-of", "2026-12-01T00:00Z")
+    assert again.exit_code == 0, again.output
+    assert len(again.stdout.strip().splitlines()) == 201
+
+
+def test_other_click_errors_are_one_line(monkeypatch):
+    """A click error that is not about usage is also one line with status 2."""
+    import click  # noqa: PLC0415
+
+    def failing() -> None:
+        raise click.ClickException("cannot do that")
+
+    monkeypatch.setattr(escalate, "policy_schema", failing)
+    assert one_line_error(run("schema")) == "escalate: error: cannot do that"
+
+
+def test_plot_names_matplotlib_when_it_is_missing(monkeypatch):
+    """With a plotting function but no matplotlib, ``--plot`` says what to install."""
+    monkeypatch.setattr(escalate, "plot_compliance", lambda table: None, raising=False)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    line = one_line_error(run("report", "--policy", SAAS, SAMPLE, "--plot", "out.png"))
+    assert "pip install matplotlib" in line
+
+
+def test_python_dash_m_entry_runs_the_cli(monkeypatch):
+    """``escalate.__main__.main`` hands the arguments to the command line."""
+    import escalate.__main__ as entry  # noqa: PLC0415
+
+    monkeypatch.setattr(sys, "argv", ["escalate", "--version"])
+    with pytest.raises(SystemExit) as exit_info:
+        entry.main()
+    assert exit_info.value.code == 0
