@@ -84,7 +84,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def examples(session: nox.Session) -> None:
     """Run every example script; each one checks its own output."""
-    session.install("-e", ".[pandas,yaml,cli,plot]")
+    session.install("-e", ".[pandas,yaml,cli,plot]", *_group("examples"))
     session.run("python", "-m", "escalate", "demo")  # the README's first command
     for script in sorted((ROOT / "examples").glob("*.py")):
         session.log(f"running {script.name}")

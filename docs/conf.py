@@ -58,7 +58,7 @@ doctest_default_flags = (
 
 html_theme = "furo"
 html_title = "escalate"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
 
 
 # attrs stores a calendar's fields in their normalised form (weekly hours as tuples of

@@ -20,6 +20,9 @@ __all__ = ["plot_compliance", "plot_elapsed"]
 _HOUR_NS = 3_600 * 10**9
 
 
+_PERIOD_NAMES = {"D": "day", "W": "week", "M": "month", "ME": "month", "Q": "quarter", "Y": "year"}
+
+
 def _figure() -> Figure:
     try:
         from matplotlib.figure import Figure as _Figure  # noqa: PLC0415
@@ -61,7 +64,8 @@ def plot_compliance(
         ax.axhline(objective, color="black", linestyle="--", label=f"goal {objective:g}%")
     ax.set_ylim(0, 105)
     ax.set_ylabel(f"{target} met (%)")
-    ax.set_title(f"{target}: share met per {freq} period, by {by}")
+    period = _PERIOD_NAMES.get(freq.upper(), f"{freq} period")
+    ax.set_title(f"{target}: share met per {period}, by {by}")
     ax.legend(loc="lower left")
     return figure
 
