@@ -15,17 +15,16 @@ from __future__ import annotations
 import enum
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from escalate._calendar import Calendar
+from escalate._calendar import Calendar, _instant
 from escalate._duration import format_duration
 from escalate._errors import (
     ConfigError,
-    InvalidInstantError,
     InvalidRangeError,
     MissingExtraError,
     NaiveDatetimeError,
@@ -34,6 +33,7 @@ from escalate._errors import (
     Problem,
     did_you_mean,
 )
+from escalate._index import EPOCH, ONE_US, td_us
 from escalate._policy import ALWAYS, Availability, Policy, check_availability
 from escalate._results import _iso, _seconds
 
@@ -51,7 +51,6 @@ __all__ = [
     "availability_frame",
 ]
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MONTHS: Final = {"month": 1, "quarter": 3, "year": 12}
 _OUTAGE_KEYS: Final = (
     "start",
@@ -108,35 +107,12 @@ _COUNTED: Final = frozenset(
 # -- instants -------------------------------------------------------------------------
 
 
-def _us(value: object, what: str) -> int:
-    """Return an aware datetime as integer microseconds since the epoch."""
-    if not isinstance(value, datetime):
-        msg = (
-            f"{what} must be a timezone-aware datetime, got {type(value).__name__} {value!r}; "
-            "parse strings with datetime.fromisoformat"
-        )
-        raise InvalidInstantError(msg)
-    if value.utcoffset() is None:
-        raise NaiveDatetimeError(what, value)
-    utc = value.astimezone(UTC)
-    # rebuilt as a stdlib datetime so that pendulum's own subtraction is not involved
-    plain = datetime(
-        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, UTC
-    )
-    delta = plain - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
 def _utc(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
+    return EPOCH + ONE_US * us
 
 
 def _td(us: int) -> timedelta:
-    return timedelta(microseconds=us)
-
-
-def _td_us(value: timedelta) -> int:
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    return ONE_US * us
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -195,10 +171,10 @@ class Outage:
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
-        start = _us(self.start, "start")
+        start = _instant(self.start, "start")
         if self.notified_at is not None:
-            _us(self.notified_at, "notified_at")
-        if self.end is not None and _us(self.end, "end") < start:
+            _instant(self.notified_at, "notified_at")
+        if self.end is not None and _instant(self.end, "end") < start:
             raise OutageError.single(
                 "end",
                 f"the outage ends at {self.end.isoformat()}, before it starts at "
@@ -327,7 +303,7 @@ class Period:
     end: datetime
 
     def __attrs_post_init__(self) -> None:
-        if _us(self.end, "end") <= _us(self.start, "start"):
+        if _instant(self.end, "end") <= _instant(self.start, "start"):
             msg = (
                 f"a period must end after it starts, got {self.start.isoformat()} .. "
                 f"{self.end.isoformat()}"
@@ -346,7 +322,7 @@ class Period:
         cls, instant: datetime, /, *, kind: str = "month", timezone: str = "UTC"
     ) -> Period:
         """Return the month, quarter or year (in ``timezone``) that contains ``instant``."""
-        _us(instant, "instant")
+        _instant(instant, "instant")
         if kind not in _MONTHS:
             hint = did_you_mean(str(kind), _MONTHS) or "use 'month', 'quarter' or 'year'"
             raise ConfigError.single("kind", f"unknown period {kind!r}", hint)
@@ -626,7 +602,7 @@ class _Rules:
             f"announced {outage.notified_at.isoformat()}; "
             f"{self.notice} business days' notice means work from {deadline.isoformat()}"
         )
-        if _us(outage.start, "start") >= _us(deadline, "deadline"):
+        if _instant(outage.start, "start") >= _instant(deadline, "deadline"):
             return OutageReason.PLANNED, told
         return OutageReason.LATE_NOTICE, told + ": too late, so it counts"
 
@@ -672,18 +648,18 @@ def availability(
     rules = _Rules(found, mapping)
     clock = rules.clock
     items = _outage_list(outages)
-    p0, p1 = _us(period.start, "period.start"), _us(period.end, "period.end")
-    now = p1 if as_of is None else _us(as_of, "as_of")
+    p0, p1 = _instant(period.start, "period.start"), _instant(period.end, "period.end")
+    now = p1 if as_of is None else _instant(as_of, "as_of")
     w1 = min(p1, max(p0, now))
-    measured = _td_us(clock.between(period.start, _utc(w1)))
-    period_us = _td_us(clock.between(period.start, period.end))
+    measured = td_us(clock.between(period.start, _utc(w1)))
+    period_us = td_us(clock.between(period.start, period.end))
     allowed = _allowed(period_us, found.objective)
 
     reasons: list[tuple[OutageReason, str]] = []
     spans: list[tuple[int, int, int]] = []  # clipped counted span and the outage's index
     for i, outage in enumerate(items):
-        s = _us(outage.start, "start")
-        e = now if outage.end is None else min(_us(outage.end, "end"), now)
+        s = _instant(outage.start, "start")
+        e = now if outage.end is None else min(_instant(outage.end, "end"), now)
         cs, ce = max(s, p0), min(e, w1)
         if s >= w1 or ce < cs or (ce == cs and s < p0):
             note = "starts after as_of" if p0 <= now <= s < p1 else "outside the period"
@@ -703,7 +679,7 @@ def availability(
     for cs, ce, i in sorted(spans):
         lo = max(cs, covered)
         if ce > lo:
-            counted[i] = _td_us(clock.between(_utc(lo), _utc(ce)))
+            counted[i] = td_us(clock.between(_utc(lo), _utc(ce)))
         covered = max(covered, ce)
         if merged and cs <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], ce)
@@ -716,7 +692,7 @@ def availability(
     if downtime > allowed:
         spent = 0
         for lo, hi in merged:  # pragma: no branch - downtime > allowed ends the walk
-            block = _td_us(clock.between(_utc(lo), _utc(hi)))
+            block = td_us(clock.between(_utc(lo), _utc(hi)))
             if spent + block > allowed:
                 breached_at = clock.add(_utc(lo), _td(allowed - spent)).astimezone(zone)
                 break
@@ -726,7 +702,7 @@ def availability(
         wait = -(-(allowed - downtime) * measured // downtime)
         if wait <= period_us - measured:
             at = clock.add(_utc(w1), _td(wait))
-            if _us(at, "at") < p1:
+            if _instant(at, "at") < p1:
                 projected = at.astimezone(zone)
 
     spent_fraction = downtime / allowed if allowed else None
@@ -862,28 +838,28 @@ def availability_frame(
     announced = counted & planned & ~notified_na
     for i in np.flatnonzero(announced):
         deadline = rules.notice_deadline(_utc(int(notified[i])))
-        if start[i] >= _us(deadline, "deadline"):
+        if start[i] >= _instant(deadline, "deadline"):
             counted[i] = False
 
     # the periods to report, from the first outage to the last (or as_of)
-    now = None if as_of is None else _us(as_of, "as_of")
+    now = None if as_of is None else _instant(as_of, "as_of")
     last = (
         now
         if now is not None
         else max(int(start.max()), int(np.where(end_na, start, end).max()) - 1)
     )
     periods = [Period.containing(_utc(int(start.min())), kind=kind_name, timezone=zone_name)]
-    while _us(periods[-1].end, "end") <= last:
+    while _instant(periods[-1].end, "end") <= last:
         periods.append(periods[-1].next())
-    p_start = np.array([_us(p.start, "start") for p in periods], dtype=np.int64)
-    p_end = np.array([_us(p.end, "end") for p in periods], dtype=np.int64)
+    p_start = np.array([_instant(p.start, "start") for p in periods], dtype=np.int64)
+    p_end = np.array([_instant(p.end, "end") for p in periods], dtype=np.int64)
     horizon = int(p_end[-1]) if now is None else now
     p_seen = np.minimum(p_end, np.maximum(p_start, horizon))
     measured = [
-        _td_us(clock.between(_utc(int(a)), _utc(int(b))))
+        td_us(clock.between(_utc(int(a)), _utc(int(b))))
         for a, b in zip(p_start, p_seen, strict=True)
     ]
-    period_us = [_td_us(clock.between(p.start, p.end)) for p in periods]
+    period_us = [td_us(clock.between(p.start, p.end)) for p in periods]
 
     # every counted outage, clipped to each period it overlaps
     eff_end = np.minimum(np.where(end_na, horizon, end), horizon)
@@ -974,5 +950,5 @@ def _column_us(pd: Any, np: Any, column: Any, name: str, labels: list[Any]) -> t
     values = np.zeros(len(labels), dtype=np.int64)
     for i, value in enumerate(column.to_numpy(dtype=object)):
         if not missing[i]:
-            values[i] = _us(value, f"outages[{labels[i]}].{name}")
+            values[i] = _instant(value, f"outages[{labels[i]}].{name}")
     return values, missing

@@ -46,6 +46,7 @@ from escalate._index import (
     Index,
     IndexCache,
     local_to_us,
+    td_us,
     to_datetime,
     utc_year,
 )
@@ -171,7 +172,7 @@ def _duration(value: object, what: str = "duration") -> int:
             "write e.g. timedelta(hours=8)"
         )
         raise InvalidDurationError(msg)
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    return td_us(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,7 @@ import attrs
 import pendulum
 
 from escalate._errors import PolicyError, Problem
+from escalate._index import td_us
 
 __all__ = [
     "BusinessDays",
@@ -72,10 +73,6 @@ class BusinessDays:
 
     def __str__(self) -> str:
         return f"{self.days}bd"
-
-
-def _to_us(delta: timedelta) -> int:
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _parse_iso(text: str) -> timedelta | None:
@@ -188,7 +185,7 @@ def format_duration(value: timedelta, /) -> str:
     >>> format_duration(timedelta(0))
     '0s'
     """
-    total = _to_us(value)
+    total = td_us(value)
     if total == 0:
         return "0s"
     sign = "-" if total < 0 else ""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from escalate._calendar import _instant
 from escalate._engine import Measured, due, reach, track
 from escalate._errors import Problem, TimelineError, did_you_mean
-from escalate._index import ONE_US, to_datetime
+from escalate._index import ONE_US, td_us, to_datetime
 from escalate._policy import AfterElapsed, AtOpen, AtPercent, Manual, OnBreach, Policy, Tier
 from escalate._results import (
     Escalation,
@@ -30,15 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["evaluate"]
 
-_US = 1_000_000
-
 
 def _td(us: int) -> timedelta:
     return ONE_US * us
-
-
-def _us(value: timedelta) -> int:
-    return (value.days * 86_400 + value.seconds) * _US + value.microseconds
 
 
 def _check(policy: Policy, timeline: Timeline) -> None:
@@ -191,7 +185,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
             continue
         clock_name = goal.clock or policy.clock
         clock = policy.calendar(clock_name)
-        goal_us = _us(goal.duration)
+        goal_us = td_us(goal.duration)
         changes = (
             _clock_changes(policy, target.name, visible, goal_at, use_plan) if retargeted else ()
         )
@@ -210,7 +204,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
         due_us = due(measured, goal_us) if tr.started else None
         measured_stopped = measured.stopped() if tr.stopped_at is not None else measured
         warn_us = (
-            reach(measured_stopped, _us(goal.warning))
+            reach(measured_stopped, td_us(goal.warning))
             if goal.warning is not None and tr.started
             else None
         )
@@ -289,7 +283,7 @@ def _trigger_instant(  # noqa: PLR0917
             measured = Measured(tr.spans, policy.calendar(name))
             measured = measured.stopped() if tr.stopped_at is not None else measured
             escalation[name] = measured
-        return reach(measured, _us(trigger.after)), EscalationReason.ELAPSED
+        return reach(measured, td_us(trigger.after)), EscalationReason.ELAPSED
     if isinstance(trigger, AtPercent):
         state = states.get(trigger.target)
         if state is None:
@@ -302,7 +296,7 @@ def _trigger_instant(  # noqa: PLR0917
             return None, EscalationReason.BREACH
         at = state.due
         if at is not None and trigger.delay:
-            at = state.measured.clock._add_us(at, _us(trigger.delay))
+            at = state.measured.clock._add_us(at, td_us(trigger.delay))
         return at, EscalationReason.BREACH
     assert isinstance(trigger, Manual)  # noqa: S101 - the trigger set is closed
     return None, EscalationReason.MANUAL

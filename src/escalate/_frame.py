@@ -17,7 +17,7 @@ import math
 import statistics
 import warnings
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ from escalate._errors import (
     did_you_mean,
 )
 from escalate._evaluate import evaluate
-from escalate._index import MAX_YEAR, MIN_YEAR, to_datetime
+from escalate._index import MAX_YEAR, MIN_YEAR, td_us, to_datetime
 from escalate._policy import AfterElapsed, AtOpen, AtPercent, OnBreach, Policy, Tier
 from escalate._results import TargetStatus
 from escalate._timeline import Timeline
@@ -151,10 +151,6 @@ def _add_each(cal: Calendar, a: Any, d: Any) -> Any:
 
 def _next_open(cal: Calendar, a: Any) -> Any:
     return cal.next_open_many(a.view("M8[ns]")).view("i8")
-
-
-def _us(value: timedelta) -> int:
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
 # -- the table's layout -----------------------------------------------------------------
@@ -658,7 +654,7 @@ def _targets_fast(  # noqa: PLR0917
         if goal is None:
             continue
         clock = policy.calendar(goal.clock or policy.clock)
-        goal_ns = _us(goal.duration) * 1000
+        goal_ns = td_us(goal.duration) * 1000
         start, stop = at[target.start][rows], at[target.stop][rows]
         started = (start != _NAT) & (start <= now)
         stopped = started & (stop != _NAT) & (stop <= now)
@@ -741,7 +737,7 @@ def _trigger(
         return opened, np.ones(opened.size, dtype=bool)
     if isinstance(trigger, AfterElapsed):
         clock = policy.calendar(trigger.clock or policy.escalation_clock)
-        return _add(np, clock, opened, _us(trigger.after)), np.ones(opened.size, dtype=bool)
+        return _add(np, clock, opened, td_us(trigger.after)), np.ones(opened.size, dtype=bool)
     if isinstance(trigger, AtPercent):
         state = states.get(trigger.target)
         if state is None:
@@ -754,7 +750,7 @@ def _trigger(
         ok = state.started & (state.status != _MET) & (state.due != _NAT)
         instant = np.where(ok, state.due, 0)
         if trigger.delay and ok.any():
-            instant[ok] = _add(np, state.clock, state.due[ok], _us(trigger.delay))
+            instant[ok] = _add(np, state.clock, state.due[ok], td_us(trigger.delay))
         return instant, ok
     return none  # Manual: only an escalation event, which a table does not have
 
@@ -871,8 +867,8 @@ def _slow_rows(  # noqa: PLR0917
         for result in ev.targets:
             res = results[result.name]
             res.status[i] = _CODE[result.status]
-            res.goal[i] = _us(result.goal) * 1000
-            res.elapsed[i] = _us(result.elapsed) * 1000
+            res.goal[i] = td_us(result.goal) * 1000
+            res.elapsed[i] = td_us(result.elapsed) * 1000
             res.due[i] = _NAT if result.due_at is None else _instant(result.due_at, "due") * 1000
             res.stopped[i] = (
                 _NAT if result.stopped_at is None else _instant(result.stopped_at, "at") * 1000

@@ -23,8 +23,10 @@ __all__ = [
     "EPOCH",
     "MAX_YEAR",
     "MIN_YEAR",
+    "ONE_US",
     "Index",
     "IndexCache",
+    "td_us",
     "to_datetime",
 ]
 
@@ -54,6 +56,11 @@ def local_to_us(day_ordinal: int, seconds: int, zone: tzinfo) -> int:
 
 
 ONE_US = timedelta(microseconds=1)
+
+
+def td_us(value: timedelta) -> int:
+    """Return a duration as integer microseconds (exact, unlike ``total_seconds``)."""
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
 def to_datetime(us: int, zone: tzinfo) -> datetime:

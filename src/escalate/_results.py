@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from escalate._index import td_us
+
 if TYPE_CHECKING:
     from escalate._policy import Contact
 
@@ -52,7 +54,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _seconds(value: timedelta) -> float | int:
-    us = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    us = td_us(value)
     return us // 1_000_000 if us % 1_000_000 == 0 else us / 1_000_000
 
 
