@@ -13,7 +13,7 @@ from bisect import bisect_right as _bisect
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -31,7 +31,6 @@ from escalate._errors import (
 from escalate._holidays import Holidays, parse_holidays
 from escalate._hours import (
     Interval,
-    IntervalsInput,
     WeekHours,
     format_hours,
     parse_date,
@@ -54,13 +53,8 @@ from escalate._index import (
 if TYPE_CHECKING:
     from escalate._vector import ArrayLike
 
-__all__ = ["Calendar", "ExceptionsInput", "HoursInput"]
+__all__ = ["Calendar"]
 
-HoursInput: TypeAlias = "str | Mapping[str, IntervalsInput] | WeekHours"
-ExceptionsInput: TypeAlias = (
-    "Mapping[date | str, IntervalsInput] | tuple[tuple[date, tuple[Interval, ...]], ...] | None"
-)
-HolidaysInput: TypeAlias = "Holidays | list[date | str] | tuple[date | str, ...] | None"
 
 _KEYS = ("timezone", "hours", "holidays", "exceptions")
 _HORIZON_US = (date(MAX_YEAR + 1, 1, 1) - date(MIN_YEAR, 1, 1)).days * 86_400_000_000
