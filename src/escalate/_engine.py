@@ -1,8 +1,8 @@
 """The evaluation engine: running spans, elapsed business time, deadlines, tier firing.
 
 Everything here works on integer microseconds and :class:`~escalate.Calendar` clocks, and
-knows nothing of how a policy is written down: ``_evaluate`` adapts a policy to the small
-specs below. Definitions (see ``docs/explanation/evaluation.md``):
+knows nothing of how a policy is written down: ``_evaluate`` compiles a policy into the
+plain values these functions take. Definitions (see ``docs/explanation/evaluation.md``):
 
 - A target's *running spans* go from its start event to its stop event, minus pauses when
   the target pauses; ``reopened`` restarts a target stopped by ``resolved``.
@@ -10,55 +10,53 @@ specs below. Definitions (see ``docs/explanation/evaluation.md``):
 - ``due_at`` is the last instant with ``R(x) <= goal``, assuming the target keeps running
   with no further pauses from ``as_of`` (or from its stop): at a closing instant that is
   the next opening.
+
+The evaluator calls these functions for every incident, so they trade a little
+elegance for speed: plain tuples instead of small classes, and the calendar's compiled
+index read directly where a method call per span would dominate.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-import attrs
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
+    from escalate._index import Index
 
-__all__ = ["Measured", "Spans", "TargetTrack", "due", "reach", "track"]
+__all__ = [
+    "PAUSED",
+    "PENDING",
+    "RUNNING",
+    "STOPPED",
+    "Measured",
+    "Track",
+    "due",
+    "reach",
+    "track",
+]
 
+PENDING, RUNNING, PAUSED, STOPPED = 0, 1, 2, 3
+"""Where a target stands in its events: the last item of a :data:`Track`."""
 
-@attrs.frozen
-class Spans:
-    """Running spans of a target (``[a, b)`` in µs) and where it keeps running, if it does.
+Track: TypeAlias = tuple[list[tuple[int, int]], int | None, int | None, int]
+"""``(spans, open_from, stopped_at, state)`` of a target as of an instant.
 
-    Attributes:
-        spans: Closed running spans, in order, each ``a < b``.
-        open_from: The instant from which the target keeps running (``as_of`` for a running
-            target, its stop instant when stopped, for the deadline it would have had);
-            ``None`` while paused or not started.
-    """
-
-    spans: tuple[tuple[int, int], ...]
-    open_from: int | None
-
-
-@attrs.frozen
-class TargetTrack:
-    """What the timeline says about one target, as of an instant."""
-
-    spans: Spans
-    started: bool
-    stopped_at: int | None
-    paused: bool
+- ``spans``: closed running spans ``[a, b)`` in µs, in order, each ``a < b``;
+- ``open_from``: the instant from which the target keeps running (``as_of`` for a
+  running target, its stop instant when stopped, for the deadline it would have had);
+  ``None`` while paused or not started;
+- ``stopped_at``: the stop instant, or ``None``;
+- ``state``: :data:`PENDING`, :data:`RUNNING`, :data:`PAUSED` or :data:`STOPPED`.
+"""
 
 
 def track(
-    events: Sequence[tuple[str, int]],
-    *,
-    start: str,
-    stop: str,
-    pauses: bool,
-    as_of: int,
-) -> TargetTrack:
-    """Compute the running spans of a target from ``(type, instant)`` events up to ``as_of``.
+    events: Sequence[tuple[str, int, str | None]], start: str, stop: str, pauses: bool, as_of: int
+) -> Track:
+    """Compute a target's running spans from ``(type, instant, severity)`` events to ``as_of``.
 
     The target starts at the first ``start`` event, stops at ``stop``; when ``stop`` is
     ``resolved``, ``reopened`` restarts it. When ``pauses``, it does not run between
@@ -68,53 +66,50 @@ def track(
     running_since: int | None = None  # start of the current running stretch
     started = stopped = paused = False
     stopped_at: int | None = None
-    for kind, at in events:
-        if kind == start and not started:
-            started = True
-            if not (paused and pauses):
-                running_since = at
-            continue
+    restarts = stop == "resolved"
+    for kind, at, _severity in events:
         if not started:
-            if kind == "paused":
+            if kind == start:
+                started = True
+                if not (paused and pauses):
+                    running_since = at
+            elif kind == "paused":
                 paused = True
             elif kind == "resumed":
                 paused = False
-            continue
-        if kind == stop and not stopped:
+        elif kind == stop and not stopped:
             stopped, stopped_at = True, at
             if running_since is not None:
-                spans.append((running_since, at))
+                if at > running_since:
+                    spans.append((running_since, at))
                 running_since = None
-        elif kind == "reopened" and stopped and stop == "resolved":
+        elif kind == "paused":
+            paused = True
+            if pauses and running_since is not None:
+                if at > running_since:
+                    spans.append((running_since, at))
+                running_since = None
+        elif kind == "resumed":
+            paused = False
+            if pauses and not stopped:
+                running_since = at
+        elif kind == "reopened" and stopped and restarts:
             stopped, stopped_at = False, None
             if not (paused and pauses):
                 running_since = at
-        elif kind == "paused" and pauses:
-            paused = True
-            if running_since is not None:
-                spans.append((running_since, at))
-                running_since = None
-        elif kind == "resumed" and pauses:
-            paused = False
-            if not stopped:
-                running_since = at
-        elif kind == "paused":
-            paused = True
-        elif kind == "resumed":
-            paused = False
     if running_since is not None:
-        spans.append((running_since, as_of))
-        open_from: int | None = as_of
-    elif stopped:
-        open_from = stopped_at
-    else:
-        open_from = None
-    return TargetTrack(
-        spans=Spans(tuple((a, b) for a, b in spans if b > a), open_from),
-        started=started,
-        stopped_at=stopped_at,
-        paused=started and not stopped and paused and pauses,
-    )
+        if as_of > running_since:
+            spans.append((running_since, as_of))
+        return spans, as_of, None, RUNNING
+    if stopped:
+        return spans, stopped_at, stopped_at, STOPPED
+    return spans, None, None, PAUSED if started else PENDING
+
+
+def _f(idx: Index, t: int) -> int:
+    """``Index.f``, inlined by the hot loops below; used where a call is cheaper to read."""
+    i = bisect_right(idx.bounds, t)
+    return idx.cum[i >> 1] + t - idx.bounds[i - 1] if i & 1 else idx.cum[i >> 1]
 
 
 class Measured:
@@ -124,38 +119,86 @@ class Measured:
     office hours): the spans are cut at the change instants and each piece is counted on
     the clock of the severity in force during it, so elapsed time is kept, never
     re-measured. Beyond the known spans the target runs on ``clock``.
+
+    On one clock whose compiled index covers every instant involved (the usual case),
+    the open time before each piece's start (``starts``) and before ``open_from``
+    (``f_open``) are kept too, so that :func:`reach` and :func:`due` are one bisection of
+    the index instead of a walk through the calendar.
     """
 
-    __slots__ = ("clock", "lengths", "open_from", "pieces")
+    __slots__ = (
+        "clock",
+        "f_open",
+        "idx",
+        "lengths",
+        "open_from",
+        "pieces",
+        "spans",
+        "starts",
+        "total",
+    )
 
     def __init__(
-        self, spans: Spans, clock: Calendar, changes: Sequence[tuple[int, Calendar]] = ()
+        self,
+        spans: Sequence[tuple[int, int]],
+        open_from: int | None,
+        clock: Calendar,
+        changes: Sequence[tuple[int, Calendar]] = (),
     ) -> None:
         self.clock = clock
-        self.open_from = spans.open_from
-        if not changes:
-            self.pieces = [(a, b, clock) for a, b in spans.spans]
-        else:
+        self.open_from = open_from
+        self.spans = spans
+        self.idx: Index | None = None
+        self.f_open = 0
+        self.pieces: list[tuple[int, int, Calendar]] | None = None  # built when needed
+        if changes:
             self.pieces = []
-            for a, b in spans.spans:
+            for a, b in spans:
                 begin, current = a, _clock_at(changes, a)
                 for at, changed in changes:
                     if begin < at < b:
                         self.pieces.append((begin, at, current))
                         begin, current = at, changed
                 self.pieces.append((begin, b, current))
-        self.lengths = [c._between_us(a, b) for a, b, c in self.pieces]
-
-    @property
-    def total(self) -> int:
-        """``R`` at the end of the last closed span: the elapsed business time."""
-        return sum(self.lengths)
+            self.lengths = [c._between_us(a, b) for a, b, c in self.pieces]
+            self.total = sum(self.lengths)
+            return
+        idx = clock._cache.index
+        last = open_from if open_from is not None else spans[-1][1] if spans else None
+        if (
+            idx is None
+            or last is None
+            or not idx.cov_start <= (spans[0][0] if spans else last)
+            or last >= idx.cov_end
+        ):
+            self.lengths = [clock._between_us(a, b) for a, b in spans]
+            self.total = sum(self.lengths)
+            return
+        # the hot path: Index.f inlined at both ends of every span
+        bounds, cum = idx.bounds, idx.cum
+        self.lengths, self.starts = [], []
+        fb = total = 0
+        for a, b in spans:
+            i = bisect_right(bounds, a)
+            fa = cum[i >> 1] + a - bounds[i - 1] if i & 1 else cum[i >> 1]
+            i = bisect_right(bounds, b)
+            fb = cum[i >> 1] + b - bounds[i - 1] if i & 1 else cum[i >> 1]
+            self.starts.append(fa)
+            self.lengths.append(fb - fa)
+            total += fb - fa
+        self.total = total
+        if open_from is not None:
+            self.f_open = fb if spans and open_from == spans[-1][1] else _f(idx, open_from)
+        self.idx = idx
 
     def stopped(self) -> Measured:
         """The same pieces without running on: what really was counted, for triggers."""
         other = Measured.__new__(Measured)
         other.pieces, other.lengths, other.clock = self.pieces, self.lengths, self.clock
-        other.open_from = None
+        other.spans = self.spans
+        other.total, other.open_from, other.idx = self.total, None, self.idx
+        if self.idx is not None:
+            other.starts, other.f_open = self.starts, 0
         return other
 
 
@@ -169,22 +212,42 @@ def _clock_at(changes: Sequence[tuple[int, Calendar]], at: int) -> Calendar:
     return found
 
 
+def _pieces(m: Measured) -> list[tuple[int, int, Calendar]]:
+    """Return the pieces ``(a, b, clock)`` of ``m`` (on one clock they are built here)."""
+    if m.pieces is None:
+        m.pieces = [(a, b, m.clock) for a, b in m.spans]
+    return m.pieces
+
+
 def _walk(m: Measured, amount: int) -> tuple[int, int] | None:
     """Return (piece index, earliest x) where ``R`` first reaches ``amount``, or ``None``."""
     acc = 0
     for i, length in enumerate(m.lengths):
         if acc + length >= amount:
-            a, _b, clock = m.pieces[i]
+            a, _b, clock = _pieces(m)[i]
             return i, clock._add_us(a, amount - acc) if amount > acc else a
         acc += length
     if m.open_from is not None:
         a = m.open_from
-        return len(m.pieces), m.clock._add_us(a, amount - acc) if amount > acc else a
+        return len(m.lengths), m.clock._add_us(a, amount - acc) if amount > acc else a
     return None
 
 
 def reach(m: Measured, amount: int) -> int | None:
     """Return the earliest instant at which ``R`` reaches ``amount`` (> 0), or ``None``."""
+    idx = m.idx
+    if idx is not None:
+        acc = 0
+        for i, length in enumerate(m.lengths):
+            if acc + length >= amount:
+                # amount > acc: an earlier piece would have reached it otherwise
+                return idx.forward(m.starts[i] + amount - acc)
+            acc += length
+        if m.open_from is None:
+            return None
+        target = m.f_open + amount - acc
+        if target <= idx.f_end:
+            return idx.forward(target)
     found = _walk(m, amount)
     return None if found is None else found[1]
 
@@ -194,12 +257,31 @@ def due(m: Measured, goal: int) -> int | None:
 
     After ``R`` reaches the goal at ``x0`` it stays flat until the next instant that is
     both open on the clock and running; that instant is the deadline.
+
+    On one indexed clock that instant is ``Index.backward`` of the open time at which
+    ``R`` reaches the goal (the latest instant with that open time is the next opening),
+    when the goal falls strictly inside a piece or in the open-ended run.
     """
+    idx = m.idx
+    if idx is not None:
+        acc = 0
+        for i, length in enumerate(m.lengths):
+            if acc + length > goal:
+                return idx.backward(m.starts[i] + goal - acc)
+            if acc + length == goal:
+                break  # reached at a piece's end: the general walk finds where R grows again
+            acc += length
+        else:
+            if m.open_from is None:
+                return None
+            target = m.f_open + goal - acc
+            if target < idx.f_end:
+                return idx.backward(target)
     found = _walk(m, goal)
     if found is None:
         return None
     i, x0 = found
-    every: list[tuple[int, int, Calendar]] = list(m.pieces[i:])
+    every: list[tuple[int, int, Calendar]] = _pieces(m)[i:]
     if m.open_from is not None:
         every.append((m.open_from, -1, m.clock))  # -1: runs on for ever
     for a, b, clock in every:

@@ -2,19 +2,25 @@
 
 A pure function: no clock of its own, no state. Events after ``as_of`` are invisible, so
 live use and historical replay are the same call.
+
+A ticket system calls it on every ticket view and an analyst replays years of history
+through it, so the policy is compiled once (:class:`_Compiled`, kept on the policy): goals
+per severity and plan with their clocks and integer durations, and tier triggers as plain
+tuples. Each call then makes one pass per target over the events, on integers, and
+converts to datetimes only the instants it reports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from escalate._calendar import _instant
-from escalate._engine import Measured, due, reach, track
+from escalate._engine import PENDING, RUNNING, STOPPED, Measured, due, reach, track
 from escalate._errors import Problem, TimelineError, did_you_mean
 from escalate._index import ONE_US, td_us, to_datetime
-from escalate._policy import AfterElapsed, AtOpen, AtPercent, Manual, OnBreach, Policy, Tier
+from escalate._policy import AfterElapsed, AtOpen, AtPercent, OnBreach, Policy, Route, Tier
 from escalate._results import (
     Escalation,
     EscalationReason,
@@ -30,17 +36,117 @@ if TYPE_CHECKING:
 
 __all__ = ["evaluate"]
 
+_Events: TypeAlias = Sequence[tuple[str, int, str | None]]
 
-def _td(us: int) -> timedelta:
-    return ONE_US * us
+# tier trigger kinds, compiled
+_OPEN, _ELAPSED, _PERCENT, _BREACH, _MANUAL = range(5)
+_Op: TypeAlias = tuple[int, Any, Any]
+
+_STATUS = {
+    PENDING: TargetStatus.PENDING,
+    RUNNING: TargetStatus.RUNNING,
+    STOPPED: TargetStatus.MET,
+}
 
 
-def _check(policy: Policy, timeline: Timeline) -> None:
-    """Check the timeline against the policy: event names, severities and the plan."""
+class _GoalSpec:
+    """A goal compiled for the evaluator: integer durations and the clock itself."""
+
+    __slots__ = ("clock", "clock_name", "duration", "us", "warning_us", "zone")
+
+    def __init__(
+        self, duration: timedelta, warning: timedelta | None, clock: str, policy: Policy
+    ) -> None:
+        self.duration, self.us = duration, td_us(duration)
+        self.warning_us = None if warning is None else td_us(warning)
+        self.clock_name, self.clock = clock, policy.calendar(clock)
+        self.zone = self.clock.zone
+
+
+class _Compiled:
+    """What the evaluator derives from a policy once, kept in ``Policy._memo``."""
+
+    __slots__ = (
+        "_goals",
+        "_tiers",
+        "escalation_zone",
+        "known",
+        "plans",
+        "policy",
+        "severities",
+        "targets",
+    )
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.known = frozenset(BUILTIN_EVENTS) | policy.event_names
+        self.severities = frozenset(policy.severity_names)
+        self.plans = [p.name for p in policy.plans]
+        self.targets = tuple((t.name, t.start, t.stop, t.pauses) for t in policy.targets)
+        self.escalation_zone = policy.calendar(policy.escalation_clock).zone
+        self._goals: dict[tuple[str, str | None], tuple[_GoalSpec | None, ...]] = {}
+        self._tiers: dict[str | None, tuple[list[_Op], list[TierRef]]] = {}
+
+    def goals(self, severity: str, plan: str | None) -> tuple[_GoalSpec | None, ...]:
+        """Return the goal of every target (``None`` where none applies) for a severity."""
+        found = self._goals.get((severity, plan))
+        if found is None:
+            policy = self.policy
+            specs = []
+            for name, *_rest in self.targets:
+                goal = policy.goal(name, severity, plan=plan)
+                specs.append(
+                    None
+                    if goal is None
+                    else _GoalSpec(goal.duration, goal.warning, goal.clock or policy.clock, policy)
+                )
+            found = self._goals[severity, plan] = tuple(specs)
+        return found
+
+    def tiers(self, route: Route | None) -> tuple[list[_Op], list[TierRef]]:
+        """Return the compiled triggers and the result references of a route's tiers."""
+        key = None if route is None else route.name
+        found = self._tiers.get(key)
+        if found is None:
+            tiers = self.policy.tiers if route is None else route.tiers
+            found = self._tiers[key] = ([self._op(t) for t in tiers], [_ref(t) for t in tiers])
+        return found
+
+    def _op(self, tier: Tier) -> _Op:
+        trigger = tier.trigger
+        if isinstance(trigger, AtOpen):
+            return _OPEN, None, None
+        if isinstance(trigger, AfterElapsed):
+            clock = self.policy.calendar(trigger.clock or self.policy.escalation_clock)
+            return _ELAPSED, td_us(trigger.after), clock
+        if isinstance(trigger, AtPercent):
+            return _PERCENT, trigger.target, trigger.percent
+        if isinstance(trigger, OnBreach):
+            return _BREACH, trigger.target, td_us(trigger.delay)
+        return _MANUAL, None, None
+
+    def check(self, timeline: Timeline, events: _Events) -> None:
+        """Check a timeline's event names, severities and plan against the policy."""
+        known, severities = self.known, self.severities
+        for kind, _at, severity in events:
+            if kind not in known or (severity is not None and severity not in severities):
+                _report(self.policy, timeline)
+        plan = timeline._attributes.get("plan")
+        if plan is not None and self.plans and plan not in self.plans:
+            _report(self.policy, timeline)
+
+
+def _compiled(policy: Policy) -> _Compiled:
+    found = policy._memo.get("compiled")
+    if found is None:
+        found = policy._memo["compiled"] = _Compiled(policy)
+    return found
+
+
+def _report(policy: Policy, timeline: Timeline) -> None:
+    """Raise the TimelineError listing every event the policy does not know."""
     problems: list[Problem] = []
-    known = policy._memo.get("known")
-    if known is None:
-        known = policy._memo["known"] = frozenset(BUILTIN_EVENTS) | policy.event_names
+    known = frozenset(BUILTIN_EVENTS) | policy.event_names
     severities = policy.severity_names
     for i, event in enumerate(timeline.events):
         path = f"events[{i}] ({event.type})"
@@ -74,27 +180,22 @@ def _check(policy: Policy, timeline: Timeline) -> None:
                 or f"the policy's plans are {', '.join(map(repr, plans))}",
             )
         )
-    if problems:
-        raise TimelineError(problems)
+    raise TimelineError(problems)
 
 
-def _severity_at(events: Sequence[tuple[str, int, str | None]], at: int) -> str:
+def _severity_at(events: _Events, at: int) -> str:
     found = events[0][2]
     for kind, when, severity in events:
         if when > at:
             break
-        if kind in {"opened", "severity_changed"} and severity is not None:
+        if severity is not None and kind in {"opened", "severity_changed"}:
             found = severity
     assert found is not None  # noqa: S101 - the timeline guarantees an opening severity
     return found
 
 
 def _clock_changes(
-    policy: Policy,
-    target: str,
-    events: Sequence[tuple[str, int, str | None]],
-    until: int,
-    plan: str | None,
+    compiled: _Compiled, index: int, events: _Events, until: int, plan: str | None
 ) -> list[tuple[int, Calendar]]:
     """Return where a target's clock changes with the severity, or ``[]`` when it never does."""
     changes: list[tuple[int, Calendar]] = []
@@ -103,21 +204,20 @@ def _clock_changes(
             break
         if kind not in {"opened", "severity_changed"} or severity is None:
             continue
-        goal = policy.goal(target, severity, plan=plan)
-        if goal is None:
+        spec = compiled.goals(severity, plan)[index]
+        if spec is None:
             continue
-        clock = policy.calendar(goal.clock or policy.clock)
         if changes and changes[-1][0] == at:  # the last change at an instant wins
             changes.pop()
-        if not changes or clock is not changes[-1][1]:
-            changes.append((at, clock))
+        if not changes or spec.clock is not changes[-1][1]:
+            changes.append((at, spec.clock))
     return changes if len(changes) > 1 else []
 
 
-def _resolved_periods(events: Sequence[tuple[str, int]]) -> list[tuple[int, int | None]]:
+def _resolved_periods(events: _Events) -> list[tuple[int, int | None]]:
     periods: list[tuple[int, int | None]] = []
     since: int | None = None
-    for kind, at in events:
+    for kind, at, _severity in events:
         if kind == "resolved" and since is None:
             since = at
         elif kind == "reopened" and since is not None:
@@ -136,13 +236,8 @@ def _defer(at: int, periods: list[tuple[int, int | None]]) -> int | None:
     return at
 
 
-class _TargetState:
-    __slots__ = ("due", "goal", "measured", "result")
-
-    def __init__(
-        self, measured: Measured, goal: int, due_us: int | None, result: TargetResult
-    ) -> None:
-        self.measured, self.goal, self.due, self.result = measured, goal, due_us, result
+# what the tier triggers need of each target: the counted pieces, goal, deadline, status
+_State: TypeAlias = tuple[Measured, int, int | None, TargetStatus]
 
 
 def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evaluation:
@@ -159,103 +254,115 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
         NaiveDatetimeError: ``as_of`` has no time zone.
     """
     now = _instant(as_of, "as_of")
-    _check(policy, timeline)
+    compiled = _compiled(policy)
     raw = timeline.instants
+    compiled.check(timeline, raw)
     if now < raw[0][1]:
         raise TimelineError.single(
             "as_of",
             f"{as_of.isoformat()} is before the opening at {timeline.opened.at.isoformat()}",
             "evaluate at or after the opening",
         )
-    visible = [e for e in raw if e[1] <= now]
-    events = [(kind, at) for kind, at, _sev in visible]
+    n = len(raw)
+    while raw[n - 1][1] > now:  # events are in time order: drop the ones after as_of
+        n -= 1
+    visible = raw if n == len(raw) else raw[:n]
+    retargeted = resolved = False
+    manual: list[int] = []
+    for kind, at, _severity in visible:
+        if kind == "severity_changed":
+            retargeted = True
+        elif kind == "escalated":
+            manual.append(at)
+        elif kind == "resolved":
+            resolved = True
     attributes = timeline._attributes
     plan = attributes.get("plan")
     plan_name = str(plan) if plan is not None else None
-    use_plan = plan_name if plan_name is not None and policy.plans else None
-    severity_now = _severity_at(visible, now)
+    use_plan = plan_name if plan_name is not None and compiled.plans else None
+    severity_now: str = _severity_at(visible, now) if retargeted else raw[0][2]  # type: ignore[assignment]
+    specs = compiled.goals(severity_now, use_plan)
 
-    retargeted = any(kind == "severity_changed" for kind, _at in events)
-    states: dict[str, _TargetState] = {}
-    for target in policy.targets:
-        tr = track(events, start=target.start, stop=target.stop, pauses=target.pauses, as_of=now)
-        goal_at = now if tr.stopped_at is None else min(now, tr.stopped_at)
-        goal = policy.goal(target.name, _severity_at(visible, goal_at), plan=use_plan)
-        if goal is None:
-            continue
-        clock_name = goal.clock or policy.clock
-        clock = policy.calendar(clock_name)
-        goal_us = td_us(goal.duration)
-        changes = (
-            _clock_changes(policy, target.name, visible, goal_at, use_plan) if retargeted else ()
-        )
-        measured = Measured(tr.spans, clock, changes)
-        spent = measured.total
-        if spent > goal_us:
-            status = TargetStatus.BREACHED
-        elif tr.stopped_at is not None:
-            status = TargetStatus.MET
-        elif not tr.started:
-            status = TargetStatus.PENDING
-        elif tr.paused:
-            status = TargetStatus.PAUSED
+    states: dict[str, _State] = {}
+    results: list[TargetResult] = []
+    for i, (name, start, stop, pauses) in enumerate(compiled.targets):
+        spans, open_from, stopped_at, state = track(visible, start, stop, pauses, now)
+        if retargeted:
+            goal_at = now if stopped_at is None else min(now, stopped_at)
+            spec = compiled.goals(_severity_at(visible, goal_at), use_plan)[i]
+            if spec is None:
+                continue
+            changes = _clock_changes(compiled, i, visible, goal_at, use_plan)
+            measured = Measured(spans, open_from, spec.clock, changes)
         else:
-            status = TargetStatus.RUNNING
-        due_us = due(measured, goal_us) if tr.started else None
-        measured_stopped = measured.stopped() if tr.stopped_at is not None else measured
-        warn_us = (
-            reach(measured_stopped, td_us(goal.warning))
-            if goal.warning is not None and tr.started
-            else None
+            spec = specs[i]
+            if spec is None:
+                continue
+            measured = Measured(spans, open_from, spec.clock)
+        spent, goal_us, zone = measured.total, spec.us, spec.zone
+        due_at = warning_at = stopped = None
+        if state == PENDING:
+            due_us = None
+            status = TargetStatus.BREACHED if spent > goal_us else TargetStatus.PENDING
+        else:
+            due_us = due(measured, goal_us)
+            if due_us is not None:
+                due_at = to_datetime(due_us, zone)
+            if state == STOPPED:
+                measured = measured.stopped()
+                stopped = to_datetime(stopped_at, zone)  # type: ignore[arg-type]
+            if spec.warning_us is not None:
+                warn_us = reach(measured, spec.warning_us)
+                if warn_us is not None:
+                    warning_at = to_datetime(warn_us, zone)
+            if spent > goal_us:
+                status = TargetStatus.BREACHED
+            else:
+                status = _STATUS.get(state, TargetStatus.PAUSED)
+        results.append(
+            TargetResult(
+                name=name,
+                status=status,
+                goal=spec.duration,
+                elapsed=ONE_US * spent,
+                remaining=ONE_US * (goal_us - spent),
+                percent=100.0 * spent / goal_us,
+                due_at=due_at,
+                warning_at=warning_at,
+                breached_at=due_at if status is TargetStatus.BREACHED else None,
+                stopped_at=stopped,
+                clock=spec.clock_name,
+            )
         )
-        zone = clock.zone
-        due_at = None if due_us is None else to_datetime(due_us, zone)
-        result = TargetResult(
-            name=target.name,
-            status=status,
-            goal=goal.duration,
-            elapsed=_td(spent),
-            remaining=_td(goal_us - spent),
-            percent=100.0 * spent / goal_us,
-            due_at=due_at,
-            warning_at=None if warn_us is None else to_datetime(warn_us, zone),
-            breached_at=due_at if status is TargetStatus.BREACHED else None,
-            stopped_at=None if tr.stopped_at is None else to_datetime(tr.stopped_at, zone),
-            clock=clock_name,
-        )
-        states[target.name] = _TargetState(measured_stopped, goal_us, due_us, result)
+        states[name] = (measured, goal_us, due_us, status)
 
-    route = policy.route_for(attributes)
-    tiers = route.tiers if route is not None else policy.tiers
-    fired, projected = _escalate(policy, tiers, states, events, now)
-    zone = policy.calendar(policy.escalation_clock).zone
-    key = ("tiers", None if route is None else route.name)
-    refs = policy._memo.get(key)
-    if refs is None:
-        refs = policy._memo[key] = [_ref(t) for t in tiers]
-    escalations = tuple(
-        Escalation(level=refs[i].level, name=refs[i].name, at=to_datetime(at, zone), reason=why)
-        for i, (at, why) in enumerate(fired)
+    route = policy.route_for(attributes) if policy.routes else None
+    ops, refs = compiled.tiers(route)
+    fired, projected = _escalate(
+        ops, states, visible, now, _resolved_periods(visible) if resolved else [], manual
     )
-    schedule = tuple(
-        [(refs[i], e.at, e.reason) for i, e in enumerate(escalations)]
-        + [
-            (refs[len(fired) + j], None if at is None else to_datetime(at, zone), None)
-            for j, at in enumerate(projected)
-        ]
+    zone = compiled.escalation_zone
+    escalations = []
+    schedule: list[tuple[TierRef, datetime | None, EscalationReason | None]] = []
+    for ref, (at, why) in zip(refs, fired, strict=False):
+        when = to_datetime(at, zone)
+        escalations.append(Escalation(level=ref.level, name=ref.name, at=when, reason=why))
+        schedule.append((ref, when, why))
+    k = len(fired)
+    schedule.extend(
+        (refs[k + j], None if at is None else to_datetime(at, zone), None)
+        for j, at in enumerate(projected)
     )
-    tier = refs[len(fired) - 1] if fired else None
-    next_tier = (schedule[len(fired)][0], schedule[len(fired)][1]) if projected else None
     return Evaluation(
         as_of=as_of,
         severity=severity_now,
         plan=plan_name,
         route=None if route is None else route.name,
-        targets=tuple(s.result for s in states.values()),
-        tier=tier,
-        next_tier=next_tier,
-        escalations=escalations,
-        schedule=schedule,
+        targets=tuple(results),
+        tier=refs[k - 1] if k else None,
+        next_tier=schedule[k][:2] if projected else None,
+        escalations=tuple(escalations),
+        schedule=tuple(schedule),
         context=_Context(policy, timeline, now),
     )
 
@@ -264,63 +371,58 @@ def _ref(tier: Tier) -> TierRef:
     return TierRef(level=tier.level, name=tier.name, contacts=tier.contacts)
 
 
-def _trigger_instant(  # noqa: PLR0917
-    policy: Policy,
-    tier: Tier,
-    states: dict[str, _TargetState],
-    events: list[tuple[str, int]],
+def _escalate(  # noqa: PLR0917 - the tiers' inputs, computed once by evaluate
+    ops: list[_Op],
+    states: dict[str, _State],
+    events: _Events,
     now: int,
-    escalation: dict[str, Measured],
-) -> tuple[int | None, EscalationReason]:
-    trigger = tier.trigger
-    if isinstance(trigger, AtOpen):
-        return events[0][1], EscalationReason.OPENED
-    if isinstance(trigger, AfterElapsed):
-        name = trigger.clock or policy.escalation_clock
-        measured = escalation.get(name)
-        if measured is None:
-            tr = track(events, start="opened", stop="resolved", pauses=False, as_of=now)
-            measured = Measured(tr.spans, policy.calendar(name))
-            measured = measured.stopped() if tr.stopped_at is not None else measured
-            escalation[name] = measured
-        return reach(measured, td_us(trigger.after)), EscalationReason.ELAPSED
-    if isinstance(trigger, AtPercent):
-        state = states.get(trigger.target)
-        if state is None:
-            return None, EscalationReason.PERCENT
-        amount = max(round(state.goal * trigger.percent / 100), 1)
-        return reach(state.measured, amount), EscalationReason.PERCENT
-    if isinstance(trigger, OnBreach):
-        state = states.get(trigger.target)
-        if state is None or state.result.status is TargetStatus.MET:
-            return None, EscalationReason.BREACH
-        at = state.due
-        if at is not None and trigger.delay:
-            at = state.measured.clock._add_us(at, td_us(trigger.delay))
-        return at, EscalationReason.BREACH
-    assert isinstance(trigger, Manual)  # noqa: S101 - the trigger set is closed
-    return None, EscalationReason.MANUAL
-
-
-def _escalate(
-    policy: Policy,
-    tiers: Sequence[Tier],
-    states: dict[str, _TargetState],
-    events: list[tuple[str, int]],
-    now: int,
+    resolved: list[tuple[int, int | None]],
+    manual: list[int],
 ) -> tuple[list[tuple[int, EscalationReason]], list[int | None]]:
-    """Fire tiers in order: (fired instants with reasons, projected instants of the rest)."""
-    resolved = _resolved_periods(events)
-    manual = [at for kind, at in events if kind == "escalated"]
-    escalation: dict[str, Measured] = {}
+    """Fire tiers in order: (fired instants with reasons, projected instants of the rest).
+
+    ``resolved`` are the incident's resolved periods (nothing fires in them) and
+    ``manual`` the instants of manual ``escalated`` events.
+    """
+    elapsed: dict[int, Measured] = {}  # by id(clock): hashing a calendar is slow
     fired: list[tuple[int, EscalationReason]] = []
     projected: list[int | None] = []
     previous: int | None = events[0][1]
     m = 0
-    for tier in tiers:
-        at, why = _trigger_instant(policy, tier, states, events, now, escalation)
+    for kind, x, y in ops:
+        at: int | None
+        if kind == _OPEN:
+            at, why = events[0][1], EscalationReason.OPENED
+        elif kind == _ELAPSED:
+            measured = elapsed.get(id(y))
+            if measured is None:
+                spans, open_from, _stopped_at, state = track(
+                    events,
+                    "opened",
+                    "resolved",
+                    False,
+                    now,  # noqa: FBT003
+                )
+                measured = Measured(spans, None if state == STOPPED else open_from, y)
+                elapsed[id(y)] = measured
+            at, why = reach(measured, x), EscalationReason.ELAPSED
+        elif kind == _PERCENT:
+            target = states.get(x)
+            why = EscalationReason.PERCENT
+            at = None if target is None else reach(target[0], max(round(target[1] * y / 100), 1))
+        elif kind == _BREACH:
+            target = states.get(x)
+            why = EscalationReason.BREACH
+            if target is None or target[3] is TargetStatus.MET:
+                at = None
+            else:
+                at = target[2]
+                if at is not None and y:
+                    at = target[0].clock._add_us(at, y)
+        else:
+            at, why = None, EscalationReason.MANUAL
         if at is not None and previous is not None:
-            at = _defer(max(at, previous), resolved)
+            at = _defer(max(at, previous), resolved) if resolved else max(at, previous)
         elif previous is None:
             at = None
         manual_at = manual[m] if m < len(manual) else None
@@ -379,13 +481,11 @@ class _Context:
         ]
         visible = [e for e in self.timeline.events if _instant(e.at, "at") <= self.now]
         pauses = [(e.at, e.reason) for e in visible if e.type in {"paused", "resumed"}]
-        events = [(e.type, _instant(e.at, "at")) for e in visible]
+        events = [e for e in self.timeline.instants if e[1] <= self.now]
         for result in ev.targets:
             clock = self.policy.calendar(result.clock)
             target = self.policy.target(result.name)
-            running = track(
-                events, start=target.start, stop=target.stop, pauses=target.pauses, as_of=self.now
-            ).spans.spans
+            running = track(events, target.start, target.stop, target.pauses, self.now)[0]
             spans = [(to_datetime(a, clock.zone), to_datetime(b, clock.zone)) for a, b in running]
             lines.append(
                 f"Target {result.name}: {result.status.value}; goal {result.goal} on clock "

@@ -1,4 +1,10 @@
-"""The frozen results of an evaluation, their JSON form and their explanation."""
+"""The frozen results of an evaluation, their JSON form and their explanation.
+
+Unlike the rest of escalate these classes keep a ``__dict__`` (``slots=False``): the
+evaluator builds several of them per incident, and a frozen attrs class with slots sets
+each field through ``object.__setattr__``, which made building them cost as much as
+computing them.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +64,7 @@ def _seconds(value: timedelta) -> float | int:
     return us // 1_000_000 if us % 1_000_000 == 0 else us / 1_000_000
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TargetResult:
     """One target (``response``, ``resolution``...) of an incident, as of an instant.
 
@@ -110,7 +116,7 @@ class TargetResult:
         }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TierRef:
     """An escalation tier as reported in results: level, name and its contacts."""
 
@@ -136,7 +142,7 @@ class TierRef:
         }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Escalation:
     """A tier that fired (or will fire): when and why."""
 
@@ -155,7 +161,7 @@ class Escalation:
         }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Evaluation:
     """Everything escalate knows about one incident as of an instant.
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 import attrs
@@ -158,7 +157,11 @@ def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
     )
 
 
-def _check_sequence(events: tuple[Event, ...], problems: list[Problem]) -> None:
+def _check_sequence(
+    events: tuple[Event, ...],
+    instants: Sequence[tuple[str, int, str | None]],
+    problems: list[Problem],
+) -> None:
     if not events:
         problems.append(
             Problem(path="events", message="a timeline needs at least an 'opened' event")
@@ -173,19 +176,20 @@ def _check_sequence(events: tuple[Event, ...], problems: list[Problem]) -> None:
             )
         )
     paused = resolved = False
-    previous: Event | None = None
+    previous_at = instants[0][1]
     for i, ev in enumerate(events):
         path = f"events[{i}] ({ev.type})"
-        if previous is not None and ev.at < previous.at:
+        at = instants[i][1]
+        if at < previous_at:
             problems.append(
                 Problem(
                     path=path,
                     message=f"{ev.at.isoformat()} is before the previous event's "
-                    f"{previous.at.isoformat()}",
+                    f"{events[i - 1].at.isoformat()}",
                     hint="give the events in time order",
                 )
             )
-        previous = ev
+        previous_at = at
         if ev.type == "opened" and i > 0:
             problems.append(
                 Problem(
@@ -241,6 +245,21 @@ class Timeline:
     """
 
     events: tuple[Event, ...]
+    instants: tuple[tuple[str, int, str | None], ...] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+    """Each event as ``(type, microseconds since the epoch, severity)``, computed once."""
+    _attributes: dict[str, Any] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # the evaluator reads these on every call: compute them once, here
+        from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
+
+        instants = tuple((e.type, _instant(e.at, "at"), e.severity) for e in self.events)
+        object.__setattr__(self, "instants", instants)
+        # read-only inside escalate
+        attributes = dict(self.events[0].attributes) if self.events else {}
+        object.__setattr__(self, "_attributes", attributes)
 
     @classmethod
     def from_events(cls, events: Iterable[Mapping[str, Any] | Event]) -> Timeline:
@@ -255,11 +274,13 @@ class Timeline:
                 "events", f"expected a list of events, got {events!r}", "pass a list of tables"
             )
         parsed = [_event(item, i, problems) for i, item in enumerate(events)]
-        if not problems:
-            _check_sequence(tuple(e for e in parsed if e is not None), problems)
         if problems:
             raise TimelineError(problems)
-        return cls(tuple(e for e in parsed if e is not None))
+        timeline = cls(tuple(e for e in parsed if e is not None))
+        _check_sequence(timeline.events, timeline.instants, problems)
+        if problems:
+            raise TimelineError(problems)
+        return timeline
 
     @classmethod
     def open(cls, at: datetime | str, *, severity: str, **attributes: Any) -> Timeline:
@@ -311,18 +332,6 @@ class Timeline:
     def attributes(self) -> dict[str, Any]:
         """The attributes given at opening (``plan``, ``category``, ``region``...)."""
         return dict(self._attributes)
-
-    @cached_property
-    def _attributes(self) -> dict[str, Any]:
-        # read-only inside escalate: the evaluator looks attributes up on every call
-        return dict(self.events[0].attributes)
-
-    @cached_property
-    def instants(self) -> tuple[tuple[str, int, str | None], ...]:
-        """Each event as ``(type, microseconds since the epoch, severity)``, computed once."""
-        from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
-
-        return tuple((e.type, _instant(e.at, "at"), e.severity) for e in self.events)
 
     def to_events(self) -> list[dict[str, Any]]:
         """Return the JSON-ready list of events; ``from_events`` of it gives this timeline."""
