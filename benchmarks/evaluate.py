@@ -9,6 +9,10 @@ Workload: one incident with two targets (response, resolution), five escalation 
 
 No peer evaluates SLA policies with escalation tiers, so this benchmark has no ratio
 column: the figure that matters is the cost per incident against the 50 us target.
+
+The loop evaluates timelines built beforehand (a Timeline converts its instants to
+integers once, when it is validated). The last line adds that validation, from event
+tables with aware datetimes, to show what a ticket system pays per request.
 """
 
 from __future__ import annotations
@@ -66,21 +70,30 @@ def build_policy() -> Policy:
     )
 
 
-def build_incidents(n: int, seed: int = 7) -> list[tuple[Timeline, datetime]]:
+def build_events(n: int, seed: int = 7) -> list[tuple[list[dict[str, object]], datetime]]:
+    """Return ``n`` incidents as event tables (as a ticket system stores them) and as_of."""
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, tzinfo=BOGOTA)
     out = []
     for _ in range(n):
         opened = start + timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
         t = opened + timedelta(minutes=rng.randrange(5, 240))
-        tl = Timeline.open(opened, severity="alta").respond(t)
+        events: list[dict[str, object]] = [
+            {"type": "opened", "at": opened, "severity": "alta"},
+            {"type": "responded", "at": t},
+        ]
         for _pause in range(2):
             t += timedelta(minutes=rng.randrange(30, 600))
-            tl = tl.pause(t, reason="waiting for customer")
+            events.append({"type": "paused", "at": t, "reason": "waiting for customer"})
             t += timedelta(minutes=rng.randrange(10, 300))
-            tl = tl.resume(t)
-        out.append((tl, t + timedelta(hours=rng.randrange(1, 72))))
+            events.append({"type": "resumed", "at": t})
+        out.append((events, t + timedelta(hours=rng.randrange(1, 72))))
     return out
+
+
+def build_incidents(n: int, seed: int = 7) -> list[tuple[Timeline, datetime]]:
+    """Return ``n`` incidents as validated timelines, with the instant to evaluate them at."""
+    return [(Timeline.from_events(events), as_of) for events, as_of in build_events(n, seed)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,6 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     per = loop / n * 1e6
     scaled = loop * 100_000 / n
 
+    # what a ticket system does per request: validate the stored events, then evaluate
+    tables = build_events(n // 10, seed=11)
+    t0 = time.perf_counter()
+    for events, as_of_ in tables:
+        evaluate(policy, Timeline.from_events(events), as_of=as_of_)
+    both = (time.perf_counter() - t0) / len(tables) * 1e6
+
     print("escalate.evaluate: 2 targets, 5 tiers, 2 pauses, split-day Bogota calendar")
     print(
         f"  one incident, median of 5,000 runs : {one:8.1f} us   target <= 50 us  "
@@ -118,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  scaled to 100,000 incidents        : {scaled:8.2f} s    target <= 5 s   "
         f"{'PASS' if scaled <= 5 else 'MISS'}"
+    )
+    print(
+        f"  Timeline.from_events + evaluate    : {both:8.1f} us per incident "
+        f"({len(tables):,} incidents; no target, for reference)"
     )
     return 0
 

@@ -396,14 +396,14 @@ def _escalate(  # noqa: PLR0917 - the tiers' inputs, computed once by evaluate
         elif kind == _ELAPSED:
             measured = elapsed.get(id(y))
             if measured is None:
-                spans, open_from, _stopped_at, state = track(
-                    events,
-                    "opened",
-                    "resolved",
-                    False,
-                    now,  # noqa: FBT003
-                )
-                measured = Measured(spans, None if state == STOPPED else open_from, y)
+                if resolved:  # the incident's own clock: opened to resolved, no pauses
+                    spans, open_from, _stopped_at, state = track(
+                        events, "opened", "resolved", pauses=False, as_of=now
+                    )
+                    measured = Measured(spans, None if state == STOPPED else open_from, y)
+                else:  # never resolved: it has run since the opening
+                    opened = events[0][1]
+                    measured = Measured([(opened, now)] if now > opened else [], now, y)
                 elapsed[id(y)] = measured
             at, why = reach(measured, x), EscalationReason.ELAPSED
         elif kind == _PERCENT:

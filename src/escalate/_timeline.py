@@ -24,17 +24,23 @@ BUILTIN_EVENTS = (
     "reopened",
     "closed",
 )
-_FIELDS = ("type", "at", "severity", "reason")
+_BUILTIN = frozenset(BUILTIN_EVENTS)
+_FIELDS = frozenset(("type", "at", "severity", "reason"))
 
 
-def _parse_at(value: object, path: str, problems: list[Problem]) -> datetime | None:
+def _path(i: int, kind: object = None) -> str:
+    """Return the key path of event ``i`` for an error message (built only on error)."""
+    return f"events[{i}]" if kind is None else f"events[{i}] ({kind})"
+
+
+def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> datetime | None:
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
             problems.append(
                 Problem(
-                    path=path,
+                    path=f"{_path(i, kind)}.at",
                     message=f"{value!r} is not an ISO-8601 date-time",
                     hint="write e.g. '2026-11-20T16:10:00-05:00' (with its UTC offset)",
                 )
@@ -43,7 +49,7 @@ def _parse_at(value: object, path: str, problems: list[Problem]) -> datetime | N
     if not isinstance(value, datetime):
         problems.append(
             Problem(
-                path=path,
+                path=f"{_path(i, kind)}.at",
                 message=f"expected a date-time, got {type(value).__name__} {value!r}",
                 hint="give an aware datetime or an ISO-8601 string with an offset",
             )
@@ -52,7 +58,7 @@ def _parse_at(value: object, path: str, problems: list[Problem]) -> datetime | N
     if value.tzinfo is None or value.utcoffset() is None:
         problems.append(
             Problem(
-                path=path,
+                path=f"{_path(i, kind)}.at",
                 message=f"{value.isoformat()} has no time zone",
                 hint="add the UTC offset ('...-05:00') or attach a zone (tzinfo=ZoneInfo(...))",
             )
@@ -100,42 +106,41 @@ class Event:
 
 
 def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
-    path = f"events[{i}]"
+    # error paths are formatted only when there is an error: this runs for every event
     if isinstance(item, Event):
         return item
-    if not isinstance(item, Mapping):
+    if not isinstance(item, dict) and not isinstance(item, Mapping):
         problems.append(
-            Problem(path=path, message=f"expected a table with 'type' and 'at', got {item!r}")
+            Problem(path=_path(i), message=f"expected a table with 'type' and 'at', got {item!r}")
         )
         return None
     kind = item.get("type")
     if not isinstance(kind, str) or not kind:
         problems.append(
             Problem(
-                path=f"{path}.type",
+                path=f"{_path(i)}.type",
                 message=f"missing or invalid event type {kind!r}",
                 hint=f"use one of {', '.join(BUILTIN_EVENTS)} or a custom event name",
             )
         )
         return None
-    path = f"events[{i}] ({kind})"
-    if kind not in BUILTIN_EVENTS:
+    if kind not in _BUILTIN:
         close = difflib.get_close_matches(kind, BUILTIN_EVENTS, n=1, cutoff=0.75)
         if close:
             problems.append(
                 Problem(
-                    path=f"{path}.type",
+                    path=f"{_path(i, kind)}.type",
                     message=f"unknown event type {kind!r}",
                     hint=f"did you mean {close[0]!r}?",
                 )
             )
             return None
-    at = _parse_at(item.get("at"), f"{path}.at", problems)
+    at = _parse_at(item.get("at"), i, kind, problems)
     severity = item.get("severity")
     if kind in {"opened", "severity_changed"} and not isinstance(severity, str):
         problems.append(
             Problem(
-                path=f"{path}.severity",
+                path=f"{_path(i, kind)}.severity",
                 message=f"{kind!r} needs a severity, got {severity!r}",
                 hint="add e.g. severity = 'alta'",
             )
@@ -143,11 +148,16 @@ def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
         return None
     reason = item.get("reason")
     if reason is not None and not isinstance(reason, str):
-        problems.append(Problem(path=f"{path}.reason", message=f"expected text, got {reason!r}"))
+        problems.append(
+            Problem(path=f"{_path(i, kind)}.reason", message=f"expected text, got {reason!r}")
+        )
         return None
     if at is None:
         return None
-    extra = tuple((str(k), v) for k, v in item.items() if k not in _FIELDS)
+    if item.keys() <= _FIELDS:
+        extra: tuple[tuple[str, Any], ...] = ()
+    else:
+        extra = tuple((str(k), v) for k, v in item.items() if k not in _FIELDS)
     return Event(
         type=kind,
         at=at,
