@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 import pendulum
 import pytest
 
-from escalate import ConfigError, EscalateError, Event, Timeline, TimelineError
+from escalate import (
+    ConfigError,
+    EscalateError,
+    Event,
+    NaiveDatetimeError,
+    Timeline,
+    TimelineError,
+)
 
 BOGOTA = ZoneInfo("America/Bogota")
 T0 = datetime(2026, 11, 20, 16, 10, tzinfo=BOGOTA)
@@ -315,3 +322,28 @@ def test_error_hints_say_how_to_fix():
     err = error_of([opened(), {"type": "resumed", "at": at(1)}])
     (problem,) = err.problems
     assert problem.hint == "add the 'paused' event, or remove this one"
+
+
+def test_instants_are_computed_once_and_order_is_physical():
+    """Instants are integer microseconds, computed once; order is checked on them.
+
+    So events may carry different UTC offsets: only the physical order counts.
+    """
+    utc = ZoneInfo("UTC")
+    tl = Timeline.open(T0, severity="alta").respond(T0.astimezone(utc) + timedelta(minutes=1))
+    assert tl.instants == (
+        ("opened", int(T0.timestamp()) * 1_000_000, "alta"),
+        ("responded", (int(T0.timestamp()) + 60) * 1_000_000, None),
+    )
+    assert pickle.loads(pickle.dumps(tl)).instants == tl.instants
+    err = error_of(
+        [opened(), {"type": "responded", "at": T0.astimezone(utc) - timedelta(seconds=1)}]
+    )
+    assert err.problems[0].path == "events[1] (responded)"
+    assert "before the previous event" in err.problems[0].message
+
+
+def test_a_timeline_built_directly_rejects_a_naive_event_at_once():
+    """Timeline(events) without from_events still refuses a naive instant, when built."""
+    with pytest.raises(NaiveDatetimeError, match="at"):
+        Timeline((Event(type="opened", at=datetime(2026, 11, 20, 9), severity="alta"),))
