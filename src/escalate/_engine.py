@@ -124,6 +124,9 @@ class Measured:
     the open time before each piece's start (``starts``) and before ``open_from``
     (``f_open``) are kept too, so that :func:`reach` and :func:`due` are one bisection of
     the index instead of a walk through the calendar.
+
+    Setting ``open_from`` to ``None`` afterwards keeps only what was counted (a stopped
+    target's pieces, for its warning point and the tier triggers).
     """
 
     __slots__ = (
@@ -191,16 +194,6 @@ class Measured:
             self.f_open = fb if spans and open_from == spans[-1][1] else _f(idx, open_from)
         self.idx = idx
 
-    def stopped(self) -> Measured:
-        """The same pieces without running on: what really was counted, for triggers."""
-        other = Measured.__new__(Measured)
-        other.pieces, other.lengths, other.clock = self.pieces, self.lengths, self.clock
-        other.spans = self.spans
-        other.total, other.open_from, other.idx = self.total, None, self.idx
-        if self.idx is not None:
-            other.starts, other.f_open = self.starts, 0
-        return other
-
 
 def _clock_at(changes: Sequence[tuple[int, Calendar]], at: int) -> Calendar:
     """Return the clock in force at ``at`` (the first change applies from the start)."""
@@ -236,7 +229,7 @@ def _walk(m: Measured, amount: int) -> tuple[int, int] | None:
 def reach(m: Measured, amount: int) -> int | None:
     """Return the earliest instant at which ``R`` reaches ``amount`` (> 0), or ``None``."""
     idx = m.idx
-    if idx is not None:
+    if idx is not None and amount > 0:
         acc = 0
         for i, length in enumerate(m.lengths):
             if acc + length >= amount:
@@ -263,7 +256,7 @@ def due(m: Measured, goal: int) -> int | None:
     when the goal falls strictly inside a piece or in the open-ended run.
     """
     idx = m.idx
-    if idx is not None:
+    if idx is not None and goal > 0:
         acc = 0
         for i, length in enumerate(m.lengths):
             if acc + length > goal:

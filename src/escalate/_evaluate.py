@@ -38,6 +38,9 @@ __all__ = ["evaluate"]
 
 _Events: TypeAlias = Sequence[tuple[str, int, str | None]]
 
+# the events that change how the rest is computed; most timelines have none of them
+_NOTABLE = frozenset(("severity_changed", "escalated", "resolved"))
+
 # tier trigger kinds, compiled
 _OPEN, _ELAPSED, _PERCENT, _BREACH, _MANUAL = range(5)
 _Op: TypeAlias = tuple[int, Any, Any]
@@ -125,12 +128,10 @@ class _Compiled:
             return _BREACH, trigger.target, td_us(trigger.delay)
         return _MANUAL, None, None
 
-    def check(self, timeline: Timeline, events: _Events) -> None:
+    def check(self, timeline: Timeline) -> None:
         """Check a timeline's event names, severities and plan against the policy."""
-        known, severities = self.known, self.severities
-        for kind, _at, severity in events:
-            if kind not in known or (severity is not None and severity not in severities):
-                _report(self.policy, timeline)
+        if not (timeline._types <= self.known and timeline._severities <= self.severities):
+            _report(self.policy, timeline)
         plan = timeline._attributes.get("plan")
         if plan is not None and self.plans and plan not in self.plans:
             _report(self.policy, timeline)
@@ -256,7 +257,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
     now = _instant(as_of, "as_of")
     compiled = _compiled(policy)
     raw = timeline.instants
-    compiled.check(timeline, raw)
+    compiled.check(timeline)
     if now < raw[0][1]:
         raise TimelineError.single(
             "as_of",
@@ -269,13 +270,14 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
     visible = raw if n == len(raw) else raw[:n]
     retargeted = resolved = False
     manual: list[int] = []
-    for kind, at, _severity in visible:
-        if kind == "severity_changed":
-            retargeted = True
-        elif kind == "escalated":
-            manual.append(at)
-        elif kind == "resolved":
-            resolved = True
+    if not timeline._types.isdisjoint(_NOTABLE):
+        for kind, at, _severity in visible:
+            if kind == "severity_changed":
+                retargeted = True
+            elif kind == "escalated":
+                manual.append(at)
+            elif kind == "resolved":
+                resolved = True
     attributes = timeline._attributes
     plan = attributes.get("plan")
     plan_name = str(plan) if plan is not None else None
@@ -309,7 +311,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
             if due_us is not None:
                 due_at = to_datetime(due_us, zone)
             if state == STOPPED:
-                measured = measured.stopped()
+                measured.open_from = None  # what was counted, for the warning and tiers
                 stopped = to_datetime(stopped_at, zone)  # type: ignore[arg-type]
             if spec.warning_us is not None:
                 warn_us = reach(measured, spec.warning_us)
@@ -394,18 +396,18 @@ def _escalate(  # noqa: PLR0917 - the tiers' inputs, computed once by evaluate
         if kind == _OPEN:
             at, why = events[0][1], EscalationReason.OPENED
         elif kind == _ELAPSED:
-            measured = elapsed.get(id(y))
-            if measured is None:
-                if resolved:  # the incident's own clock: opened to resolved, no pauses
+            why = EscalationReason.ELAPSED
+            if not resolved:  # never resolved: business time since the opening, running on
+                at = y._add_us(events[0][1], x)
+            else:  # the incident's own clock: opened to resolved, no pauses
+                measured = elapsed.get(id(y))
+                if measured is None:
                     spans, open_from, _stopped_at, state = track(
                         events, "opened", "resolved", pauses=False, as_of=now
                     )
                     measured = Measured(spans, None if state == STOPPED else open_from, y)
-                else:  # never resolved: it has run since the opening
-                    opened = events[0][1]
-                    measured = Measured([(opened, now)] if now > opened else [], now, y)
-                elapsed[id(y)] = measured
-            at, why = reach(measured, x), EscalationReason.ELAPSED
+                    elapsed[id(y)] = measured
+                at = reach(measured, x)
         elif kind == _PERCENT:
             target = states.get(x)
             why = EscalationReason.PERCENT

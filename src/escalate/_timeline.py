@@ -260,6 +260,8 @@ class Timeline:
     )
     """Each event as ``(type, microseconds since the epoch, severity)``, computed once."""
     _attributes: dict[str, Any] = attrs.field(init=False, eq=False, repr=False)
+    _types: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    _severities: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # the evaluator reads these on every call: compute them once, here
@@ -270,6 +272,10 @@ class Timeline:
         # read-only inside escalate
         attributes = dict(self.events[0].attributes) if self.events else {}
         object.__setattr__(self, "_attributes", attributes)
+        # the event types and severities used, so that a policy checks them in one step
+        object.__setattr__(self, "_types", frozenset(e.type for e in self.events))
+        severities = frozenset(e.severity for e in self.events if e.severity is not None)
+        object.__setattr__(self, "_severities", severities)
 
     @classmethod
     def from_events(cls, events: Iterable[Mapping[str, Any] | Event]) -> Timeline:
