@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from escalate import Calendar, HorizonError, InvalidCalendarError, NeverOpenError
+from escalate._index import to_datetime
+from tests.reference import US, to_us
+from tests.strategies import DST_ZONES, transitions
 
 BOGOTA = ZoneInfo("America/Bogota")
 NEW_YEAR = datetime(2026, 1, 1, tzinfo=UTC)
@@ -213,3 +216,28 @@ def test_business_days_beyond_the_horizon() -> None:
         office.add_business_days(at(2200, 12, 20, 10), 30)
     with pytest.raises(HorizonError, match="1900-2200"):
         office.add_business_days(at(1900, 1, 10, 10), -30)
+
+
+@pytest.mark.parametrize("zone_name", [*DST_ZONES, "UTC", "America/Bogota"])
+def test_instants_become_the_same_datetimes_by_either_conversion(zone_name: str) -> None:
+    """to_datetime's whole-second shortcut gives exactly astimezone's datetime and fold.
+
+    Checked a few seconds either side of every DST change of the zone in the test years,
+    and at the edges of the horizon.
+    """
+    zone = ZoneInfo(zone_name)
+    edges = [
+        to_us(datetime(1900, 1, 1, tzinfo=UTC)) - 86_400 * US,
+        to_us(datetime(2201, 1, 1, tzinfo=UTC)) + 86_400 * US,
+    ]
+    for base in [*transitions(zone_name), *edges]:
+        for shift in (-3_600_000_001, -1_000_000, -1, 0, 1, 999_999, 1_000_000, 3_600_000_000):
+            us = base + shift
+            got = to_datetime(us, zone)
+            want = (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)).astimezone(zone)
+            assert (got, got.fold, got.utcoffset(), got.tzinfo) == (
+                want,
+                want.fold,
+                want.utcoffset(),
+                want.tzinfo,
+            )
