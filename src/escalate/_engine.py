@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
@@ -106,12 +106,6 @@ def track(
     return spans, None, None, PAUSED if started else PENDING
 
 
-def _f(idx: Index, t: int) -> int:
-    """``Index.f``, inlined by the hot loops below; used where a call is cheaper to read."""
-    i = bisect_right(idx.bounds, t)
-    return idx.cum[i >> 1] + t - idx.bounds[i - 1] if i & 1 else idx.cum[i >> 1]
-
-
 class Measured:
     """A target's running spans measured once: each piece on the clock in force then.
 
@@ -164,35 +158,37 @@ class Measured:
                         begin, current = at, changed
                 self.pieces.append((begin, b, current))
             self.lengths = [c._between_us(a, b) for a, b, c in self.pieces]
-            self.total = sum(self.lengths)
-            return
-        idx = clock._cache.index
-        last = open_from if open_from is not None else spans[-1][1] if spans else None
-        if (
-            idx is None
-            or last is None
-            or not idx.cov_start <= (spans[0][0] if spans else last)
-            or last >= idx.cov_end
-        ):
+        elif _covers(idx := clock._cache.index, spans, open_from):
+            # the hot path: Index.f inlined at both ends of every span
+            bounds, cum = idx.bounds, idx.cum
+            self.lengths, self.starts = [], []
+            fb = 0
+            for a, b in spans:
+                i = bisect_right(bounds, a)
+                fa = cum[i >> 1] + a - bounds[i - 1] if i & 1 else cum[i >> 1]
+                i = bisect_right(bounds, b)
+                fb = cum[i >> 1] + b - bounds[i - 1] if i & 1 else cum[i >> 1]
+                self.starts.append(fa)
+                self.lengths.append(fb - fa)
+            if open_from is not None:
+                self.f_open = fb if spans and open_from == spans[-1][1] else idx.f(open_from)
+            self.idx = idx
+        else:
             self.lengths = [clock._between_us(a, b) for a, b in spans]
-            self.total = sum(self.lengths)
-            return
-        # the hot path: Index.f inlined at both ends of every span
-        bounds, cum = idx.bounds, idx.cum
-        self.lengths, self.starts = [], []
-        fb = total = 0
-        for a, b in spans:
-            i = bisect_right(bounds, a)
-            fa = cum[i >> 1] + a - bounds[i - 1] if i & 1 else cum[i >> 1]
-            i = bisect_right(bounds, b)
-            fb = cum[i >> 1] + b - bounds[i - 1] if i & 1 else cum[i >> 1]
-            self.starts.append(fa)
-            self.lengths.append(fb - fa)
-            total += fb - fa
-        self.total = total
-        if open_from is not None:
-            self.f_open = fb if spans and open_from == spans[-1][1] else _f(idx, open_from)
-        self.idx = idx
+        self.total = sum(self.lengths)
+
+
+def _covers(
+    idx: Index | None, spans: Sequence[tuple[int, int]], open_from: int | None
+) -> TypeGuard[Index]:
+    """Whether ``idx`` holds every instant of ``spans`` and ``open_from`` (one is given)."""
+    last = open_from if open_from is not None else spans[-1][1] if spans else None
+    return (
+        idx is not None
+        and last is not None
+        and idx.cov_start <= (spans[0][0] if spans else last)
+        and last < idx.cov_end
+    )
 
 
 def _clock_at(changes: Sequence[tuple[int, Calendar]], at: int) -> Calendar:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from escalate._calendar import _instant
-from escalate._engine import PENDING, RUNNING, STOPPED, Measured, due, reach, track
+from escalate._engine import PAUSED, PENDING, RUNNING, STOPPED, Measured, due, reach, track
 from escalate._errors import Problem, TimelineError, did_you_mean
 from escalate._index import ONE_US, td_us, to_datetime
 from escalate._policy import AfterElapsed, AtOpen, AtPercent, OnBreach, Policy, Route, Tier
@@ -48,6 +48,7 @@ _Op: TypeAlias = tuple[int, Any, Any]
 _STATUS = {
     PENDING: TargetStatus.PENDING,
     RUNNING: TargetStatus.RUNNING,
+    PAUSED: TargetStatus.PAUSED,
     STOPPED: TargetStatus.MET,
 }
 
@@ -130,11 +131,13 @@ class _Compiled:
 
     def check(self, timeline: Timeline) -> None:
         """Check a timeline's event names, severities and plan against the policy."""
-        if not (timeline._types <= self.known and timeline._severities <= self.severities):
-            _report(self.policy, timeline)
         plan = timeline._attributes.get("plan")
-        if plan is not None and self.plans and plan not in self.plans:
-            _report(self.policy, timeline)
+        if not (
+            timeline._types <= self.known
+            and timeline._severities <= self.severities
+            and (plan is None or not self.plans or plan in self.plans)
+        ):
+            _report(self, timeline)
 
 
 def _compiled(policy: Policy) -> _Compiled:
@@ -144,10 +147,10 @@ def _compiled(policy: Policy) -> _Compiled:
     return found
 
 
-def _report(policy: Policy, timeline: Timeline) -> None:
+def _report(compiled: _Compiled, timeline: Timeline) -> None:
     """Raise the TimelineError listing every event the policy does not know."""
     problems: list[Problem] = []
-    known = frozenset(BUILTIN_EVENTS) | policy.event_names
+    policy, known, plans = compiled.policy, compiled.known, compiled.plans
     severities = policy.severity_names
     for i, event in enumerate(timeline.events):
         path = f"events[{i}] ({event.type})"
@@ -171,7 +174,6 @@ def _report(policy: Policy, timeline: Timeline) -> None:
                 )
             )
     plan = timeline.opened.get("plan")
-    plans = [p.name for p in policy.plans]
     if plan is not None and plans and plan not in plans:
         problems.append(
             Problem(
@@ -303,10 +305,8 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
             measured = Measured(spans, open_from, spec.clock)
         spent, goal_us, zone = measured.total, spec.us, spec.zone
         due_at = warning_at = stopped = None
-        if state == PENDING:
-            due_us = None
-            status = TargetStatus.BREACHED if spent > goal_us else TargetStatus.PENDING
-        else:
+        due_us = None
+        if state != PENDING:
             due_us = due(measured, goal_us)
             if due_us is not None:
                 due_at = to_datetime(due_us, zone)
@@ -317,10 +317,7 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime) -> Evalu
                 warn_us = reach(measured, spec.warning_us)
                 if warn_us is not None:
                     warning_at = to_datetime(warn_us, zone)
-            if spent > goal_us:
-                status = TargetStatus.BREACHED
-            else:
-                status = _STATUS.get(state, TargetStatus.PAUSED)
+        status = TargetStatus.BREACHED if spent > goal_us else _STATUS[state]
         results.append(
             TargetResult(
                 name=name,

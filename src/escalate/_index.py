@@ -63,13 +63,13 @@ def td_us(value: timedelta) -> int:
     return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
-def to_datetime(us: int, zone: tzinfo, _from_seconds: Any = datetime.fromtimestamp) -> datetime:
+def to_datetime(us: int, zone: tzinfo) -> datetime:
     """Return the aware datetime of an instant, in ``zone``."""
     if us % 1_000_000:
         # multiplying is exact and faster than timedelta(microseconds=us)
         return (EPOCH + ONE_US * us).astimezone(zone)
     # whole seconds, the usual case: one call, exact for integers (zone.fromutc inside)
-    return _from_seconds(us // 1_000_000, zone)  # type: ignore[no-any-return]
+    return datetime.fromtimestamp(us // 1_000_000, zone)
 
 
 def year_start_us(year: int, zone: tzinfo) -> int:
