@@ -230,6 +230,41 @@ def section(title: str) -> str:
     return f"\n{title}\n{'=' * len(title)}"
 
 
+# -- the evaluator's workload -------------------------------------------------------------
+# evaluate.py and frame.py time the same agreement; escalate is imported when these are
+# called, so that this module keeps importing only the standard library.
+
+
+def office_calendar() -> Any:
+    """The split-day Bogota calendar (07:30-12:30, 13:30-17:00) with Colombian holidays."""
+    from escalate import Calendar, Holidays
+
+    return Calendar(
+        timezone="America/Bogota",
+        hours={"mon-fri": ["07:30-12:30", "13:30-17:00"]},
+        holidays=Holidays.country("CO"),
+    )
+
+
+def escalation_tiers() -> list[Any]:
+    """Five tiers: at open, after 30 min, at 50% of resolution, on breaches (+1 h)."""
+    from datetime import timedelta
+
+    from escalate import AfterElapsed, AtOpen, AtPercent, OnBreach, Tier
+
+    return [
+        Tier(level=1, name="Desk", trigger=AtOpen()),
+        Tier(level=2, name="Team lead", trigger=AfterElapsed(after=timedelta(minutes=30))),
+        Tier(level=3, name="Engineering", trigger=AtPercent(target="resolution", percent=50)),
+        Tier(level=4, name="Operations", trigger=OnBreach(target="response")),
+        Tier(
+            level=5,
+            name="Director",
+            trigger=OnBreach(target="resolution", delay=timedelta(hours=1)),
+        ),
+    ]
+
+
 # -- environment and output ---------------------------------------------------------------
 
 

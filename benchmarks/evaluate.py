@@ -31,42 +31,20 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from escalate import (
-    AfterElapsed,
-    AtOpen,
-    AtPercent,
-    Calendar,
-    Holidays,
-    OnBreach,
-    Policy,
-    Severity,
-    Tier,
-    Timeline,
-    evaluate,
-)
+from _common import escalation_tiers, office_calendar
+
+from escalate import Policy, Severity, Timeline, evaluate
 
 BOGOTA = ZoneInfo("America/Bogota")
 H = timedelta(hours=1)
 
 
 def build_policy() -> Policy:
-    office = Calendar(
-        timezone="America/Bogota",
-        hours={"mon-fri": ["07:30-12:30", "13:30-17:00"]},
-        holidays=Holidays.country("CO"),
-    )
-    tiers = [
-        Tier(level=1, name="Desk", trigger=AtOpen()),
-        Tier(level=2, name="Team lead", trigger=AfterElapsed(after=timedelta(minutes=30))),
-        Tier(level=3, name="Engineering", trigger=AtPercent(target="resolution", percent=50)),
-        Tier(level=4, name="Operations", trigger=OnBreach(target="response")),
-        Tier(level=5, name="Director", trigger=OnBreach(target="resolution", delay=H)),
-    ]
     return Policy(
         clock="office",
-        calendars={"office": office},
+        calendars={"office": office_calendar()},
         severities=[Severity(name="alta", goals={"response": 2 * H, "resolution": 8 * H})],
-        tiers=tiers,
+        tiers=escalation_tiers(),
     )
 
 

@@ -39,51 +39,24 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from _common import escalation_tiers, office_calendar
 
-from escalate import (
-    AfterElapsed,
-    AtOpen,
-    AtPercent,
-    Calendar,
-    Holidays,
-    OnBreach,
-    Policy,
-    Severity,
-    Tier,
-    Timeline,
-    evaluate,
-    evaluate_frame,
-)
+from escalate import Policy, Severity, Timeline, evaluate, evaluate_frame
 
 BOGOTA = ZoneInfo("America/Bogota")
 H = timedelta(hours=1)
 AS_OF = datetime(2027, 1, 1, tzinfo=BOGOTA)
 
 
-def build_calendar() -> Calendar:
-    return Calendar(
-        timezone="America/Bogota",
-        hours={"mon-fri": ["07:30-12:30", "13:30-17:00"]},
-        holidays=Holidays.country("CO"),
-    )
-
-
 def build_policy() -> Policy:
-    tiers = [
-        Tier(level=1, name="Desk", trigger=AtOpen()),
-        Tier(level=2, name="Team lead", trigger=AfterElapsed(after=timedelta(minutes=30))),
-        Tier(level=3, name="Engineering", trigger=AtPercent(target="resolution", percent=50)),
-        Tier(level=4, name="Operations", trigger=OnBreach(target="response")),
-        Tier(level=5, name="Director", trigger=OnBreach(target="resolution", delay=H)),
-    ]
     return Policy(
         clock="office",
-        calendars={"office": build_calendar()},
+        calendars={"office": office_calendar()},
         severities=[
             Severity(name="alta", goals={"response": 2 * H, "resolution": 8 * H}),
             Severity(name="normal", goals={"response": 4 * H, "resolution": 24 * H}),
         ],
-        tiers=tiers,
+        tiers=escalation_tiers(),
     )
 
 
