@@ -506,7 +506,7 @@ def test_compliance_without_keys_and_bad_confidence():
 
 def test_wilson_interval_at_the_edges():
     """All met gives an upper bound of 100%; nothing decided gives NaN bounds."""
-    from escalate._frame import _wilson  # noqa: PLC0415
+    from escalate._compliance import _wilson  # noqa: PLC0415
 
     low, high = _wilson(10, 10, 1.959964)
     assert high == pytest.approx(100)

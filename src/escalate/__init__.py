@@ -19,6 +19,7 @@ from escalate._availability import (
     availability_frame,
 )
 from escalate._calendar import Calendar
+from escalate._compliance import compliance
 from escalate._config import load_policy, policy_schema
 from escalate._duration import BusinessDays, format_duration, parse_business_days, parse_duration
 from escalate._errors import (
@@ -39,7 +40,7 @@ from escalate._errors import (
     TimelineError,
 )
 from escalate._evaluate import evaluate
-from escalate._frame import BadRowsWarning, compliance, evaluate_frame
+from escalate._frame import BadRowsWarning, evaluate_frame
 from escalate._holidays import Holidays
 from escalate._hours import Interval
 from escalate._plots import plot_compliance, plot_elapsed

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from escalate._compliance import compliance
 from escalate._errors import MissingExtraError
-from escalate._frame import compliance
 
 if TYPE_CHECKING:
     import pandas as pd
