@@ -1,31 +1,32 @@
 """A plain, deliberately slow reference model of ``escalate.evaluate``, and random incidents.
 
 The model follows the written semantics (docs/explanation/evaluation.md) one rule at a
-time, with none of the fast evaluator's machinery:
+time, with none of the fast evaluator's machinery, and finds every instant by searching a
+literal condition rather than by computing it:
 
-- Each target's state (started, stopped, paused) is a function of the events at or before
-  an instant. The instants where events happen cut time into elementary intervals; a
-  target runs on an interval when its state after the interval's first instant says so.
-  Adjacent running intervals merge into the running spans.
-- ``R`` is measured by summing ``calendar.open_periods`` over the spans.
-- ``due_at`` is found by a forward walk over the open, running pieces: the instant ``x0``
-  where ``R`` reaches the goal, then (if ``x0`` ends a piece) the start of the next piece.
-- Tiers follow the rules of the spec literally: trigger, ``max`` with the previous tier,
-  out of resolved periods, manual escalations one tier at a time.
+- The state after the events at or before an instant (status, severity, pauses, whether
+  the incident is concluded, and each target's state) is replayed from the first event,
+  for every distinct event instant: quadratic, and obviously right.
+- ``R(x)``, a target's elapsed time, is the sum of ``Calendar.between`` over the running
+  stretches of the measurement in force at ``x``, each on the clock of the goal of the
+  severity in force then.
+- Deadlines, warning points and tier instants are found by **binary search** on the
+  integer microseconds for the literal condition (``R(x) <= goal`` ...), never with the
+  calendar's ``add`` or the engine's ``passes``. So a forward/backward mix-up at a closing
+  instant (a deadline at 12:30 instead of 13:30) shows up as a difference.
+- Tiers fire in order, each at the first instant ``x`` at or after the previous one at which
+  its condition holds given what was known at ``x``.
 
-It produces the ``to_dict()`` form directly, so a comparison shows every difference.
-Instants are aware datetimes throughout (exact to the microsecond).
-
-The random incidents at the bottom (Hypothesis strategies) draw valid timelines for four
+It produces the ``to_dict()`` form directly (without ``next_change_at`` and the schedule's
+notes), so a comparison shows every difference. The random incidents at the bottom
+(Hypothesis strategies) draw valid histories (events, status and field changes) for four
 policies: a split day in Bogota with holidays, Europe/London and America/Santiago
 calendars that cross DST transitions, and a 24x7 clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,7 @@ from escalate import (
     AtOpen,
     AtPercent,
     Calendar,
+    Contact,
     Goal,
     Holidays,
     Manual,
@@ -44,6 +46,7 @@ from escalate import (
     Policy,
     Route,
     Severity,
+    Status,
     Target,
     Tier,
     Timeline,
@@ -52,239 +55,363 @@ from escalate import (
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
 US = timedelta(microseconds=1)
-_CHUNK = timedelta(days=20)
-_LIMIT = timedelta(days=3 * 366)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_FAR = 400 * 86_400 * 10**6  # search this far past the evaluation for a deadline
 
 # -- the model ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Track:
-    """Running spans of a target, and where it would keep running from (or ``None``)."""
-
-    spans: list[tuple[datetime, datetime]]
-    started: bool
-    stopped_at: datetime | None
-    paused: bool
-    runs_on_from: datetime | None
+def _us(value: datetime) -> int:
+    return (value - EPOCH) // US
 
 
-def _state(events: list[tuple[str, datetime]], upto: int, start: str, stop: str, pauses: bool):
-    """Return (started, stopped, paused-and-counts, stop instant) after ``events[:upto]``."""
-    started = stopped = paused = False
-    stopped_at = None
-    for kind, at in events[:upto]:
-        if kind in {"paused", "resumed"}:
-            paused = kind == "paused"
-        if not started:
-            started = kind == start
-            continue
-        if kind == stop and not stopped:
-            stopped, stopped_at = True, at
-        elif kind == "reopened" and stop == "resolved" and stopped:
-            stopped, stopped_at = False, None
-    return started, stopped, paused and pauses, stopped_at
+def _dt(us: int) -> datetime:
+    return EPOCH + us * US
 
 
-def track(
-    events: list[tuple[str, datetime]], *, start: str, stop: str, pauses: bool, as_of: datetime
-) -> Track:
-    """Compute a target's running spans by walking the elementary intervals of time."""
-    cuts = sorted({at for _k, at in events} | {as_of})
-    spans: list[tuple[datetime, datetime]] = []
-    for a, b in pairwise(cuts):
-        upto = sum(1 for _k, at in events if at <= a)
-        started, stopped, paused, _ = _state(events, upto, start, stop, pauses)
-        if started and not stopped and not paused:
-            if spans and spans[-1][1] == a:
-                spans[-1] = (spans[-1][0], b)
-            else:
-                spans.append((a, b))
-    started, stopped, paused, stopped_at = _state(events, len(events), start, stop, pauses)
-    if started and not stopped and not paused:
-        runs_on_from = as_of
-    elif stopped:
-        runs_on_from = stopped_at
-    else:
-        runs_on_from = None
-    return Track(spans, started, stopped_at, started and not stopped and paused, runs_on_from)
+class History:
+    """The visible events of a timeline replayed under a policy, one instant at a time."""
+
+    def __init__(self, policy: Policy, timeline: Timeline, as_of: datetime) -> None:
+        self.policy = policy
+        now = _us(as_of)
+        self.events = [e for e in timeline.events if _us(e.at) <= now]
+        self.now = now
+        self.times = sorted({_us(e.at) for e in self.events})
+        plan = timeline.attributes.get("plan")
+        self.plan = str(plan) if plan is not None and policy.plans else None
+        # the state after each distinct instant, replayed from the start every time
+        self.after = [self._replay(t) for t in self.times]
+
+    def _replay(self, upto: int) -> dict[str, Any]:
+        """The incident's and every target's state after the events at or before ``upto``."""
+        policy = self.policy
+        status = None
+        severity = None
+        held = False
+        concluded = None  # None, "resolved" or "closed"
+        targets = {t.name: {"state": "pending", "epoch": 0, "stop": None} for t in policy.targets}
+        for event in self.events:
+            if _us(event.at) > upto:
+                break
+            signals = {event.type}
+            before = concluded
+            entered = left = None
+            if event.severity is not None:
+                severity = event.severity
+            if event.status is not None and event.status != status:
+                entered, left, status = event.status, status, event.status
+                meaning = policy.statuses[event.status]
+                if meaning in {"resolved", "closed"}:
+                    if concluded != meaning:
+                        signals.add(meaning)
+                    concluded = meaning
+                else:
+                    concluded = None
+            if event.type in {"resolved", "closed"}:
+                concluded = event.type
+            elif event.type == "reopened":
+                concluded = None
+            elif event.type in {"paused", "resumed"}:
+                held = event.type == "paused"
+            reopen = before is not None and concluded is None
+            if reopen:
+                signals.add("reopened")
+            for target in policy.targets:
+                st_ = targets[target.name]
+                if reopen:
+                    if target.reopen == "continue" and st_["state"] == "stopped":
+                        st_["state"], st_["stop"] = "active", None
+                    elif target.reopen == "restart":
+                        st_["state"], st_["stop"] = "pending", None
+                        st_["epoch"] += 1
+                if st_["state"] == "pending" and _happens(target.start, signals, entered, left):
+                    st_["state"] = "active"
+                if st_["state"] == "active" and _happens(target.stop, signals, entered, left):
+                    st_["state"], st_["stop"] = "stopped", _us(event.at)
+        meaning = policy.statuses.get(status) if status is not None else None
+        for target in policy.targets:
+            st_ = targets[target.name]
+            pause = target.pause_conditions
+            held_now = ("paused" in pause and (held or meaning == "paused")) or any(
+                isinstance(c, Status) and status in c.names for c in pause
+            )
+            st_["running"] = st_["state"] == "active" and not held_now
+            st_["paused"] = st_["state"] == "active" and held_now
+        return {"severity": severity, "concluded": concluded is not None, "targets": targets}
+
+    def segment(self, x: int) -> int:
+        """The index of the last event instant at or before ``x``."""
+        return max(i for i, t in enumerate(self.times) if t <= x)
+
+    def goal(self, target: str, j: int) -> Goal | None:
+        """The goal of ``target`` for the severity in force in segment ``j``."""
+        return self.policy.goal(target, self.after[j]["severity"], plan=self.plan)
+
+    def clock(self, target: Target, j: int, fallback: Calendar) -> Calendar:
+        """The clock ``target`` counts on in segment ``j``."""
+        goal = self.goal(target.name, j)
+        return self.policy.calendar(goal.clock) if goal is not None else fallback
+
+    def r(self, target: Target, x: int, fallback: Calendar, *, from_stop: int | None = None) -> int:
+        """``R(x)``: running time of the measurement in force at ``x``.
+
+        ``x`` may be later than now: the target then runs on as it was. ``from_stop``: the
+        instant a stopped target stopped, from which it runs on (for the deadline it had).
+        """
+        j_at = self.segment(x)
+        epoch = self.after[j_at]["targets"][target.name]["epoch"]
+        total = 0
+        for j, t in enumerate(self.times):
+            if t >= x:
+                break
+            state = self.after[j]["targets"][target.name]
+            if state["epoch"] != epoch:
+                continue
+            end = min(self.times[j + 1] if j + 1 < len(self.times) else x, x)
+            runs = state["running"] or (from_stop is not None and t >= from_stop)
+            if runs and end > t:
+                # after its stop, a stopped target runs on on the clock of its goal then
+                after_stop = from_stop is not None and t >= from_stop
+                clock = fallback if after_stop else self.clock(target, j, fallback)
+                total += clock.between(_dt(t), _dt(end)) // US
+        return total
+
+    def e(self, clock: Calendar, x: int) -> int:
+        """The incident clock: open time since the opening while not concluded."""
+        total = 0
+        for j, t in enumerate(self.times):
+            if t >= x:
+                break
+            end = min(self.times[j + 1] if j + 1 < len(self.times) else x, x)
+            if not self.after[j]["concluded"] and end > t:
+                total += clock.between(_dt(t), _dt(end)) // US
+        return total
 
 
-def _utc(periods):
-    # Differences of datetimes that share a tzinfo are wall-clock differences in Python;
-    # open time is physical time, so every piece is taken in UTC.
-    for s, e in periods:
-        yield s.astimezone(UTC), e.astimezone(UTC)
+def _happens(conditions, signals, entered, left) -> bool:
+    for c in conditions:
+        if isinstance(c, str):
+            if c in signals:
+                return True
+        elif c.left:
+            if left is not None and left in c.names and entered not in c.names:
+                return True
+        elif entered is not None and entered in c.names:
+            return True
+    return False
 
 
-def pieces(clock: Calendar, tr: Track, *, run_on: bool, clock_at=None, cuts=()):
-    """Yield the open, running pieces of a target in order (UTC), running on if asked.
-
-    ``clock_at(t)`` gives the clock in force at ``t`` (a severity change may move the
-    target to another clock); each span is cut at the event instants ``cuts`` so that
-    every part is counted on its own clock. Beyond the known spans it runs on ``clock``.
-    """
-    for a, b in tr.spans:
-        inner = [t for t in cuts if a < t < b]
-        for s, e in pairwise([a, *inner, b]):
-            yield from _utc((clock_at or (lambda _t: clock))(s).open_periods(s, e))
-    if run_on and tr.runs_on_from is not None:
-        a = tr.runs_on_from.astimezone(UTC)
-        end = a + _LIMIT
-        while a < end:
-            yield from _utc(clock.open_periods(a, a + _CHUNK))
-            a += _CHUNK
+def _last_true(predicate, lo: int, hi: int) -> int | None:
+    """The largest ``x`` in ``[lo, hi]`` with ``predicate(x)`` (true then false), or ``None``."""
+    if not predicate(lo):
+        return None
+    if predicate(hi):
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if predicate(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
-def clock_in_force(policy, target, events, until, plan):
-    """Return ``clock_at(t)``: the clock of the goal of the severity in force at ``t``.
-
-    A severity with no goal for the target leaves the clock as it was; before the first
-    severity with a goal, that first one's clock applies.
-    """
-    entries = []
-    for kind, at, severity in events:
-        if kind in {"opened", "severity_changed"} and at <= until:
-            goal = policy.goal(target, severity, plan=plan)
-            if goal is not None:
-                entries.append((at, policy.calendar(goal.clock)))
-
-    def clock_at(t):
-        found = entries[0][1]
-        for at, clock in entries:
-            if at <= t:
-                found = clock
-        return found
-
-    return clock_at
+def _first_true(predicate, lo: int, hi: int) -> int | None:
+    """The smallest ``x`` in ``[lo, hi]`` with ``predicate(x)`` (false then true), or ``None``."""
+    if not predicate(hi):
+        return None
+    if predicate(lo):
+        return lo
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if predicate(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
-def elapsed(clock: Calendar, tr: Track, **how) -> timedelta:
-    """``R`` at the end of the last span: the sum of the open periods inside the spans."""
-    return sum((e - s for s, e in pieces(clock, tr, run_on=False, **how)), timedelta(0))
-
-
-def reach(clock: Calendar, tr: Track, amount: timedelta, *, run_on: bool, **how):
-    """Return the earliest instant at which ``R`` reaches ``amount``, or ``None``."""
-    acc = timedelta(0)
-    for s, e in pieces(clock, tr, run_on=run_on, **how):
-        if acc + (e - s) >= amount:
-            return s + (amount - acc)
-        acc += e - s
-    return None
-
-
-def deadline(clock: Calendar, tr: Track, goal: timedelta, **how) -> datetime | None:
-    """Return the last instant with ``R(x) <= goal``, the target running on with no pauses."""
-    acc = timedelta(0)
-    x0 = None
-    for s, e in pieces(clock, tr, run_on=True, **how):
-        if x0 is not None:
-            return max(s, x0)  # the next instant at which R grows again
-        if acc + (e - s) >= goal:
-            x0 = s + (goal - acc)
-            if x0 < e:
-                return x0
-        acc += e - s
-    return None
-
-
-def _severity_at(events: list[tuple[str, datetime, str | None]], at: datetime) -> str:
-    found = events[0][2]
-    for kind, when, severity in events:
-        if when <= at and kind in {"opened", "severity_changed"}:
-            found = severity
-    assert found is not None
-    return found
-
-
-def _seconds(value: timedelta) -> float | int:
-    us = value // US
+def _seconds(us: int) -> float | int:
     return us // 1_000_000 if us % 1_000_000 == 0 else us / 1_000_000
 
 
-def _iso(value: datetime | None, zone: ZoneInfo) -> str | None:
-    return None if value is None else value.astimezone(zone).isoformat()
+def _iso(us: int | None, zone: ZoneInfo) -> str | None:
+    return None if us is None else _dt(us).astimezone(zone).isoformat()
+
+
+def _fallback(policy: Policy, target: Target, goal: Goal | None) -> Calendar:
+    return policy.calendar(goal.clock if goal is not None else target.clock or policy.clock)
 
 
 def reference_evaluate(policy: Policy, timeline: Timeline, as_of: datetime) -> dict[str, Any]:
-    """Return what ``evaluate(policy, timeline, as_of=as_of).to_dict()`` should be."""
-    visible3 = [
-        (e.type, e.at.astimezone(UTC), e.severity) for e in timeline.events if e.at <= as_of
-    ]
-    events = [(k, at) for k, at, _s in visible3]
-    now = as_of.astimezone(UTC)
+    """Return what ``evaluate(policy, timeline, as_of=as_of).to_dict()`` should be.
+
+    ``next_change_at`` and the schedule's ``note`` texts are left out.
+    """
+    h = History(policy, timeline, as_of)
+    now = h.now
     attributes = timeline.attributes
     plan = attributes.get("plan")
-    plan_name = None if plan is None else str(plan)
-    use_plan = plan_name if policy.plans else None
-
+    route = next((r for r in policy.routes if _matches(r, attributes)), None)
+    tiers = route.tiers if route is not None else policy.tiers
+    zone = policy.calendar(policy.escalation_clock).zone
+    if not h.times:
+        return _before_opening(policy, timeline, as_of, plan, route, tiers)
+    last = len(h.times) - 1
     targets: dict[str, dict[str, Any]] = {}
-    info: dict[str, tuple[Calendar, Track, timedelta, dict[str, Any], datetime | None]] = {}
     for target in policy.targets:
-        tr = track(events, start=target.start, stop=target.stop, pauses=target.pauses, as_of=now)
-        goal_at = now if tr.stopped_at is None else min(now, tr.stopped_at)
-        goal = policy.goal(target.name, _severity_at(visible3, goal_at), plan=use_plan)
+        state = h.after[last]["targets"][target.name]
+        stop = state["stop"]
+        j_goal = last if stop is None else h.segment(stop)
+        goal = h.goal(target.name, j_goal)
         if goal is None:
             continue
-        clock = policy.calendar(goal.clock)
-        how = {
-            "clock_at": clock_in_force(policy, target.name, visible3, goal_at, use_plan),
-            "cuts": sorted({at for _k, at in events}),
-        }
-        spent = elapsed(clock, tr, **how)
-        if spent > goal.duration:
-            status = "breached"
-        elif tr.stopped_at is not None:
+        g = goal.duration // US
+        fallback = _fallback(policy, target, goal)
+        spent = h.r(target, now, fallback)
+        if state["state"] == "stopped":
             status = "met"
-        elif not tr.started:
+        elif state["state"] == "pending":
             status = "pending"
-        elif tr.paused:
+        elif state["paused"]:
             status = "paused"
         else:
             status = "running"
-        # While paused the deadline is unknown, unless R already passed the goal before
-        # the pause: then the breach instant is known, and due_at says when it was.
-        due_at = deadline(clock, tr, goal.duration, **how)
-        warning_at = None
-        if goal.warning is not None and tr.started:
-            warning_at = reach(clock, tr, goal.warning, run_on=tr.stopped_at is None, **how)
-        zone = clock.zone
-        targets[target.name] = row = {
-            "status": status,
-            "goal_seconds": _seconds(goal.duration),
-            "elapsed_seconds": _seconds(spent),
-            "remaining_seconds": _seconds(goal.duration - spent),
-            "percent": round(100.0 * (spent // US) / (goal.duration // US), 4),
-            "due_at": _iso(due_at, zone),
-            "warning_at": _iso(warning_at, zone),
-            "breached_at": _iso(due_at, zone) if status == "breached" else None,
-            "stopped_at": _iso(tr.stopped_at, zone),
-            "clock": goal.clock,
-        }
-        info[target.name] = (clock, tr, goal.duration, row, due_at, how)
+        if spent > g:
+            status = "breached"
+        start = h.times[0]
+        due = warning = None
+        if state["state"] != "pending":
+            stopped = state["state"] == "stopped"
 
-    route = next((r for r in policy.routes if _matches(r, attributes)), None)
-    tiers = route.tiers if route is not None else policy.tiers
-    schedule = _tiers(policy, tiers, info, events, now)
-    zone = policy.calendar(policy.escalation_clock).zone
-    fired = [(tier, at, why) for tier, at, why in schedule if why is not None]
-    rest = [(tier, at) for tier, at, why in schedule if why is None]
+            def grown(
+                x, amount, *, run_on, stopped=stopped, fallback=fallback, stop=stop, target=target
+            ):
+                # R as it was known and running on as it was; a stopped target runs on
+                # from its stop for the deadline it had (not for its warning point)
+                run_from = stop if stopped and run_on else None
+                return h.r(target, x, fallback, from_stop=run_from) <= amount
+
+            due = _last_true(lambda x, g=g: grown(x, g, run_on=True), start, now + _FAR)
+            if goal.warning is not None:
+                w = goal.warning // US
+                warning = _last_true(lambda x, w=w: grown(x, w, run_on=False), start, now + _FAR)
+                if warning == now + _FAR:
+                    warning = None
+        # a stopped target's projected deadline is searched on R running on from its stop
+        if due is not None and due >= now + _FAR:
+            due = None
+        gzone = policy.calendar(goal.clock).zone
+        at_risk = warning is not None and warning <= now and status in {"running", "paused"}
+        targets[target.name] = {
+            "status": status,
+            "goal_seconds": _seconds(g),
+            "elapsed_seconds": _seconds(spent),
+            "remaining_seconds": _seconds(g - spent),
+            "percent": round(100.0 * spent / g, 4),
+            "due_at": _iso(due, gzone),
+            "warning_at": _iso(warning, gzone),
+            "breached_at": _iso(due + 1, gzone)
+            if status == "breached" and due is not None
+            else None,
+            "stopped_at": _iso(stop, gzone),
+            "clock": goal.clock,
+            "at_risk": at_risk,
+        }
+    schedule = _tiers(h, tiers)
+    fired = [(tier, at, why) for tier, state, at, why in schedule if state == "fired" and at <= now]
+    upcoming = [
+        (tier, at)
+        for tier, state, at, _why in schedule
+        if (state == "fired" and at > now) or state == "waiting"
+    ]
     return {
         "as_of": as_of.isoformat(),
-        "severity": _severity_at(visible3, now),
-        "plan": plan_name,
+        "severity": h.after[last]["severity"],
+        "plan": None if plan is None else str(plan),
         "route": None if route is None else route.name,
         "targets": targets,
         "tier": None if not fired else _tier_dict(fired[-1][0]),
         "next_tier": None
-        if not rest
-        else {"level": rest[0][0].level, "name": rest[0][0].name, "at": _iso(rest[0][1], zone)},
+        if not upcoming
+        else {
+            "level": upcoming[0][0].level,
+            "name": upcoming[0][0].name,
+            "at": _iso(upcoming[0][1], zone),
+        },
         "escalations": [
-            {"level": t.level, "name": t.name, "at": _iso(at, zone), "reason": why}
+            {
+                "level": t.level,
+                "name": t.name,
+                "at": _iso(at, zone),
+                "reason": why,
+                "notifications": _notifications(policy, t, at, zone),
+            }
             for t, at, why in fired
         ],
+        "schedule": [
+            {
+                "level": t.level,
+                "name": t.name,
+                "state": "projected" if state == "fired" and at > now else state,
+                "at": _iso(at, zone),
+                "reason": why if state == "fired" else None,
+            }
+            for t, state, at, why in schedule
+        ],
     }
+
+
+def _before_opening(policy, timeline, as_of, plan, route, tiers) -> dict[str, Any]:  # noqa: PLR0917
+    severity = timeline.opened.severity
+    targets = {}
+    for target in policy.targets:
+        goal = policy.goal(target.name, severity, plan=str(plan) if plan and policy.plans else None)
+        if goal is None:
+            continue
+        g = goal.duration // US
+        targets[target.name] = {
+            "status": "pending",
+            "goal_seconds": _seconds(g),
+            "elapsed_seconds": 0,
+            "remaining_seconds": _seconds(g),
+            "percent": 0.0,
+            "due_at": None,
+            "warning_at": None,
+            "breached_at": None,
+            "stopped_at": None,
+            "clock": goal.clock,
+            "at_risk": False,
+        }
+    return {
+        "as_of": as_of.isoformat(),
+        "severity": severity,
+        "plan": None if plan is None else str(plan),
+        "route": None if route is None else route.name,
+        "targets": targets,
+        "tier": None,
+        "next_tier": None
+        if not tiers
+        else {"level": tiers[0].level, "name": tiers[0].name, "at": None},
+        "escalations": [],
+        "schedule": [
+            {"level": t.level, "name": t.name, "state": "waiting", "at": None, "reason": None}
+            for t in tiers
+        ],
+    }
+
+
+def _notifications(policy: Policy, tier: Tier, at: int, zone: ZoneInfo) -> list[dict[str, Any]]:
+    out = []
+    for contact in tier.contacts:
+        if contact.clock is None:
+            out.append({"contact": contact.name, "at": _iso(at, zone)})
+        else:
+            clock = policy.calendar(contact.clock)
+            when = clock.next_open(_dt(at))
+            out.append({"contact": contact.name, "at": when.isoformat()})
+    return out
 
 
 def _matches(route: Route, attributes: dict[str, Any]) -> bool:
@@ -301,80 +428,115 @@ def _tier_dict(tier: Tier) -> dict[str, Any]:
                 "role": c.role,
                 "email": c.email,
                 "phones": list(c.phones),
-                "response_seconds": None if c.response is None else _seconds(c.response),
+                "response_seconds": None if c.response is None else _seconds(c.response // US),
             }
             for c in tier.contacts
         ],
     }
 
 
-def _trigger(policy, tier, info, events, as_of):
-    """Return (instant or None, reason) of a tier's own trigger."""
+def _condition(h: History, tier: Tier):
+    """Return ``(cond(x), dead(j))`` of a tier, from the literal definitions, or ``None``s."""
+    policy = h.policy
     trigger = tier.trigger
     if isinstance(trigger, AtOpen):
-        return events[0][1], "opened"
+        return (lambda _x: True), (lambda _j: False)
     if isinstance(trigger, AfterElapsed):
         clock = policy.calendar(trigger.clock or policy.escalation_clock)
-        tr = track(events, start="opened", stop="resolved", pauses=False, as_of=as_of)
-        return reach(clock, tr, trigger.after, run_on=tr.stopped_at is None), "elapsed"
-    if isinstance(trigger, AtPercent):
-        if trigger.target not in info:
-            return None, "percent"
-        clock, tr, goal, _row, _due, how = info[trigger.target]
-        amount = max(round((goal // US) * trigger.percent / 100), 1) * US
-        return reach(clock, tr, amount, run_on=tr.stopped_at is None, **how), "percent"
-    if isinstance(trigger, OnBreach):
-        if trigger.target not in info or info[trigger.target][3]["status"] == "met":
-            return None, "breach"
-        clock, _tr, _goal, _row, due_at, _how = info[trigger.target]
-        if due_at is not None and trigger.delay:
-            due_at = clock.add(due_at, trigger.delay)
-        return due_at, "breach"
+        a = trigger.after // US
+
+        def elapsed_cond(x):
+            j = h.segment(x)
+            return not h.after[j]["concluded"] and h.e(clock, x + 1) > a
+
+        return elapsed_cond, (lambda _j: False)
+    if isinstance(trigger, AtPercent | OnBreach):
+        target = policy.target(trigger.target)
+        last = len(h.times) - 1
+        stop = h.after[last]["targets"][target.name]["stop"]
+        goal_now = h.goal(target.name, last if stop is None else h.segment(stop))
+        fallback = _fallback(policy, target, goal_now)
+
+        def dead(j):
+            state = h.after[j]["targets"][target.name]["state"]
+            return h.goal(target.name, j) is None or (
+                state == "stopped" and target.reopen == "keep"
+            )
+
+        def cond(x):
+            j = h.segment(x)
+            state = h.after[j]["targets"][target.name]
+            goal = h.goal(target.name, j)
+            if goal is None or state["state"] != "active":
+                return False
+            g = goal.duration // US
+            if isinstance(trigger, AtPercent):
+                amount = max(round(g * trigger.percent / 100), 1)
+                return h.r(target, x + 1, fallback) > amount
+            return h.r(target, x, fallback) > g + trigger.delay // US
+
+        return cond, dead
     assert isinstance(trigger, Manual)
-    return None, "manual"
+    return (lambda _x: False), (lambda _j: False)
 
 
-def _tiers(policy, tiers, info, events, as_of):
-    """Return [(tier, instant or None, reason or None when projected)] in level order."""
-    resolved: list[tuple[datetime, datetime | None]] = []
-    for kind, at in events:
-        if kind == "resolved" and (not resolved or resolved[-1][1] is not None):
-            resolved.append((at, None))
-        elif kind == "reopened" and resolved and resolved[-1][1] is None:
-            resolved[-1] = (resolved[-1][0], at)
-
-    def out_of_resolved(at):
-        for a, b in resolved:
-            if a <= at and (b is None or at < b):
-                return b
-        return at
-
-    manual = [at for kind, at in events if kind == "escalated"]
-    out = []
-    previous = events[0][1]
-    projecting = False
+def _tiers(h: History, tiers) -> list[tuple[Tier, str, int | None, str | None]]:
+    """Return ``(tier, state, instant, reason)``: fired (maybe later), skipped or waiting."""
+    manual = sorted(_us(e.at) for e in h.events if e.type == "escalated")
+    out: list[tuple[Tier, str, int | None, str | None]] = []
+    bound: int | None = h.times[0]
+    used = 0
     for tier in tiers:
-        at, why = _trigger(policy, tier, info, events, as_of)
-        if previous is None:
-            at = None
-        elif at is not None:
-            at = out_of_resolved(max(at, previous))
-        if manual and previous is not None and (at is None or manual[0] < at):
-            at, why = max(manual.pop(0), previous), "manual"
-        if at is not None and at <= as_of and not projecting:
-            out.append((tier, at, why))
+        if bound is None:
+            out.append((tier, "waiting", None, None))
+            continue
+        cond, dead = _condition(h, tier)
+        reason = {
+            AtOpen: "opened",
+            AfterElapsed: "elapsed",
+            AtPercent: "percent",
+            OnBreach: "breach",
+        }.get(type(tier.trigger))
+        found = None
+        for j, u in enumerate(h.times):
+            end = h.times[j + 1] if j + 1 < len(h.times) else h.now + _FAR
+            if end <= bound:
+                continue
+            lb = max(bound, u)
+            if used < len(manual) and manual[used] <= lb:
+                found = ("fired", lb, "manual")
+                used += 1
+                break
+            if dead(j):
+                found = ("skipped", lb, None)
+                break
+            x = _first_true(cond, lb, end - 1)
+            if x is not None:
+                found = ("fired", x, reason)
+                break
+        if found is None:
+            out.append((tier, "waiting", None, None))
+            bound = None
         else:
-            projecting = True
-            out.append((tier, at, None))
-        previous = at
+            out.append((tier, found[0], found[1], found[2]))
+            bound = found[1]
     return out
 
 
 # -- policies for random incidents ------------------------------------------------------
 
+STATUSES = {
+    "New": "open",
+    "Working": "open",
+    "Waiting customer": "paused",
+    "Waiting vendor": "open",
+    "Resolved": "resolved",
+    "Closed": "closed",
+}
+
 _TARGETS = [
-    Target(name="response", start="opened", stop="responded", required=False),
-    Target(name="resolution", start="opened", stop="resolved"),
+    Target(name="response", required=False),
+    Target(name="resolution", pause=["paused", Status("Waiting vendor")]),
     Target(
         name="postmortem",
         start="resolved",
@@ -384,6 +546,13 @@ _TARGETS = [
         required=False,
     ),
     Target(name="handover", start="responded", stop="closed", pauses=False, required=False),
+    Target(
+        name="first_touch",
+        start="opened",
+        stop=Status("New", left=True),
+        pauses=False,
+        required=False,
+    ),
 ]
 
 
@@ -396,6 +565,7 @@ def _severities():
                 "resolution": 8 * H,
                 "postmortem": 72 * H,
                 "handover": Goal(duration=3 * H, clock="24x7"),
+                "first_touch": Goal(duration=30 * M),
             },
         ),
         Severity(
@@ -408,12 +578,18 @@ def _severities():
 
 def _tiers_full():
     return [
-        Tier(level=1, name="Desk", trigger=AtOpen()),
+        Tier(
+            level=1,
+            name="Desk",
+            trigger=AtOpen(),
+            contacts=[Contact(name="Desk"), Contact(name="Office lead", clock="office")],
+        ),
         Tier(level=2, name="Lead", trigger=AfterElapsed(after=3 * H)),
         Tier(level=3, name="Half response", trigger=AtPercent(target="response", percent=50)),
         Tier(level=4, name="Breach", trigger=OnBreach(target="resolution", delay=30 * M)),
         Tier(level=5, name="Manager", trigger=Manual()),
         Tier(level=6, name="Day", trigger=AfterElapsed(after=30 * H, clock="24x7")),
+        Tier(level=7, name="Full fix", trigger=AtPercent(target="resolution", percent=100)),
     ]
 
 
@@ -428,6 +604,7 @@ def _routes():
                     level=2, name="Billing lead", trigger=AtPercent(target="resolution", percent=75)
                 ),
                 Tier(level=3, name="CFO", trigger=OnBreach(target="response")),
+                Tier(level=4, name="Touch", trigger=OnBreach(target="first_touch")),
             ],
         )
     ]
@@ -438,6 +615,7 @@ def _policy(name: str, calendar: Calendar) -> Policy:
         name=name,
         clock="office",
         calendars={"office": calendar},
+        statuses=STATUSES,
         targets=_TARGETS,
         severities=_severities(),
         plans=[
@@ -496,10 +674,29 @@ _STEPS = st.one_of(
     st.integers(0, 4 * 24 * 60).map(lambda n: n * M),
 )
 
+EVENT_KINDS = (
+    "responded",
+    "severity_changed",
+    "escalated",
+    "closed",
+    "report_sent",
+    "paused",
+    "resumed",
+    "resolved",
+    "reopened",
+    "status",
+    "changed",
+)
+
 
 @st.composite
 def incidents(draw, *, policies=tuple(POLICIES), kinds=None, max_events=9):
-    """A (policy name, policy, timeline, as_of) with a valid random timeline."""
+    """A (policy name, policy, timeline, as_of) with a valid random history.
+
+    Events mix the explicit ones (responded, paused, resolved...) with status and field
+    changes (``changed``), so reopens come from both ``reopened`` and a status leaving
+    ``Resolved``; deadlines are aimed at closing instants by the anchors and the steps.
+    """
     name = draw(st.sampled_from(policies))
     policy = POLICIES[name]
     anchor = datetime.fromisoformat(draw(st.sampled_from(ANCHORS[name])))
@@ -508,27 +705,33 @@ def incidents(draw, *, policies=tuple(POLICIES), kinds=None, max_events=9):
         + draw(st.integers(-36 * 60, 36 * 60)) * M
         + draw(st.integers(0, 59)) * timedelta(seconds=1)
     )
-    attributes = {}
+    attributes: dict[str, Any] = {}
     if draw(st.booleans()):
         attributes["plan"] = draw(st.sampled_from(["gold", "silver"]))
     if draw(st.integers(0, 3)) == 0:
         attributes["category"] = draw(st.sampled_from(["billing", "invoices", "other"]))
     severities = list(policy.severity_names)
-    events: list[dict[str, Any]] = [
-        {
-            "type": "opened",
-            "at": opened,
-            "severity": draw(st.sampled_from(severities)),
-            **attributes,
-        }
-    ]
-    paused = resolved = False
+    first: dict[str, Any] = {
+        "type": "opened",
+        "at": opened,
+        "severity": draw(st.sampled_from(severities)),
+        **attributes,
+    }
+    if draw(st.booleans()):
+        first["status"] = draw(st.sampled_from(["New", "New", "Working", "Waiting customer"]))
+    events: list[dict[str, Any]] = [first]
+    paused = False
+    resolved: bool | None = False  # None: unknown after a status change
     at = opened
     for _ in range(draw(st.integers(0, max_events))):
         at += draw(_STEPS)
         choices = ["responded", "severity_changed", "escalated", "closed", "report_sent"]
+        choices += ["status", "changed"]
         choices.append("resumed" if paused else "paused")
-        choices.append("reopened" if resolved else "resolved")
+        if resolved is not True:
+            choices.append("resolved")
+        if resolved is not False:
+            choices.append("reopened")
         if kinds is not None:
             choices = [c for c in choices if c in kinds]
             if not choices:
@@ -537,10 +740,17 @@ def incidents(draw, *, policies=tuple(POLICIES), kinds=None, max_events=9):
         event: dict[str, Any] = {"type": kind, "at": at}
         if kind == "severity_changed":
             event["severity"] = draw(st.sampled_from(severities))
-        if kind == "paused":
+        elif kind == "status":
+            event = {"type": "changed", "at": at, "status": draw(st.sampled_from(list(STATUSES)))}
+            resolved = None
+        elif kind == "changed":
+            event["severity"] = draw(st.sampled_from(severities))
+            event["group"] = draw(st.sampled_from(["L1", "L2"]))
+        elif kind == "paused":
             event["reason"] = "waiting for customer"
         paused = {"paused": True, "resumed": False}.get(kind, paused)
-        resolved = {"resolved": True, "reopened": False}.get(kind, resolved)
+        if resolved is not None:
+            resolved = {"resolved": True, "reopened": False}.get(kind, resolved)
         events.append(event)
     timeline = Timeline.from_events(events)
     last = events[-1]["at"]
@@ -549,6 +759,7 @@ def incidents(draw, *, policies=tuple(POLICIES), kinds=None, max_events=9):
             st.sampled_from([e["at"] for e in events]),
             st.integers(0, 6 * 24 * 3600).map(lambda s: opened + timedelta(seconds=s)),
             st.integers(0, 10**6).map(lambda n: last + n * US),
+            st.integers(1, 3600).map(lambda s: opened - timedelta(seconds=s)),
         )
     )
     return name, policy, timeline, as_of.astimezone(draw(st.sampled_from([UTC, opened.tzinfo])))

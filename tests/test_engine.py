@@ -1,85 +1,59 @@
-"""The engine's index shortcuts agree with its general walk through the calendar.
+"""The engine's primitive ``passes`` agrees with its definition and its general path.
 
-``Measured`` keeps the open time before each piece when one indexed clock covers every
-instant, and then ``reach`` and ``due`` are one bisection of the index. The general path
-walks the pieces and asks the calendar (``_add_us``, ``_next_boundary``). Both must give
-the same instant for every amount, in zones with DST changes, on random calendars.
+``passes(clock, t, a)`` is the last instant ``x >= t`` with ``between(t, x) <= a``. Inside
+the built index it is one bisection (``Index.backward``); elsewhere it asks the calendar
+(``_add_us`` then the next opening). Both must give the same instant for every amount,
+in zones with DST changes, on random calendars, and above all at closing instants, where
+a forward/backward mix-up would put a deadline at 12:30 instead of 13:30.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from escalate._engine import Measured, due, reach
+from escalate._calendar import _instant
+from escalate._engine import between, passes
 from tests import strategies as s
-from tests.reference import US
 
 
-def _general(m: Measured) -> Measured:
-    """The same measurement with the shortcut switched off."""
-    other = Measured(m.spans, m.open_from, m.clock)
-    other.idx = None
-    return other
+def _general(clock, t: int, amount: int) -> int:
+    """``passes`` through the calendar's general methods, never the index shortcut."""
+    x = clock._add_us(t, amount) if amount > 0 else t
+    return clock._next_boundary(x, want_open=True)
 
 
-def _f(m: Measured, t: int) -> int:
-    """The open time before ``t`` on the measurement's index."""
-    assert m.idx is not None
-    return m.idx.f(t)
-
-
-@st.composite
-def measured(draw: st.DrawFn) -> Measured:
-    """Random running spans on a random calendar, running on or not, index built."""
-    scenario = draw(s.scenarios())
+@given(scenario=s.scenarios(), data=st.data())
+def test_passes_is_the_last_instant_within_the_amount(scenario, data) -> None:
+    """between(t, x) == a at x = passes(t, a), and the clock grows right after x."""
     clock = scenario.spec.to_calendar()
-    cuts = sorted(set(draw(st.lists(s.instants_near(scenario.anchor), min_size=1, max_size=7))))
-    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if b > a]
-    running = draw(st.booleans()) or not spans
-    open_from = cuts[-1] + draw(st.integers(0, 48 * 3600)) * US if running else None
-    low, high = cuts[0], cuts[-1] if open_from is None else open_from
-    clock._between_us(low, high)  # build the index over every instant involved
-    return Measured(spans, open_from, clock)
-
-
-@given(m=measured(), data=st.data())
-def test_reach_and_due_take_the_shortcut_only_where_it_agrees(
-    m: Measured, data: st.DataObject
-) -> None:
-    """The shortcut and the general walk give the same reach and due instants."""
-    assume(m.idx is not None)  # a calendar open all week has no index: nothing to compare
-    general = _general(m)
-    assert m.lengths == [m.clock._between_us(a, b) for a, b in m.spans]
-    assert m.total == general.total
-    # every amount that runs out at a piece's end or at a closing instant inside a piece
-    # (where the next-opening rule matters), one microsecond either side, and one anywhere
-    ends = [sum(m.lengths[: i + 1]) for i in range(len(m.lengths))]
-    for i, (a, b) in enumerate(m.spans):
-        before = ends[i] - m.lengths[i]
-        ends += [before + _f(m, t) - m.starts[i] for t in m.idx.bounds if a < t < b][:20]
-    if m.open_from is not None:  # and at the closing instants after it keeps running
-        after = [t for t in m.idx.bounds if t > m.open_from][:20]
-        ends += [m.total + _f(m, t) - m.f_open for t in after]
-    amounts = {e + k for e in ends for k in (-1, 0, 1) if e + k > 0}
-    amounts.add(data.draw(st.integers(1, m.total + 30 * 3600 * US)))
-    # stopped: the same pieces without running on
-    stopped = Measured(m.spans, None, m.clock)
-    stopped_general = _general(stopped)
+    t = data.draw(s.instants_near(scenario.anchor))
+    clock._between_us(t, t + 30 * 86_400 * 1_000_000)  # build the index around t
+    idx = clock._cache.index
+    assume(idx is not None)
+    # amounts that run out exactly at closing instants, one microsecond either side
+    closes = [b for b in idx.bounds[1::2] if b > t][:12]
+    amounts = {max(between(clock, t, c) + k, 0) for c in closes for k in (-1, 0, 1)}
+    amounts.add(data.draw(st.integers(0, 200 * 3600 * 1_000_000)))
     for amount in sorted(amounts):
-        assert reach(m, amount) == reach(general, amount), amount
-        assert due(m, amount) == due(general, amount), amount
-        assert reach(stopped, amount) == reach(stopped_general, amount), amount
-        assert due(stopped, amount) == due(stopped_general, amount), amount
+        x = passes(clock, t, amount)
+        assert x == _general(clock, t, amount), amount
+        assert between(clock, t, x) == amount
+        assert between(clock, t, x + 1) == amount + 1  # it grows right after x
 
 
-def test_a_piece_outside_the_index_takes_the_general_path() -> None:
-    """Spans the index does not cover are measured by the calendar, without shortcuts."""
+def test_passes_at_a_closing_instant_is_the_next_opening() -> None:
+    """Two hours from 10:30 on a split day run out at 12:30; they pass at 13:30."""
     clock = s.POLICY_CALENDARS["office"]
-    day = 86_400 * 1_000_000
-    start = 1_767_225_600 * 1_000_000  # 2026-01-01T00:00Z
-    clock._between_us(start, start + day)
-    far = start + 3 * 366 * day  # beyond the built years
-    m = Measured([(start, start + day), (far, far + day)], far + day, clock)
-    assert m.idx is None
-    assert m.total == clock._between_us(start, start + day) + clock._between_us(far, far + day)
+    bogota = ZoneInfo("America/Bogota")
+    t = _instant(datetime(2026, 11, 20, 10, 30, tzinfo=bogota), "t")
+    two_hours = 2 * 3600 * 1_000_000
+    assert passes(clock, t, two_hours) == _instant(
+        datetime(2026, 11, 20, 13, 30, tzinfo=bogota), "x"
+    )
+    assert clock._add_us(t, two_hours) == _instant(
+        datetime(2026, 11, 20, 12, 30, tzinfo=bogota), "y"
+    )

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 from escalate import (
@@ -34,6 +35,7 @@ from escalate import (
     Timeline,
     TimelineError,
     evaluate,
+    format_duration,
     load_policy,
 )
 
@@ -120,7 +122,7 @@ def test_reply_during_lunch_is_on_time():
 
 
 def test_reply_at_the_reopening_is_on_time_and_one_microsecond_later_is_not():
-    """A reply at 13:30 sharp is met; at 13:30:00.000001 it is breached, breached_at 13:30."""
+    """A reply at 13:30 sharp is met; at 13:30:00.000001 it is breached, from that instant."""
     opened = Timeline.open(bog(13, 10, 30), severity="alta")
     on_time = evaluate(SAAS, opened.respond(bog(13, 13, 30)), as_of=bog(13, 15))["response"]
     assert on_time.status is TargetStatus.MET
@@ -128,7 +130,8 @@ def test_reply_at_the_reopening_is_on_time_and_one_microsecond_later_is_not():
     assert late.status is TargetStatus.BREACHED
     assert late.elapsed == 2 * H + US
     assert late.remaining == -US
-    assert late.breached_at == late.due_at == bog(13, 13, 30)
+    assert late.due_at == bog(13, 13, 30)
+    assert late.breached_at == bog(13, 13, 30, us=1)  # the first instant it is breached
 
 
 def test_as_of_at_due_at_is_not_breached_and_one_open_microsecond_later_is():
@@ -137,7 +140,7 @@ def test_as_of_at_due_at_is_not_breached_and_one_open_microsecond_later_is():
     assert evaluate(SAAS, tl, as_of=bog(13, 13, 30))["response"].status is TargetStatus.RUNNING
     breached = evaluate(SAAS, tl, as_of=bog(13, 13, 30, us=1))["response"]
     assert breached.status is TargetStatus.BREACHED
-    assert breached.breached_at == bog(13, 13, 30)
+    assert breached.breached_at == bog(13, 13, 30, us=1)
 
 
 def test_goal_running_out_at_closing_is_due_at_the_next_opening():
@@ -255,7 +258,7 @@ def test_resumed_after_the_goal_was_passed_keeps_breached_at():
     tl = Timeline.open(bog(13, 8), severity="alta").pause(bog(13, 10, 30))
     response = evaluate(SAAS, tl, as_of=bog(13, 11))["response"]
     assert response.status is TargetStatus.BREACHED
-    assert response.breached_at == bog(13, 10)
+    assert response.breached_at == bog(13, 10, us=1)
 
 
 # -- severity changes -------------------------------------------------------------------
@@ -280,12 +283,12 @@ def test_downgrade_keeps_elapsed_and_changes_the_goal():
 
 
 def test_upgrade_can_breach_at_once():
-    """Baja -> alta after 3 h of response time breaches at once, breached_at when R hit 2 h."""
+    """Baja -> alta after 3 h of response time breaches at once, breached_at just after R hit 2 h."""
     tl = Timeline.open(bog(13, 8), severity="baja").change_severity(bog(13, 11), "alta")
     response = evaluate(SAAS, tl, as_of=bog(13, 11))["response"]
     assert response.goal == 2 * H
     assert response.status is TargetStatus.BREACHED
-    assert response.breached_at == bog(13, 10)
+    assert response.breached_at == bog(13, 10, us=1)
 
 
 def test_severity_change_after_the_stop_does_not_retarget_a_stopped_target():
@@ -400,13 +403,21 @@ def test_plans_pick_their_goals_and_clocks():
     assert premium["response"].due_at == datetime(2026, 1, 13, 22, tzinfo=UTC)
 
 
-def test_warning_point_is_when_the_warning_share_is_used():
-    """Seed 002 nivel2 medio: warning at 2 h runs out at 18:00 Tue; due Wed 09:00."""
+def test_warning_point_is_passed_like_a_deadline():
+    """Seed 002 nivel2 medio: the 2 h warning runs out at the 18:00 close, passed Wed 08:00.
+
+    Like a deadline, a warning point used up at a closing instant is passed when the clock
+    runs on, at the next opening; from then on the target is at risk.
+    """
     tl = Timeline.open(bog(13, 16), severity="medio", plan="nivel2")
     response = evaluate(HOSTING, tl, as_of=bog(14, 8, 30))["response"]
-    assert response.warning_at == bog(13, 18)
+    assert response.warning_at == bog(14, 8)
+    assert response.at_risk
     assert response.due_at == bog(14, 9)
-    assert response.to_dict()["warning_at"] == "2026-01-13T18:00:00-05:00"
+    assert response.to_dict()["warning_at"] == "2026-01-14T08:00:00-05:00"
+    evening = evaluate(HOSTING, tl, as_of=bog(13, 20))
+    assert not evening["response"].at_risk
+    assert evening.next_change_at == bog(14, 8)
 
 
 def test_warning_of_a_stopped_target_counts_only_real_running_time():
@@ -440,10 +451,11 @@ def test_tier_triggers_by_hand():
     assert ev.tier.level == 3
     assert ev.next_tier is not None
     assert ev.next_tier[0].level == 4
-    assert ev.next_tier[1] == bog(14, 8)  # due Wed 07:30 (17:00 close), + 30 min
-    assert [(ref.level, at, why) for ref, at, why in ev.schedule][3:] == [
-        (4, bog(14, 8), None),
-        (5, None, None),
+    # due Wed 07:30 (17:00 close); the breach is one microsecond later, then + 30 min
+    assert ev.next_tier[1] == bog(14, 8, us=1)
+    assert [(e.tier.level, e.state.value, e.at) for e in ev.schedule][3:] == [
+        (4, "projected", bog(14, 8, us=1)),
+        (5, "waiting", None),
     ]
 
 
@@ -465,7 +477,7 @@ def test_manual_escalation_reaches_a_manual_tier():
     ev = evaluate(TIERED, tl, as_of=bog(14, 9))
     assert ev.tier is not None
     assert (ev.tier.level, ev.escalations[-1].reason) == (5, EscalationReason.MANUAL)
-    assert ev.escalations[-2].at == bog(14, 8)  # the breach tier fired first
+    assert ev.escalations[-2].at == bog(14, 8, us=1)  # the breach tier fired first
     assert ev.next_tier is None
 
 
@@ -483,18 +495,33 @@ def test_manual_tiers_of_seed_004_one_at_a_time():
     assert ev.to_dict()["next_tier"] == {"level": 4, "name": "General management", "at": None}
 
 
-def test_nothing_fires_while_resolved_and_a_reopen_lets_it_continue():
-    """A response breach due while the incident is resolved fires at the reopening."""
-    policy = LATE_REPLY
-    resolved = Timeline.open(bog(13, 8), severity="alta").resolve(bog(13, 9))
-    ev = evaluate(policy, resolved, as_of=bog(13, 12))
-    assert ev["response"].due_at == bog(13, 10)
+def test_a_resolved_incident_holds_its_resolution_tiers_and_a_reopen_lets_them_fire():
+    """Resolved after 7 h of an 8 h goal, the breach tier waits; reopened, it fires 1 h later.
+
+    Tue 08:00-16:00 on the split day is 7 h; reopened Wed 09:00, the goal runs out at 10:00.
+
+    The resolution clock stops at the resolution and runs on from the reopening (its
+    reopen rule is ``continue``), so its breach tier waits while the incident is resolved.
+    """
+    policy = attrs.evolve(
+        LATE_REPLY,
+        tiers=[
+            Tier(level=1, name="Desk", trigger=AtOpen()),
+            Tier(level=2, name="Late fix", trigger=OnBreach(target="resolution")),
+        ],
+    )
+    resolved = (
+        Timeline.open(bog(13, 8), severity="alta").respond(bog(13, 8, 5)).resolve(bog(13, 16))
+    )
+    ev = evaluate(policy, resolved, as_of=bog(14, 12))
+    assert ev["resolution"].status is TargetStatus.MET
     assert ev.tier is not None
     assert ev.tier.level == 1
     assert ev.next_tier is not None
     assert ev.next_tier[1] is None
-    reopened = evaluate(policy, resolved.reopen(bog(13, 11)), as_of=bog(13, 12))
-    assert reopened.escalations[-1].at == bog(13, 11)
+    assert "reopens" in ev.schedule[1].note
+    reopened = evaluate(policy, resolved.reopen(bog(14, 9)), as_of=bog(14, 12))
+    assert reopened.escalations[-1].at == bog(14, 10, us=1)
     assert reopened.escalations[-1].reason is EscalationReason.BREACH
 
 
@@ -519,11 +546,11 @@ def test_breach_tier_is_unknown_while_paused():
 
 
 def test_breach_tier_never_fires_for_a_met_target():
-    """Once the response is met, its breach tier is never scheduled."""
+    """Once the response is met, its breach tier is skipped at the reply and never fires."""
     tl = Timeline.open(bog(13, 8), severity="alta").respond(bog(13, 8, 5))
     ev = evaluate(LATE_REPLY, tl, as_of=bog(20, 9))
-    assert ev.next_tier is not None
-    assert (ev.next_tier[0].level, ev.next_tier[1]) == (2, None)
+    assert ev.next_tier is None
+    assert (ev.schedule[1].state.value, ev.schedule[1].at) == ("skipped", bog(13, 8, 5))
 
 
 def test_trigger_at_the_resolution_instant_does_not_fire():
@@ -693,10 +720,19 @@ def test_unknown_plan():
 
 
 def test_as_of_before_the_opening():
-    """Evaluating before the opening is an error at path as_of."""
-    err = error_of(SAAS, Timeline.open(bog(13, 8), severity="alta"), bog(13, 7))
-    assert err.paths == ("as_of",)
-    assert "before the opening" in str(err)
+    """Before the opening every target is pending, no tier fired, and the opening is next.
+
+    Replaying "as of last Tuesday" over a set of timelines needs no filtering first, and
+    the table path reports such rows the same way.
+    """
+    ev = evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta"), as_of=bog(13, 7))
+    assert {t.status for t in ev.targets} == {TargetStatus.PENDING}
+    assert [t.elapsed for t in ev.targets] == [timedelta(0)] * 3
+    assert ev.tier is None
+    assert ev.escalations == ()
+    assert ev.next_change_at == bog(13, 8)
+    assert ev.next_tier is not None
+    assert ev.next_tier[1] is None
 
 
 def test_naive_as_of():
@@ -749,6 +785,8 @@ def test_to_dict_round_trips_through_json():
         "tier",
         "next_tier",
         "escalations",
+        "schedule",
+        "next_change_at",
     }
     assert set(d["targets"]["response"]) == {
         "status",
@@ -761,6 +799,7 @@ def test_to_dict_round_trips_through_json():
         "breached_at",
         "stopped_at",
         "clock",
+        "at_risk",
     }
 
 
@@ -790,17 +829,20 @@ def test_evaluation_timeline_and_policy_pickle():
 def test_explain_names_counted_skipped_and_paused_spans_and_tier_reasons():
     """explain() lists counted and skipped spans with reasons, pauses, and every tier."""
     text = full_evaluation().explain()
-    assert "counted     Fri 2026-01-09 16:10-0500 -> Fri 2026-01-09 17:00-0500 = 0:50:00" in text
+    assert "counted     Fri 2026-01-09 16:10-0500 -> Fri 2026-01-09 17:00-0500 = 50m" in text
     assert "no hours on Sat 2026-01-10" in text
     assert "no hours on Sun 2026-01-11" in text
     assert "holiday 2026-01-12" in text
-    assert "not counted Tue 2026-01-13 08:00-0500 -> Tue 2026-01-13 09:00-0500: paused" in text
-    assert "Pause at Tue 2026-01-13 08:00-0500: waiting for customer" in text
+    assert (
+        "paused      Tue 2026-01-13 08:00-0500 -> Tue 2026-01-13 09:00-0500: waiting for customer"
+        in text
+    )
+    assert "Tue 2026-01-13 08:00-0500 paused: reason: waiting for customer" in text
     assert "level 1 'Desk' fired Fri 2026-01-09 16:10-0500 (opened)" in text
     assert "level 2 'Lead' fired Tue 2026-01-13 07:40-0500 (elapsed)" in text
     assert "level 3 'Quarter' fired Tue 2026-01-13 07:40-0500 (percent)" in text
     assert "level 4 'Breach' fired Tue 2026-01-13 09:30-0500 (manual)" in text
-    assert "level 5 'Manager' not scheduled" in text
+    assert "level 5 'Manager' waiting: waits for a manual escalation" in text
     assert "was due at" in text
     assert "(the last instant that still counts as met)" in text
 
@@ -816,10 +858,30 @@ def test_explain_of_a_paused_and_a_stopped_target():
     )
     text = evaluate(TIERED, tl, as_of=bog(13, 12)).explain()
     assert "stopped at Tue 2026-01-13 08:30-0500" in text
-    assert "no deadline while paused; 6:00:00 remain" in text
-    assert "not counted Tue 2026-01-13 09:00-0500 -> Tue 2026-01-13 10:00-0500: stopped" in text
+    assert "no deadline while paused; 6h remain" in text
+    assert "stopped at Tue 2026-01-13 09:00-0500" in text
+    assert "counted     Tue 2026-01-13 10:00-0500 -> Tue 2026-01-13 11:00-0500 = 1h" in text
     assert "level 2 'Lead' fired Tue 2026-01-13 10:00-0500 (elapsed)" in text
-    assert "level 3 'Quarter' fired Tue 2026-01-13 10:00-0500 (percent)" in text
+    # the reply came exactly when 25% of the response goal was used: it never passed 25%
+    assert "level 3 'Quarter' skipped Tue 2026-01-13 10:00-0500: target 'response' stopped" in text
+
+
+def test_explain_shows_a_pause_that_runs_into_the_resolution_and_severity_changes():
+    """A pause still open at the resolution is listed, and so is every severity change."""
+    tl = (
+        Timeline.open(bog(13, 8), severity="alta")
+        .respond(bog(13, 8, 30))
+        .change_severity(bog(13, 9), "baja")
+        .pause(bog(13, 10), reason="waiting for the customer")
+        .resolve(bog(13, 11))
+    )
+    text = evaluate(SAAS, tl, as_of=bog(13, 12)).explain()
+    assert "Tue 2026-01-13 09:00-0500 severity_changed: severity 'baja'" in text
+    assert (
+        "paused      Tue 2026-01-13 10:00-0500 -> Tue 2026-01-13 11:00-0500: "
+        "waiting for the customer" in text
+    )
+    assert "stopped at Tue 2026-01-13 11:00-0500" in text
 
 
 def test_explain_mentions_exceptions_and_breach_reasons():
@@ -853,7 +915,7 @@ def test_explain_shows_physical_length_across_dst():
     tl = Timeline.open(datetime(2026, 3, 28, 22, tzinfo=tz), severity="p1")
     ev = evaluate(policy, tl, as_of=datetime(2026, 3, 29, 12, tzinfo=tz))
     assert ev["response"].elapsed == 3 * H + 30 * M
-    assert "= 3:30:00" in ev.explain()
+    assert "= 3h30m" in ev.explain()
 
 
 def test_explain_of_a_hand_built_evaluation():
@@ -877,7 +939,7 @@ def test_repr_html_is_a_table_of_targets_and_tiers():
     assert html.count("<table>") == 2
     assert "<th>target</th>" in html
     assert "<td>response</td>" in html
-    assert "<td>projected</td>" in html
+    assert "<td>waiting</td>" in html
     assert "<td>manual</td>" in html
 
 
@@ -942,7 +1004,8 @@ def test_elapsed_tiers_on_the_same_clock():
 def test_explain_of_a_pending_target():
     """A pending target is listed with no spans and no deadline."""
     text = evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta"), as_of=bog(13, 9)).explain()
-    assert "Target definitive_fix: pending; goal 120 days, 0:00:00 on clock '24x7'" in text
+    goal = format_duration(120 * 24 * H)
+    assert f"Target definitive_fix: pending; goal {goal} on clock '24x7'" in text
 
 
 def test_severity_change_to_another_clock_keeps_the_elapsed_time():

@@ -22,7 +22,7 @@ DST = ("london", "santiago")
 
 def visible(timeline: Timeline, as_of) -> Timeline:
     """Return the timeline cut at ``as_of``: what an evaluation at ``as_of`` sees."""
-    return Timeline(tuple(e for e in timeline.events if e.at <= as_of))
+    return Timeline(tuple(e for e in timeline.events if e.at <= as_of) or timeline.events[:1])
 
 
 # A severity change to a goal on another clock (low runs on 24x7, high on office hours):
@@ -65,6 +65,7 @@ def paused_pairs(draw):
         )
     )
     opened = timeline.opened.at
+    assume(as_of > opened)
     span = int((as_of - opened) / US)
     a, b = sorted(draw(st.lists(st.integers(0, span), min_size=2, max_size=2)))
     pause, resume = opened + a * US, opened + b * US
@@ -114,7 +115,7 @@ def test_due_at_is_the_last_instant_that_counts_as_met(incident, data):
     late = evaluate(policy, timeline, as_of=after)[target.name]
     assert late.status is TargetStatus.BREACHED
     assert late.elapsed == late.goal + US
-    assert late.breached_at.astimezone(UTC) == target.due_at.astimezone(UTC)
+    assert late.breached_at.astimezone(UTC) == target.due_at.astimezone(UTC) + US
 
 
 @given(incidents())
@@ -130,12 +131,12 @@ def test_tier_firing_times_are_non_decreasing_in_level(incident):
     """Fired and projected tier instants never go down as the level goes up."""
     _name, policy, timeline, as_of = incident
     ev = evaluate(policy, timeline, as_of=as_of)
-    known = [at for _ref, at, _why in ev.schedule if at is not None]
+    known = [entry.at for entry in ev.schedule if entry.at is not None]
     assert known == sorted(known)
     fired = [e.at for e in ev.escalations]
     assert fired == sorted(fired)
     assert all(at <= ev.as_of for at in fired)
-    levels = [ref.level for ref, _at, _why in ev.schedule]
+    levels = [entry.tier.level for entry in ev.schedule]
     assert levels == sorted(levels)
     if ev.tier is not None:
         assert ev.tier.level == ev.escalations[-1].level
@@ -162,7 +163,7 @@ def test_statuses_agree_with_the_numbers(incident):
         assert t.remaining == t.goal - t.elapsed
         assert (t.breached_at is not None) == (t.status is TargetStatus.BREACHED)
         if t.breached_at is not None:
-            assert t.breached_at == t.due_at
+            assert t.breached_at == t.due_at + US  # the first instant it is breached
         if t.status in {TargetStatus.PAUSED, TargetStatus.PENDING}:
             assert t.due_at is None
 
@@ -173,6 +174,55 @@ def test_across_dst_elapsed_is_physical_open_time(incident):
     _name, policy, timeline, as_of = incident
     ev = evaluate(policy, timeline, as_of=as_of)
     for t in ev.targets:
-        assert t.elapsed <= as_of - timeline.opened.at
+        assert t.elapsed <= max(as_of - timeline.opened.at, timedelta(0))
         if t.due_at is not None and t.status is TargetStatus.RUNNING:
             assert policy.calendar(t.clock).is_open(t.due_at)
+
+
+def _escalations(ev):
+    return [(e.level, e.at, e.reason) for e in ev.escalations]
+
+
+@given(incidents(), st.integers(0, 6 * 24 * 3600 * 10**6))
+def test_causality_what_fired_by_an_instant_never_changes(incident, later_us):
+    """The escalations fired by as_of are those of any later evaluation fired by as_of.
+
+    Same tiers, same instants, same reasons, whatever events come after as_of: what an
+    evaluation says about an instant depends only on the events at or before it.
+    """
+    _name, policy, timeline, as_of = incident
+    early = evaluate(policy, timeline, as_of=as_of)
+    late = evaluate(policy, timeline, as_of=as_of + later_us * US)
+    assert _escalations(early) == [e for e in _escalations(late) if e[1] <= as_of]
+
+
+@given(incidents(), st.data())
+def test_nothing_changes_before_next_change_at(incident, data):
+    """Anywhere in [as_of, next_change_at) the statuses, at-risk flags and tier are the same.
+
+    With no new event (the timeline is cut at as_of), an evaluation later in that window
+    says the same about every target's status and the active tier; and at next_change_at
+    itself something does change.
+    """
+    _name, policy, timeline, as_of = incident
+    timeline = visible(timeline, as_of)
+    ev = evaluate(policy, timeline, as_of=as_of)
+
+    def summary(e):
+        return (
+            [(t.name, t.status, t.at_risk) for t in e.targets],
+            None if e.tier is None else e.tier.level,
+            [(s.tier.level, s.state) for s in e.schedule],
+            [(n.contact, n.at) for x in e.escalations for n in x.notifications if n.at > e.as_of],
+        )
+
+    change = ev.next_change_at
+    if change is None:
+        later = as_of + data.draw(st.integers(0, 30 * 24 * 3600)) * timedelta(seconds=1)
+        assert summary(evaluate(policy, timeline, as_of=later))[:3] == summary(ev)[:3]
+        return
+    assert change > as_of
+    span = (change - as_of) // US - 1
+    inside = as_of + data.draw(st.integers(0, span)) * US
+    assert summary(evaluate(policy, timeline, as_of=inside))[:3] == summary(ev)[:3]
+    assert summary(evaluate(policy, timeline, as_of=change)) != summary(ev)

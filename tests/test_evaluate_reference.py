@@ -26,13 +26,15 @@ EXAMPLES = [
 AS_OF = datetime.fromisoformat("2026-01-19T10:00:00-05:00")
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(incidents())
 @example(incident=("bogota", POLICIES["bogota"], EXAMPLES[0], AS_OF))
 @example(incident=("bogota", POLICIES["bogota"], EXAMPLES[1], AS_OF))
 def test_fast_evaluator_matches_the_reference_model(incident):
     """evaluate(...).to_dict() equals the reference model's output, key for key."""
     _name, policy, timeline, as_of = incident
-    assert evaluate(policy, timeline, as_of=as_of).to_dict() == reference_evaluate(
-        policy, timeline, as_of
-    )
+    got = evaluate(policy, timeline, as_of=as_of).to_dict()
+    del got["next_change_at"]  # a law of its own (test_evaluate_properties)
+    for entry in got["schedule"]:
+        del entry["note"]
+    assert got == reference_evaluate(policy, timeline, as_of)

@@ -113,7 +113,7 @@ HAND = {
         "tier.name": "Commercial management",
         "next_tier": {"level": 4, "name": "General management", "at": None},
         "targets.response.status": "breached",
-        "targets.response.breached_at": "2026-03-02T16:30:00+00:00",
+        "targets.response.breached_at": "2026-03-02T16:30:00.000001+00:00",
         "targets.resolution.due_at": "2026-03-02T20:00:00+00:00",
     },
     "route_by_category": {
@@ -140,7 +140,9 @@ HAND = {
         "plan": "nivel2",
         "targets.response.goal_seconds": 3 * 3600,
         "targets.response.elapsed_seconds": 9000,
-        "targets.response.warning_at": "2026-01-13T18:00:00-05:00",
+        # 2 h of warning run out at the 18:00 close: passed at Wed's 08:00 opening
+        "targets.response.warning_at": "2026-01-14T08:00:00-05:00",
+        "targets.response.at_risk": True,
         "targets.response.due_at": "2026-01-14T09:00:00-05:00",
     },
     "severity_change_of_clock": {
@@ -148,7 +150,7 @@ HAND = {
         "targets.response.clock": "24x7",
         "targets.response.status": "breached",
         "targets.response.elapsed_seconds": 5400,  # 1 h office + 30 min 24x7
-        "targets.response.breached_at": "2026-01-19T14:00:00+00:00",
+        "targets.response.breached_at": "2026-01-19T14:00:00.000001+00:00",
     },
     "plan_premium_24x7": {
         "targets.response.clock": "24x7",

@@ -95,8 +95,8 @@ def test_builtin_targets_exist_and_come_first():
     """Response and resolution exist without being declared, before the custom targets."""
     policy = small()
     assert [t.name for t in policy.targets] == ["response", "resolution", "postmortem"]
-    assert policy.target("response").stop == "responded"
-    assert policy.event_names == {"opened", "responded", "resolved", "report_sent"}
+    assert policy.target("response").stop == ("responded", "resolved", "closed")
+    assert policy.event_names == {"opened", "responded", "resolved", "closed", "report_sent"}
 
 
 def test_declaring_a_builtin_target_replaces_it():
@@ -421,7 +421,7 @@ def test_severity_plan_and_target_problems():
         in found["plans.p.severities.alto.responce"]
     )
     assert "'description' cannot name a target" in found["targets.description"]
-    assert "starts and stops on the same event 'a'" in found["targets.loop.stop"]
+    assert "starts and stops on the same condition 'a'" in found["targets.loop.stop"]
 
 
 def test_availability_problems():

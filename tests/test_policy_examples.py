@@ -63,10 +63,11 @@ def test_seed_000_noc():
     assert [t.contacts[0].response for t in policy.tiers] == [timedelta(0), H / 2, H, 2 * H, 3 * H]
     postmortem = policy.target("postmortem")
     assert (postmortem.start, postmortem.stop, postmortem.pauses) == (
-        "resolved",
-        "report_sent",
+        ("resolved",),
+        ("report_sent",),
         False,
     )
+    assert postmortem.reopen == "restart"  # due 72 h after the *last* resolution
     assert policy.goal("postmortem", "incident") == Goal(duration=72 * H, clock="24x7")
     assert policy.calendar("24x7").timezone == "America/Mexico_City"
 

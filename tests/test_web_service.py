@@ -41,6 +41,7 @@ def test_evaluate_returns_the_evaluation_schema(base: str):
     assert status == 200
     assert set(result) == {
         "as_of", "severity", "plan", "route", "targets", "tier", "next_tier", "escalations",
+        "schedule", "next_change_at",
     }  # fmt: skip
     assert result["targets"]["response"]["due_at"] == "2026-11-17T08:40:00-05:00"
 

@@ -45,6 +45,7 @@ from escalate._policy import (
     Policy,
     Route,
     Severity,
+    Status,
     Target,
     Tier,
     Trigger,
@@ -63,12 +64,23 @@ _POLICY_KEYS: Final = (
     "tiers",
     "routes",
     "availability",
+    "statuses",
 )
-_TARGET_KEYS: Final = ("start", "stop", "pauses", "clock", "goal", "required")
+_TARGET_KEYS: Final = (
+    "start",
+    "stop",
+    "pauses",
+    "pause",
+    "on_reopen",
+    "clock",
+    "goal",
+    "required",
+)
+_CONDITION_KEYS: Final = ("status", "left")
 _GOAL_KEYS: Final = ("duration", "warning", "clock")
 _PLAN_KEYS: Final = ("description", "clock", "severities")
 _TIER_KEYS: Final = ("level", "name", "contacts", "trigger")
-_CONTACT_KEYS: Final = ("name", "role", "email", "phones", "response")
+_CONTACT_KEYS: Final = ("name", "role", "email", "phones", "response", "clock")
 _ROUTE_KEYS: Final = ("name", "when", "tiers")
 _AVAILABILITY_KEYS: Final = (
     "objective",
@@ -215,17 +227,95 @@ class _Reader:
                 )
                 base = Target(name=str(name))
             goal = table.get("goal")
+            if "pause" in table and "pauses" in table:
+                self.add(
+                    f"{path}.pause",
+                    "give either 'pause' (the conditions) or 'pauses' (true or false), not both",
+                    "pauses = false is the same as pause = []",
+                )
+            pause = table.get("pause")
+            on_reopen = table.get("on_reopen")
             out.append(
                 Target(
                     name=str(name),
-                    start=self.text(table.get("start", base.start), f"{path}.start") or base.start,
-                    stop=self.text(table.get("stop", base.stop), f"{path}.stop") or base.stop,
+                    start=self.conditions(table, "start", path) or base.start,
+                    stop=self.conditions(table, "stop", path) or base.stop,
                     pauses=self.boolean(table.get("pauses", base.pauses), f"{path}.pauses"),
+                    pause=self.conditions(table, "pause", path) if pause is not None else None,
+                    on_reopen=self.text(on_reopen, f"{path}.on_reopen")
+                    if on_reopen is not None
+                    else base.on_reopen,
                     clock=self.text(table.get("clock"), f"{path}.clock", optional=True),
                     goal=self.goal(goal, f"{path}.goal") if goal is not None else None,
                     required=self.boolean(table.get("required", base.required), f"{path}.required"),
                 )
             )
+        return out
+
+    def conditions(self, table: Mapping[str, Any], key: str, path: str) -> tuple[Any, ...]:
+        """Return a target's ``start``, ``stop`` or ``pause`` conditions (``()``: not given)."""
+        if key not in table:
+            return ()
+        value = table[key]
+        path = f"{path}.{key}"
+        if isinstance(value, str | Mapping):
+            items: list[Any] = [value]
+            paths = [path]
+        elif isinstance(value, list | tuple):
+            items = list(value)
+            paths = [f"{path}[{i}]" for i in range(len(items))]
+            if not items and key != "pause":
+                self.add(path, f"a target needs at least one {key} condition")
+        else:
+            self.add(
+                path,
+                f"expected an event name, a status table or a list of them, "
+                f"got {_kind(value)} {value!r}",
+            )
+            return ()
+        out: list[Any] = []
+        for item, item_path in zip(items, paths, strict=True):
+            if isinstance(item, str):
+                if item:
+                    out.append(item)
+                else:
+                    self.add(item_path, "an event name cannot be empty")
+                continue
+            if not isinstance(item, Mapping):
+                self.add(
+                    item_path,
+                    f"expected an event name or a status table, got {_kind(item)} {item!r}",
+                    "write e.g. 'resolved' or { status = ['Awaiting Vendor'] }",
+                )
+                continue
+            condition = self.table(item, item_path, _CONDITION_KEYS, "a status condition")
+            kinds = [k for k in _CONDITION_KEYS if k in condition]
+            if len(kinds) != 1:
+                self.add(
+                    item_path,
+                    "a status condition needs exactly one of 'status' or 'left'",
+                    "write { status = 'Resolved' } or { left = 'New' }",
+                )
+                continue
+            names = condition[kinds[0]]
+            names = [names] if isinstance(names, str) else names
+            if not isinstance(names, list | tuple) or not all(
+                isinstance(n, str) and n for n in names
+            ):
+                self.add(
+                    f"{item_path}.{kinds[0]}",
+                    f"expected a status name or a list of them, got {names!r}",
+                )
+                continue
+            out.append(Status(*names, left=kinds[0] == "left"))
+        return tuple(out)
+
+    def statuses(self, value: object) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, meaning in self.table(value, "statuses", None, "statuses by name").items():
+            text = self.text(meaning, _join("statuses", str(name)))
+            if text is not None:
+                out[str(name)] = text
         return out
 
     def severities(self, value: object) -> list[Severity]:
@@ -294,6 +384,7 @@ class _Reader:
                 self.text(phone, f"{path}.phones[{i}]") or "" for i, phone in enumerate(phones)
             ),
             response=self.duration(response, f"{path}.response") if response is not None else None,
+            clock=self.text(table.get("clock"), f"{path}.clock", optional=True),
         )
 
     def trigger(self, value: object, path: str) -> Trigger:
@@ -470,6 +561,8 @@ class _Reader:
         }
         if "availability" in table:
             parts["availability"] = self.availability(table["availability"])
+        if "statuses" in table:
+            parts["statuses"] = self.statuses(table["statuses"])
         return parts
 
 
@@ -653,6 +746,8 @@ def _contact_form(contact: Contact) -> dict[str, Any]:
         out["phones"] = list(contact.phones)
     if contact.response is not None:
         out["response"] = format_duration(contact.response)
+    if contact.clock is not None:
+        out["clock"] = contact.clock
     return out
 
 
@@ -664,17 +759,36 @@ def _tier_form(tier: Tier) -> dict[str, Any]:
     return out
 
 
+def _condition_form(condition: Any) -> str | dict[str, Any]:
+    if isinstance(condition, Status):
+        names: str | list[str] = (
+            condition.names[0] if len(condition.names) == 1 else list(condition.names)
+        )
+        return {"left" if condition.left else "status": names}
+    return str(condition)
+
+
+def _conditions_form(conditions: tuple[Any, ...]) -> str | list[Any]:
+    if len(conditions) == 1 and isinstance(conditions[0], str):
+        return conditions[0]
+    return [_condition_form(c) for c in conditions]
+
+
 def _target_form(target: Target) -> dict[str, Any] | None:
     base = _BUILTIN_TARGETS.get(target.name)
     out: dict[str, Any] = {}
     if base is None:
-        base = Target(name=target.name, stop="")
+        base = Target(name=target.name, stop=("",))
     if target.start != base.start:
-        out["start"] = target.start
+        out["start"] = _conditions_form(target.start)
     if target.stop != base.stop:
-        out["stop"] = target.stop
-    if target.pauses != base.pauses:
+        out["stop"] = _conditions_form(target.stop)
+    if target.pause is not None:
+        out["pause"] = [_condition_form(c) for c in target.pause]
+    elif target.pauses != base.pauses:
         out["pauses"] = target.pauses
+    if target.on_reopen is not None and target.on_reopen != base.on_reopen:
+        out["on_reopen"] = target.on_reopen
     if target.clock is not None:
         out["clock"] = target.clock
     if target.goal is not None:
@@ -746,6 +860,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         if a.counts != ("major", "minor"):
             avail["counts"] = list(a.counts)
         out["availability"] = avail
+    if policy.statuses:
+        out["statuses"] = dict(policy.statuses)
     return out
 
 
@@ -797,6 +913,11 @@ _SCHEMA: Final[dict[str, Any]] = {
         "tiers": {"$ref": "#/$defs/tiers"},
         "routes": {"type": "array", "items": {"$ref": "#/$defs/route"}},
         "availability": {"$ref": "#/$defs/availability"},
+        "statuses": {
+            "type": "object",
+            "additionalProperties": {"enum": ["open", "paused", "resolved", "closed"]},
+            "description": "The ticket system's status names and what each means.",
+        },
     },
     "$defs": {
         "duration": _DURATION_SCHEMA,
@@ -838,12 +959,36 @@ _SCHEMA: Final[dict[str, Any]] = {
             ]
         },
         "goals": {"type": "object", "additionalProperties": {"$ref": "#/$defs/goal"}},
+        "condition": {
+            "oneOf": [
+                _NAME,
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "additionalProperties": False,
+                    "properties": {
+                        "status": {"oneOf": [_NAME, {"type": "array", "items": _NAME}]},
+                        "left": {"oneOf": [_NAME, {"type": "array", "items": _NAME}]},
+                    },
+                },
+            ],
+            "description": "An event name, { status = [...] } (entering) or { left = [...] }.",
+        },
+        "conditions": {
+            "oneOf": [
+                {"$ref": "#/$defs/condition"},
+                {"type": "array", "items": {"$ref": "#/$defs/condition"}},
+            ]
+        },
         "target": {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "start": _NAME,
-                "stop": _NAME,
+                "start": {"$ref": "#/$defs/conditions"},
+                "stop": {"$ref": "#/$defs/conditions"},
+                "pause": {"type": "array", "items": {"$ref": "#/$defs/condition"}},
+                "on_reopen": {"enum": ["continue", "restart", "keep"]},
                 "pauses": {"type": "boolean"},
                 "clock": {"$ref": "#/$defs/clock"},
                 "goal": {"$ref": "#/$defs/goal"},
@@ -874,6 +1019,7 @@ _SCHEMA: Final[dict[str, Any]] = {
                 "email": _TEXT,
                 "phones": {"oneOf": [_TEXT, {"type": "array", "items": _TEXT}]},
                 "response": {"$ref": "#/$defs/duration"},
+                "clock": {"$ref": "#/$defs/clock"},
             },
         },
         "trigger": {

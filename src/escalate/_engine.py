@@ -1,284 +1,428 @@
-"""The evaluation engine: running spans, elapsed business time, deadlines, tier firing.
+"""The evaluation engine for one incident, on integer microseconds.
 
-Everything here works on integer microseconds and :class:`~escalate.Calendar` clocks, and
-knows nothing of how a policy is written down: ``_evaluate`` compiles a policy into the
-plain values these functions take. Definitions (see ``docs/explanation/evaluation.md``):
+``fold`` walks a timeline's events once under a compiled policy (:mod:`escalate._plan`)
+and keeps, for every distinct event instant, the state *after* every event at that
+instant: the severity, whether the incident is concluded, and each target's state
+(pending, running, paused, stopped) with its measurement restarts. Time between two
+event instants is a *segment* in which nothing changes but the clocks.
 
-- A target's *running spans* go from its start event to its stop event, minus pauses when
-  the target pauses; ``reopened`` restarts a target stopped by ``resolved``.
-- ``R(x)`` is the business time on the target's clock within running spans up to ``x``.
-- ``due_at`` is the last instant with ``R(x) <= goal``, assuming the target keeps running
-  with no further pauses from ``as_of`` (or from its stop): at a closing instant that is
-  the next opening.
+``measure`` turns one target's segments into its elapsed time ``R`` at each segment start;
+``due`` and ``passes`` find instants on that curve; ``escalate`` runs the escalation tiers
+through the segments in time order, so a tier fires only on what was known when it fired
+(causality) and the table path (:mod:`escalate._table`) can do the same per row.
 
-The evaluator calls these functions for every incident, so they trade a little
-elegance for speed: plain tuples instead of small classes, and the calendar's compiled
-index read directly where a method call per span would dominate.
+The rules (docs/explanation/evaluation.md):
+
+- Inside one event: a reopen first (``continue``: a stopped target runs again;
+  ``restart``: a new measurement), then the start conditions, then the stop conditions.
+- A target runs while started, not stopped, and not held by a pause condition.
+- ``passes(clock, t, a)`` is the last instant ``x`` with ``between(t, x) <= a``: the instant
+  an amount of running time is used up, moved to the next opening when that is a closing
+  instant. Deadlines, warning points, percent and elapsed tiers all use it; a breach is
+  one microsecond after it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeAlias, TypeGuard
+from typing import TYPE_CHECKING
+
+from escalate._plan import (
+    BREACH,
+    CLOSED,
+    CONTINUE,
+    ELAPSED,
+    KEEP,
+    MANUAL,
+    OPEN,
+    PAUSED_STATUS,
+    PERCENT,
+    RESOLVED,
+    RESTART,
+    Compiled,
+    GoalSpec,
+    TierPlan,
+    percent_amount,
+)
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
-    from escalate._index import Index
 
 __all__ = [
+    "FIRED",
+    "MANUAL_FIRED",
     "PAUSED",
     "PENDING",
     "RUNNING",
+    "SKIPPED",
     "STOPPED",
+    "Folded",
     "Measured",
-    "Track",
+    "between",
     "due",
-    "reach",
-    "track",
+    "escalate",
+    "fold",
+    "incident_clock",
+    "measure",
+    "passes",
+    "stopped_due",
 ]
 
 PENDING, RUNNING, PAUSED, STOPPED = 0, 1, 2, 3
-"""Where a target stands in its events: the last item of a :data:`Track`."""
+"""A target's state in a segment."""
 
-Track: TypeAlias = tuple[list[tuple[int, int]], int | None, int | None, int]
-"""``(spans, open_from, stopped_at, state)`` of a target as of an instant.
+FIRED, MANUAL_FIRED, SKIPPED = 1, 0, 2
+"""How a tier's turn ended (manual first: at one instant it wins over the others)."""
 
-- ``spans``: closed running spans ``[a, b)`` in µs, in order, each ``a < b``;
-- ``open_from``: the instant from which the target keeps running (``as_of`` for a
-  running target, its stop instant when stopped, for the deadline it would have had);
-  ``None`` while paused or not started;
-- ``stopped_at``: the stop instant, or ``None``;
-- ``state``: :data:`PENDING`, :data:`RUNNING`, :data:`PAUSED` or :data:`STOPPED`.
-"""
+NEVER = 2**62
+"""An instant after every supported one."""
 
 
-def track(
-    events: Sequence[tuple[str, int, str | None]], start: str, stop: str, pauses: bool, as_of: int
-) -> Track:
-    """Compute a target's running spans from ``(type, instant, severity)`` events to ``as_of``.
+def between(clock: Calendar, a: int, b: int) -> int:
+    """Return the open time of ``clock`` in ``[a, b)`` (``a <= b``)."""
+    idx = clock._cache.index
+    if idx is not None and idx.cov_start <= a < idx.cov_end and b < idx.cov_end:
+        return idx.f(b) - idx.f(a)
+    return clock._between_us(a, b)
 
-    The target starts at the first ``start`` event, stops at ``stop``; when ``stop`` is
-    ``resolved``, ``reopened`` restarts it. When ``pauses``, it does not run between
-    ``paused`` and ``resumed``.
+
+def passes(clock: Calendar, t: int, amount: int) -> int:
+    """Return the last instant ``x >= t`` with ``between(t, x) <= amount`` (``amount >= 0``).
+
+    That is the instant the amount is used up, or the next opening when it is used up at
+    a closing instant: from there on, the clock grows again.
     """
-    spans: list[tuple[int, int]] = []
-    running_since: int | None = None  # start of the current running stretch
-    started = stopped = paused = False
-    stopped_at: int | None = None
-    restarts = stop == "resolved"
-    for kind, at, _severity in events:
-        if not started:
-            if kind == start:
-                started = True
-                if not (paused and pauses):
-                    running_since = at
-            elif kind == "paused":
-                paused = True
-            elif kind == "resumed":
-                paused = False
-        elif kind == stop and not stopped:
-            stopped, stopped_at = True, at
-            if running_since is not None:
-                if at > running_since:
-                    spans.append((running_since, at))
-                running_since = None
-        elif kind == "paused":
-            paused = True
-            if pauses and running_since is not None:
-                if at > running_since:
-                    spans.append((running_since, at))
-                running_since = None
-        elif kind == "resumed":
-            paused = False
-            if pauses and not stopped:
-                running_since = at
-        elif kind == "reopened" and stopped and restarts:
-            stopped, stopped_at = False, None
-            if not (paused and pauses):
-                running_since = at
-    if running_since is not None:
-        if as_of > running_since:
-            spans.append((running_since, as_of))
-        return spans, as_of, None, RUNNING
-    if stopped:
-        return spans, stopped_at, stopped_at, STOPPED
-    return spans, None, None, PAUSED if started else PENDING
+    idx = clock._cache.index
+    if idx is not None and idx.cov_start <= t < idx.cov_end:
+        value = idx.f(t) + amount
+        if value < idx.f_end:
+            return idx.backward(value)
+    x = clock._add_us(t, amount) if amount > 0 else t
+    return clock._next_boundary(x, want_open=True)
 
 
-class Measured:
-    """A target's running spans measured once: each piece on the clock in force then.
+class Folded:
+    """A history folded per distinct event instant, as of an instant.
 
-    A severity change may move a target to another clock (critical on 24x7, the others in
-    office hours): the spans are cut at the change instants and each piece is counted on
-    the clock of the severity in force during it, so elapsed time is kept, never
-    re-measured. Beyond the known spans the target runs on ``clock``.
-
-    On one clock whose compiled index covers every instant involved (the usual case),
-    the open time before each piece's start (``starts``) and before ``open_from``
-    (``f_open``) are kept too, so that :func:`reach` and :func:`due` are one bisection of
-    the index instead of a walk through the calendar.
-
-    Setting ``open_from`` to ``None`` afterwards keeps only what was counted (a stopped
-    target's pieces, for its warning point and the tier triggers).
+    Attributes:
+        times: the distinct event instants ``u_0 < ... < u_m`` up to ``now``.
+        severity: the severity in force after each instant.
+        concluded: whether the incident is resolved or closed after each instant.
+        codes: per target, its state after each instant.
+        restarts: per target, the segments in which a reopen restarted its measurement
+            (in order; the last one starts the current measurement).
+        stopped: per target, the instant it stopped (current measurement), or ``None``.
+        began: per target, the instant its current measurement started, or ``None``.
+        manual: the instants of manual escalations, in order (one per event).
     """
 
     __slots__ = (
-        "clock",
-        "f_open",
-        "idx",
-        "lengths",
-        "open_from",
-        "pieces",
-        "spans",
-        "starts",
-        "total",
+        "began",
+        "codes",
+        "concluded",
+        "manual",
+        "restarts",
+        "severity",
+        "stopped",
+        "times",
     )
+
+    def __init__(self, n_targets: int) -> None:
+        self.times: list[int] = []
+        self.severity: list[str] = []
+        self.concluded: list[bool] = []
+        self.codes: list[list[int]] = [[] for _ in range(n_targets)]
+        self.restarts: list[list[int]] = [[] for _ in range(n_targets)]
+        self.stopped: list[int | None] = [None] * n_targets
+        self.began: list[int | None] = [None] * n_targets
+        self.manual: list[int] = []
+
+
+def fold(
+    plan: Compiled, events: Sequence[tuple[str, int, str | None, str | None]], now: int
+) -> Folded:
+    """Fold the events at or before ``now`` (in timeline order) under a compiled policy."""
+    targets = plan.targets
+    meaning = plan.meaning
+    out = Folded(len(targets))
+    times, severities, concluded_at, codes = out.times, out.severity, out.concluded, out.codes
+    state = [PENDING] * len(targets)  # PENDING, RUNNING (meaning active) or STOPPED
+    severity = ""
+    status: str | None = None
+    held = False
+    concluded = 0  # 0, RESOLVED or CLOSED
+    for kind, at, sev, st in events:
+        if at > now:
+            break
+        if sev is not None:
+            severity = sev
+        before = concluded
+        derived: str | None = None
+        entered = left = None
+        if st is not None and st != status:
+            entered, left, status = st, status, st
+            means = meaning[st]
+            if means == RESOLVED:
+                derived = "resolved" if concluded != RESOLVED else None
+                concluded = RESOLVED
+            elif means == CLOSED:
+                derived = "closed" if concluded != CLOSED else None
+                concluded = CLOSED
+            else:
+                concluded = 0
+        if kind == "resolved":
+            concluded = RESOLVED
+        elif kind == "closed":
+            concluded = CLOSED
+        elif kind == "reopened":
+            concluded = 0
+        elif kind == "paused":
+            held = True
+        elif kind == "resumed":
+            held = False
+        elif kind == "escalated":
+            out.manual.append(at)
+        reopen = before != 0 and concluded == 0
+        if reopen:
+            derived = "reopened"
+        new = not times or times[-1] != at
+        if new:
+            times.append(at)
+            severities.append(severity)
+            concluded_at.append(concluded != 0)
+        else:
+            severities[-1] = severity
+            concluded_at[-1] = concluded != 0
+        segment = len(times) - 1
+        paused_status = status is not None and meaning[status] == PAUSED_STATUS
+        for tp in targets:
+            i = tp.index
+            s = state[i]
+            if reopen:
+                if tp.rule == CONTINUE and s == STOPPED:
+                    s = RUNNING
+                    out.stopped[i] = None
+                elif tp.rule == RESTART:
+                    s = PENDING
+                    if not out.restarts[i] or out.restarts[i][-1] != segment:
+                        out.restarts[i].append(segment)
+                    out.stopped[i] = out.began[i] = None
+            if s == PENDING and (
+                kind in tp.start_ev
+                or (derived is not None and derived in tp.start_ev)
+                or (entered is not None and entered in tp.start_in)
+                or (left is not None and _left(tp.start_left, left, entered))
+            ):
+                s = RUNNING
+                out.began[i] = at
+            if s == RUNNING and (
+                kind in tp.stop_ev
+                or (derived is not None and derived in tp.stop_ev)
+                or (entered is not None and entered in tp.stop_in)
+                or (left is not None and _left(tp.stop_left, left, entered))
+            ):
+                s = STOPPED
+                out.stopped[i] = at
+            state[i] = s
+            code = s
+            if s == RUNNING and (
+                (tp.pause_flag and (held or paused_status))
+                or (status is not None and status in tp.pause_in)
+            ):
+                code = PAUSED
+            if new:
+                codes[i].append(code)
+            else:
+                codes[i][-1] = code
+    return out
+
+
+def _left(sets: tuple[frozenset[str], ...], left: str, entered: str | None) -> bool:
+    """Whether a status change from ``left`` to ``entered`` leaves one of ``sets``."""
+    return any(left in names and entered not in names for names in sets)
+
+
+class Measured:
+    """One target's elapsed time ``R`` through its segments.
+
+    ``starts[j]`` is ``R`` at the start of segment ``j`` (``0`` where a restart begins a
+    new measurement), ``clocks[j]`` the clock it counts on there; ``first`` is the segment
+    the current measurement starts in and ``total`` is ``R`` at ``now``.
+    """
+
+    __slots__ = ("clocks", "codes", "first", "starts", "times", "total")
 
     def __init__(
         self,
-        spans: Sequence[tuple[int, int]],
-        open_from: int | None,
-        clock: Calendar,
-        changes: Sequence[tuple[int, Calendar]] = (),
+        times: list[int],
+        codes: list[int],
+        clocks: list[Calendar],
+        restarts: list[int],
+        now: int,
     ) -> None:
-        self.clock = clock
-        self.open_from = open_from
-        self.spans = spans
-        self.idx: Index | None = None
-        self.f_open = 0
-        self.pieces: list[tuple[int, int, Calendar]] | None = None  # built when needed
-        if changes:
-            self.pieces = []
-            for a, b in spans:
-                begin, current = a, _clock_at(changes, a)
-                for at, changed in changes:
-                    if begin < at < b:
-                        self.pieces.append((begin, at, current))
-                        begin, current = at, changed
-                self.pieces.append((begin, b, current))
-            self.lengths = [c._between_us(a, b) for a, b, c in self.pieces]
-        elif _covers(idx := clock._cache.index, spans, open_from):
-            # the hot path: Index.f inlined at both ends of every span
-            bounds, cum = idx.bounds, idx.cum
-            self.lengths, self.starts = [], []
-            fb = 0
-            for a, b in spans:
-                i = bisect_right(bounds, a)
-                fa = cum[i >> 1] + a - bounds[i - 1] if i & 1 else cum[i >> 1]
-                i = bisect_right(bounds, b)
-                fb = cum[i >> 1] + b - bounds[i - 1] if i & 1 else cum[i >> 1]
-                self.starts.append(fa)
-                self.lengths.append(fb - fa)
-            if open_from is not None:
-                self.f_open = fb if spans and open_from == spans[-1][1] else idx.f(open_from)
-            self.idx = idx
-        else:
-            self.lengths = [clock._between_us(a, b) for a, b in spans]
-        self.total = sum(self.lengths)
+        self.times, self.codes, self.clocks = times, codes, clocks
+        self.first = restarts[-1] if restarts else 0
+        starts: list[int] = []
+        r = 0
+        last = len(times) - 1
+        for j in range(last + 1):
+            if restarts and j in restarts:
+                r = 0
+            starts.append(r)
+            if codes[j] == RUNNING:
+                end = times[j + 1] if j < last else now
+                if end > times[j]:
+                    r += between(clocks[j], times[j], end)
+        self.starts, self.total = starts, r
 
 
-def _covers(
-    idx: Index | None, spans: Sequence[tuple[int, int]], open_from: int | None
-) -> TypeGuard[Index]:
-    """Whether ``idx`` holds every instant of ``spans`` and ``open_from`` (one is given)."""
-    last = open_from if open_from is not None else spans[-1][1] if spans else None
-    return (
-        idx is not None
-        and last is not None
-        and idx.cov_start <= (spans[0][0] if spans else last)
-        and last < idx.cov_end
-    )
+def measure(
+    folded: Folded,
+    index: int,
+    specs: list[tuple[GoalSpec | None, ...]],
+    fallback: Calendar,
+    now: int,
+) -> Measured:
+    """Measure target ``index`` on the clock of the goal in force in each segment."""
+    clocks = [spec.clock if (spec := s[index]) is not None else fallback for s in specs]
+    return Measured(folded.times, folded.codes[index], clocks, folded.restarts[index], now)
 
 
-def _clock_at(changes: Sequence[tuple[int, Calendar]], at: int) -> Calendar:
-    """Return the clock in force at ``at`` (the first change applies from the start)."""
-    found = changes[0][1]
-    for when, clock in changes:
-        if when > at:
-            break
-        found = clock
-    return found
+def due(m: Measured, amount: int, now: int) -> int | None:
+    """Return the last instant with ``R(x) <= amount`` as ``R`` grows, or ``None``.
 
-
-def _pieces(m: Measured) -> list[tuple[int, int, Calendar]]:
-    """Return the pieces ``(a, b, clock)`` of ``m`` (on one clock they are built here)."""
-    if m.pieces is None:
-        m.pieces = [(a, b, m.clock) for a, b in m.spans]
-    return m.pieces
-
-
-def _walk(m: Measured, amount: int) -> tuple[int, int] | None:
-    """Return (piece index, earliest x) where ``R`` first reaches ``amount``, or ``None``."""
-    acc = 0
-    for i, length in enumerate(m.lengths):
-        if acc + length >= amount:
-            a, _b, clock = _pieces(m)[i]
-            return i, clock._add_us(a, amount - acc) if amount > acc else a
-        acc += length
-    if m.open_from is not None:
-        a = m.open_from
-        return len(m.lengths), m.clock._add_us(a, amount - acc) if amount > acc else a
-    return None
-
-
-def reach(m: Measured, amount: int) -> int | None:
-    """Return the earliest instant at which ``R`` reaches ``amount`` (> 0), or ``None``."""
-    idx = m.idx
-    if idx is not None and amount > 0:
-        acc = 0
-        for i, length in enumerate(m.lengths):
-            if acc + length >= amount:
-                # amount > acc: an earlier piece would have reached it otherwise
-                return idx.forward(m.starts[i] + amount - acc)
-            acc += length
-        if m.open_from is None:
-            return None
-        target = m.f_open + amount - acc
-        if target <= idx.f_end:
-            return idx.forward(target)
-    found = _walk(m, amount)
-    return None if found is None else found[1]
-
-
-def due(m: Measured, goal: int) -> int | None:
-    """Return the last instant with ``R(x) <= goal`` (the deadline), or ``None``.
-
-    After ``R`` reaches the goal at ``x0`` it stays flat until the next instant that is
-    both open on the clock and running; that instant is the deadline.
-
-    On one indexed clock that instant is ``Index.backward`` of the open time at which
-    ``R`` reaches the goal (the latest instant with that open time is the next opening),
-    when the goal falls strictly inside a piece or in the open-ended run.
+    Searched in the current measurement's segments; then projected from ``now`` when the
+    target runs. ``None`` when it does not run now and ``R`` never passed the amount.
     """
-    idx = m.idx
-    if idx is not None and goal > 0:
-        acc = 0
-        for i, length in enumerate(m.lengths):
-            if acc + length > goal:
-                return idx.backward(m.starts[i] + goal - acc)
-            if acc + length == goal:
-                break  # reached at a piece's end: the general walk finds where R grows again
-            acc += length
-        else:
-            if m.open_from is None:
-                return None
-            target = m.f_open + goal - acc
-            if target < idx.f_end:
-                return idx.backward(target)
-    found = _walk(m, goal)
-    if found is None:
-        return None
-    i, x0 = found
-    every: list[tuple[int, int, Calendar]] = _pieces(m)[i:]
-    if m.open_from is not None:
-        every.append((m.open_from, -1, m.clock))  # -1: runs on for ever
-    for a, b, clock in every:
-        at = max(x0, a)
-        if b >= 0 and at >= b:
-            continue
-        nxt = at if clock.is_always_open else clock._next_boundary(at, want_open=True)
-        if b < 0 or nxt < b:
-            return nxt
-    # R never grows again within what is known (stopped or paused right at the goal)
+    times, codes, clocks, starts = m.times, m.codes, m.clocks, m.starts
+    last = len(times) - 1
+    for j in range(m.first, last + 1):
+        if codes[j] == RUNNING:
+            r = starts[j]
+            grown = (starts[j + 1] if j < last else m.total) - r
+            if r + grown > amount:
+                return passes(clocks[j], times[j], amount - r)
+    if codes[last] == RUNNING:
+        return passes(clocks[last], now, amount - m.total)
     return None
+
+
+def stopped_due(m: Measured, clock: Calendar, stop: int, amount: int) -> int | None:
+    """Return the deadline a stopped target had: searched, else projected from its stop."""
+    found = due(m, amount, stop)
+    if found is not None or amount < m.total:
+        return found
+    return passes(clock, stop, amount - m.total)
+
+
+def escalate(  # noqa: PLR0917 - the inputs the tiers need, computed once by the caller
+    folded: Folded,
+    tiers: Sequence[TierPlan],
+    measured: list[Measured | None],
+    specs: list[tuple[GoalSpec | None, ...]],
+    rules: Sequence[int],
+    elapsed: dict[int, tuple[Calendar, list[int]]],
+) -> list[tuple[int, int | None]]:
+    """Run the tiers through the segments; return ``(outcome, instant)`` per tier.
+
+    ``outcome`` is :data:`FIRED`, :data:`MANUAL_FIRED` or :data:`SKIPPED` with its
+    instant, or ``-1`` with ``None`` for a tier still waiting (and every tier after it).
+    Instants after ``now`` are projections: what happens if no further event comes.
+    ``elapsed`` maps ``id(clock)`` of :data:`ELAPSED` triggers to the incident clock's
+    value at each segment start (``E``: open time since the opening while not concluded).
+    """
+    times = folded.times
+    last = len(times) - 1
+    out: list[tuple[int, int | None]] = []
+    manual = folded.manual
+    used = 0
+    k = 0
+    bound = times[0]
+    for j in range(last + 1):
+        u = times[j]
+        end = times[j + 1] if j < last else NEVER
+        while k < len(tiers):
+            lb = max(bound, u)
+            if used < len(manual) and manual[used] <= lb:
+                # a manual escalation at this instant moves the waiting tier up
+                out.append((MANUAL_FIRED, lb))
+                used += 1
+                k += 1
+                bound = lb
+                continue
+            outcome, x = _candidate(tiers[k], j, lb, end, measured, specs, rules, elapsed, folded)
+            if x is None:
+                break
+            out.append((outcome, x))
+            bound = x
+            k += 1
+        if k == len(tiers):
+            break
+    out.extend((-1, None) for _ in range(len(tiers) - len(out)))
+    return out
+
+
+def _candidate(  # noqa: PLR0917
+    tier: TierPlan,
+    j: int,
+    lb: int,
+    end: int,
+    measured: list[Measured | None],
+    specs: list[tuple[GoalSpec | None, ...]],
+    rules: Sequence[int],
+    elapsed: dict[int, tuple[Calendar, list[int]]],
+    folded: Folded,
+) -> tuple[int, int | None]:
+    """Return how tier's turn ends in segment ``j`` from ``lb``: ``(outcome, instant)``.
+
+    ``(0, None)`` when nothing happens in this segment.
+    """
+    kind = tier.kind
+    if kind == OPEN:
+        return FIRED, lb
+    if kind == MANUAL:
+        return 0, None
+    times = folded.times
+    if kind == ELAPSED:
+        if folded.concluded[j]:
+            return 0, None
+        clock, values = elapsed[id(tier.b)]
+        e = values[j] + (between(clock, times[j], lb) if lb > times[j] else 0)
+        if e > tier.a:
+            return FIRED, lb
+        x = passes(clock, times[j], tier.a - values[j])
+        return (FIRED, x) if x < end else (0, None)
+    index = tier.a
+    spec = specs[j][index]
+    m = measured[index]
+    if spec is None or m is None:
+        return SKIPPED, lb  # the target does not apply to the severity in force
+    code = m.codes[j]
+    if code == STOPPED:
+        return (SKIPPED, lb) if rules[index] == KEEP else (0, None)
+    if code == PENDING:
+        return 0, None
+    r0 = m.starts[j]
+    amount = percent_amount(spec.us, tier.b) if kind == PERCENT else spec.us + tier.b
+    clock = m.clocks[j]
+    r = r0 + (between(clock, times[j], lb) if code == RUNNING and lb > times[j] else 0)
+    if r > amount:
+        return FIRED, lb
+    if code != RUNNING:
+        return 0, None
+    x = passes(clock, times[j], amount - r0)
+    if kind == BREACH:
+        x += 1
+    return (FIRED, x) if x < end else (0, None)
+
+
+def incident_clock(folded: Folded, clock: Calendar) -> list[int]:
+    """Return ``E`` at each segment start: open time since the opening, not while concluded."""
+    times, concluded = folded.times, folded.concluded
+    values = [0]
+    e = 0
+    for j in range(len(times) - 1):
+        if not concluded[j]:
+            e += between(clock, times[j], times[j + 1])
+        values.append(e)
+    return values

@@ -21,6 +21,8 @@ from escalate._errors import PolicyError, Problem, did_you_mean
 
 __all__ = [
     "ALWAYS",
+    "REOPEN_RULES",
+    "STATUS_MEANINGS",
     "AfterElapsed",
     "AtOpen",
     "AtPercent",
@@ -33,6 +35,7 @@ __all__ = [
     "Policy",
     "Route",
     "Severity",
+    "Status",
     "Target",
     "Tier",
     "Trigger",
@@ -46,6 +49,15 @@ AVAILABILITY_PERIODS: Final = ("month", "quarter", "year")
 
 OUTAGE_KINDS: Final = ("major", "minor")
 """The outage kinds an availability objective can count."""
+
+STATUS_MEANINGS: Final = ("open", "paused", "resolved", "closed")
+"""What a ticket system's status can mean to a policy (``Policy.statuses``)."""
+
+REOPEN_RULES: Final = ("continue", "restart", "keep")
+"""What a reopen does to a target (``Target.on_reopen``)."""
+
+CONCLUDING_EVENTS: Final = frozenset(("resolved", "closed"))
+"""The events after which an incident is concluded until it is reopened."""
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -142,15 +154,74 @@ def _calendars(value: Mapping[str, Calendar]) -> FrozenMap[str, Calendar]:
 # -- targets and goals ----------------------------------------------------------------
 
 
+@attrs.frozen
+class Status:
+    """A condition on the ticket system's own statuses, for a target's start, stop or pause.
+
+    In ``start`` and ``stop`` it happens when the incident *enters* one of ``names`` (an
+    incident opened in one of them enters it at the opening), or with ``left=True`` when
+    it *leaves* them for a status outside them. In ``pause`` it holds *while* the incident
+    is in one of them. Every name must be declared in :attr:`Policy.statuses`.
+
+    >>> Status("Awaiting User Info", "Awaiting Vendor").names
+    ('Awaiting User Info', 'Awaiting Vendor')
+    >>> Status("New", left=True)
+    Status(names=('New',), left=True)
+    """
+
+    names: tuple[str, ...]
+    left: bool = attrs.field(default=False, kw_only=True)
+
+    def __init__(self, *names: str | Iterable[str], left: bool = False) -> None:
+        flat: list[str] = []
+        for name in names:
+            flat.extend((name,) if isinstance(name, str) else name)
+        self.__attrs_init__(tuple(flat), left=left)  # type: ignore[attr-defined]
+
+
+Condition: TypeAlias = str | Status
+"""A start, stop or pause condition: an event name, or a :class:`Status` condition."""
+
+
+def _conditions(value: Condition | Iterable[Condition]) -> tuple[Condition, ...]:
+    if isinstance(value, str | Status):
+        return (value,)
+    return tuple(value)
+
+
+def _optional_conditions(
+    value: Condition | Iterable[Condition] | None,
+) -> tuple[Condition, ...] | None:
+    return None if value is None else _conditions(value)
+
+
 @attrs.frozen(kw_only=True)
 class Target:
-    """A named metric: the business time from a start event to a stop event.
+    """A named metric: the business time from its start to its stop, minus its pauses.
+
+    Conditions are event names (``opened``, ``responded``, ``resolved``, ``closed``,
+    ``reopened``, custom ones such as ``report_sent``) or :class:`Status` conditions on
+    the ticket system's own statuses. The first start condition that happens starts the
+    target; the first stop condition that happens after that stops it.
 
     Attributes:
         name: The target's name (``response``, ``resolution``, ``postmortem``...).
-        start: The event that starts the clock (``opened``, ``resolved``...).
-        stop: The event that stops it (``responded``, ``resolved``, ``report_sent``...).
-        pauses: Whether ``paused`` ... ``resumed`` spans stop this target's clock.
+        start: What starts the clock; a single condition or several.
+        stop: What stops it; several conditions mean "whichever happens first". By
+            default ``responded``, ``resolved`` or ``closed`` for a target named
+            ``response`` (a ticket resolved without a reply needs no reply), and
+            ``resolved`` or ``closed`` for any other.
+        pauses: Whether the incident's pauses stop this clock: ``paused`` ... ``resumed``
+            events and statuses that mean ``paused`` in :attr:`Policy.statuses`. Used
+            when :attr:`pause` is not given.
+        pause: The conditions that hold this clock while they last: ``"paused"`` (the
+            incident's pauses, as for :attr:`pauses`) and :class:`Status` conditions
+            (``Status("Awaiting Vendor")``); ``()`` for none. ``None`` follows
+            :attr:`pauses`.
+        on_reopen: What a reopen does: ``"continue"`` (a stopped target runs on from
+            the reopening, elapsed time kept), ``"restart"`` (a new measurement from the
+            next start, the old one forgotten) or ``"keep"`` (the first result stays).
+            ``None`` picks the default (see :attr:`reopen`).
         clock: The calendar it is measured on; ``None`` means the policy's ``clock``.
         goal: A goal for every severity that does not set its own, or ``None``.
         required: Whether every severity must have a goal for it (directly or through
@@ -158,16 +229,56 @@ class Target:
     """
 
     name: str
-    start: str = "opened"
-    stop: str = "resolved"
+    start: tuple[Condition, ...] = attrs.field(default=("opened",), converter=_conditions)
+    stop: tuple[Condition, ...] = attrs.field(default=None, converter=_optional_conditions)
     pauses: bool = True
+    pause: tuple[Condition, ...] | None = attrs.field(default=None, converter=_optional_conditions)
+    on_reopen: str | None = None
     clock: str | None = None
     goal: Goal | None = attrs.field(default=None, converter=attrs.converters.optional(_goal))
     required: bool = True
 
+    def __attrs_post_init__(self) -> None:
+        if self.stop is None:
+            # a target named "response" stops like the built-in one; others at resolution
+            default = ("responded", "resolved", "closed") if self.name == "response" else None
+            object.__setattr__(self, "stop", default or ("resolved", "closed"))
 
-RESPONSE: Final = Target(name="response", start="opened", stop="responded")
-RESOLUTION: Final = Target(name="resolution", start="opened", stop="resolved")
+    @property
+    def pause_conditions(self) -> tuple[Condition, ...]:
+        """The pause conditions in force: :attr:`pause`, else ``("paused",)`` or ``()``."""
+        if self.pause is not None:
+            return self.pause
+        return ("paused",) if self.pauses else ()
+
+    @property
+    def reopen(self) -> str:
+        """The reopen rule in force: :attr:`on_reopen`, else the default.
+
+        The default: ``"restart"`` for a target that starts on ``resolved`` or ``closed``
+        (seed 000's report is due 72 h after the *last* resolution); ``"keep"`` for one
+        that stops on ``responded`` (a response is counted once); ``"continue"`` for one
+        that stops on ``resolved`` or ``closed`` (the resolution clock runs on); ``"keep"``
+        otherwise.
+        """
+        if self.on_reopen is not None:
+            return self.on_reopen
+        if not CONCLUDING_EVENTS.isdisjoint(self.start):
+            return "restart"
+        if "responded" in self.stop:
+            return "keep"
+        if not CONCLUDING_EVENTS.isdisjoint(self.stop):
+            return "continue"
+        return "keep"
+
+    @property
+    def events(self) -> frozenset[str]:
+        """The event names its start and stop conditions use."""
+        return frozenset(c for c in (*self.start, *self.stop) if isinstance(c, str))
+
+
+RESPONSE: Final = Target(name="response", start="opened", stop=("responded", "resolved", "closed"))
+RESOLUTION: Final = Target(name="resolution", start="opened", stop=("resolved", "closed"))
 _BUILTIN_TARGETS: Final = {RESPONSE.name: RESPONSE, RESOLUTION.name: RESOLUTION}
 
 
@@ -242,6 +353,9 @@ class Contact:
         phones: Phone numbers, as written.
         response: How soon they commit to answer (``timedelta(0)`` for "at once"), or
             ``None`` when not stated.
+        clock: The calendar of their own working hours (a manager on office hours while
+            the NOC runs 24x7), or ``None`` when they can be called at any time. A tier
+            that fires while their calendar is closed notifies them at its next opening.
     """
 
     name: str
@@ -249,6 +363,7 @@ class Contact:
     email: str | None = None
     phones: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     response: timedelta | None = None
+    clock: str | None = None
 
 
 @attrs.frozen
@@ -426,6 +541,10 @@ class Policy:
         tiers: The default escalation tiers, in increasing level.
         routes: Tier lists for incidents with matching attributes; the first match wins.
         availability: An availability objective, or ``None``.
+        statuses: The ticket system's status names and what each means: ``"open"``,
+            ``"paused"`` (holds the targets that pause), ``"resolved"`` or ``"closed"``
+            (entering it is a ``resolved`` or ``closed`` event; leaving it for an open
+            status is a ``reopened`` event). Histories with status changes need it.
 
     >>> from datetime import timedelta
     >>> policy = Policy(
@@ -450,6 +569,7 @@ class Policy:
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tier_tuple)
     routes: tuple[Route, ...] = attrs.field(default=(), converter=_route_tuple)
     availability: Availability | None = None
+    statuses: Mapping[str, str] = attrs.field(factory=FrozenMap, converter=_frozen_map)
 
     def __attrs_post_init__(self) -> None:
         problems = check_policy(self)
@@ -507,7 +627,7 @@ class Policy:
     @cached_property
     def event_names(self) -> frozenset[str]:
         """Every event a target starts or stops on (custom ones such as ``report_sent``)."""
-        return frozenset(name for t in self.targets for name in (t.start, t.stop))
+        return frozenset(name for t in self.targets for name in t.events)
 
     @property
     def escalation_clock(self) -> str:
@@ -659,6 +779,7 @@ class _Checker:
     def run(self) -> list[Problem]:
         p = self.policy
         self.clock("clock", p.clock)
+        self.check_statuses()
         self.check_targets()
         self.check_severities()
         self.check_plans()
@@ -707,13 +828,88 @@ class _Checker:
                     f"{target.name!r} cannot name a target",
                     "it is a key of severities; choose another name",
                 )
-            if target.start == target.stop:
-                self.add(
-                    f"{path}.stop", f"the target starts and stops on the same event {target.stop!r}"
-                )
+            self.conditions(path, target)
             self.clock(f"{path}.clock", target.clock)
             if target.goal is not None:
                 self.goal(f"{path}.goal", target.goal)
+
+    def conditions(self, path: str, target: Target) -> None:
+        for key, conditions in (("start", target.start), ("stop", target.stop)):
+            if not conditions:
+                self.add(
+                    f"{path}.{key}",
+                    f"a target needs at least one {key} condition",
+                    "name an event, e.g. 'opened', or a status, e.g. { status = 'Active' }",
+                )
+            for i, condition in enumerate(conditions):
+                self.condition(f"{path}.{key}[{i}]", condition, pause=False)
+        both = [c for c in target.start if c in target.stop]
+        for condition in both:
+            self.add(
+                f"{path}.stop",
+                f"the target starts and stops on the same condition {_condition_text(condition)}",
+                "a target cannot stop on what starts it",
+            )
+        for i, condition in enumerate(target.pause or ()):
+            self.condition(f"{path}.pause[{i}]", condition, pause=True)
+        if target.on_reopen is not None and target.on_reopen not in REOPEN_RULES:
+            self.add(
+                f"{path}.on_reopen",
+                f"unknown reopen rule {target.on_reopen!r}",
+                did_you_mean(target.on_reopen, REOPEN_RULES)
+                or "use one of: " + ", ".join(map(repr, REOPEN_RULES)),
+            )
+
+    def condition(self, path: str, condition: object, *, pause: bool) -> None:
+        if isinstance(condition, str):
+            if not condition:
+                self.add(path, "an event name cannot be empty")
+            elif pause and condition != "paused":
+                self.add(
+                    path,
+                    f"a pause condition is 'paused' or a status, got the event {condition!r}",
+                    "write 'paused' (the incident's pauses) or { status = ['Awaiting Vendor'] }",
+                )
+            return
+        if not isinstance(condition, Status):
+            self.add(path, f"expected an event name or a Status condition, got {condition!r}")
+            return
+        if pause and condition.left:
+            self.add(
+                path,
+                "a pause holds while the incident is in a status; 'left' has no duration",
+                "write { status = [...] } in pause, or move the condition to start or stop",
+            )
+        if not condition.names:
+            self.add(path, "a status condition needs at least one status name")
+        known = self.policy.statuses
+        for j, name in enumerate(condition.names):
+            if not name:
+                self.add(f"{path}.status[{j}]", "a status name cannot be empty")
+            elif name not in known:
+                self.add(
+                    f"{path}.status[{j}]",
+                    f"unknown status {name!r}",
+                    did_you_mean(name, known)
+                    or (
+                        f"declare it under [statuses], e.g. {name!r} = 'open'"
+                        if not known
+                        else "declared statuses: " + ", ".join(map(repr, known))
+                    ),
+                )
+
+    def check_statuses(self) -> None:
+        for name, meaning in self.policy.statuses.items():
+            path = f"statuses.{name}"
+            if not name:
+                self.add("statuses", "a status name cannot be empty")
+            if meaning not in STATUS_MEANINGS:
+                self.add(
+                    path,
+                    f"unknown status meaning {meaning!r}",
+                    did_you_mean(str(meaning), STATUS_MEANINGS)
+                    or "use one of: " + ", ".join(map(repr, STATUS_MEANINGS)),
+                )
 
     def check_severities(self) -> None:
         p = self.policy
@@ -784,6 +980,7 @@ class _Checker:
             for j, contact in enumerate(tier.contacts):
                 if not contact.name:
                     self.add(f"{tier_path}.contacts[{j}].name", "a contact needs a name")
+                self.clock(f"{tier_path}.contacts[{j}].clock", contact.clock)
                 if contact.response is not None and contact.response < timedelta(0):
                     self.add(
                         f"{tier_path}.contacts[{j}].response",
@@ -809,6 +1006,13 @@ class _Checker:
 
 
 _SEVERITY_KEYS: Final = frozenset({"description"})
+
+
+def _condition_text(condition: Condition) -> str:
+    if isinstance(condition, Status):
+        names = ", ".join(map(repr, condition.names))
+        return f"{'left' if condition.left else 'status'} {names}"
+    return repr(condition)
 
 
 def _show(value: timedelta) -> str:

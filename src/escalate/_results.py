@@ -24,9 +24,12 @@ __all__ = [
     "Escalation",
     "EscalationReason",
     "Evaluation",
+    "Notification",
+    "ScheduledTier",
     "TargetResult",
     "TargetStatus",
     "TierRef",
+    "TierState",
 ]
 
 
@@ -55,6 +58,19 @@ class EscalationReason(enum.StrEnum):
     MANUAL = "manual"
 
 
+class TierState(enum.StrEnum):
+    """Where a tier of the escalation schedule stands as of the evaluation instant."""
+
+    FIRED = "fired"
+    """It fired at or before the evaluation instant."""
+    PROJECTED = "projected"
+    """It will fire at the given instant if no further event comes."""
+    SKIPPED = "skipped"
+    """Its trigger can no longer happen; the tiers above it go on (``at``: when)."""
+    WAITING = "waiting"
+    """It waits for something only a new event brings (a reopen, a manual escalation...)."""
+
+
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -75,12 +91,15 @@ class TargetResult:
         elapsed: Business time counted so far on the target's clock.
         remaining: ``goal - elapsed``; negative once breached.
         percent: ``100 * elapsed / goal``.
-        due_at: The last instant at which the stop event still counts as met, assuming
-            no further pauses; ``None`` while paused or pending.
-        warning_at: When the goal's warning point is reached, if the goal has one.
-        breached_at: ``due_at`` when breached, else ``None``.
-        stopped_at: When the stop event happened, if it has.
+        due_at: The last instant at which the stop still counts as met, assuming no
+            further pauses; ``None`` while paused or pending (unless already passed).
+        warning_at: When the goal's warning point is passed, if the goal has one.
+        breached_at: When breached, the first instant at which it was: one microsecond
+            after ``due_at``; else ``None``.
+        stopped_at: When the stop condition happened, if it has.
         clock: The name of the calendar the target is measured on.
+        at_risk: Whether the warning point has passed while the target still runs or is
+            paused (never when met, breached or pending).
     """
 
     name: str
@@ -94,6 +113,7 @@ class TargetResult:
     breached_at: datetime | None
     stopped_at: datetime | None
     clock: str
+    at_risk: bool = False
 
     @property
     def is_breached(self) -> bool:
@@ -113,6 +133,7 @@ class TargetResult:
             "breached_at": _iso(self.breached_at),
             "stopped_at": _iso(self.stopped_at),
             "clock": self.clock,
+            "at_risk": self.at_risk,
         }
 
 
@@ -143,21 +164,70 @@ class TierRef:
 
 
 @attrs.frozen(kw_only=True, slots=False)
+class Notification:
+    """When to notify one contact of a fired tier: at once, or when their hours open."""
+
+    contact: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"contact", "at"}``."""
+        return {"contact": self.contact, "at": self.at.isoformat()}
+
+
+@attrs.frozen(kw_only=True, slots=False)
 class Escalation:
-    """A tier that fired (or will fire): when and why."""
+    """A tier that fired: when, why, and when to notify each of its contacts.
+
+    ``notifications`` has one entry per contact: at the firing instant, or at the next
+    opening of the contact's own calendar (:attr:`escalate.Contact.clock`).
+    """
 
     level: int
     name: str
     at: datetime
     reason: EscalationReason
+    notifications: tuple[Notification, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"level", "name", "at", "reason"}``."""
+        """Return ``{"level", "name", "at", "reason", "notifications"}``."""
         return {
             "level": self.level,
             "name": self.name,
             "at": self.at.isoformat(),
             "reason": self.reason.value,
+            "notifications": [n.to_dict() for n in self.notifications],
+        }
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class ScheduledTier:
+    """One tier of the escalation schedule: its state, instant, reason and why.
+
+    Attributes:
+        tier: The tier.
+        state: fired, projected, skipped or waiting.
+        at: When it fired (or will), or when it was (or will be) skipped; ``None`` while
+            waiting.
+        reason: Why it fired (or will), for fired and projected tiers.
+        note: In words, why it is skipped or waiting (empty otherwise).
+    """
+
+    tier: TierRef
+    state: TierState
+    at: datetime | None
+    reason: EscalationReason | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"level", "name", "state", "at", "reason", "note"}``."""
+        return {
+            "level": self.tier.level,
+            "name": self.tier.name,
+            "state": self.state.value,
+            "at": _iso(self.at),
+            "reason": None if self.reason is None else self.reason.value,
+            "note": self.note,
         }
 
 
@@ -176,7 +246,12 @@ class Evaluation:
         next_tier: The next tier with its projected firing instant (``at`` is ``None``
             while the clock that drives it is paused), or ``None``.
         escalations: Every tier fired by ``as_of``, in order.
-        schedule: The full projected tier schedule: fired tiers, then projections.
+        schedule: Every tier of the route, in order, with its state (fired, projected,
+            skipped, waiting).
+        next_change_at: The earliest instant after ``as_of`` at which this evaluation
+            changes with no new event (a warning point or a deadline passing, a tier
+            firing or skipped, a contact to notify), or ``None``: a ticket system sets
+            one timer per ticket for it instead of polling.
         context: What :meth:`explain` needs (the policy and the timeline); not compared.
     """
 
@@ -188,9 +263,8 @@ class Evaluation:
     tier: TierRef | None
     next_tier: tuple[TierRef, datetime | None] | None
     escalations: tuple[Escalation, ...]
-    schedule: tuple[tuple[TierRef, datetime | None, EscalationReason | None], ...] = attrs.field(
-        default=(), repr=False
-    )
+    schedule: tuple[ScheduledTier, ...] = attrs.field(default=(), repr=False)
+    next_change_at: datetime | None = None
     context: Any = attrs.field(default=None, repr=False, eq=False)
 
     def __getitem__(self, name: str) -> TargetResult:
@@ -215,6 +289,8 @@ class Evaluation:
             "tier": None if self.tier is None else self.tier.to_dict(),
             "next_tier": next_tier,
             "escalations": [e.to_dict() for e in self.escalations],
+            "schedule": [s.to_dict() for s in self.schedule],
+            "next_change_at": _iso(self.next_change_at),
         }
 
     def explain(self) -> str:
@@ -231,14 +307,15 @@ class Evaluation:
             for t in self.targets
         )
         tiers = "".join(
-            f"<tr><td>{ref.level}</td><td>{esc(ref.name)}</td><td>{esc(_iso(at) or '-')}</td>"
-            f"<td>{esc(reason.value if reason else 'projected')}</td></tr>"
-            for ref, at, reason in self.schedule
+            f"<tr><td>{s.tier.level}</td><td>{esc(s.tier.name)}</td>"
+            f"<td>{esc(s.state.value)}</td><td>{esc(_iso(s.at) or '-')}</td>"
+            f"<td>{esc(s.reason.value if s.reason else s.note or '-')}</td></tr>"
+            for s in self.schedule
         )
         return (
             f"<p>as of {esc(self.as_of.isoformat())}, severity <b>{esc(self.severity)}</b></p>"
             "<table><tr><th>target</th><th>status</th><th>goal</th><th>elapsed</th>"
             f"<th>due</th></tr>{rows}</table>"
-            "<table><tr><th>level</th><th>tier</th><th>at</th><th>reason</th></tr>"
+            "<table><tr><th>level</th><th>tier</th><th>state</th><th>at</th><th>reason</th></tr>"
             f"{tiers}</table>"
         )

@@ -1,15 +1,21 @@
-"""Incident timelines: the events of one incident, validated and immutable."""
+"""Incident timelines: the events of one incident, validated and immutable.
+
+A timeline is the incident's history as the ticket system recorded it: the opening,
+responses, pauses, resolutions and reopenings, and the **changes** of its status, severity
+and other fields. Which statuses pause or stop a clock is the policy's business
+(:attr:`escalate.Policy.statuses`), so one history can be judged under several policies.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-from escalate._errors import Problem, TimelineError
+from escalate._errors import InvalidInstantError, Problem, TimelineError
 
 __all__ = ["BUILTIN_EVENTS", "Event", "Timeline"]
 
@@ -19,13 +25,15 @@ BUILTIN_EVENTS = (
     "paused",
     "resumed",
     "severity_changed",
+    "changed",
     "escalated",
     "resolved",
     "reopened",
     "closed",
 )
 _BUILTIN = frozenset(BUILTIN_EVENTS)
-_FIELDS = frozenset(("type", "at", "severity", "reason"))
+_FIELDS = frozenset(("type", "at", "severity", "reason", "status"))
+_NEEDS_SEVERITY = frozenset(("opened", "severity_changed"))
 
 
 def _path(i: int, kind: object = None) -> str:
@@ -41,7 +49,7 @@ def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> date
             problems.append(
                 Problem(
                     path=f"{_path(i, kind)}.at",
-                    message=f"{value!r} is not an ISO-8601 date-time",
+                    message=f"{value[:80]!r} is not an ISO-8601 date-time",
                     hint="write e.g. '2026-11-20T16:10:00-05:00' (with its UTC offset)",
                 )
             )
@@ -50,7 +58,7 @@ def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> date
         problems.append(
             Problem(
                 path=f"{_path(i, kind)}.at",
-                message=f"expected a date-time, got {type(value).__name__} {value!r}",
+                message=f"expected a date-time, got {type(value).__name__} {str(value)[:80]!r}",
                 hint="give an aware datetime or an ISO-8601 string with an offset",
             )
         )
@@ -73,18 +81,23 @@ class Event:
 
     Attributes:
         type: ``opened``, ``responded``, ``paused``, ``resumed``, ``severity_changed``,
-            ``escalated``, ``resolved``, ``reopened``, ``closed``, or a custom name used by
-            a policy target (e.g. ``report_sent``).
+            ``changed``, ``escalated``, ``resolved``, ``reopened``, ``closed``, or a custom
+            name used by a policy target (e.g. ``report_sent``).
         at: When it happened (timezone-aware).
-        severity: The severity, for ``opened`` and ``severity_changed``.
+        severity: The severity, for ``opened`` and ``severity_changed``; on ``changed``,
+            the new severity if it changed.
         reason: Why, for ``paused`` (free text).
-        attributes: Any other keys, kept as given (``category``, ``plan``, ``region``...).
+        status: The ticket system's status after the event, for ``opened`` and
+            ``changed`` (``"Awaiting User Info"``...), or ``None`` when it did not change.
+        attributes: Any other keys, kept as given (``category``, ``plan``,
+            ``assignment_group``...); on ``changed``, the fields that changed.
     """
 
     type: str
     at: datetime
     severity: str | None = None
     reason: str | None = None
+    status: str | None = None
     attributes: tuple[tuple[str, Any], ...] = ()
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -99,31 +112,25 @@ class Event:
         out: dict[str, Any] = {"type": self.type, "at": self.at.isoformat()}
         if self.severity is not None:
             out["severity"] = self.severity
+        if self.status is not None:
+            out["status"] = self.status
         if self.reason is not None:
             out["reason"] = self.reason
         out.update(self.attributes)
         return out
 
 
-def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
-    # error paths are formatted only when there is an error: this runs for every event
-    if isinstance(item, Event):
-        return item
-    if not isinstance(item, dict) and not isinstance(item, Mapping):
-        problems.append(
-            Problem(path=_path(i), message=f"expected a table with 'type' and 'at', got {item!r}")
-        )
-        return None
-    kind = item.get("type")
+def _kind_problem(kind: object, i: int, problems: list[Problem]) -> bool:
+    """Report an invalid event type; return whether it is usable."""
     if not isinstance(kind, str) or not kind:
         problems.append(
             Problem(
                 path=f"{_path(i)}.type",
-                message=f"missing or invalid event type {kind!r}",
+                message=f"missing or invalid event type {str(kind)[:80]!r}",
                 hint=f"use one of {', '.join(BUILTIN_EVENTS)} or a custom event name",
             )
         )
-        return None
+        return False
     if kind not in _BUILTIN:
         close = difflib.get_close_matches(kind, BUILTIN_EVENTS, n=1, cutoff=0.75)
         if close:
@@ -134,73 +141,164 @@ def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
                     hint=f"did you mean {close[0]!r}?",
                 )
             )
-            return None
-    at = _parse_at(item.get("at"), i, kind, problems)
-    severity = item.get("severity")
-    if kind in {"opened", "severity_changed"} and not isinstance(severity, str):
+            return False
+    return True
+
+
+def _text_problem(value: object, i: int, kind: str, key: str, problems: list[Problem]) -> bool:
+    if value is None or (isinstance(value, str) and value):
+        return False
+    problems.append(
+        Problem(
+            path=f"{_path(i, kind)}.{key}",
+            message=f"expected non-empty text, got {type(value).__name__} {str(value)[:80]!r}",
+        )
+    )
+    return True
+
+
+def _fields_problems(  # noqa: PLR0917 - the fields of one event, checked together
+    kind: str,
+    severity: object,
+    status: object,
+    reason: object,
+    changes: bool,
+    i: int,
+    problems: list[Problem],
+) -> bool:
+    """Report invalid fields of an event; return whether there were any."""
+    bad = False
+    if kind in _NEEDS_SEVERITY and not isinstance(severity, str):
         problems.append(
             Problem(
                 path=f"{_path(i, kind)}.severity",
-                message=f"{kind!r} needs a severity, got {severity!r}",
+                message=f"{kind!r} needs a severity, got {str(severity)[:80]!r}",
                 hint="add e.g. severity = 'alta'",
             )
         )
-        return None
-    reason = item.get("reason")
+        bad = True
+    elif _text_problem(severity, i, kind, "severity", problems):
+        bad = True
+    bad = _text_problem(status, i, kind, "status", problems) or bad
     if reason is not None and not isinstance(reason, str):
         problems.append(
             Problem(path=f"{_path(i, kind)}.reason", message=f"expected text, got {reason!r}")
         )
+        bad = True
+    if kind == "changed" and severity is None and status is None and not changes:
+        problems.append(
+            Problem(
+                path=_path(i, kind),
+                message="a 'changed' event changes nothing",
+                hint="give the new status, severity or field values, e.g. status = 'Active'",
+            )
+        )
+        bad = True
+    return bad
+
+
+def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
+    # error paths are formatted only when there is an error: this runs for every event
+    if isinstance(item, Event):
+        return _checked(item, i, problems)
+    if not isinstance(item, Mapping):
+        problems.append(
+            Problem(
+                path=_path(i),
+                message=f"expected a table with 'type' and 'at', got {str(item)[:80]!r}",
+            )
+        )
         return None
-    if at is None:
+    kind = item.get("type")
+    if not _kind_problem(kind, i, problems):
         return None
-    if item.keys() <= _FIELDS:
-        extra: tuple[tuple[str, Any], ...] = ()
-    else:
-        extra = tuple((str(k), v) for k, v in item.items() if k not in _FIELDS)
+    assert isinstance(kind, str)  # noqa: S101 - checked just above
+    at = _parse_at(item.get("at"), i, kind, problems)
+    severity, status, reason = item.get("severity"), item.get("status"), item.get("reason")
+    simple = item.keys() <= _FIELDS
+    if _fields_problems(kind, severity, status, reason, not simple, i, problems) or at is None:
+        return None
+    extra = () if simple else tuple((str(k), v) for k, v in item.items() if k not in _FIELDS)
     return Event(
         type=kind,
         at=at,
-        severity=severity if isinstance(severity, str) else None,
-        reason=reason,
+        severity=severity,  # type: ignore[arg-type]
+        reason=reason,  # type: ignore[arg-type]
+        status=status,  # type: ignore[arg-type]
         attributes=extra,
     )
 
 
-def _check_sequence(
-    events: tuple[Event, ...],
-    instants: Sequence[tuple[str, int, str | None]],
-    problems: list[Problem],
-) -> None:
-    if not events:
-        problems.append(
-            Problem(path="events", message="a timeline needs at least an 'opened' event")
-        )
-        return
-    if events[0].type != "opened":
+def _checked(event: Event, i: int, problems: list[Problem]) -> Event | None:
+    """Check an :class:`Event` built in Python as strictly as a table."""
+    if not _kind_problem(event.type, i, problems):
+        return None
+    at = _parse_at(event.at, i, event.type, problems)
+    bad = _fields_problems(
+        event.type,
+        event.severity,
+        event.status,
+        event.reason,
+        bool(event.attributes),
+        i,
+        problems,
+    )
+    if not isinstance(event.attributes, tuple) or not all(
+        isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
+        for pair in event.attributes
+    ):
         problems.append(
             Problem(
-                path=f"events[0] ({events[0].type})",
-                message="a timeline must start with 'opened'",
-                hint="put the opening event first",
+                path=f"{_path(i, event.type)}.attributes",
+                message="expected a tuple of (name, value) pairs",
             )
         )
-    paused = resolved = False
-    previous_at = instants[0][1]
-    for i, ev in enumerate(events):
-        path = f"events[{i}] ({ev.type})"
-        at = instants[i][1]
-        if at < previous_at:
+        bad = True
+    return None if bad or at is None else event
+
+
+class _Sequence:
+    """The running checks on the order of events, advanced one event at a time.
+
+    Kept on the timeline so that appending an event checks that event only. ``resolved``
+    and ``concluded`` become ``None`` (unknown) after a status change, whose meaning is the
+    policy's business: from then on resolutions and reopenings are not checked.
+    """
+
+    __slots__ = ("concluded", "last", "paused", "resolved")
+
+    def __init__(
+        self,
+        last: int = 0,
+        paused: bool = False,
+        resolved: bool | None = False,
+        concluded: bool | None = False,
+    ) -> None:
+        self.last, self.paused, self.resolved, self.concluded = last, paused, resolved, concluded
+
+    def step(self, i: int, event: Event, at: int, problems: list[Problem]) -> _Sequence:
+        """Return the state after event ``i``; report what is out of place."""
+        kind = event.type
+        paused, resolved, concluded = self.paused, self.resolved, self.concluded
+        path = _path(i, kind)
+        if i == 0:
+            if kind != "opened":
+                problems.append(
+                    Problem(
+                        path=path,
+                        message="a timeline must start with 'opened'",
+                        hint="put the opening event first",
+                    )
+                )
+        elif at < self.last:
             problems.append(
                 Problem(
                     path=path,
-                    message=f"{ev.at.isoformat()} is before the previous event's "
-                    f"{events[i - 1].at.isoformat()}",
+                    message=f"{event.at.isoformat()} is before the previous event",
                     hint="give the events in time order",
                 )
             )
-        previous_at = at
-        if ev.type == "opened" and i > 0:
+        if kind == "opened" and i > 0:
             problems.append(
                 Problem(
                     path=path,
@@ -208,13 +306,13 @@ def _check_sequence(
                     hint="use 'reopened' to reopen a resolved incident",
                 )
             )
-        elif ev.type == "paused":
+        elif kind == "paused":
             if paused:
                 problems.append(
                     Problem(path=path, message="paused twice", hint="add 'resumed' in between")
                 )
             paused = True
-        elif ev.type == "resumed":
+        elif kind == "resumed":
             if not paused:
                 problems.append(
                     Problem(
@@ -224,22 +322,42 @@ def _check_sequence(
                     )
                 )
             paused = False
-        elif ev.type == "resolved":
+        elif kind == "resolved":
             if resolved:
                 problems.append(
                     Problem(path=path, message="resolved twice", hint="add 'reopened' in between")
                 )
-            resolved = True
-        elif ev.type == "reopened":
-            if not resolved:
+            resolved = None if resolved is None else True
+            concluded = None if concluded is None else True
+        elif kind == "closed":
+            concluded = None if concluded is None else True
+        elif kind == "reopened":
+            if concluded is False:
                 problems.append(
                     Problem(
                         path=path,
-                        message="'reopened' without a 'resolved' before it",
-                        hint="only a resolved incident can be reopened",
+                        message="'reopened' without a 'resolved' or 'closed' before it",
+                        hint="only a resolved or closed incident can be reopened",
                     )
                 )
-            resolved = False
+            resolved = None if resolved is None else False
+            concluded = None if concluded is None else False
+        if event.status is not None:
+            resolved = concluded = None
+        return _Sequence(max(at, self.last), paused, resolved, concluded)
+
+
+def _instants(events: tuple[Event, ...], problems: list[Problem]) -> list[int]:
+    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
+
+    out: list[int] = []
+    for i, event in enumerate(events):
+        try:
+            out.append(_instant(event.at, "at"))
+        except InvalidInstantError as exc:
+            problems.append(Problem(path=f"{_path(i, event.type)}.at", message=str(exc)))
+            out.append(0)
+    return out
 
 
 @attrs.frozen
@@ -250,32 +368,61 @@ class Timeline:
 
     >>> tl = Timeline.open("2026-11-20T16:10:00-05:00", severity="alta", plan="premium")
     >>> tl = tl.respond("2026-11-20T16:40:00-05:00")
+    >>> tl = tl.change("2026-11-20T17:00:00-05:00", status="Awaiting User Info")
     >>> [e.type for e in tl.events]
-    ['opened', 'responded']
+    ['opened', 'responded', 'changed']
+
+    Events at the same instant keep their order. Building a timeline checks it whole and
+    raises :class:`~escalate.TimelineError` listing every problem by event index.
     """
 
-    events: tuple[Event, ...]
-    instants: tuple[tuple[str, int, str | None], ...] = attrs.field(
+    events: tuple[Event, ...] = attrs.field(converter=tuple)
+    instants: tuple[tuple[str, int, str | None, str | None], ...] = attrs.field(
         init=False, eq=False, repr=False
     )
-    """Each event as ``(type, microseconds since the epoch, severity)``, computed once."""
+    """Each event as ``(type, microseconds since the epoch, severity, status)``."""
     _attributes: dict[str, Any] = attrs.field(init=False, eq=False, repr=False)
     _types: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     _severities: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    _statuses: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    _sequence: _Sequence = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        # the evaluator reads these on every call: compute them once, here
-        from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
+        problems: list[Problem] = []
+        if not self.events:
+            raise TimelineError.single(
+                "events", "a timeline needs at least an 'opened' event", "start with 'opened'"
+            )
+        checked = [_event(e, i, problems) for i, e in enumerate(self.events)]
+        if problems:
+            raise TimelineError(problems)
+        events = tuple(e for e in checked if e is not None)
+        instants = _instants(events, problems)
+        if problems:
+            raise TimelineError(problems)
+        state = _Sequence()
+        for i, (event, at) in enumerate(zip(events, instants, strict=True)):
+            state = state.step(i, event, at, problems)
+        if problems:
+            raise TimelineError(problems)
+        self._set(events, instants, state)
 
-        instants = tuple((e.type, _instant(e.at, "at"), e.severity) for e in self.events)
-        object.__setattr__(self, "instants", instants)
-        # read-only inside escalate
-        attributes = dict(self.events[0].attributes) if self.events else {}
-        object.__setattr__(self, "_attributes", attributes)
-        # the event types and severities used, so that a policy checks them in one step
-        object.__setattr__(self, "_types", frozenset(e.type for e in self.events))
-        severities = frozenset(e.severity for e in self.events if e.severity is not None)
-        object.__setattr__(self, "_severities", severities)
+    def _set(self, events: tuple[Event, ...], instants: list[int], state: _Sequence) -> None:
+        # the evaluator reads these on every call: compute them once, here
+        setter = object.__setattr__
+        setter(self, "events", events)
+        setter(
+            self,
+            "instants",
+            tuple(
+                (e.type, at, e.severity, e.status) for e, at in zip(events, instants, strict=True)
+            ),
+        )
+        setter(self, "_attributes", dict(events[0].attributes))  # read-only inside escalate
+        setter(self, "_types", frozenset(e.type for e in events))
+        setter(self, "_severities", frozenset(e.severity for e in events if e.severity))
+        setter(self, "_statuses", frozenset(e.status for e in events if e.status))
+        setter(self, "_sequence", state)
 
     @classmethod
     def from_events(cls, events: Iterable[Mapping[str, Any] | Event]) -> Timeline:
@@ -284,19 +431,17 @@ class Timeline:
         Raises:
             TimelineError: every problem at once, each naming the event by index and type.
         """
-        problems: list[Problem] = []
-        if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+        if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
             raise TimelineError.single(
-                "events", f"expected a list of events, got {events!r}", "pass a list of tables"
+                "events",
+                f"expected a list of events, got {str(events)[:80]!r}",
+                "pass a list of tables",
             )
+        problems: list[Problem] = []
         parsed = [_event(item, i, problems) for i, item in enumerate(events)]
         if problems:
             raise TimelineError(problems)
-        timeline = cls(tuple(e for e in parsed if e is not None))
-        _check_sequence(timeline.events, timeline.instants, problems)
-        if problems:
-            raise TimelineError(problems)
-        return timeline
+        return cls(tuple(e for e in parsed if e is not None))
 
     @classmethod
     def open(cls, at: datetime | str, *, severity: str, **attributes: Any) -> Timeline:
@@ -304,8 +449,31 @@ class Timeline:
         return cls.from_events([{"type": "opened", "at": at, "severity": severity, **attributes}])
 
     def then(self, type: str, at: datetime | str, **fields: Any) -> Timeline:  # noqa: A002
-        """Return this timeline with one more event appended (validated)."""
-        return Timeline.from_events([*self.events, {"type": type, "at": at, **fields}])
+        """Return this timeline with one more event appended (only the new event is checked)."""
+        problems: list[Problem] = []
+        i = len(self.events)
+        event = _event({"type": type, "at": at, **fields}, i, problems)
+        if event is None:
+            raise TimelineError(problems)
+        instants = _instants((event,), problems)
+        if problems:
+            raise TimelineError([attrs.evolve(p, path=_path(i, type) + ".at") for p in problems])
+        state = self._sequence.step(i, event, instants[0], problems)
+        if problems:
+            raise TimelineError(problems)
+        new = object.__new__(Timeline)
+        events = (*self.events, event)
+        setter = object.__setattr__
+        setter(new, "events", events)
+        setter(new, "instants", (*self.instants, (type, instants[0], event.severity, event.status)))
+        setter(new, "_attributes", self._attributes)
+        setter(new, "_types", self._types | {type})
+        setter(
+            new, "_severities", self._severities | ({event.severity} if event.severity else set())
+        )
+        setter(new, "_statuses", self._statuses | ({event.status} if event.status else set()))
+        setter(new, "_sequence", state)
+        return new
 
     def respond(self, at: datetime | str) -> Timeline:
         """Append ``responded``."""
@@ -322,6 +490,15 @@ class Timeline:
     def change_severity(self, at: datetime | str, severity: str) -> Timeline:
         """Append ``severity_changed``."""
         return self.then("severity_changed", at, severity=severity)
+
+    def change(self, at: datetime | str, **fields: Any) -> Timeline:
+        """Append ``changed``: a new ``status``, ``severity`` or other field values.
+
+        >>> tl = Timeline.open("2026-11-20T16:10:00-05:00", severity="alta", status="New")
+        >>> tl.change("2026-11-20T16:20:00-05:00", status="Active").events[-1].status
+        'Active'
+        """
+        return self.then("changed", at, **fields)
 
     def escalate(self, at: datetime | str) -> Timeline:
         """Append a manual ``escalated`` (one tier up)."""
@@ -352,3 +529,6 @@ class Timeline:
     def to_events(self) -> list[dict[str, Any]]:
         """Return the JSON-ready list of events; ``from_events`` of it gives this timeline."""
         return [e.to_dict() for e in self.events]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Timeline, (self.events,))

@@ -277,27 +277,20 @@ def _schedule_table(ev: Evaluation) -> Table:
     table = Table(title="Escalation schedule", title_justify="left")
     for name in ("level", "tier", "at", "why", "contacts"):
         table.add_column(name)
-    for ref, at, reason in ev.schedule:
-        if reason is not None:
-            why = f"fired ({reason.value})"
-        elif at is not None:
+    for entry in ev.schedule:
+        if entry.state.value == "fired" and entry.reason is not None:
+            why = f"fired ({entry.reason.value})"
+        elif entry.state.value == "projected":
             why = "projected"
         else:
-            why = "not scheduled (manual, paused or resolved)"
-        table.add_row(str(ref.level), Text(ref.name), _when(at), why, Text(_contacts(ref)))
+            why = f"{entry.state.value}: {entry.note}"
+        ref = entry.tier
+        table.add_row(str(ref.level), Text(ref.name), _when(entry.at), why, Text(_contacts(ref)))
     return table
 
 
 def _schedule_json(ev: Evaluation) -> list[dict[str, Any]]:
-    return [
-        {
-            "level": ref.level,
-            "name": ref.name,
-            "at": None if at is None else at.isoformat(),
-            "reason": None if reason is None else reason.value,
-        }
-        for ref, at, reason in ev.schedule
-    ]
+    return [entry.to_dict() for entry in ev.schedule]
 
 
 def _show_evaluation(console: Console, ev: Evaluation, *, explain: bool) -> None:

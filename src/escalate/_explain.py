@@ -1,0 +1,237 @@
+"""``Evaluation.explain``: what was counted, skipped and paused, and why each tier fired.
+
+The explanation re-derives the evaluation's segments (:func:`escalate._evaluate.outcome`)
+and describes them; it runs in time linear in the number of events, and its length is
+bounded: at most :data:`EVENT_LINES` lines of history, and per stretch of a target at most
+:data:`HEAD` + :data:`TAIL` open periods with one summary line between them, however long
+the stretch (an incident open for decades prints a few hundred lines, not megabytes).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from escalate._duration import format_duration
+from escalate._engine import PAUSED, PENDING, RUNNING, STOPPED, between
+from escalate._evaluate import outcome
+from escalate._index import to_datetime
+from escalate._plan import compiled
+from escalate._results import TargetStatus, TierState
+
+if TYPE_CHECKING:
+    from escalate._calendar import Calendar
+    from escalate._policy import Policy
+    from escalate._results import Evaluation
+    from escalate._timeline import Timeline
+
+__all__ = ["EVENT_LINES", "HEAD", "TAIL", "explain"]
+
+EVENT_LINES = 40
+"""At most this many history lines: the first and last half, and a count between."""
+HEAD = 3
+"""Open periods listed at the start of a counted stretch."""
+TAIL = 3
+"""Open periods listed at its end."""
+_REASON_DAYS = 31  # a closed gap longer than this is summarised by counts
+
+
+def _fmt(value: datetime) -> str:
+    return value.strftime("%a %Y-%m-%d %H:%M:%S%z").replace(":00+", "+").replace(":00-", "-")
+
+
+def _hours(us: int) -> str:
+    """Business time as text that cannot be misread as calendar days (``format_duration``)."""
+    return format_duration(timedelta(microseconds=us))
+
+
+def _closed_reason(clock: Calendar, start: datetime, end: datetime) -> str:
+    """Say why ``[start, end)`` is closed on ``clock``: holidays, exceptions or hours."""
+    day, last = start.astimezone(clock.zone).date(), end.astimezone(clock.zone).date()
+    if (last - day).days > _REASON_DAYS:
+        return f"closed for {(last - day).days} days"
+    exceptions = dict(clock.exceptions)
+    reasons: list[str] = []
+    while day <= last:
+        if day in exceptions:
+            reasons.append(f"exception {day.isoformat()}")
+        elif not clock.hours[day.weekday()]:
+            reasons.append(f"no hours on {day.strftime('%a')} {day.isoformat()}")
+        elif day in clock._holidays_of(day.year):
+            reasons.append(f"holiday {day.isoformat()}")
+        day += timedelta(days=1)
+    if reasons:
+        reasons.append("outside business hours")
+    return ", ".join(reasons) if reasons else "outside business hours"
+
+
+def _counted(clock: Calendar, a: int, b: int, lines: list[str]) -> None:
+    """Describe the open periods of ``[a, b)``: the first and last few, a summary between."""
+    zone = clock.zone
+    start, end = to_datetime(a, zone), to_datetime(b, zone)
+    head = list(islice(clock._periods(a, b), HEAD + 1))
+    if len(head) > HEAD:
+        tail_from = max(a, b - 8 * 86_400_000_000)
+        tail = list(clock._periods(max(tail_from, _us(head[HEAD - 1][1])), b))[-TAIL:]
+        shown = head[:HEAD]
+        gap_from, gap_to = _us(shown[-1][1]), _us(tail[0][0]) if tail else b
+        hidden = between(clock, gap_from, gap_to) if gap_to > gap_from else 0
+    else:
+        shown, tail, hidden = head, [], 0
+    cursor = start
+    for i, (lo, hi) in enumerate(shown + tail):
+        if i == len(shown) and hidden:
+            lines.append(
+                f"  ...         {_fmt(cursor)} -> {_fmt(lo)}: {_hours(hidden)} more counted "
+                "in the open periods between"
+            )
+            cursor = lo
+        if lo > cursor:
+            lines.append(
+                f"  skipped     {_fmt(cursor)} -> {_fmt(lo)}: {_closed_reason(clock, cursor, lo)}"
+            )
+        length = hi.astimezone(UTC) - lo.astimezone(UTC)  # physical, not wall-clock
+        lines.append(f"  counted     {_fmt(lo)} -> {_fmt(hi)} = {_hours(_td(length))}")
+        cursor = hi
+    if cursor < end:
+        lines.append(
+            f"  skipped     {_fmt(cursor)} -> {_fmt(end)}: {_closed_reason(clock, cursor, end)}"
+        )
+
+
+def _us(value: datetime) -> int:
+    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
+
+    return _instant(value, "at")
+
+
+def _td(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def _history(timeline: Timeline, now: int, lines: list[str]) -> None:
+    events = [
+        (e, at)
+        for e, (_k, at, _s, _st) in zip(timeline.events, timeline.instants, strict=True)
+        if at <= now
+    ][1:]
+    notable = events
+    if not notable:
+        return
+    lines.append("History:")
+    half = EVENT_LINES // 2
+    chosen = notable if len(notable) <= EVENT_LINES else notable[:half] + notable[-half:]
+    for i, (event, _at) in enumerate(chosen):
+        if len(notable) > EVENT_LINES and i == half:
+            lines.append(f"  ... {len(notable) - EVENT_LINES} more events ...")
+        details = []
+        if event.severity is not None:
+            details.append(f"severity {event.severity!r}")
+        if event.status is not None:
+            details.append(f"status {event.status!r}")
+        details.extend(f"{k} {v!r}" for k, v in event.attributes)
+        if event.reason:
+            details.append(f"reason: {event.reason}")
+        text = f": {', '.join(details)}" if details else ""
+        lines.append(f"  {_fmt(event.at)} {event.type}{text}")
+
+
+def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> list[str]:
+    """Return the lines of :meth:`Evaluation.explain`."""
+    plan = compiled(policy)
+    out = outcome(plan, timeline, now)
+    opened = timeline.opened
+    lines = [
+        f"Incident opened {_fmt(opened.at)} with severity {opened.severity!r}"
+        + (f", plan {ev.plan!r}" if ev.plan else "")
+        + (f", route {ev.route!r}" if ev.route else ", default tiers")
+        + f"; evaluated as of {_fmt(ev.as_of)}, severity now {ev.severity!r}."
+    ]
+    _history(timeline, now, lines)
+    folded = out.folded
+    times = folded.times
+    reasons = _pause_reasons(timeline, now)
+    for result, target in zip(ev.targets, out.targets, strict=True):
+        clock = policy.calendar(result.clock)
+        lines.append(
+            f"Target {result.name}: {result.status.value}"
+            + (" (at risk)" if result.at_risk else "")
+            + f"; goal {_hours(target.spec.us)} on clock {result.clock!r}, elapsed "
+            f"{_hours(target.elapsed)} ({result.percent:.1f}%)."
+        )
+        codes = folded.codes[target.index]
+        restarts = folded.restarts[target.index]
+        j = 0
+        last = len(times) - 1
+        while j <= last:
+            code = codes[j]
+            k = j
+            while k < last and codes[k + 1] == code and k + 1 not in restarts:
+                k += 1
+            a = times[j]
+            b = times[k + 1] if k < last else now
+            if j in restarts:
+                lines.append(
+                    f"  reopened    {_fmt(to_datetime(a, clock.zone))}: a new measurement starts"
+                )
+            if code == RUNNING and b > a:
+                _counted(clock, a, b, lines)
+            elif code == PAUSED and b >= a:
+                why = reasons.get(a, "paused")
+                lines.append(
+                    f"  paused      {_fmt(to_datetime(a, clock.zone))} -> "
+                    f"{_fmt(to_datetime(b, clock.zone))}: {why}"
+                )
+            elif code == STOPPED and (j == 0 or codes[j - 1] != STOPPED):
+                lines.append(f"  stopped at {_fmt(to_datetime(a, clock.zone))}")
+            elif code == PENDING and j > 0 and codes[j - 1] != PENDING:
+                lines.append(f"  pending from {_fmt(to_datetime(a, clock.zone))}")
+            j = k + 1
+        if result.due_at is not None:
+            word = "was due" if result.status is TargetStatus.BREACHED else "due"
+            lines.append(
+                f"  {word} at {_fmt(result.due_at)} (the last instant that still counts as met)"
+            )
+        elif result.status is TargetStatus.PAUSED:
+            lines.append(
+                f"  no deadline while paused; {_hours(target.spec.us - target.elapsed)} remain"
+            )
+        if result.warning_at is not None:
+            lines.append(f"  warning point at {_fmt(result.warning_at)}")
+    lines.append("Escalation:" if ev.schedule else "Escalation: no tiers")
+    fired = {e.level: e for e in ev.escalations}
+    for entry in ev.schedule:
+        ref = entry.tier
+        head = f"  level {ref.level} {ref.name!r}"
+        if entry.state is TierState.FIRED and entry.at is not None:
+            reason = entry.reason.value if entry.reason else ""
+            lines.append(f"{head} fired {_fmt(entry.at)} ({reason})")
+            notifications = fired[ref.level].notifications if ref.level in fired else ()
+            lines.extend(
+                f"    notify {n.contact!r} at {_fmt(n.at)} (their hours)"
+                for n in notifications
+                if n.at != entry.at
+            )
+        elif entry.state is TierState.PROJECTED and entry.at is not None:
+            lines.append(f"{head} projected {_fmt(entry.at)}")
+        elif entry.state is TierState.SKIPPED and entry.at is not None:
+            lines.append(f"{head} skipped {_fmt(entry.at)}: {entry.note}")
+        else:
+            lines.append(f"{head} waiting: {entry.note}")
+    if ev.next_change_at is not None:
+        lines.append(f"Next change without a new event: {_fmt(ev.next_change_at)}")
+    return lines
+
+
+def _pause_reasons(timeline: Timeline, now: int) -> dict[int, str]:
+    """Return why the incident was held from each instant (a pause reason or a status)."""
+    out: dict[int, str] = {}
+    for event, (_k, at, _s, status) in zip(timeline.events, timeline.instants, strict=True):
+        if at > now:
+            break
+        if event.type == "paused":
+            out[at] = event.reason or "paused"
+        elif status is not None:
+            out[at] = f"status {status!r}"
+    return out

@@ -1,0 +1,293 @@
+"""A policy compiled once for the evaluators: conditions, goals and tier triggers as data.
+
+Both evaluators read this one compiled form: :func:`escalate.evaluate` (one incident, in
+plain Python) and the table path (many incidents, in numpy). A rule about what starts,
+pauses or stops a target, what a status means, which goal applies or how a tier fires is
+therefore written down once, here, as plain values: sets of event names and statuses,
+integer durations, clocks. The two evaluators differ only in how they loop.
+
+The compiled form is kept in ``Policy._memo`` and never changes after it is built.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from escalate._errors import Problem, TimelineError, did_you_mean
+from escalate._index import td_us
+from escalate._policy import (
+    REOPEN_RULES,
+    AfterElapsed,
+    AtOpen,
+    AtPercent,
+    OnBreach,
+    Policy,
+    Route,
+    Status,
+    Target,
+    Tier,
+)
+from escalate._timeline import BUILTIN_EVENTS
+
+if TYPE_CHECKING:
+    from escalate._calendar import Calendar
+    from escalate._timeline import Timeline
+
+__all__ = [
+    "BREACH",
+    "CLOSED",
+    "CONTINUE",
+    "ELAPSED",
+    "KEEP",
+    "MANUAL",
+    "OPEN",
+    "OPEN_STATUS",
+    "PAUSED_STATUS",
+    "PERCENT",
+    "RESOLVED",
+    "RESTART",
+    "Compiled",
+    "GoalSpec",
+    "TargetPlan",
+    "TierPlan",
+    "compiled",
+]
+
+KEEP, CONTINUE, RESTART = (REOPEN_RULES.index(r) for r in ("keep", "continue", "restart"))
+"""Reopen rules as integers."""
+
+OPEN_STATUS, PAUSED_STATUS, RESOLVED, CLOSED = 0, 1, 2, 3
+"""What a status means, as integers (the order of :data:`~escalate._policy.STATUS_MEANINGS`)."""
+
+_MEANING: Final = {
+    "open": OPEN_STATUS,
+    "paused": PAUSED_STATUS,
+    "resolved": RESOLVED,
+    "closed": CLOSED,
+}
+
+OPEN, ELAPSED, PERCENT, BREACH, MANUAL = range(5)
+"""Tier trigger kinds."""
+
+
+class GoalSpec:
+    """A goal compiled for the evaluators: integer durations and the clock itself."""
+
+    __slots__ = ("clock", "clock_name", "duration", "us", "warning_us", "zone")
+
+    def __init__(
+        self, duration: timedelta, warning: timedelta | None, clock: str, policy: Policy
+    ) -> None:
+        self.duration, self.us = duration, td_us(duration)
+        self.warning_us = None if warning is None else td_us(warning)
+        self.clock_name, self.clock = clock, policy.calendar(clock)
+        self.zone = self.clock.zone
+
+
+class TargetPlan:
+    """One target's conditions as sets, for both evaluators.
+
+    ``start_ev``/``stop_ev``: event names (signals) that start or stop it;
+    ``start_in``/``stop_in``: statuses whose entry starts or stops it;
+    ``start_left``/``stop_left``: status sets whose leaving starts or stops it;
+    ``pause_flag``: whether the incident's pauses (paused events, statuses meaning
+    ``paused``) hold it; ``pause_in``: statuses that hold it; ``rule``: the reopen rule.
+    """
+
+    __slots__ = (
+        "index",
+        "name",
+        "pause_flag",
+        "pause_in",
+        "rule",
+        "start_ev",
+        "start_in",
+        "start_left",
+        "stop_ev",
+        "stop_in",
+        "stop_left",
+    )
+
+    def __init__(self, index: int, target: Target) -> None:
+        self.index, self.name = index, target.name
+        self.start_ev, self.start_in, self.start_left = _split(target.start)
+        self.stop_ev, self.stop_in, self.stop_left = _split(target.stop)
+        pause = target.pause_conditions
+        self.pause_flag = "paused" in pause
+        self.pause_in = frozenset(n for c in pause if isinstance(c, Status) for n in c.names)
+        self.rule = REOPEN_RULES.index(target.reopen)
+
+
+def _split(
+    conditions: tuple[Any, ...],
+) -> tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]:
+    events = frozenset(c for c in conditions if isinstance(c, str))
+    entered = frozenset(
+        n for c in conditions if isinstance(c, Status) and not c.left for n in c.names
+    )
+    left = tuple(frozenset(c.names) for c in conditions if isinstance(c, Status) and c.left)
+    return events, entered, left
+
+
+class TierPlan:
+    """One tier's trigger as plain values: ``kind`` and its two operands.
+
+    - :data:`OPEN`, :data:`MANUAL`: no operands;
+    - :data:`ELAPSED`: ``a`` the amount (µs), ``b`` the clock;
+    - :data:`PERCENT`: ``a`` the target's index, ``b`` the percentage;
+    - :data:`BREACH`: ``a`` the target's index, ``b`` the delay (µs).
+    """
+
+    __slots__ = ("a", "b", "kind")
+
+    def __init__(self, kind: int, a: Any = None, b: Any = None) -> None:
+        self.kind, self.a, self.b = kind, a, b
+
+
+def percent_amount(goal_us: int, percent: float) -> int:
+    """Return the share of a goal at which a percent tier fires (at least 1 µs)."""
+    return max(round(goal_us * percent / 100), 1)
+
+
+class Compiled:
+    """What the evaluators derive from a policy once, kept in ``Policy._memo``."""
+
+    __slots__ = (
+        "_goals",
+        "_tiers",
+        "escalation_zone",
+        "fallback",
+        "known",
+        "meaning",
+        "plans",
+        "policy",
+        "severities",
+        "targets",
+    )
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.known = frozenset(BUILTIN_EVENTS) | policy.event_names
+        self.severities = frozenset(policy.severity_names)
+        self.plans = [p.name for p in policy.plans]
+        self.meaning = {name: _MEANING[m] for name, m in policy.statuses.items()}
+        self.targets = tuple(TargetPlan(i, t) for i, t in enumerate(policy.targets))
+        # the clock a target counts on while the severity in force has no goal for it
+        # and none applies at the evaluation either
+        self.fallback = tuple(policy.calendar(t.clock or policy.clock) for t in policy.targets)
+        self.escalation_zone = policy.calendar(policy.escalation_clock).zone
+        self._goals: dict[tuple[str, str | None], tuple[GoalSpec | None, ...]] = {}
+        self._tiers: dict[str | None, tuple[TierPlan, ...]] = {}
+
+    def goals(self, severity: str, plan: str | None) -> tuple[GoalSpec | None, ...]:
+        """Return the goal of every target (``None`` where none applies) for a severity."""
+        found = self._goals.get((severity, plan))
+        if found is None:
+            policy = self.policy
+            specs = []
+            for target in self.targets:
+                goal = policy.goal(target.name, severity, plan=plan)
+                specs.append(
+                    None
+                    if goal is None
+                    else GoalSpec(goal.duration, goal.warning, goal.clock or policy.clock, policy)
+                )
+            found = self._goals[severity, plan] = tuple(specs)
+        return found
+
+    def tiers(self, route: Route | None) -> tuple[TierPlan, ...]:
+        """Return the compiled triggers of a route's tiers (the default list for ``None``)."""
+        key = None if route is None else route.name
+        found = self._tiers.get(key)
+        if found is None:
+            tiers = self.policy.tiers if route is None else route.tiers
+            found = self._tiers[key] = tuple(self._tier(t) for t in tiers)
+        return found
+
+    def _tier(self, tier: Tier) -> TierPlan:
+        trigger = tier.trigger
+        index = {t.name: t.index for t in self.targets}
+        if isinstance(trigger, AtOpen):
+            return TierPlan(OPEN)
+        if isinstance(trigger, AfterElapsed):
+            clock: Calendar = self.policy.calendar(trigger.clock or self.policy.escalation_clock)
+            return TierPlan(ELAPSED, td_us(trigger.after), clock)
+        if isinstance(trigger, AtPercent):
+            return TierPlan(PERCENT, index[trigger.target], trigger.percent)
+        if isinstance(trigger, OnBreach):
+            return TierPlan(BREACH, index[trigger.target], td_us(trigger.delay))
+        return TierPlan(MANUAL)
+
+    def check(self, timeline: Timeline) -> None:
+        """Check a timeline's events, severities, statuses and plan against the policy."""
+        plan = timeline._attributes.get("plan")
+        if not (
+            timeline._types <= self.known
+            and timeline._severities <= self.severities
+            and timeline._statuses <= self.meaning.keys()
+            and (plan is None or not self.plans or plan in self.plans)
+        ):
+            _report(self, timeline)
+
+
+def compiled(policy: Policy) -> Compiled:
+    """Return the compiled form of ``policy`` (built on first use, then kept)."""
+    found = policy._memo.get("compiled")
+    if found is None:
+        found = policy._memo["compiled"] = Compiled(policy)
+    return found
+
+
+def _report(plan: Compiled, timeline: Timeline) -> None:
+    """Raise the TimelineError listing every event the policy does not know."""
+    problems: list[Problem] = []
+    policy, known, plans = plan.policy, plan.known, plan.plans
+    severities = policy.severity_names
+    statuses = list(plan.meaning)
+    for i, event in enumerate(timeline.events):
+        path = f"events[{i}] ({event.type})"
+        if event.type not in known:
+            hint = did_you_mean(event.type, known) or (
+                "custom events must be a start or stop event of a policy target: "
+                + ", ".join(sorted(policy.event_names - set(BUILTIN_EVENTS)) or ["(none)"])
+            )
+            problems.append(
+                Problem(
+                    path=f"{path}.type", message=f"unknown event type {event.type!r}", hint=hint
+                )
+            )
+        if event.severity is not None and event.severity not in severities:
+            problems.append(
+                Problem(
+                    path=f"{path}.severity",
+                    message=f"unknown severity {event.severity!r}",
+                    hint=did_you_mean(event.severity, severities)
+                    or f"the policy's severities are {', '.join(map(repr, severities))}",
+                )
+            )
+        if event.status is not None and event.status not in plan.meaning:
+            problems.append(
+                Problem(
+                    path=f"{path}.status",
+                    message=f"unknown status {event.status!r}",
+                    hint=did_you_mean(event.status, statuses)
+                    or (
+                        f"declare what it means in the policy's [statuses], e.g. "
+                        f"{event.status!r} = 'open'"
+                        if not statuses
+                        else "the policy's statuses are " + ", ".join(map(repr, statuses))
+                    ),
+                )
+            )
+    plan_name = timeline.opened.get("plan")
+    if plan_name is not None and plans and plan_name not in plans:
+        problems.append(
+            Problem(
+                path="events[0] (opened).plan",
+                message=f"unknown plan {plan_name!r}",
+                hint=did_you_mean(str(plan_name), plans)
+                or f"the policy's plans are {', '.join(map(repr, plans))}",
+            )
+        )
+    raise TimelineError(problems)
