@@ -40,7 +40,8 @@ from escalate._errors import (
     TimelineError,
 )
 from escalate._evaluate import evaluate
-from escalate._frame import BadRowsWarning, evaluate_frame
+from escalate._frame import BadRowsWarning, MissingColumnsWarning, evaluate_frame
+from escalate._history import EventLog
 from escalate._holidays import Holidays
 from escalate._hours import Interval
 from escalate._plots import plot_compliance, plot_elapsed
@@ -94,6 +95,7 @@ __all__ = [
     "EscalationReason",
     "Evaluation",
     "Event",
+    "EventLog",
     "Goal",
     "Holidays",
     "HorizonError",
@@ -103,6 +105,7 @@ __all__ = [
     "InvalidInstantError",
     "InvalidRangeError",
     "Manual",
+    "MissingColumnsWarning",
     "MissingExtraError",
     "NaiveDatetimeError",
     "NeverOpenError",

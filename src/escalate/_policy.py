@@ -189,6 +189,11 @@ def _conditions(value: Condition | Iterable[Condition]) -> tuple[Condition, ...]
     return tuple(value)
 
 
+def _default_stop(name: str) -> tuple[Condition, ...]:
+    """A target named "response" stops like the built-in one; others at the resolution."""
+    return ("responded", "resolved", "closed") if name == "response" else ("resolved", "closed")
+
+
 def _optional_conditions(
     value: Condition | Iterable[Condition] | None,
 ) -> tuple[Condition, ...] | None:
@@ -230,19 +235,16 @@ class Target:
 
     name: str
     start: tuple[Condition, ...] = attrs.field(default=("opened",), converter=_conditions)
-    stop: tuple[Condition, ...] = attrs.field(default=None, converter=_optional_conditions)
+    stop: tuple[Condition, ...] = attrs.field(
+        default=attrs.Factory(lambda self: _default_stop(self.name), takes_self=True),
+        converter=_conditions,
+    )
     pauses: bool = True
     pause: tuple[Condition, ...] | None = attrs.field(default=None, converter=_optional_conditions)
     on_reopen: str | None = None
     clock: str | None = None
     goal: Goal | None = attrs.field(default=None, converter=attrs.converters.optional(_goal))
     required: bool = True
-
-    def __attrs_post_init__(self) -> None:
-        if self.stop is None:
-            # a target named "response" stops like the built-in one; others at resolution
-            default = ("responded", "resolved", "closed") if self.name == "response" else None
-            object.__setattr__(self, "stop", default or ("resolved", "closed"))
 
     @property
     def pause_conditions(self) -> tuple[Condition, ...]:

@@ -43,13 +43,14 @@ def _path(i: int, kind: object = None) -> str:
 
 def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> datetime | None:
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value.strip())
+            value = datetime.fromisoformat(text.strip())
         except ValueError:
             problems.append(
                 Problem(
                     path=f"{_path(i, kind)}.at",
-                    message=f"{value[:80]!r} is not an ISO-8601 date-time",
+                    message=f"{text[:80]!r} is not an ISO-8601 date-time",
                     hint="write e.g. '2026-11-20T16:10:00-05:00' (with its UTC offset)",
                 )
             )
@@ -222,9 +223,9 @@ def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
     return Event(
         type=kind,
         at=at,
-        severity=severity,  # type: ignore[arg-type]
-        reason=reason,  # type: ignore[arg-type]
-        status=status,  # type: ignore[arg-type]
+        severity=severity,
+        reason=reason,
+        status=status,
         attributes=extra,
     )
 
@@ -243,9 +244,9 @@ def _checked(event: Event, i: int, problems: list[Problem]) -> Event | None:
         i,
         problems,
     )
-    if not isinstance(event.attributes, tuple) or not all(
-        isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
-        for pair in event.attributes
+    given: object = event.attributes  # an Event built in Python may hold anything
+    if not isinstance(given, tuple) or not all(
+        isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) for pair in given
     ):
         problems.append(
             Problem(
@@ -360,6 +361,10 @@ def _instants(events: tuple[Event, ...], problems: list[Problem]) -> list[int]:
     return out
 
 
+def _event_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Timeline:
     """The events of one incident, in time order, starting with ``opened``.
@@ -376,7 +381,7 @@ class Timeline:
     raises :class:`~escalate.TimelineError` listing every problem by event index.
     """
 
-    events: tuple[Event, ...] = attrs.field(converter=tuple)
+    events: tuple[Event, ...] = attrs.field(converter=_event_tuple)
     instants: tuple[tuple[str, int, str | None, str | None], ...] = attrs.field(
         init=False, eq=False, repr=False
     )

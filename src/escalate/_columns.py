@@ -1,0 +1,267 @@
+"""Columns from real exports: instants and text values checked row by row, with reasons.
+
+Ticket exports are untidy: ``?`` for an empty value, wall-clock times without a zone,
+timestamps in a local format, the odd unparseable cell. Each reader of escalate turns such
+a column into numbers once, here, and every value it cannot take is reported with its row,
+column, value and the fix; it never sinks the whole table, and it is never dropped
+without a word.
+
+pandas and numpy are imported only when these functions run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from escalate._errors import InvalidInstantError, MissingExtraError, NaiveDatetimeError
+from escalate._index import MAX_YEAR, MIN_YEAR
+
+__all__ = [
+    "MISSING",
+    "NAT",
+    "Issues",
+    "instants",
+    "modules",
+    "texts",
+]
+
+NAT: Final = -(2**63)
+"""numpy's NaT as int64."""
+
+MISSING: Final = ("", "?", "NULL", "null", "None", "none", "NaN", "nan", "N/A", "n/a", "NaT")
+"""Values that stand for "no value" in exports (ServiceNow writes ``?``)."""
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
+_LOW = f"{MIN_YEAR}-01-02"
+_HIGH = f"{MAX_YEAR}-12-31"
+
+
+def modules() -> tuple[Any, Any]:
+    """Return ``(numpy, pandas)``, or raise :class:`~escalate.MissingExtraError`."""
+    try:
+        import numpy as np  # noqa: PLC0415
+        import pandas as pd  # noqa: PLC0415
+    except ImportError as exc:  # pragma: no cover - pandas is installed in the test environment
+        raise MissingExtraError("incident tables", "pandas", exc.name or "pandas") from None
+    return np, pd
+
+
+class Issues:
+    """Rows a reader repaired or refused: id, source row, column, value, action, reason."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, Any]] = []
+
+    def add(  # noqa: PLR0917 - one issue's fields, each an array or a constant
+        self, rows: Any, ids: Any, column: str, values: Any, action: str, reason: str
+    ) -> None:
+        """Record an issue for every row of the integer array ``rows``."""
+        np, _pd = modules()
+        rows = np.asarray(rows, dtype=np.int64)
+        if not rows.size:
+            return
+        self.parts.append(
+            {
+                "id": np.asarray(ids, dtype=object),
+                "row": rows,
+                "column": column,
+                "value": np.asarray(values, dtype=object),
+                "action": action,
+                "reason": reason,
+            }
+        )
+
+    def frame(self) -> Any:
+        """Return every issue as one DataFrame, in source-row order."""
+        np, pd = modules()
+        columns = ["id", "row", "column", "value", "action", "reason"]
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
+                {"row": "int64"}
+            )
+        frames = []
+        for part in self.parts:
+            n = part["row"].size
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "id": part["id"],
+                        "row": part["row"],
+                        "column": np.full(n, part["column"], dtype=object),
+                        "value": [_excerpt(v) for v in part["value"]],
+                        "action": np.full(n, part["action"], dtype=object),
+                        "reason": np.full(n, part["reason"], dtype=object),
+                    }
+                )
+            )
+        out = pd.concat(frames, ignore_index=True)
+        return out.sort_values(["row", "column"], kind="stable", ignore_index=True)
+
+
+def _excerpt(value: object) -> object:
+    """Quote at most 80 characters of a value, so a report never grows with the input."""
+    if value is None or isinstance(value, int | float | bool):
+        return value
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
+    """Return a column as an object array of stripped strings, and where it is missing.
+
+    Exports repeat the same few values (statuses, groups, timestamps): each distinct value
+    is cleaned once.
+    """
+    np, pd = modules()
+    codes, uniques = pd.factorize(pd.Series(values).reset_index(drop=True), use_na_sentinel=True)
+    cleaned = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    gone = np.isin(cleaned, np.array(list(missing), dtype=object))
+    gone[-1] = True  # the sentinel of missing values
+    cleaned[gone] = None
+    return cleaned[codes], gone[codes]
+
+
+def instants(
+    values: Any,
+    *,
+    column: str,
+    timezone: str | None,
+    time_format: str | None = None,
+    missing: Sequence[str] = MISSING,
+    required: bool = False,
+) -> tuple[Any, Any, list[tuple[Any, str]]]:
+    """Parse a column of instants into int64 UTC nanoseconds (``NAT`` where absent).
+
+    Accepts tz-aware datetimes, naive datetimes with ``timezone``, and text: ISO 8601
+    (with an offset, or without one when ``timezone`` is given) or ``time_format``. Naive
+    values are localised like the scalar path (``fold=0``); they are never read as UTC.
+
+    Returns:
+        ``(ns, missing_mask, problems)``: ``problems`` lists ``(mask, reason)`` of the
+        rows that could not be taken (unparseable, no zone, beyond the supported years);
+        their ``ns`` is ``NAT``.
+
+    Raises:
+        NaiveDatetimeError: a naive datetime column without ``timezone``.
+        InvalidInstantError: a column that holds neither datetimes nor text.
+    """
+    np, pd = modules()
+    series = pd.Series(values).reset_index(drop=True)
+    n = len(series)
+    problems: list[tuple[Any, str]] = []
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        ns = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[ns]").view("i8").copy()
+        absent = ns == NAT
+    elif dtype.kind == "M":
+        if timezone is None and series.notna().any():
+            fix = (
+                "pass timezone='...' (the zone the times were written in, e.g. the "
+                "policy's), or localise the column first: .dt.tz_localize('...')"
+            )
+            raise NaiveDatetimeError(f"column {column!r}", str(dtype), fix=fix)
+        ns = _localize(series, timezone) if timezone is not None else np.full(n, NAT)
+        absent = ns == NAT
+    elif dtype.kind in "OUfiu" or isinstance(dtype, pd.StringDtype):
+        if dtype.kind in "fiu" and series.notna().any():
+            msg = (
+                f"column {column!r} holds numbers ({dtype}), not instants; convert epoch "
+                "numbers with pandas.to_datetime(..., unit='s', utc=True)"
+            )
+            raise InvalidInstantError(msg)
+        ns, absent = _parse_text(series, timezone, time_format, missing, problems)
+    else:
+        msg = f"column {column!r} must hold datetimes or text, got {dtype}"
+        raise InvalidInstantError(msg)
+    present = ns != NAT
+    if present.any():
+        low = np.datetime64(_LOW, "ns").astype(np.int64)
+        high = np.datetime64(_HIGH, "ns").astype(np.int64)
+        beyond = present & ((ns < low) | (ns >= high))
+        if beyond.any():
+            problems.append((beyond, f"lies beyond the supported years {MIN_YEAR}-{MAX_YEAR}"))
+            ns[beyond] = NAT
+        keep = ns != NAT
+        ns[keep] -= ns[keep] % 1000  # whole microseconds, like the scalar evaluator
+    if required:
+        problems.append((absent, "is missing (an instant is required here)"))
+    return ns, absent, problems
+
+
+def _parse_text(
+    series: Any,
+    timezone: str | None,
+    time_format: str | None,
+    missing: Sequence[str],
+    problems: list[tuple[Any, str]],
+) -> tuple[Any, Any]:
+    np, pd = modules()
+    n = len(series)
+    text, absent = texts(series, missing)
+    ns = np.full(n, NAT, dtype=np.int64)
+    given = ~absent
+    if not given.any():
+        return ns, absent
+    codes, uniques = pd.factorize(text[given])
+    strings = pd.Series(uniques, dtype=object).astype(str)
+    rows = np.flatnonzero(given)
+    if time_format is not None and "%z" not in time_format:
+        aware = np.zeros(len(strings), dtype=bool)
+    else:
+        aware = strings.str.contains(_OFFSET).to_numpy(dtype=bool)
+    fmt = time_format or "ISO8601"
+    parsed_ns = np.full(len(strings), NAT, dtype=np.int64)
+    if aware.any():
+        parsed = pd.to_datetime(strings[aware], format=fmt, errors="coerce", utc=True)
+        parsed_ns[aware] = parsed.dt.tz_localize(None).to_numpy("M8[ns]").view("i8")
+    naive = ~aware
+    if naive.any() and timezone is not None:
+        parsed = pd.to_datetime(strings[naive], format=fmt, errors="coerce")
+        parsed_ns[naive] = _localize(parsed, timezone)
+    ns[rows] = parsed_ns[codes]
+    naive_rows = rows[naive[codes]]
+    if naive_rows.size and timezone is None:
+        problems.append(
+            (
+                _mask(n, naive_rows),
+                (
+                    "has no time zone; pass timezone= (the zone it was written in) or "
+                    "write the offset ('...-05:00')"
+                ),
+            )
+        )
+    bad = _mask(n, rows) & (ns == NAT)
+    if timezone is None:
+        bad &= ~_mask(n, naive_rows)
+    if bad.any():
+        hint = f"format {time_format!r}" if time_format else "ISO 8601 (e.g. 2026-11-20T16:10:00)"
+        problems.append((bad, f"is not a date-time in {hint}"))
+    return ns, absent
+
+
+def _mask(n: int, rows: Any) -> Any:
+    np, _pd = modules()
+    out = np.zeros(n, dtype=bool)
+    out[rows] = True
+    return out
+
+
+def _localize(values: Any, timezone: str) -> Any:
+    """Localise naive wall times as the scalar path does (zoneinfo, fold=0)."""
+    np, pd = modules()
+    series = pd.Series(values).reset_index(drop=True)
+    aware = series.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    ns = aware.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[ns]").view("i8").copy()
+    # ambiguous and non-existent wall times are rare: settle them one by one with fold=0
+    odd = np.flatnonzero((ns == NAT) & series.notna().to_numpy())
+    if odd.size:
+        from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
+
+        zone = ZoneInfo(timezone)
+        for i in odd:
+            wall = series.iloc[i].to_pydatetime().replace(tzinfo=zone)
+            ns[i] = _instant(wall, "instant") * 1000 + series.iloc[i].nanosecond
+    return ns

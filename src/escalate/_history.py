@@ -1,0 +1,691 @@
+"""Ticket histories from real exports: event rows, state snapshots and field changes.
+
+An :class:`EventLog` is many incidents' histories in one long table, in the form
+:func:`escalate.evaluate_frame` and :meth:`EventLog.timeline` read. Three readers build it
+from the shapes ticket systems export, with the caller naming the columns:
+
+- :meth:`EventLog.from_events`: one row per event (``id, type, at, ...``);
+- :meth:`EventLog.from_snapshots`: one row per update with the state after it
+  (ServiceNow's audit of the incident table);
+- :meth:`EventLog.from_changes`: one row per changed field (``id, at, field, from, to``:
+  Jira changelogs, Zendesk audits).
+
+Every repair a reader makes and every row it refuses is reported in :attr:`EventLog.issues`
+with the incident id, the source row, the column, the value and the reason; nothing is
+dropped without a word. What the statuses mean is not the reader's business: that is the
+policy's (:attr:`escalate.Policy.statuses`), so one log can be judged under several.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from escalate._columns import MISSING, NAT, Issues, instants, modules, texts
+from escalate._errors import ConfigError, Problem, did_you_mean
+from escalate._index import to_datetime
+from escalate._timeline import Timeline
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["EventLog"]
+
+FIELDS: Final = ("id", "at", "type", "severity", "status", "reason")
+"""The columns of an event log before its attribute columns."""
+
+BeforeOpening = Literal["clamp", "refuse"]
+Order = Literal["time", "sequence"]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class EventLog:
+    """Many incidents' histories as one long table, and what reading it repaired or refused.
+
+    Attributes:
+        frame: One row per event, in time order within each incident (the opening first):
+            ``id``, ``at`` (UTC), ``type``, ``severity``, ``status``, ``reason``, then one
+            column per attribute (``assignment_group``, ``category``...; empty where the
+            event does not set it) and ``row``, the event's row in the source table.
+        issues: One row per repaired or refused source row: ``id``, ``row``, ``column``,
+            ``value``, ``action`` (``repaired`` or ``refused``) and ``reason``.
+        attributes: The attribute columns, in order.
+    """
+
+    frame: pd.DataFrame
+    issues: pd.DataFrame
+    attributes: tuple[str, ...] = ()
+
+    @property
+    def ids(self) -> list[Any]:
+        """The incident ids, in the order they first appear."""
+        return list(self.frame["id"].drop_duplicates())
+
+    def __len__(self) -> int:
+        return int(self.frame["id"].nunique())
+
+    def timeline(self, incident: Any, /) -> Timeline:
+        """Return one incident's history as a :class:`~escalate.Timeline`.
+
+        Raises:
+            KeyError: no incident has this id.
+        """
+        rows = self.frame[(self.frame["id"] == incident).to_numpy()]
+        if not len(rows):
+            msg = f"no incident {incident!r} in this log"
+            raise KeyError(msg)
+        return _timeline(rows, self.attributes)
+
+    def timelines(self) -> Iterator[tuple[Any, Timeline]]:
+        """Yield ``(id, timeline)`` for every incident, in order."""
+        for key, rows in self.frame.groupby("id", sort=False):
+            yield key, _timeline(rows, self.attributes)
+
+    # -- readers ----------------------------------------------------------------------
+
+    @classmethod
+    def from_events(
+        cls,
+        table: Any,
+        /,
+        *,
+        id: str = "id",  # noqa: A002 - the column's usual name
+        type: str = "type",  # noqa: A002
+        at: str = "at",
+        severity: str | None = "severity",
+        status: str | None = "status",
+        reason: str | None = "reason",
+        attributes: Sequence[str] = (),
+        sequence: str | None = None,
+        timezone: str | None = None,
+        time_format: str | None = None,
+        missing: Sequence[str] = MISSING,
+        before_opening: BeforeOpening = "clamp",
+    ) -> EventLog:
+        """Read one row per event: ``id, type, at`` and optional columns.
+
+        Args:
+            table: A pandas (or polars) DataFrame.
+            id: The column of the incident id.
+            type: The column of the event type (``opened``, ``changed``, custom names...).
+            at: The column of the event's instant.
+            severity: The column of the severity (on ``opened`` and severity changes), or
+                ``None``. A column left at its default name that the table lacks is
+                simply empty; one named explicitly must exist.
+            status: The column of the ticket system's status after the event, or ``None``.
+            reason: The column of a pause's reason, or ``None``.
+            attributes: Other columns to keep (``category``, ``assignment_group``...).
+            sequence: A column that orders events at the same instant (else row order).
+            timezone: The zone of instants written without an offset.
+            time_format: A ``strptime`` format of the instants (``"%d/%m/%Y %H:%M"``).
+            missing: Values that mean "empty" (``?`` in ServiceNow exports).
+            before_opening: A row stamped before its incident's opening is moved to the
+                opening (``"clamp"``, reported as repaired) or refused (``"refuse"``).
+        """
+        np, _pd = modules()
+        frame = _pandas(table)
+        names = {"id": id, "type": type, "at": at}
+        optional = {"severity": severity, "status": status, "reason": reason}
+        _check_columns(frame, names, optional, attributes, sequence)
+        issues = Issues()
+        n = len(frame)
+        rows = np.arange(n)
+        ids = frame[id].to_numpy(dtype=object)
+        kinds, no_kind = texts(frame[type], missing)
+        issues.add(rows[no_kind], ids[no_kind], type, kinds[no_kind], "refused", "no event type")
+        ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
+        values = {key: _optional(frame, column, missing) for key, column in optional.items()}
+        attrs_ = {a: _optional(frame, a, missing) for a in attributes}
+        keep = ~no_kind & (ns != NAT)
+        order = _sequence(frame, sequence, n)
+        return _build(ids, ns, kinds, values, attrs_, rows, order, keep, issues, before_opening)
+
+    @classmethod
+    def from_snapshots(
+        cls,
+        table: Any,
+        /,
+        *,
+        id: str = "id",  # noqa: A002 - the column's usual name
+        at: str = "at",
+        status: str | None = "status",
+        severity: str | None = "severity",
+        attributes: Sequence[str] = (),
+        opened_at: str | None = None,
+        sequence: str | None = None,
+        order: Order | None = None,
+        timezone: str | None = None,
+        time_format: str | None = None,
+        missing: Sequence[str] = MISSING,
+        before_opening: BeforeOpening = "clamp",
+    ) -> EventLog:
+        """Read one row per update with the incident's state after it (ServiceNow's audit).
+
+        The first row of an incident opens it, with its status, severity and attributes;
+        each later row becomes a ``changed`` event with the columns that differ from the
+        row before. Rows that change nothing add nothing.
+
+        Args:
+            table: A pandas (or polars) DataFrame.
+            id: The column of the incident id.
+            at: The column of the update's instant.
+            status: The column of the status after the update, or ``None``.
+            severity: The column of the severity (priority) after it, or ``None``.
+            attributes: Other state columns to follow (``assignment_group``...).
+            opened_at: A column with the opening instant (the first row's instant when
+                ``None``).
+            sequence: A column that orders updates (ServiceNow's ``sys_mod_count``).
+            order: ``"sequence"`` (the default with a ``sequence`` column: an update
+                stamped before the previous one is moved to it, and reported) or
+                ``"time"`` (sort by instant; the sequence only orders ties).
+            timezone: As for :meth:`from_events`.
+            time_format: As for :meth:`from_events`.
+            missing: As for :meth:`from_events`.
+            before_opening: As for :meth:`from_events`.
+        """
+        np, pd = modules()
+        frame = _pandas(table)
+        _check_columns(
+            frame,
+            {"id": id, "at": at},
+            {"status": status, "severity": severity, "opened_at": opened_at},
+            attributes,
+            sequence,
+        )
+        if order is None:
+            order = "sequence" if sequence is not None else "time"
+        if order not in ("sequence", "time"):
+            raise ConfigError.single(
+                "order", f"unknown order {order!r}", "use 'sequence' or 'time'"
+            )
+        issues = Issues()
+        n = len(frame)
+        rows = np.arange(n)
+        ids = frame[id].to_numpy(dtype=object)
+        ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
+        seq = _sequence(frame, sequence, n)
+        state = {
+            key: _optional(frame, column, missing)
+            for key, column in (("status", status), ("severity", severity))
+        }
+        attrs_ = {a: _optional(frame, a, missing) for a in attributes}
+        for key, column in (("status", status), ("severity", severity)):
+            if column is not None and column in frame.columns:
+                _values, absent = state[key]
+                bad = absent & (ns != NAT)
+                issues.add(
+                    rows[bad],
+                    ids[bad],
+                    column,
+                    frame[column].to_numpy(dtype=object)[bad],
+                    "repaired",
+                    "empty value; the previous one is kept",
+                )
+        keep = ns != NAT
+        codes = pd.factorize(ids)[0]
+        if order == "sequence":
+            sort = np.lexsort((rows, seq, codes))
+        else:
+            sort = np.lexsort((rows, seq, ns, codes))
+        sort = sort[keep[sort]]
+        ns_sorted = ns[sort].copy()
+        code_sorted = codes[sort]
+        first = np.r_[True, code_sorted[1:] != code_sorted[:-1]]
+        if order == "sequence" and sort.size:
+            # an update stamped before the previous one is moved to it
+            running = _group_cummax(ns_sorted, code_sorted)
+            moved = ns_sorted < running
+            issues.add(
+                sort[moved],
+                ids[sort[moved]],
+                at,
+                frame[at].to_numpy(dtype=object)[sort[moved]],
+                "repaired",
+                "stamped before the previous update; moved to it",
+            )
+            ns_sorted = running
+        opening = ns_sorted.copy()
+        if opened_at is not None:
+            opened_ns = _instants(frame, opened_at, ids, issues, timezone, time_format, missing)
+            given = opened_ns[sort]
+            opening = np.where(given != NAT, given, ns_sorted)
+        return _snapshots(
+            ids, sort, ns_sorted, opening, first, state, attrs_, issues, before_opening, at
+        )
+
+    @classmethod
+    def from_changes(
+        cls,
+        table: Any,
+        /,
+        *,
+        fields: Mapping[str, str],
+        id: str = "id",  # noqa: A002 - the column's usual name
+        at: str = "at",
+        field: str = "field",
+        old: str = "from",
+        new: str = "to",
+        openings: Any = None,
+        opened_at: str = "opened",
+        sequence: str | None = None,
+        timezone: str | None = None,
+        time_format: str | None = None,
+        missing: Sequence[str] = MISSING,
+        before_opening: BeforeOpening = "clamp",
+    ) -> EventLog:
+        """Read one row per changed field: ``id, at, field, from, to`` (Jira, Zendesk).
+
+        Args:
+            table: A pandas (or polars) DataFrame of changes.
+            fields: The ticket system's field names to follow, and what each is:
+                ``"status"``, ``"severity"`` or an attribute name, e.g.
+                ``{"status": "status", "priority": "severity", "Group": "group"}``.
+                Rows of other fields are not needed and are counted in one issue per
+                field name.
+            id: The column of the incident id.
+            at: The column of the change's instant.
+            field: The column of the changed field's name.
+            old: The column of the value before (used to infer the state at opening).
+            new: The column of the value after.
+            openings: One row per incident with its opening (column ``opened_at``) and
+                the state at opening (columns named like the ``fields`` values); when
+                ``None``, an incident opens at its first change with the ``from`` values
+                of each field's first change (reported once per incident).
+            opened_at: The opening column of ``openings``.
+            sequence: As for :meth:`from_events`.
+            timezone: As for :meth:`from_events`.
+            time_format: As for :meth:`from_events`.
+            missing: As for :meth:`from_events`.
+            before_opening: As for :meth:`from_events`.
+        """
+        np, pd = modules()
+        frame = _pandas(table)
+        _check_columns(frame, {"id": id, "at": at, "field": field, "new": new}, {}, (), sequence)
+        issues = Issues()
+        n = len(frame)
+        rows = np.arange(n)
+        ids = frame[id].to_numpy(dtype=object)
+        names, _ = texts(frame[field], ())
+        wanted = np.isin(names, np.array(list(fields), dtype=object))
+        for name in sorted({str(x) for x in names[~wanted]}):
+            where = rows[~wanted & (names == name)]
+            issues.add(
+                where[:1], ids[where[:1]], field, [name], "ignored",
+                f"{where.size} change(s) of field {name!r}, not one of the fields followed",
+            )  # fmt: skip
+        ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
+        new_values, new_absent = texts(frame[new], missing)
+        new_values = np.where(new_absent, "", new_values).astype(object)
+        old_values = (
+            texts(frame[old], missing)[0] if old in frame.columns else np.full(n, None, object)
+        )
+        seq = _sequence(frame, sequence, n)
+        keep = wanted & (ns != NAT)
+        roles = [fields[str(x)] if ok else None for x, ok in zip(names, wanted, strict=True)]
+        role = np.array(roles, dtype=object)
+        attributes = sorted({r for r in fields.values() if r not in ("status", "severity")})
+        values: dict[str, Any] = {}
+        for key in ("severity", "status"):
+            empty = keep & (role == key) & new_absent
+            issues.add(
+                rows[empty], ids[empty], new, new_values[empty], "refused",
+                f"an empty {key} cannot be taken; the previous one is kept",
+            )  # fmt: skip
+            keep &= ~empty
+        for key in ("severity", "status", *attributes):
+            col = np.full(n, None, dtype=object)
+            hit = keep & (role == key)
+            col[hit] = new_values[hit]
+            values[key] = col
+        events = np.full(n, "changed", dtype=object)
+        open_rows = _openings(
+            np, pd, ids, ns, role, old_values, keep, seq, openings, opened_at,
+            attributes, issues, timezone, time_format, missing, id,
+        )  # fmt: skip
+        all_ids = np.concatenate([open_rows["id"], ids[keep]])
+        all_ns = np.concatenate([open_rows["at"], ns[keep]])
+        all_kinds = np.concatenate([np.full(len(open_rows["id"]), "opened", object), events[keep]])
+        all_rows = np.concatenate([open_rows["row"], rows[keep]])
+        all_seq = np.concatenate([np.full(len(open_rows["id"]), -1, np.int64), seq[keep]])
+        merged: dict[str, tuple[Any, Any]] = {}
+        for key in ("severity", "status", *attributes):
+            col = np.concatenate([open_rows[key], values[key][keep]])
+            merged[key] = (col, np.equal(col, None))
+        optional = {k: merged[k] for k in ("severity", "status")}
+        optional["reason"] = (np.full(all_ids.size, None, object), np.ones(all_ids.size, bool))
+        attrs_ = {a: merged[a] for a in attributes}
+        keep_all = np.ones(all_ids.size, dtype=bool)
+        return _build(
+            all_ids, all_ns, all_kinds, optional, attrs_, all_rows, all_seq, keep_all, issues,
+            before_opening,
+        )  # fmt: skip
+
+
+# -- helpers --------------------------------------------------------------------------
+
+
+def _pandas(table: Any) -> Any:
+    _np, pd = modules()
+    if type(table).__module__.partition(".")[0] == "polars":
+        table = table.to_pandas()
+    if not isinstance(table, pd.DataFrame):
+        msg = f"expected a pandas or polars DataFrame, got {type(table).__name__}"
+        raise ConfigError.single("table", msg, "read the file with pandas.read_csv first")
+    return table.reset_index(drop=True)
+
+
+def _check_columns(
+    frame: Any,
+    required: Mapping[str, str],
+    optional: Mapping[str, str | None],
+    attributes: Sequence[str],
+    sequence: str | None,
+) -> None:
+    present = [str(c) for c in frame.columns]
+    problems = []
+    wanted = [(k, v) for k, v in required.items()]
+    wanted += [(k, v) for k, v in optional.items() if v is not None and v != k]
+    wanted += [(a, a) for a in attributes]
+    if sequence is not None:
+        wanted.append(("sequence", sequence))
+    for role, column in wanted:
+        if column not in frame.columns:
+            problems.append(
+                Problem(
+                    path=role,
+                    message=f"the table has no column {column!r}",
+                    hint=did_you_mean(column, present)
+                    or f"name the right column (e.g. {role}='...'); the table has "
+                    + ", ".join(map(repr, present[:40])),
+                )
+            )
+    if problems:
+        raise ConfigError(problems)
+
+
+def _optional(frame: Any, column: str | None, missing: Sequence[str]) -> tuple[Any, Any]:
+    np, _pd = modules()
+    if column is None or column not in frame.columns:
+        n = len(frame)
+        return np.full(n, None, dtype=object), np.ones(n, dtype=bool)
+    return texts(frame[column], missing)
+
+
+def _sequence(frame: Any, column: str | None, n: int) -> Any:
+    np, pd = modules()
+    if column is None:
+        return np.arange(n, dtype=np.int64)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
+    return np.where(np.isnan(values), np.inf, values)
+
+
+def _instants(  # noqa: PLR0917
+    frame: Any,
+    column: str,
+    ids: Any,
+    issues: Issues,
+    timezone: str | None,
+    time_format: str | None,
+    missing: Sequence[str],
+) -> Any:
+    np, _pd = modules()
+    ns, absent, problems = instants(
+        frame[column], column=column, timezone=timezone, time_format=time_format, missing=missing
+    )
+    raw = frame[column].to_numpy(dtype=object)
+    rows = np.arange(len(frame))
+    issues.add(rows[absent], ids[absent], column, raw[absent], "refused", "no instant")
+    for mask, reason in problems:
+        issues.add(rows[mask], ids[mask], column, raw[mask], "refused", reason)
+    return ns
+
+
+def _group_cummax(values: Any, groups: Any) -> Any:
+    """Running maximum of ``values`` within each group (groups contiguous)."""
+    _np, pd = modules()
+    return pd.Series(values).groupby(groups, sort=False).cummax().to_numpy()
+
+
+def _snapshots(  # noqa: PLR0917
+    ids: Any,
+    sort: Any,
+    ns: Any,
+    opening: Any,
+    first: Any,
+    state: dict[str, tuple[Any, Any]],
+    attrs_: dict[str, tuple[Any, Any]],
+    issues: Issues,
+    before_opening: BeforeOpening,
+    at: str,
+) -> EventLog:
+    """Turn sorted snapshot rows into an opening and ``changed`` events per incident.
+
+    A status or severity left empty keeps the previous value; an attribute left empty
+    is a change to "none", written ``""`` in the log.
+    """
+    np, _pd = modules()
+    code = np.cumsum(first) - 1
+    opened = opening[np.flatnonzero(first)][code]
+    values: dict[str, tuple[Any, Any]] = {}
+    changed = np.zeros(sort.size, dtype=bool)
+    for key, (raw, absent) in state.items():
+        v = _ffill(np, raw[sort], absent[sort], first)
+        prev = np.r_[None, v[:-1]]
+        diff = (first | (v != prev)) & ~np.equal(v, None)
+        values[key] = (v, ~diff)
+        changed |= diff
+    attributes: dict[str, tuple[Any, Any]] = {}
+    for key, (raw, absent) in attrs_.items():
+        v = np.where(absent[sort], "", raw[sort]).astype(object)
+        prev = np.r_[None, v[:-1]]
+        diff = ~first & (v != prev)
+        attributes[key] = (np.where(first & (v == ""), None, v), ~(first | diff))
+        changed |= diff
+    keep = first | changed
+    kinds = np.where(first, "opened", "changed").astype(object)
+    at_ns = np.where(first, opened, ns)
+    early = keep & ~first & (at_ns < opened)
+    if early.any():
+        rows = sort[early]
+        if before_opening == "refuse":
+            issues.add(rows, ids[rows], at, at_ns[early], "refused", "stamped before the opening")
+            keep &= ~early
+        else:
+            issues.add(
+                rows, ids[rows], at, at_ns[early], "repaired",
+                "stamped before the opening; moved to it",
+            )  # fmt: skip
+            at_ns = np.maximum(at_ns, opened)
+    n = int(keep.sum())
+    out_values = {k: (v[keep], a[keep]) for k, (v, a) in values.items()}
+    out_values["reason"] = (np.full(n, None, object), np.ones(n, bool))
+    out_attrs = {k: (v[keep], a[keep]) for k, (v, a) in attributes.items()}
+    rows = sort[keep]
+    return _assemble(
+        ids[rows], at_ns[keep], kinds[keep], out_values, out_attrs, rows, issues, code[keep]
+    )
+
+
+def _ffill(np: Any, values: Any, absent: Any, first: Any) -> Any:
+    """Carry the last present value forward within groups (``first`` starts a group)."""
+    idx = np.where(~absent | first, np.arange(values.size), 0)
+    idx = np.maximum.accumulate(idx)
+    return values[idx]
+
+
+def _openings(  # noqa: PLR0917
+    np: Any,
+    pd: Any,
+    ids: Any,
+    ns: Any,
+    role: Any,
+    old_values: Any,
+    keep: Any,
+    seq: Any,
+    openings: Any,
+    opened_at: str,
+    attributes: list[str],
+    issues: Issues,
+    timezone: str | None,
+    time_format: str | None,
+    missing: Sequence[str],
+    id_column: str,
+) -> dict[str, Any]:
+    """Return the ``opened`` rows of a change table, from ``openings`` or inferred."""
+    keys = ("severity", "status", *attributes)
+    if openings is not None:
+        table = _pandas(openings)
+        _check_columns(table, {"id": id_column, "opened_at": opened_at}, {}, (), None)
+        o_ids = table[id_column].to_numpy(dtype=object)
+        o_ns = _instants(table, opened_at, o_ids, issues, timezone, time_format, missing)
+        good = o_ns != NAT
+        out = {"id": o_ids[good], "at": o_ns[good], "row": np.full(int(good.sum()), -1)}
+        for key in keys:
+            col = texts(table[key], missing)[0] if key in table.columns else None
+            out[key] = col[good] if col is not None else np.full(int(good.sum()), None, object)
+        return out
+    rows = np.flatnonzero(keep)
+    order = np.lexsort((seq[rows], ns[rows], pd.factorize(ids[rows])[0]))
+    rows = rows[order]
+    first_id = pd.Series(ids[rows]).duplicated().to_numpy()
+    starts = rows[~first_id]
+    out = {"id": ids[starts], "at": ns[starts], "row": starts}
+    for key in keys:
+        col = np.full(starts.size, None, dtype=object)
+        mine = rows[role[rows] == key]
+        firsts = mine[~pd.Series(ids[mine]).duplicated().to_numpy()]
+        lookup = dict(zip(ids[firsts].tolist(), old_values[firsts].tolist(), strict=True))
+        col[:] = [lookup.get(i) for i in ids[starts].tolist()]
+        out[key] = col
+    issues.add(
+        starts, ids[starts], "at", ns[starts], "repaired",
+        "no opening given: opened at the first change, with each field's first 'from' value",
+    )  # fmt: skip
+    return out
+
+
+def _build(  # noqa: PLR0917
+    ids: Any,
+    ns: Any,
+    kinds: Any,
+    values: dict[str, tuple[Any, Any]],
+    attrs_: dict[str, tuple[Any, Any]],
+    rows: Any,
+    order: Any,
+    keep: Any,
+    issues: Issues,
+    before_opening: BeforeOpening,
+) -> EventLog:
+    """Sort event rows per incident (opening first), repair or refuse the odd ones."""
+    np, pd = modules()
+    sel = np.flatnonzero(keep)
+    codes = pd.factorize(ids[sel])[0]
+    is_open = kinds[sel] == "opened"
+    # time order; at one instant the opening first, then the given order
+    sort = sel[np.lexsort((order[sel], ~is_open, ns[sel], codes))]
+    code = pd.factorize(ids[sort])[0]
+    first_open = np.full(int(code.max()) + 1 if code.size else 0, -1, dtype=np.int64)
+    opens = np.flatnonzero(kinds[sort] == "opened")
+    taken = pd.Series(code[opens]).duplicated().to_numpy()
+    first_open[code[opens[~taken]]] = opens[~taken]
+    extra = opens[taken]
+    issues.add(
+        sort[extra],
+        ids[sort[extra]],
+        "type",
+        kinds[sort[extra]],
+        "refused",
+        "a second 'opened' event",
+    )
+    no_open = first_open[code] < 0
+    issues.add(
+        sort[no_open], ids[sort[no_open]], "type", kinds[sort[no_open]], "refused",
+        "the incident has no 'opened' event",
+    )  # fmt: skip
+    good = ~no_open
+    good[extra] = False
+    opening = np.where(no_open, NAT, ns[sort][np.maximum(first_open[code], 0)])
+    early = good & (ns[sort] < opening)
+    at_ns = ns[sort].copy()
+    if early.any():
+        where = sort[early]
+        if before_opening == "refuse":
+            issues.add(
+                where, ids[where], "at", at_ns[early], "refused", "stamped before the opening"
+            )
+            good &= ~early
+        else:
+            issues.add(
+                where, ids[where], "at", at_ns[early], "repaired",
+                "stamped before the opening; moved to it",
+            )  # fmt: skip
+            at_ns[early] = opening[early]
+    # the opening first: re-sort the clamped rows after it, keeping their order
+    final = np.flatnonzero(good)
+    is_open_final = kinds[sort[final]] == "opened"
+    final = final[np.lexsort((np.arange(final.size), ~is_open_final, at_ns[final], code[final]))]
+    pick = sort[final]
+    out_values = {k: (v[pick], a[pick]) for k, (v, a) in values.items()}
+    out_attrs = {k: (v[pick], a[pick]) for k, (v, a) in attrs_.items()}
+    return _assemble(
+        ids[pick], at_ns[final], kinds[pick], out_values, out_attrs, rows[pick], issues,
+        code[final],
+    )  # fmt: skip
+
+
+def _assemble(  # noqa: PLR0917
+    ids: Any,
+    ns: Any,
+    kinds: Any,
+    values: dict[str, tuple[Any, Any]],
+    attrs_: dict[str, tuple[Any, Any]],
+    rows: Any,
+    issues: Issues,
+    codes: Any,
+) -> EventLog:
+    np, pd = modules()
+    order = np.argsort(codes, kind="stable")
+    data: dict[str, Any] = {
+        "id": ids[order],
+        "at": pd.DatetimeIndex(ns[order].view("M8[ns]")).tz_localize("UTC"),
+        "type": kinds[order].astype(str),
+    }
+    for key in ("severity", "status", "reason"):
+        v, a = values.get(key, (np.full(ids.size, None, object), np.ones(ids.size, bool)))
+        col = v[order].copy()
+        col[a[order]] = None
+        data[key] = col
+    for key, (v, a) in attrs_.items():
+        col = v[order].copy()
+        col[a[order]] = None
+        data[key] = col
+    data["row"] = rows[order]
+    frame = pd.DataFrame(data)
+    return EventLog(frame=frame, issues=issues.frame(), attributes=tuple(attrs_))
+
+
+def _timeline(rows: Any, attributes: tuple[str, ...]) -> Timeline:
+    """Build one incident's timeline from its rows of an event log."""
+    events: list[dict[str, Any]] = []
+    at_values = rows["at"].to_numpy("M8[ns]").view("i8")
+    columns = {c: rows[c].to_numpy(dtype=object) for c in ("type", "severity", "status", "reason")}
+    extra = {a: rows[a].to_numpy(dtype=object) for a in attributes}
+    for i in range(len(rows)):
+        event: dict[str, Any] = {
+            "type": columns["type"][i],
+            "at": to_datetime(int(at_values[i]) // 1000, UTC),
+        }
+        for key in ("severity", "status", "reason"):
+            if isinstance(columns[key][i], str):
+                event[key] = columns[key][i]
+        for key, values in extra.items():
+            value = values[i]
+            if isinstance(value, str):
+                event[key] = value or None  # "" is a change to none
+        if event["type"] == "changed" and len(event) == 2:
+            continue  # a change of fields this timeline does not follow
+        events.append(event)
+    return Timeline.from_events(events)

@@ -1,0 +1,643 @@
+"""The evaluation engine for many incidents at once: the rules of ``_engine`` in numpy.
+
+The input is a long table of events, already encoded as integer arrays (see
+:class:`Events`): one row per event, incidents contiguous and in time order, the opening
+first. Every rule is the one of :mod:`escalate._engine`, read from the same compiled
+policy (:mod:`escalate._plan`); only the loop differs. Where ``_engine`` walks the events of
+one incident, this module computes each step for every event of every incident with a
+cumulative numpy operation inside each incident (a running "or", a forward fill, a
+running sum), so its cost is a few passes over the table, not a Python loop per row.
+
+- Per event: the incident's state after it (status, severity, held by a pause, concluded)
+  and the signals it raises (its type, ``resolved``/``closed``/``reopened`` from a status
+  change, the status it enters or leaves).
+- Per target: started and stopped by its conditions under its reopen rule, then held by
+  its pause conditions; folded per distinct instant into segments, as in ``fold``.
+- ``R`` at each segment start, the results, and the tiers run segment by segment: for each
+  tier, the first segment (from the previous tier's instant) in which its condition holds
+  or it becomes impossible, with ``passes`` on the calendar's vectorised methods.
+
+The equality of this path with :func:`escalate.evaluate`, row by row, is a tested property.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from escalate._engine import FIRED, MANUAL_FIRED, NEVER, PAUSED, PENDING, RUNNING, SKIPPED, STOPPED
+from escalate._plan import (
+    BREACH,
+    CLOSED,
+    CONTINUE,
+    ELAPSED,
+    KEEP,
+    MANUAL,
+    OPEN,
+    PAUSED_STATUS,
+    PERCENT,
+    RESOLVED,
+    RESTART,
+    Compiled,
+    GoalSpec,
+)
+
+if TYPE_CHECKING:
+    from escalate._calendar import Calendar
+
+__all__ = ["Events", "Results", "run"]
+
+_NAT: Final = -(2**63)
+_INF: Final = 2**62  # a key larger than any instant * 4 + outcome
+
+
+class Events:
+    """A long table of events as integer arrays, incidents contiguous and in order.
+
+    Attributes:
+        inc: the incident's index (0, 1, ... in order), per event.
+        t: the instant in µs, per event.
+        kind: the index of the event type in ``kinds``.
+        status: the index of the status it sets in ``statuses``, or ``-1``.
+        severity: the index of the severity it sets in ``severities``, or ``-1``.
+        kinds, statuses, severities: the vocabularies.
+        plan: per incident, its plan name (``None``: none).
+        route: per incident, the index of its route in ``policy.routes`` (``-1``: default).
+        n: the number of incidents.
+    """
+
+    __slots__ = (
+        "inc",
+        "kind",
+        "kinds",
+        "n",
+        "plan",
+        "route",
+        "severities",
+        "severity",
+        "status",
+        "statuses",
+        "t",
+    )
+
+    def __init__(
+        self,
+        *,
+        inc: Any,
+        t: Any,
+        kind: Any,
+        status: Any,
+        severity: Any,
+        kinds: list[str],
+        statuses: list[str],
+        severities: list[str],
+        plan: list[str | None],
+        route: Any,
+        n: int,
+    ) -> None:
+        self.inc, self.t, self.kind, self.status, self.severity = inc, t, kind, status, severity
+        self.kinds, self.statuses, self.severities = kinds, statuses, severities
+        self.plan, self.route, self.n = plan, route, n
+
+
+class Results:
+    """Per incident, every figure the table reports (µs, ``_NAT`` where absent).
+
+    ``targets[name]`` holds arrays ``status`` (0-4 as :class:`~escalate.TargetStatus`
+    in order, ``-1``: does not apply), ``goal``, ``elapsed``, ``due``, ``warning``,
+    ``stopped``, ``at_risk``; ``tiers[route]`` holds, per tier, ``(outcome, instant)``
+    arrays over the route's incidents; ``severity`` the severity index at ``now``.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.targets: dict[str, dict[str, Any]] = {}
+        self.tiers: dict[int, tuple[Any, list[tuple[Any, Any]]]] = {}
+        self.severity: Any = None
+        self.next_change: Any = None
+
+
+def _np() -> Any:
+    import numpy as np  # noqa: PLC0415
+
+    return np
+
+
+# -- grouped cumulative operations (groups are contiguous runs of rows) ---------------
+
+
+class _Groups:
+    """Contiguous groups of rows: where each starts, and each row's group start."""
+
+    def __init__(self, first: Any) -> None:
+        np = _np()
+        self.first = first
+        self.size = first.size
+        self.starts = np.flatnonzero(first)
+        self.start_of = np.maximum.accumulate(np.where(first, np.arange(first.size), 0))
+
+    def any_so_far(self, x: Any) -> Any:
+        """Running "or" of a boolean array within each group."""
+        np = _np()
+        c = np.cumsum(x, dtype=np.int64)
+        base = (c - x)[self.start_of]
+        return (c - base) > 0
+
+    def ffill(self, values: Any, given: Any, *, default: Any) -> Any:
+        """The last given value at or before each row within its group, else ``default``."""
+        np = _np()
+        idx = np.maximum.accumulate(np.where(given, np.arange(self.size), -1))
+        # an index from an earlier group does not count
+        return np.where(idx >= self.start_of, values[np.maximum(idx, 0)], default)
+
+    def previous(self, values: Any, *, default: Any) -> Any:
+        """The value of the row before within the group, else ``default``."""
+        np = _np()
+        out = np.empty_like(values)
+        out[1:] = values[:-1]
+        out[0] = default
+        out[self.first] = default
+        return out
+
+    def sum_before(self, x: Any) -> Any:
+        """Running sum of ``x`` over the earlier rows of each group (exclusive)."""
+        np = _np()
+        c = np.cumsum(x) - x
+        return c - c[self.start_of]
+
+
+# -- the calendar on arrays of µs -----------------------------------------------------
+
+
+def _between(clock: Calendar, a: Any, b: Any) -> Any:
+    np = _np()
+    if not a.size:
+        return np.zeros(0, dtype=np.int64)
+    ns = clock.between_many((a * 1000).view("M8[ns]"), (b * 1000).view("M8[ns]"))
+    return ns.view("i8") // 1000
+
+
+def _passes(clock: Calendar, t: Any, amount: Any) -> Any:
+    """``passes`` on arrays: the last instant ``x >= t`` with ``between(t, x) <= amount``."""
+    np = _np()
+    if not t.size:
+        return np.zeros(0, dtype=np.int64)
+    starts = (t * 1000).view("M8[ns]")
+    added = clock.add_many(starts, (amount * 1000).view("m8[ns]"))
+    return clock.next_open_many(added).view("i8") // 1000
+
+
+def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
+    """Apply ``fn(clock, *args)`` to the rows of each clock id and gather the results."""
+    np = _np()
+    out = np.zeros(ids.size, dtype=np.int64)
+    for c in np.unique(ids):
+        rows = np.flatnonzero(ids == c)
+        out[rows] = fn(clocks[int(c)], *(a[rows] for a in args))
+    return out
+
+
+# -- the engine -----------------------------------------------------------------------
+
+
+class _Segments:
+    """The events folded per (incident, instant): the state after the last event there."""
+
+    def __init__(self, ev: Events, last_of_instant: Any, now: int) -> None:
+        np = _np()
+        self.at = np.flatnonzero(last_of_instant)  # the event row of each segment
+        self.inc = ev.inc[self.at]
+        self.t = ev.t[self.at]
+        n = self.at.size
+        self.groups = _Groups(
+            np.r_[True, self.inc[1:] != self.inc[:-1]] if n else np.zeros(0, bool)
+        )
+        self.last = np.r_[self.inc[1:] != self.inc[:-1], True] if n else np.zeros(0, bool)
+        self.end = np.where(self.last, now, np.r_[self.t[1:], now] if n else self.t)
+        self.index = np.cumsum(self.groups.first) - 1 if n else np.zeros(0, np.int64)
+        self.last_of = np.flatnonzero(self.last)  # per incident
+        self.first_of = self.groups.starts  # per incident
+        # the segment of every event row
+        self.of_row = np.cumsum(np.r_[0, last_of_instant[:-1]]) if n else np.zeros(0, np.int64)
+
+
+class _Clocks:
+    """The calendars in use, by integer id, and the vectorised steps on them."""
+
+    def __init__(self) -> None:
+        self.clocks: list[Calendar] = []
+        self._ids: dict[int, int] = {}
+
+    def id(self, clock: Calendar) -> int:
+        key = id(clock)
+        if key not in self._ids:
+            self._ids[key] = len(self.clocks)
+            self.clocks.append(clock)
+        return self._ids[key]
+
+    def between(self, ids: Any, a: Any, b: Any) -> Any:
+        return _per_clock(_between, self.clocks, ids, a, b)
+
+    def passes(self, ids: Any, t: Any, amount: Any) -> Any:
+        return _per_clock(_passes, self.clocks, ids, t, amount)
+
+
+class _Target:
+    """One target through the segments: state, ``R`` at each start, length, goal, clock.
+
+    Arrays per segment: ``code``, ``r``, ``length``, ``goal``, ``warning``, ``clock`` (an
+    id of :class:`_Clocks`); ``measure`` groups the segments of each measurement; per
+    incident, ``stop_t`` and ``stop_seg``: where it last stopped.
+    """
+
+    __slots__ = (
+        "clock",
+        "code",
+        "goal",
+        "length",
+        "measure",
+        "r",
+        "rule",
+        "stop_seg",
+        "stop_t",
+        "warning",
+    )
+
+    def __init__(
+        self,
+        *,
+        code: Any,
+        r: Any,
+        length: Any,
+        goal: Any,
+        warning: Any,
+        clock: Any,
+        measure: _Groups,
+        rule: int,
+        stop_seg: Any,
+        stop_t: Any,
+    ) -> None:
+        self.code, self.r, self.length, self.goal = code, r, length, goal
+        self.warning, self.clock, self.measure, self.rule = warning, clock, measure, rule
+        self.stop_seg, self.stop_t = stop_seg, stop_t
+
+
+def run(plan: Compiled, ev: Events, now: int) -> Results:
+    """Evaluate every incident of ``ev`` as of ``now`` (later events already removed)."""
+    np = _np()
+    out = Results(ev.n)
+    m = ev.t.size
+    if not m:
+        out.severity = np.zeros(0, dtype=np.int64)
+        out.next_change = np.zeros(0, dtype=np.int64)
+        return out
+    rows = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
+    lut_kind = {name: k for k, name in enumerate(ev.kinds)}
+
+    def is_kind(name: str) -> Any:
+        k = lut_kind.get(name)
+        return ev.kind == k if k is not None else np.zeros(m, dtype=bool)
+
+    def status_lut(names: frozenset[str]) -> Any:
+        return np.array([s in names for s in ev.statuses] + [False])
+
+    # -- the incident's state after each event, in the order of ``fold`` --
+    meaning = np.array([plan.meaning[s] for s in ev.statuses] + [-1], dtype=np.int8)
+    given = ev.status >= 0
+    status = rows.ffill(ev.status, given, default=-1)
+    before = rows.previous(status, default=-1)
+    entered = np.where(given & (ev.status != before), ev.status, -1)
+    left = np.where(entered >= 0, before, -1)
+    severity = rows.ffill(ev.severity, ev.severity >= 0, default=-1)
+    paused_ev, resumed_ev = is_kind("paused"), is_kind("resumed")
+    held = rows.ffill(paused_ev, paused_ev | resumed_ev, default=False)
+    means = meaning[entered]
+    mark = np.where(entered >= 0, np.where((means == RESOLVED) | (means == CLOSED), means, 0), -1)
+    mark = np.where(is_kind("resolved"), RESOLVED, mark)
+    mark = np.where(is_kind("closed"), CLOSED, mark)
+    mark = np.where(is_kind("reopened"), 0, mark).astype(np.int8)
+    concluded = rows.ffill(mark, mark >= 0, default=np.int8(0))
+    was = rows.previous(concluded, default=np.int8(0))
+    reopen = (was != 0) & (concluded == 0)
+    status_signal = {
+        "resolved": (entered >= 0) & (means == RESOLVED) & (was != RESOLVED) & ~reopen,
+        "closed": (entered >= 0) & (means == CLOSED) & (was != CLOSED) & ~reopen,
+        "reopened": reopen,
+    }
+    paused_status = meaning[status] == PAUSED_STATUS
+
+    def happens(events: frozenset[str], entering: frozenset[str], leaving: Any) -> Any:
+        hit = np.zeros(m, dtype=bool)
+        for name in events:
+            hit |= is_kind(name)
+            if name in status_signal:
+                hit |= status_signal[name]
+        if entering:
+            hit |= status_lut(entering)[entered]
+        for names in leaving:
+            lut = status_lut(names)
+            hit |= lut[left] & ~lut[entered]
+        return hit
+
+    last_of_instant = np.r_[(ev.inc[1:] != ev.inc[:-1]) | (ev.t[1:] != ev.t[:-1]), True]
+    seg = _Segments(ev, last_of_instant, now)
+    s_sev = severity[seg.at]
+    s_concluded = concluded[seg.at] != 0
+    out.severity = s_sev[seg.last_of]
+
+    # the goals of each (severity, plan) pair present, per segment
+    plan_codes, plan_names = _codes(ev.plan)
+    width = len(plan_names) + 1
+    combo, combo_of = np.unique(
+        s_sev.astype(np.int64) * width + plan_codes[seg.inc] + 1, return_inverse=True
+    )
+    specs = []
+    for key in combo.tolist():
+        p = key % width - 1
+        name = plan_names[p] if p >= 0 and plan.plans else None
+        specs.append(plan.goals(ev.severities[key // width], name))
+    clocks = _Clocks()
+    targets: list[_Target] = []
+    for tp in plan.targets:
+        target = _target(np, tp, plan, specs, combo_of, clocks, seg, rows, happens, reopen,
+                         status_lut, status, held, paused_status, ev.t)  # fmt: skip
+        targets.append(target)
+        out.targets[tp.name] = _results(np, target, seg, clocks, now)
+
+    # -- tiers, per route --
+    manual = np.flatnonzero(is_kind("escalated"))
+    manual_t, manual_inc = ev.t[manual], ev.inc[manual]
+    manual_from = np.searchsorted(manual_inc, np.arange(ev.n))
+    manual_count = np.bincount(manual_inc, minlength=ev.n)
+    incident_clocks: dict[int, Any] = {}
+    for r_code in np.unique(ev.route).tolist():
+        route = plan.policy.routes[r_code] if r_code >= 0 else None
+        tiers = plan.tiers(route)
+        incs = np.flatnonzero(ev.route == r_code)
+        sel = np.flatnonzero(np.isin(seg.inc, incs))  # this route's segments, in order
+        local = np.searchsorted(incs, seg.inc[sel])
+        starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
+        end = np.where(seg.last[sel], NEVER, seg.end[sel])
+        bound = seg.t[seg.first_of[incs]].copy()
+        waiting = np.zeros(incs.size, dtype=bool)
+        used = np.zeros(incs.size, dtype=np.int64)
+        results: list[tuple[Any, Any]] = []
+        for tier in tiers:
+            b = bound[local]
+            ok = ~waiting[local] & (end > b)
+            lb = np.maximum(b, seg.t[sel])
+            key = np.full(sel.size, _INF, dtype=np.int64)
+            pending = used < manual_count[incs]
+            where = np.minimum(manual_from[incs] + used, max(manual_t.size - 1, 0))
+            next_manual = np.where(pending, manual_t[where] if manual_t.size else NEVER, NEVER)
+            by_hand = ok & (next_manual[local] <= lb)
+            key[by_hand] = lb[by_hand] * 4 + MANUAL_FIRED
+            rest = np.flatnonzero(ok & ~by_hand)
+            key[rest] = _candidates(np, tier, sel[rest], lb[rest], end[rest], seg, targets,
+                                    s_concluded, clocks, incident_clocks)  # fmt: skip
+            best = np.minimum.reduceat(key, starts)
+            found = best < _INF
+            outcome = np.where(found, best % 4, -1)
+            instant = np.where(found, best // 4, _NAT)
+            results.append((outcome, instant))
+            used += outcome == MANUAL_FIRED
+            waiting |= ~found
+            bound = np.where(found, instant, bound)
+        out.tiers[r_code] = (incs, results)
+    out.next_change = _next_change(np, out, ev.n, now)
+    return out
+
+
+def _target(  # noqa: PLR0917
+    np: Any,
+    tp: Any,
+    plan: Compiled,
+    specs: list[tuple[GoalSpec | None, ...]],
+    combo_of: Any,
+    clocks: _Clocks,
+    seg: _Segments,
+    rows: _Groups,
+    happens: Any,
+    reopen: Any,
+    status_lut: Any,
+    status: Any,
+    held: Any,
+    paused_status: Any,
+    event_t: Any,
+) -> _Target:
+    """One target's state through the events, folded into segments and measured."""
+    i = tp.index
+    starts = happens(tp.start_ev, tp.start_in, tp.start_left)
+    stops = happens(tp.stop_ev, tp.stop_in, tp.stop_left)
+    groups = _Groups(rows.first | reopen) if tp.rule == RESTART else rows
+    started = groups.any_so_far(starts)
+    if tp.rule == CONTINUE:
+        marker = np.where(stops & started, 1, np.where(reopen, 0, -1)).astype(np.int8)
+        stopped = groups.ffill(marker, marker >= 0, default=np.int8(0)) == 1
+    else:
+        stopped = groups.any_so_far(stops & started)
+    holds = status_lut(tp.pause_in)[status]
+    if tp.pause_flag:
+        holds = holds | held | paused_status
+    code = np.where(~started, PENDING, np.where(stopped, STOPPED, np.where(holds, PAUSED, RUNNING)))
+    code = code.astype(np.int8)[seg.at]
+    n = seg.at.size
+    # the last event that stopped it (a reopen and a stop at one instant stop it again)
+    was_stopped = groups.previous(stopped, default=False)
+    if tp.rule == CONTINUE:
+        was_stopped &= ~reopen
+    became = np.where(stopped & ~was_stopped, np.arange(stopped.size), -1)
+    last_stop = np.maximum.reduceat(became, rows.starts)
+    stop_t = np.where(last_stop >= 0, event_t[np.maximum(last_stop, 0)], _NAT)
+    stop_seg = seg.of_row[np.maximum(last_stop, 0)]
+    if tp.rule == RESTART:
+        epoch = np.cumsum(reopen)[seg.at]
+        new = seg.groups.first | np.r_[True, epoch[1:] != epoch[:-1]]
+    else:
+        new = seg.groups.first
+    measure = _Groups(new)
+
+    def per_combo(value: Any) -> Any:
+        return np.array([value(s[i]) for s in specs] + [-1], dtype=np.int64)[combo_of]
+
+    goal = per_combo(lambda s: -1 if s is None else s.us)
+    warning = per_combo(lambda s: -1 if s is None or s.warning_us is None else s.warning_us)
+    cid = per_combo(lambda s: -1 if s is None else clocks.id(s.clock))
+    last_code = code[seg.last_of]
+    goal_seg = np.where(last_code == STOPPED, stop_seg, seg.last_of)
+    fallback = np.where(cid[goal_seg] >= 0, cid[goal_seg], clocks.id(plan.fallback[i]))
+    clock = np.where(cid >= 0, cid, fallback[seg.index])
+    length = np.zeros(n, dtype=np.int64)
+    run = np.flatnonzero((code == RUNNING) & (seg.end > seg.t))
+    length[run] = clocks.between(clock[run], seg.t[run], seg.end[run])
+    return _Target(
+        code=code,
+        r=measure.sum_before(length),
+        length=length,
+        goal=goal,
+        warning=warning,
+        clock=clock,
+        measure=measure,
+        rule=tp.rule,
+        stop_seg=stop_seg,
+        stop_t=stop_t,
+    )
+
+
+def _crossing(  # noqa: PLR0917
+    np: Any,
+    target: _Target,
+    seg: _Segments,
+    clocks: _Clocks,
+    amount: Any,
+    eligible: Any,
+) -> Any:
+    """``_engine.due`` on arrays: per incident, the last instant with ``R <= amount``.
+
+    Searched in the known segments, or on from the last one when it runs; ``_NAT`` when
+    neither.
+    """
+    code, r, length = target.code, target.r, target.length
+    a = amount[seg.index]
+    current = np.arange(code.size) >= target.measure.start_of[seg.last_of][seg.index]
+    hit = eligible[seg.index] & current & (code == RUNNING) & ((r + length > a) | seg.last)
+    rows = np.flatnonzero(hit)
+    firsts, where = np.unique(seg.index[rows], return_index=True)
+    rows = rows[where]
+    out = np.full(seg.last_of.size, _NAT, dtype=np.int64)
+    out[firsts] = clocks.passes(target.clock[rows], seg.t[rows], a[rows] - r[rows])
+    return out
+
+
+def _results(np: Any, target: _Target, seg: _Segments, clocks: _Clocks, now: int) -> dict[str, Any]:
+    last = seg.last_of
+    code = target.code[last]
+    total = target.r[last] + target.length[last]
+    goal_seg = np.where(code == STOPPED, target.stop_seg, last)
+    goal = target.goal[goal_seg]
+    applies = goal >= 0
+    stopped = code == STOPPED
+    stopped_at = np.where(stopped, target.stop_t, _NAT)
+    due = _crossing(np, target, seg, clocks, goal, applies & (code != PENDING))
+    # a stopped target's deadline: the one it had, running on from its stop
+    more = np.flatnonzero(applies & stopped & (due == _NAT))
+    due[more] = clocks.passes(
+        target.clock[goal_seg[more]], stopped_at[more], goal[more] - total[more]
+    )
+    warning_amount = target.warning[goal_seg]
+    warning = _crossing(
+        np, target, seg, clocks, warning_amount, (warning_amount >= 0) & (code != PENDING)
+    )
+    status = np.select([code == PENDING, code == RUNNING, code == PAUSED], [0, 1, 2], 3)
+    status = np.where(total > goal, 4, status)
+    status = np.where(applies, status, -1)
+    at_risk = (warning != _NAT) & (warning <= now) & ((status == 1) | (status == 2))
+    return {
+        "status": status,
+        "goal": np.where(applies, goal, _NAT),
+        "elapsed": np.where(applies, total, _NAT),
+        "due": np.where(applies, due, _NAT),
+        "warning": np.where(applies, warning, _NAT),
+        "stopped": np.where(applies, stopped_at, _NAT),
+        "at_risk": at_risk,
+    }
+
+
+def _candidates(  # noqa: PLR0917
+    np: Any,
+    tier: Any,
+    rows: Any,
+    lb: Any,
+    end: Any,
+    seg: _Segments,
+    targets: list[_Target],
+    concluded: Any,
+    clocks: _Clocks,
+    incident_clocks: dict[int, Any],
+) -> Any:
+    """``_engine._candidate`` on arrays: per segment, ``instant * 4 + outcome`` or ``_INF``."""
+    key = np.full(rows.size, _INF, dtype=np.int64)
+    kind = tier.kind
+    t = seg.t[rows]
+    if kind == OPEN:
+        return lb * 4 + FIRED
+    if kind == MANUAL:
+        return key
+    if kind == ELAPSED:
+        cid = clocks.id(tier.b)
+        values = incident_clocks.get(cid)
+        if values is None:
+            length = np.zeros(seg.t.size, dtype=np.int64)
+            run = np.flatnonzero(~concluded & ~seg.last)
+            length[run] = clocks.between(np.full(run.size, cid), seg.t[run], seg.end[run])
+            values = incident_clocks[cid] = seg.groups.sum_before(length)
+        e0 = values[rows]
+        live = ~concluded[rows]
+        e = e0.copy()
+        inside = np.flatnonzero(live & (lb > t))
+        e[inside] += clocks.between(np.full(inside.size, cid), t[inside], lb[inside])
+        now_over = live & (e > tier.a)
+        key[now_over] = lb[now_over] * 4 + FIRED
+        later = np.flatnonzero(live & ~now_over)
+        x = clocks.passes(np.full(later.size, cid), t[later], tier.a - e0[later])
+        good = x < end[later]
+        key[later[good]] = x[good] * 4 + FIRED
+        return key
+    target = targets[tier.a]
+    goal = target.goal[rows]
+    code = target.code[rows]
+    no_goal = goal < 0
+    dead = no_goal | ((code == STOPPED) & (target.rule == KEEP))
+    key[dead] = lb[dead] * 4 + SKIPPED
+    live = ~dead & ((code == RUNNING) | (code == PAUSED))
+    if kind == PERCENT:
+        amount = np.maximum(np.round(goal * tier.b / 100), 1).astype(np.int64)
+    else:
+        amount = goal + tier.b
+    r0 = target.r[rows]
+    r = r0.copy()
+    clock = target.clock[rows]
+    inside = np.flatnonzero(live & (code == RUNNING) & (lb > t))
+    r[inside] += clocks.between(clock[inside], t[inside], lb[inside])
+    now_over = live & (r > amount)
+    key[now_over] = lb[now_over] * 4 + FIRED
+    later = np.flatnonzero(live & ~now_over & (code == RUNNING))
+    x = clocks.passes(clock[later], t[later], amount[later] - r0[later])
+    if kind == BREACH:
+        x += 1
+    good = x < end[later]
+    key[later[good]] = x[good] * 4 + FIRED
+    return key
+
+
+def _next_change(np: Any, out: Results, n: int, now: int) -> Any:
+    """Per incident, the earliest instant after ``now`` at which the evaluation changes."""
+    best = np.full(n, _INF, dtype=np.int64)
+    for figures in out.targets.values():
+        running = figures["status"] == 1
+        due = figures["due"]
+        best = np.where(running & (due != _NAT), np.minimum(best, due + 1), best)
+        warning = figures["warning"]
+        soon = running & (warning != _NAT) & (warning > now)
+        best = np.where(soon, np.minimum(best, warning), best)
+    for incs, results in out.tiers.values():
+        first_future = np.full(incs.size, _INF, dtype=np.int64)
+        for _outcome, instant in results:
+            future = (instant != _NAT) & (instant > now) & (first_future == _INF)
+            first_future = np.where(future, instant, first_future)
+        best[incs] = np.minimum(best[incs], first_future)
+    return np.where(best < _INF, best, _NAT)
+
+
+def _codes(values: list[str | None]) -> tuple[Any, list[str]]:
+    np = _np()
+    names: list[str] = []
+    index: dict[str, int] = {}
+    codes = np.full(len(values), -1, dtype=np.int64)
+    for k, v in enumerate(values):
+        if v is None:
+            continue
+        if v not in index:
+            index[v] = len(names)
+            names.append(v)
+        codes[k] = index[v]
+    return codes, names
