@@ -11,6 +11,7 @@ pandas and numpy are imported only when these functions run.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -25,6 +26,7 @@ __all__ = [
     "Issues",
     "instants",
     "modules",
+    "text_codes",
     "texts",
 ]
 
@@ -109,19 +111,27 @@ def _excerpt(value: object) -> object:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
-    """Return a column as an object array of stripped strings, and where it is missing.
+def text_codes(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
+    """Return a column as integer codes into its distinct stripped values (``-1``: missing).
 
     Exports repeat the same few values (statuses, groups, timestamps): each distinct value
-    is cleaned once.
+    is cleaned once, and the rows are handled as integers from then on.
     """
     np, pd = modules()
     codes, uniques = pd.factorize(pd.Series(values).reset_index(drop=True), use_na_sentinel=True)
-    cleaned = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-    gone = np.isin(cleaned, np.array(list(missing), dtype=object))
-    gone[-1] = True  # the sentinel of missing values
-    cleaned[gone] = None
-    return cleaned[codes], gone[codes]
+    stripped = pd.Index(uniques).astype(str).str.strip().to_numpy(dtype=object)
+    gone = np.isin(stripped, np.array(list(missing), dtype=object))
+    again, names = pd.factorize(np.where(gone, None, stripped), use_na_sentinel=True)
+    lookup = np.concatenate([np.asarray(again, dtype=np.int64), np.array([-1], dtype=np.int64)])
+    return lookup[codes], np.asarray(names, dtype=object)
+
+
+def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
+    """Return a column as an object array of stripped strings, and where it is missing."""
+    np, _pd = modules()
+    codes, names = text_codes(values, missing)
+    out = np.concatenate([names, np.array([None], dtype=object)])[codes]
+    return out, codes < 0
 
 
 def instants(
@@ -219,7 +229,9 @@ def _parse_text(
         parsed_ns[aware] = parsed.dt.tz_localize(None).to_numpy("M8[ns]").view("i8")
     naive = ~aware
     if naive.any() and timezone is not None:
-        parsed = pd.to_datetime(strings[naive], format=fmt, errors="coerce")
+        parsed = _strptime(strings[naive], time_format) if time_format else None
+        if parsed is None:
+            parsed = pd.to_datetime(strings[naive], format=fmt, errors="coerce")
         parsed_ns[naive] = _localize(parsed, timezone)
     ns[rows] = parsed_ns[codes]
     naive_rows = rows[naive[codes]]
@@ -240,6 +252,23 @@ def _parse_text(
         hint = f"format {time_format!r}" if time_format else "ISO 8601 (e.g. 2026-11-20T16:10:00)"
         problems.append((bad, f"is not a date-time in {hint}"))
     return ns, absent
+
+
+def _strptime(strings: Any, time_format: str) -> Any:
+    """Parse naive text with a ``strptime`` format in C (pyarrow), or ``None`` without it."""
+    _np, pd = modules()
+    try:
+        pa = importlib.import_module("pyarrow")
+        pc = importlib.import_module("pyarrow.compute")
+    except ImportError:  # pragma: no cover - pyarrow comes with pandas here
+        return None
+    parsed = pc.strptime(
+        pa.array(strings.to_numpy(dtype=object), type=pa.string()),
+        format=time_format,
+        unit="us",
+        error_is_null=True,
+    )
+    return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("M8[us]"))
 
 
 def _mask(n: int, rows: Any) -> Any:

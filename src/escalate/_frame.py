@@ -213,6 +213,8 @@ def _routes(policy: Policy, attributes: dict[str, tuple[Any, list[str]]], n: int
 def _factor(values: Any) -> tuple[Any, list[str]]:
     """Integer codes (``-1``: missing) and the distinct values, as text."""
     np, pd = _modules()
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), [str(c) for c in values.cat.categories]
     codes, uniques = pd.factorize(pd.Series(values).reset_index(drop=True), use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
 
@@ -224,7 +226,6 @@ def _wide(
     columns: Mapping[str, str | None] | None,
     pauses: Any,
     timezone: str | None,
-    now_ns: int,
 ) -> _Lowered:
     """Lower one row per incident (opened, responded, resolved, custom events, pauses)."""
     np, _pd = _modules()
@@ -276,8 +277,6 @@ def _wide(
             )
         spans, odd = _pause_spans(pauses, incidents[id_name], opened, timezone)
     ok = np.equal(low.errors, None)
-    # not open yet at as_of, or pauses the engine cannot lay out: through evaluate()
-    odd |= ok & (opened > now_ns)
     attribute_values = {key: (codes, values) for key, (codes, values) in attributes.items()}
     events: list[tuple[Any, Any, Any, Any]] = []  # (row, instant, rank, kind)
     rows = np.flatnonzero(ok & ~odd)
@@ -614,7 +613,6 @@ def evaluate_frame(
             columns=columns,
             pauses=_to_pandas(pauses),
             timezone=timezone,
-            now_ns=now_us * 1000,
         )
         base = incidents
     n = low.n
@@ -625,9 +623,7 @@ def evaluate_frame(
         out = run(plan, sub, now_us)
         res.take(out, low.rows[kept], sub)
         # incidents not open yet at as_of: everything pending, as evaluate() says
-        if isinstance(incidents, EventLog):
-            for k in np.setdiff1d(np.flatnonzero(ok_inc), kept).tolist():
-                low.scalar.append((k, incidents.timeline(low.ids[k])))  # type: ignore[attr-defined]
+        res.take_unopened(low.events, np.setdiff1d(np.flatnonzero(ok_inc), kept), low.rows)
     for row, timeline in low.scalar:
         try:
             res.take_scalar(row, evaluate(policy, timeline, as_of=as_of))
@@ -726,6 +722,45 @@ class _Collect:
                 self.next_change[where] = np.where(
                     (old == NAT) | (notify[later] < old), notify[later], old
                 )
+
+    def take_unopened(self, ev: Events, incs: Any, rows: Any) -> None:
+        """Take the incidents opened after ``now``, as :func:`escalate.evaluate` says of them.
+
+        Every target with a goal is pending, no tier has fired, the next change is the
+        opening.
+        """
+        np, _pd = _modules()
+        if not incs.size:
+            return
+        first = np.searchsorted(ev.inc, incs)  # each incident's opening row
+        severity = ev.severity[first]
+        policy = self.plan.policy
+        for code in np.unique(severity).tolist():
+            for plan in {ev.plan[k] for k in incs[severity == code].tolist()}:
+                mine = incs[
+                    (severity == code) & np.array([ev.plan[k] == plan for k in incs.tolist()])
+                ]
+                out = rows[mine]
+                name = ev.severities[code]
+                self.severity[out] = name
+                specs = self.plan.goals(name, plan if self.plan.plans else None)
+                for tp, spec in zip(self.plan.targets, specs, strict=True):
+                    if spec is None:
+                        continue
+                    figures = self.targets[tp.name]
+                    figures["status"][out] = 0
+                    figures["goal"][out] = spec.us
+                    figures["elapsed"][out] = 0
+        self.route[rows[incs]] = ev.route[incs]
+        self.next_pos[rows[incs]] = np.where(
+            np.array(
+                [len(policy.tiers if r < 0 else policy.routes[r].tiers) for r in ev.route[incs]]
+            )
+            > 0,
+            0,
+            -1,
+        )
+        self.next_change[rows[incs]] = ev.t[first]
 
     def take_scalar(self, row: int, ev: Any) -> None:
         self.severity[row] = ev.severity

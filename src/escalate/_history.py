@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from escalate._columns import MISSING, NAT, Issues, instants, modules, texts
+from escalate._columns import MISSING, NAT, Issues, instants, modules, text_codes, texts
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._index import to_datetime
 from escalate._timeline import Timeline
@@ -204,18 +204,19 @@ class EventLog:
         issues = Issues()
         n = len(frame)
         rows = np.arange(n)
-        ids = frame[id].to_numpy(dtype=object)
+        id_codes, id_names = pd.factorize(frame[id])
+        codes = np.asarray(id_codes, dtype=np.int64)
+        ids = _Ids(codes, np.asarray(id_names, dtype=object))
         ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
         seq = _sequence(frame, sequence, n)
         state = {
-            key: _optional(frame, column, missing)
+            key: _codes(frame, column, missing)
             for key, column in (("status", status), ("severity", severity))
         }
-        attrs_ = {a: _optional(frame, a, missing) for a in attributes}
+        attrs_ = {a: _codes(frame, a, missing) for a in attributes}
         for key, column in (("status", status), ("severity", severity)):
             if column is not None and column in frame.columns:
-                _values, absent = state[key]
-                bad = absent & (ns != NAT)
+                bad = (state[key][0] < 0) & (ns != NAT)
                 issues.add(
                     rows[bad],
                     ids[bad],
@@ -225,7 +226,6 @@ class EventLog:
                     "empty value; the previous one is kept",
                 )
         keep = ns != NAT
-        codes = pd.factorize(ids)[0]
         if order == "sequence":
             sort = np.lexsort((rows, seq, codes))
         else:
@@ -414,6 +414,24 @@ def _optional(frame: Any, column: str | None, missing: Sequence[str]) -> tuple[A
     return texts(frame[column], missing)
 
 
+class _Ids:
+    """Incident ids as codes into their distinct values; indexing gives the values."""
+
+    def __init__(self, codes: Any, names: Any) -> None:
+        self.codes, self.names = codes, names
+
+    def __getitem__(self, where: Any) -> Any:
+        return self.names[self.codes[where]]
+
+
+def _codes(frame: Any, column: str | None, missing: Sequence[str]) -> tuple[Any, Any]:
+    """A text column as codes into its distinct values (``-1``: missing or no column)."""
+    np, _pd = modules()
+    if column is None or column not in frame.columns:
+        return np.full(len(frame), -1, dtype=np.int64), np.zeros(0, dtype=object)
+    return text_codes(frame[column], missing)
+
+
 def _sequence(frame: Any, column: str | None, n: int) -> Any:
     np, pd = modules()
     if column is None:
@@ -450,7 +468,7 @@ def _group_cummax(values: Any, groups: Any) -> Any:
 
 
 def _snapshots(  # noqa: PLR0917
-    ids: Any,
+    ids: _Ids,
     sort: Any,
     ns: Any,
     opening: Any,
@@ -464,28 +482,28 @@ def _snapshots(  # noqa: PLR0917
     """Turn sorted snapshot rows into an opening and ``changed`` events per incident.
 
     A status or severity left empty keeps the previous value; an attribute left empty
-    is a change to "none", written ``""`` in the log.
+    is a change to "none", written ``""`` in the log. Values are integer codes here.
     """
     np, _pd = modules()
     code = np.cumsum(first) - 1
     opened = opening[np.flatnonzero(first)][code]
     values: dict[str, tuple[Any, Any]] = {}
     changed = np.zeros(sort.size, dtype=bool)
-    for key, (raw, absent) in state.items():
-        v = _ffill(np, raw[sort], absent[sort], first)
-        prev = np.r_[None, v[:-1]]
-        diff = (first | (v != prev)) & ~np.equal(v, None)
-        values[key] = (v, ~diff)
+    for key, (raw, names) in state.items():
+        v = _ffill(np, raw[sort], raw[sort] < 0, first)
+        diff = (first | (v != np.r_[-2, v[:-1]])) & (v >= 0)
+        values[key] = (np.where(diff, v, -1), names)
         changed |= diff
     attributes: dict[str, tuple[Any, Any]] = {}
-    for key, (raw, absent) in attrs_.items():
-        v = np.where(absent[sort], "", raw[sort]).astype(object)
-        prev = np.r_[None, v[:-1]]
-        diff = ~first & (v != prev)
-        attributes[key] = (np.where(first & (v == ""), None, v), ~(first | diff))
+    for key, (raw, names) in attrs_.items():
+        v = raw[sort]
+        diff = ~first & (v != np.r_[-2, v[:-1]])
+        none = np.int64(len(names))  # the category "": a change to none
+        out = np.where(first, v, np.where(diff, np.where(v < 0, none, v), -1))
+        attributes[key] = (out, np.concatenate([names, np.array([""], dtype=object)]))
         changed |= diff
     keep = first | changed
-    kinds = np.where(first, "opened", "changed").astype(object)
+    kinds = np.where(first, 0, 1)
     at_ns = np.where(first, opened, ns)
     early = keep & ~first & (at_ns < opened)
     if early.any():
@@ -499,14 +517,44 @@ def _snapshots(  # noqa: PLR0917
                 "stamped before the opening; moved to it",
             )  # fmt: skip
             at_ns = np.maximum(at_ns, opened)
-    n = int(keep.sum())
-    out_values = {k: (v[keep], a[keep]) for k, (v, a) in values.items()}
-    out_values["reason"] = (np.full(n, None, object), np.ones(n, bool))
-    out_attrs = {k: (v[keep], a[keep]) for k, (v, a) in attributes.items()}
+    columns = {k: (c[keep], names) for k, (c, names) in values.items()}
+    columns.update({k: (c[keep], names) for k, (c, names) in attributes.items()})
     rows = sort[keep]
-    return _assemble(
-        ids[rows], at_ns[keep], kinds[keep], out_values, out_attrs, rows, issues, code[keep]
-    )
+    return _categorical_log(
+        ids, rows, at_ns[keep], (kinds[keep], np.array(["opened", "changed"], dtype=object)),
+        columns, tuple(attrs_), issues,
+    )  # fmt: skip
+
+
+def _categorical_log(  # noqa: PLR0917
+    ids: _Ids,
+    rows: Any,
+    ns: Any,
+    kinds: tuple[Any, Any],
+    columns: dict[str, tuple[Any, Any]],
+    attributes: tuple[str, ...],
+    issues: Issues,
+) -> EventLog:
+    """Build the log's frame from integer codes (rows already in incident, time order)."""
+    np, pd = modules()
+    n = rows.size
+
+    def cat(pair: tuple[Any, Any]) -> Any:
+        codes, names = pair
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+    none = (np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object))
+    data: dict[str, Any] = {
+        "id": cat((ids.codes[rows], ids.names)),
+        "at": pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"),
+        "type": cat(kinds),
+    }
+    for key in ("severity", "status", "reason"):
+        data[key] = cat(columns.get(key, none))
+    for key in attributes:
+        data[key] = cat(columns[key])
+    data["row"] = rows
+    return EventLog(frame=pd.DataFrame(data), issues=issues.frame(), attributes=attributes)
 
 
 def _ffill(np: Any, values: Any, absent: Any, first: Any) -> Any:
@@ -648,20 +696,21 @@ def _assemble(  # noqa: PLR0917
 ) -> EventLog:
     np, pd = modules()
     order = np.argsort(codes, kind="stable")
+    # text columns are categorical: few distinct values, and codes for the engine at once
     data: dict[str, Any] = {
         "id": ids[order],
         "at": pd.DatetimeIndex(ns[order].view("M8[ns]")).tz_localize("UTC"),
-        "type": kinds[order].astype(str),
+        "type": pd.Categorical(kinds[order].astype(object)),
     }
     for key in ("severity", "status", "reason"):
         v, a = values.get(key, (np.full(ids.size, None, object), np.ones(ids.size, bool)))
         col = v[order].copy()
         col[a[order]] = None
-        data[key] = col
+        data[key] = pd.Categorical(col)
     for key, (v, a) in attrs_.items():
         col = v[order].copy()
         col[a[order]] = None
-        data[key] = col
+        data[key] = pd.Categorical(col)
     data["row"] = rows[order]
     frame = pd.DataFrame(data)
     return EventLog(frame=frame, issues=issues.frame(), attributes=tuple(attrs_))
