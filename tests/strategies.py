@@ -451,3 +451,77 @@ availability_instants = st.integers(0, 30 * _AVAILABILITY_DAY_US).map(
     lambda us: AVAILABILITY_MONTH.start + timedelta(microseconds=us)
 )
 """Instants within November 2026 (its end included)."""
+
+
+# -- ticket histories as exports ------------------------------------------------------
+
+HISTORY_STATUSES = ("New", "Active", "Awaiting User Info", "Resolved", "Closed")
+HISTORY_PRIORITIES = ("1 - Critical", "2 - High", "3 - Moderate")
+HISTORY_GROUPS = ("Group A", "Group B", None)
+
+
+@st.composite
+def snapshot_histories(draw: st.DrawFn, *, max_incidents: int = 5, max_updates: int = 8):
+    """Incidents as state snapshots: ``(rows, expected)``.
+
+    ``rows`` are dicts of one update each (``number``, ``updated`` as naive text in
+    São Paulo, ``state``, ``priority``, ``group``, ``seq``), some repeating the state before
+    (no change), in shuffled order; ``expected`` maps each number to the list of events
+    the update history means: the opening, then one ``changed`` per update that changes
+    something, with the fields that changed.
+    """
+    zone = ZoneInfo("America/Sao_Paulo")
+    rows: list[dict] = []
+    expected: dict[str, list[dict]] = {}
+    for k in range(draw(st.integers(1, max_incidents))):
+        number = f"INC{k:04d}"
+        at = datetime(2016, 3, 1, 8, 0, tzinfo=zone) + draw(st.integers(0, 600)) * timedelta(
+            minutes=1
+        )
+        state = {
+            "state": draw(st.sampled_from(HISTORY_STATUSES[:2])),
+            "priority": draw(st.sampled_from(HISTORY_PRIORITIES)),
+            "group": draw(st.sampled_from(HISTORY_GROUPS)),
+        }
+        opened = {"type": "opened", "at": at.astimezone(UTC), "status": state["state"]}
+        opened["severity"] = state["priority"]
+        if state["group"] is not None:
+            opened["group"] = state["group"]
+        events = [opened]
+        updates = [(at, dict(state))]
+        for _ in range(draw(st.integers(0, max_updates))):
+            at += draw(st.integers(0, 3 * 24 * 60)) * timedelta(minutes=1)
+            new = dict(state)
+            for key, choices in (
+                ("state", HISTORY_STATUSES),
+                ("priority", HISTORY_PRIORITIES),
+                ("group", HISTORY_GROUPS),
+            ):
+                if draw(st.integers(0, 2)) == 0:
+                    new[key] = draw(st.sampled_from(choices))
+            updates.append((at, new))
+            change: dict = {}
+            if new["state"] != state["state"]:
+                change["status"] = new["state"]
+            if new["priority"] != state["priority"]:
+                change["severity"] = new["priority"]
+            if new["group"] != state["group"]:
+                change["group"] = new["group"]
+            if change:
+                events.append({"type": "changed", "at": at.astimezone(UTC), **change})
+            state = new
+        expected[number] = events
+        for seq, (when, values) in enumerate(updates):
+            rows.append(
+                {
+                    "number": number,
+                    "updated": when.strftime("%d/%m/%Y %H:%M"),
+                    "opened": updates[0][0].strftime("%d/%m/%Y %H:%M"),
+                    "state": values["state"],
+                    "priority": values["priority"],
+                    "group": "?" if values["group"] is None else values["group"],
+                    "seq": seq,
+                }
+            )
+    order = draw(st.permutations(range(len(rows))))
+    return [rows[i] for i in order], expected

@@ -483,6 +483,10 @@ def _log(policy: Policy, log: EventLog, plan: Compiled) -> _Lowered:
     status, statuses = _factor(frame["status"])
     severity, severities = _factor(frame["severity"])
     first = np.r_[True, inc[1:] != inc[:-1]]
+    low.fail(
+        _mask(n, inc[first & (severity < 0)]),
+        "no severity at the opening: give the opening event its severity",
+    )
     for code, name in enumerate(kinds):
         if name not in plan.known:
             bad = np.unique(inc[kind == code])

@@ -360,7 +360,7 @@ class EventLog:
         keep_all = np.ones(all_ids.size, dtype=bool)
         return _build(
             all_ids, all_ns, all_kinds, optional, attrs_, all_rows, all_seq, keep_all, issues,
-            before_opening,
+            before_opening, merge=True,
         )  # fmt: skip
 
 
@@ -538,6 +538,12 @@ def _categorical_log(  # noqa: PLR0917
     """Build the log's frame from integer codes (rows already in incident, time order)."""
     np, pd = modules()
     n = rows.size
+    if "severity" in columns:
+        bare = (kinds[1][kinds[0]] == "opened") & (columns["severity"][0] < 0)
+        issues.add(
+            rows[bare], ids[rows[bare]], "severity", np.full(int(bare.sum()), None, object),
+            "kept", "no severity at the opening: evaluating this incident will say so",
+        )  # fmt: skip
 
     def cat(pair: tuple[Any, Any]) -> Any:
         codes, names = pair
@@ -626,8 +632,13 @@ def _build(  # noqa: PLR0917
     keep: Any,
     issues: Issues,
     before_opening: BeforeOpening,
+    *,
+    merge: bool = False,
 ) -> EventLog:
-    """Sort event rows per incident (opening first), repair or refuse the odd ones."""
+    """Sort event rows per incident (opening first), repair or refuse the odd ones.
+
+    With ``merge``, the ``changed`` rows of one incident at one instant become one event.
+    """
     np, pd = modules()
     sel = np.flatnonzero(keep)
     codes = pd.factorize(ids[sel])[0]
@@ -678,10 +689,22 @@ def _build(  # noqa: PLR0917
     pick = sort[final]
     out_values = {k: (v[pick], a[pick]) for k, (v, a) in values.items()}
     out_attrs = {k: (v[pick], a[pick]) for k, (v, a) in attrs_.items()}
+    at_final, code_final = at_ns[final], code[final]
+    if merge:
+        # changes of several fields at one instant are one change of the incident
+        k = kinds[pick]
+        same = (k[1:] == "changed") & (k[:-1] == "changed")
+        same &= (code_final[1:] == code_final[:-1]) & (at_final[1:] == at_final[:-1])
+        start = np.r_[True, ~same]
+        last = np.r_[~same, True]
+        for table in (out_values, out_attrs):
+            for key, (v, a) in table.items():
+                idx = np.maximum.accumulate(np.where(~a | start, np.arange(v.size), 0))
+                table[key] = (v[idx][last], a[idx][last])
+        pick, at_final, code_final = pick[last], at_final[last], code_final[last]
     return _assemble(
-        ids[pick], at_ns[final], kinds[pick], out_values, out_attrs, rows[pick], issues,
-        code[final],
-    )  # fmt: skip
+        ids[pick], at_final, kinds[pick], out_values, out_attrs, rows[pick], issues, code_final
+    )
 
 
 def _assemble(  # noqa: PLR0917
@@ -695,6 +718,13 @@ def _assemble(  # noqa: PLR0917
     codes: Any,
 ) -> EventLog:
     np, pd = modules()
+    severity = values.get("severity")
+    if severity is not None:
+        bare = (kinds == "opened") & severity[1]
+        issues.add(
+            rows[bare], ids[bare], "severity", np.full(int(bare.sum()), None, object), "kept",
+            "no severity at the opening: evaluating this incident will say so",
+        )  # fmt: skip
     order = np.argsort(codes, kind="stable")
     # text columns are categorical: few distinct values, and codes for the engine at once
     data: dict[str, Any] = {

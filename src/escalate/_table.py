@@ -301,7 +301,8 @@ def run(plan: Compiled, ev: Events, now: int) -> Results:
         return np.array([s in names for s in ev.statuses] + [False])
 
     # -- the incident's state after each event, in the order of ``fold`` --
-    meaning = np.array([plan.meaning[s] for s in ev.statuses] + [-1], dtype=np.int8)
+    # statuses the policy does not know belong to incidents flagged before the engine runs
+    meaning = np.array([plan.meaning.get(s, -1) for s in ev.statuses] + [-1], dtype=np.int8)
     given = ev.status >= 0
     status = rows.ffill(ev.status, given, default=-1)
     before = rows.previous(status, default=-1)

@@ -1,0 +1,318 @@
+"""Event logs from the three export shapes, and every repair or refusal reported.
+
+The round trips are properties: a random history written as state snapshots (shuffled,
+with no-op updates and ``?`` for an empty group) or as field changes reads back as the
+same timelines; the untidy cases of real logs (ties, rows stamped before the opening or
+out of order, unparseable or zoneless times) are hand-made, each reported with its id,
+row, column and reason.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+
+from escalate import (
+    BadRowsWarning,
+    ConfigError,
+    EventLog,
+    NaiveDatetimeError,
+    Timeline,
+    evaluate,
+    evaluate_frame,
+    load_policy,
+)
+from tests import strategies as s
+
+SNAPSHOT_OPTIONS = {
+    "id": "number",
+    "at": "updated",
+    "status": "state",
+    "severity": "priority",
+    "attributes": ["group"],
+    "opened_at": "opened",
+    "sequence": "seq",
+    "timezone": "America/Sao_Paulo",
+    "time_format": "%d/%m/%Y %H:%M",
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(s.snapshot_histories())
+def test_snapshots_read_back_as_the_history_they_record(case):
+    """Shuffled snapshot rows become, per incident, the opening and one change per update."""
+    rows, expected = case
+    log = EventLog.from_snapshots(pd.DataFrame(rows), **SNAPSHOT_OPTIONS)
+    assert log.issues.empty
+    assert sorted(log.ids) == sorted(expected)
+    for number, events in expected.items():
+        assert log.timeline(number) == Timeline.from_events(events)
+
+
+@settings(max_examples=60, deadline=None)
+@given(s.snapshot_histories())
+def test_field_changes_read_back_as_the_same_history(case):
+    """The same histories written as (id, at, field, from, to) rows and openings read back."""
+    _rows, expected = case
+    changes, openings = [], []
+    fields = {"state": "status", "priority": "severity", "group": "group"}
+    for number, events in expected.items():
+        first = events[0]
+        openings.append(
+            {
+                "id": number,
+                "opened": first["at"],
+                "status": first["status"],
+                "severity": first["severity"],
+                "group": first.get("group"),
+            }
+        )
+        state = {
+            "state": first["status"],
+            "priority": first["severity"],
+            "group": first.get("group"),
+        }
+        for event in events[1:]:
+            for field, role in fields.items():
+                if role in event:
+                    new = event[role]
+                    changes.append(
+                        {
+                            "id": number,
+                            "at": event["at"],
+                            "field": field,
+                            "from": state[field],
+                            "to": new,
+                        }
+                    )
+                    state[field] = new
+            # a change of a field nobody follows
+            changes.append(
+                {"id": number, "at": event["at"], "field": "description", "from": "a", "to": "b"}
+            )
+    frame = pd.DataFrame(changes, columns=["id", "at", "field", "from", "to"])
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    opened = pd.DataFrame(openings)
+    opened["opened"] = pd.to_datetime(opened["opened"], utc=True)
+    log = EventLog.from_changes(frame, fields=fields, openings=opened)
+    assert set(log.issues["action"]) <= {"ignored"}
+    for number, events in expected.items():
+        assert log.timeline(number) == Timeline.from_events(_merged(events))
+
+
+def _merged(events: list[dict]) -> list[dict]:
+    """Changes at one instant as one change: a change table cannot tell them apart."""
+    out: list[dict] = []
+    for event in events:
+        if out and event["type"] == out[-1]["type"] == "changed" and event["at"] == out[-1]["at"]:
+            out[-1] = {**out[-1], **event}
+        else:
+            out.append(dict(event))
+    return out
+
+
+def test_events_round_trip_and_ties_keep_their_order():
+    """Event rows read back in time order; events at one instant keep the table's order."""
+    t = "2026-01-13T08:00:00-05:00"
+    frame = pd.DataFrame(
+        [
+            {"id": 7, "type": "changed", "at": "2026-01-13T09:00:00-05:00", "status": "Active"},
+            {"id": 7, "type": "opened", "at": t, "severity": "alta", "status": "New"},
+            {"id": 7, "type": "responded", "at": "2026-01-13T09:00:00-05:00"},
+            {"id": 8, "type": "opened", "at": t, "severity": "baja"},
+        ]
+    )
+    log = EventLog.from_events(frame)
+    assert log.ids == [7, 8]
+    assert [e.type for e in log.timeline(7).events] == ["opened", "changed", "responded"]
+    assert len(log) == 2
+    with pytest.raises(KeyError, match="no incident 9"):
+        log.timeline(9)
+    assert dict(log.timelines())[8].opened.severity == "baja"
+
+
+def test_untidy_event_rows_are_repaired_or_refused_and_reported():
+    """?, unparseable and zoneless times, rows before the opening, second openings: reported."""
+    frame = pd.DataFrame(
+        [
+            {"id": "A", "type": "opened", "at": "2026-01-13T08:00:00-05:00", "severity": "alta"},
+            {"id": "A", "type": "responded", "at": "2026-01-13T07:00:00-05:00"},  # early
+            {"id": "A", "type": "resolved", "at": "?"},  # no instant
+            {"id": "A", "type": "closed", "at": "2026-13-45T08:00:00-05:00"},  # unparseable
+            {"id": "A", "type": "opened", "at": "2026-01-13T09:00:00-05:00", "severity": "alta"},
+            {"id": "B", "type": "responded", "at": "2026-01-13T09:00:00-05:00"},  # no opening
+            {"id": "C", "type": "opened", "at": "2026-01-13T09:00:00", "severity": "alta"},  # naive
+            {"id": "D", "type": "?", "at": "2026-01-13T09:00:00-05:00"},  # no type
+        ]
+    )
+    log = EventLog.from_events(frame)
+    issues = log.issues.set_index("row")
+    assert issues.loc[1, "action"] == "repaired"
+    assert "before the opening" in issues.loc[1, "reason"]
+    assert issues.loc[2, "reason"] == "no instant"
+    assert issues.loc[3, "column"] == "at"
+    assert "not a date-time" in issues.loc[3, "reason"]
+    assert "second 'opened'" in issues.loc[4, "reason"]
+    assert "no 'opened' event" in issues.loc[5, "reason"]
+    assert "no time zone" in issues.loc[6, "reason"]
+    assert issues.loc[7, "reason"] == "no event type"
+    assert log.ids == ["A"]
+    assert [e.type for e in log.timeline("A").events] == ["opened", "responded"]
+    assert log.timeline("A").events[1].at == log.timeline("A").events[0].at
+    refused = EventLog.from_events(frame, before_opening="refuse")
+    assert [e.type for e in refused.timeline("A").events] == ["opened"]
+    assert (refused.issues["action"] == "refused").sum() == 7
+    localised = EventLog.from_events(frame, timezone="America/Bogota")
+    assert "C" in localised.ids
+
+
+def test_snapshots_out_of_order_and_empty_values_are_repaired():
+    """An update stamped before the one before it moves to it; an empty state keeps the last."""
+    rows = [
+        {
+            "number": "X",
+            "updated": "01/03/2016 08:00",
+            "state": "New",
+            "priority": "2 - High",
+            "seq": 0,
+        },
+        {
+            "number": "X",
+            "updated": "01/03/2016 09:00",
+            "state": "Active",
+            "priority": "?",
+            "seq": 1,
+        },
+        {
+            "number": "X",
+            "updated": "01/03/2016 08:30",
+            "state": "Resolved",
+            "priority": "1 - Critical",
+            "seq": 2,
+        },
+    ]
+    options = {**SNAPSHOT_OPTIONS, "attributes": [], "opened_at": None}
+    log = EventLog.from_snapshots(pd.DataFrame(rows), **options)
+    reasons = dict(zip(log.issues["row"], log.issues["reason"], strict=True))
+    assert "empty value" in reasons[1]
+    assert "before the previous update" in reasons[2]
+    events = log.timeline("X").events
+    assert [(e.type, e.status, e.severity) for e in events] == [
+        ("opened", "New", "2 - High"),
+        ("changed", "Active", None),
+        ("changed", "Resolved", "1 - Critical"),
+    ]
+    assert events[2].at == events[1].at  # moved to 09:00
+    by_time = EventLog.from_snapshots(pd.DataFrame(rows), **{**options, "order": "time"})
+    assert [e.status for e in by_time.timeline("X").events] == ["New", "Resolved", "Active"]
+
+
+def test_missing_columns_and_unknown_options_are_config_errors():
+    """A column the caller names and the table lacks is a ConfigError with did-you-mean."""
+    frame = pd.DataFrame({"number": ["A"], "updated": ["01/03/2016 08:00"], "state": ["New"]})
+    with pytest.raises(ConfigError, match=r"no column 'stat'.*did you mean 'state'"):
+        EventLog.from_snapshots(frame, id="number", at="updated", status="state", severity=None,
+                                attributes=["stat"])  # fmt: skip
+    with pytest.raises(ConfigError, match="unknown order"):
+        EventLog.from_snapshots(frame, id="number", at="updated", status=None, severity=None,
+                                order="random")  # type: ignore[arg-type]  # fmt: skip
+    with pytest.raises(ConfigError, match="DataFrame"):
+        EventLog.from_events([{"id": 1}])
+    naive = pd.DataFrame(
+        {"id": [1], "type": ["opened"], "at": [datetime(2026, 1, 1)], "severity": ["alta"]}
+    )
+    with pytest.raises(NaiveDatetimeError, match="timezone="):
+        EventLog.from_events(naive)
+
+
+def test_changes_without_openings_open_at_the_first_change():
+    """Without an openings table, an incident opens at its first change with the 'from' values."""
+    frame = pd.DataFrame(
+        {
+            "id": ["J-1", "J-1", "J-1", "J-2"],
+            "at": [
+                "2026-01-13T09:00:00+00:00",
+                "2026-01-13T10:00:00+00:00",
+                "2026-01-13T11:00:00+00:00",
+                "2026-01-13T11:00:00+00:00",
+            ],
+            "field": ["status", "Priority", "status", "status"],
+            "from": ["Open", "Low", "In Progress", "Open"],
+            "to": ["In Progress", "High", "Done", "Done"],
+        }
+    )
+    log = EventLog.from_changes(frame, fields={"status": "status", "Priority": "severity"})
+    events = log.timeline("J-1").events
+    assert [(e.type, e.status, e.severity) for e in events] == [
+        ("opened", "Open", "Low"),
+        ("changed", "In Progress", None),
+        ("changed", None, "High"),
+        ("changed", "Done", None),
+    ]
+    reasons = log.issues.groupby("id")["reason"].apply(list).to_dict()
+    assert any("no opening given" in r for r in reasons["J-1"])
+    assert any("no severity at the opening" in r for r in reasons["J-2"])
+
+
+def test_a_bad_incident_never_sinks_the_table():
+    """An unknown status flags its incident with the value and a fix; the others are evaluated."""
+    policy = load_policy("examples/policies/servicenow_desk.toml")
+    frame = pd.DataFrame(
+        [
+            {
+                "id": 1,
+                "type": "opened",
+                "at": "2016-03-01T08:00:00-03:00",
+                "severity": "2 - High",
+                "status": "New",
+            },
+            {"id": 1, "type": "changed", "at": "2016-03-01T09:00:00-03:00", "status": "On Hold"},
+            {
+                "id": 2,
+                "type": "opened",
+                "at": "2016-03-01T08:00:00-03:00",
+                "severity": "2 - High",
+                "status": "New",
+            },
+            {"id": 2, "type": "changed", "at": "2016-03-01T08:30:00-03:00", "status": "Active"},
+        ]
+    )
+    log = EventLog.from_events(frame)
+    with pytest.warns(BadRowsWarning, match=r"1 of 2 incidents"):
+        out = evaluate_frame(log, policy, as_of="2016-03-02T00:00:00-03:00")
+    assert "unknown status 'On Hold'" in out["error"][0]
+    assert "[statuses]" in out["error"][0]
+    assert pd.isna(out["error"][1])
+    assert out["response_status"].tolist()[1] == "met"
+    timeline = log.timeline(2)
+    expected = evaluate(policy, timeline, as_of=datetime(2016, 3, 2, 3, tzinfo=UTC))
+    assert out["response_elapsed"][1] == expected["response"].elapsed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        evaluate_frame(EventLog.from_events(frame[frame["id"] == 2]), policy, as_of=expected.as_of)
+
+
+def test_an_incident_without_a_severity_is_flagged_not_guessed():
+    """An opening without a severity (an empty priority) flags that incident only."""
+    policy = load_policy("examples/policies/servicenow_desk.toml")
+    rows = [
+        {"number": "X", "updated": "01/03/2016 08:00", "state": "New", "priority": "?", "seq": 0},
+        {
+            "number": "Y",
+            "updated": "01/03/2016 08:00",
+            "state": "New",
+            "priority": "2 - High",
+            "seq": 0,
+        },
+    ]
+    options = {**SNAPSHOT_OPTIONS, "attributes": [], "opened_at": None}
+    log = EventLog.from_snapshots(pd.DataFrame(rows), **options)
+    assert "no severity at the opening" in " ".join(log.issues["reason"])
+    with pytest.warns(BadRowsWarning, match="1 of 2"):
+        out = evaluate_frame(log, policy, as_of="2016-03-02T00:00:00-03:00")
+    assert "no severity at the opening" in out["error"][0]
+    assert out["response_status"][1] == "breached"  # still New 16 office hours later
