@@ -43,7 +43,7 @@ from escalate._evaluate import evaluate
 from escalate._frame import BadRowsWarning, evaluate_frame
 from escalate._holidays import Holidays
 from escalate._hours import Interval
-from escalate._plots import plot_compliance, plot_elapsed
+from escalate._plots import plot_compliance, plot_elapsed, plot_survival
 from escalate._policy import (
     AfterElapsed,
     AtOpen,
@@ -69,6 +69,7 @@ from escalate._results import (
     TargetStatus,
     TierRef,
 )
+from escalate._survival import SurvivalReport, survival
 from escalate._timeline import Event, Timeline
 
 __version__ = _version("escalate")
@@ -115,6 +116,7 @@ __all__ = [
     "Problem",
     "Route",
     "Severity",
+    "SurvivalReport",
     "Target",
     "TargetResult",
     "TargetStatus",
@@ -135,5 +137,7 @@ __all__ = [
     "parse_duration",
     "plot_compliance",
     "plot_elapsed",
+    "plot_survival",
     "policy_schema",
+    "survival",
 ]
