@@ -13,7 +13,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import lifelines
-import lifelines.utils
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,9 +105,11 @@ def assert_matches_lifelines(rows: list[Observation], report: SurvivalReport) ->
         assert row.percent_met == pytest.approx(100 * (1 - s), abs=1e-9)
         assert row.ci_low == pytest.approx(100 * (1 - high), abs=1e-9)
         assert row.ci_high == pytest.approx(100 * (1 - low), abs=1e-9)
+        # the first time each of lifelines' curves is at most 1/2, with a tolerance since
+        # lifelines multiplies in logs (its 1/2 may come out as 0.5000000000000001)
+        bands = pd.concat([kmf.survival_function_, kmf.confidence_interval_], axis=1)
         medians = [
-            kmf.median_survival_time_,
-            *lifelines.utils.median_survival_times(kmf.confidence_interval_).to_numpy()[0],
+            next((t for t, v in bands[c].items() if v <= 0.5 + 1e-12), math.inf) for c in bands
         ]
         for got, want in zip((row.median, row.median_low, row.median_high), medians, strict=True):
             if math.isinf(want):

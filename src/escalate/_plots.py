@@ -7,7 +7,7 @@ global figure state, nothing is shown, and a notebook displays the returned figu
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from escalate._compliance import compliance
 from escalate._errors import MissingExtraError
@@ -134,7 +134,7 @@ def plot_survival(
     unit = 100.0 if scale == "goal" else 1 / _HOUR_NS
     figure = _figure()
     ax = figure.subplots()
-    summary = report.summary.set_index(by)
+    summary: Any = report.summary.set_index(by)  # looked up by label below
     goals: set[float] = set()
     for name, curve in report.curve.groupby(by, sort=True):
         times = curve["time"].to_numpy()
