@@ -118,8 +118,8 @@ def survival(
             hint = did_you_mean(target, known) or "the results have " + ", ".join(known)
             raise ConfigError.single(f"targets[{i}]", f"unknown target {target!r}", hint)
     frame = results
-    if "error" in frame.columns:
-        frame = frame[frame["error"].isna().to_numpy()]
+    n = len(frame)
+    ok = frame["error"].isna().to_numpy() if "error" in frame.columns else np.ones(n, dtype=bool)
     keys = list(by)
     columns: dict[str, Any] = {}
     for i, key in enumerate(keys):
@@ -137,13 +137,13 @@ def survival(
         codes = grouped.ngroup().to_numpy()
         labels = grouped.size().index.to_frame(index=False)
     else:
-        codes = np.zeros(len(frame), dtype=np.int64)
+        codes = np.zeros(n, dtype=np.int64)
         labels = pd.DataFrame(index=range(1))
 
     curves, summaries = [], []
     for target in targets:
-        rows = _observations(np, frame, target, scale)
-        curve, summary = _estimate(np, codes[rows["keep"]], rows, z)
+        rows = _observations(np, frame, target, ok, scale)
+        curve, summary = _estimate(np, codes[rows["keep"]], len(labels), rows, z)
         curves.append(_label(labels, target, curve))
         summaries.append(_label(labels, target, summary))
     return SurvivalReport(
@@ -187,124 +187,113 @@ def _months(pd: Any, times: Any) -> Any:
     return times.dt.to_period("M")
 
 
-def _observations(np: Any, frame: Any, target: str, scale: Scale) -> dict[str, Any]:
+def _observations(np: Any, frame: Any, target: str, ok: Any, scale: Scale) -> dict[str, Any]:
     """The target's rows that count, with their time, event flag, goal and outcome."""
-    status = frame[f"{target}_status"]
+    # plain object arrays compare several times faster than pandas' python-backed strings
+    status = frame[f"{target}_status"].to_numpy(dtype=object, na_value=None)
     elapsed = frame[f"{target}_elapsed"].to_numpy("m8[ns]").view("i8")
     goal = frame[f"{target}_goal"].to_numpy("m8[ns]").view("i8")
     nat = np.iinfo(np.int64).min
-    keep = (status.notna() & (status != "pending")).to_numpy(dtype=bool) & (elapsed != nat)
+    keep = ok & np.not_equal(status, None) & (status != "pending") & (elapsed != nat)
     if scale == "goal":
         keep &= goal > 0  # also drops NaT, the most negative int64
-    event = frame[f"{target}_stopped_at"].notna().to_numpy()[keep]
-    met = (status == "met").fillna(value=False).to_numpy(dtype=bool)[keep]
     elapsed, goal = elapsed[keep], goal[keep]
     # elapsed / goal is correctly rounded, so it keeps the order of the integer times and
     # equals 1.0 exactly when elapsed == goal: met is still time <= 1.0
-    time = elapsed / goal if scale == "goal" else elapsed
-    return {"keep": keep, "time": time, "event": event, "goal": goal, "met": met}
+    return {
+        "keep": keep,
+        "time": elapsed / goal if scale == "goal" else elapsed,
+        "event": frame[f"{target}_stopped_at"].notna().to_numpy()[keep],
+        "goal": goal,
+        "met": (status == "met")[keep],
+    }
 
 
-def _estimate(np: Any, group: Any, rows: dict[str, Any], z: float) -> tuple[Any, Any]:
-    """Kaplan-Meier per group in one pass over the rows sorted by (group, time)."""
-    order = np.lexsort((rows["time"], group))
-    g, t = group[order], rows["time"][order]
-    n = g.size
-    distinct = np.ones(n, dtype=bool)
-    distinct[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
-    starts = np.flatnonzero(distinct)
-    ug, ut = g[starts], t[starts]
-    size = np.diff(np.append(starts, n))
-    events = np.add.reduceat(rows["event"][order].astype(np.int64), starts) if n else size
-    at_risk = np.searchsorted(g, ug, side="right") - starts
-    # segments: the curve rows of each group, in group order
-    first = np.ones(ug.size, dtype=bool)
-    first[1:] = ug[1:] != ug[:-1]
-    bounds = np.append(np.flatnonzero(first), ug.size)
+def _estimate(np: Any, group: Any, groups: int, rows: dict[str, Any], z: float) -> tuple[Any, Any]:
+    """Kaplan-Meier curve and summary of each group present in ``group`` (codes)."""
+    # a stable sort of small integer codes is a radix sort: cheap even on millions of rows
+    narrow = np.int16 if groups < 2**15 else np.int64
+    order = np.argsort(group.astype(narrow), kind="stable")
+    time, event, met, goal = (rows[c][order] for c in ("time", "event", "met", "goal"))
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(group, minlength=groups))))
+    scaled = time.dtype.kind == "f"
+    curves: list[dict[str, Any]] = []
+    summaries: list[dict[str, Any]] = []
+    for k in range(groups):
+        a, b = int(offsets[k]), int(offsets[k + 1])
+        if a == b:
+            continue
+        curve = _curve(np, time[a:b], event[a:b], z)
+        curve["group"] = np.full(curve["time"].size, k)
+        curves.append(curve)
+        goals = goal[a:b]
+        one_goal = bool(goals.min() == goals.max())
+        stopped = int(event[a:b].sum())
+        closed_met = int(met[a:b].sum())
+        summary = {
+            "group": k,
+            "goal": int(goals[0]) if one_goal else np.iinfo(np.int64).min,
+            "count": b - a,
+            "stopped": stopped,
+            "open": b - a - stopped,
+            "closed_met": closed_met,
+            "closed_percent_met": 100 * closed_met / stopped if stopped else np.nan,
+            "percent_met": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
+        if one_goal or scaled:
+            # S is right-continuous: S(goal) is its value at the last time <= goal
+            i = int(np.searchsorted(curve["time"], 1.0 if scaled else goals[0], side="right"))
+            s, low, high = (curve[c][i - 1] if i else 1.0 for c in _BAND)
+            # a lower survival is a higher share met: the bounds swap
+            summary.update(percent_met=100 * (1 - s), ci_low=100 * (1 - high))
+            summary["ci_high"] = 100 * (1 - low)
+        # the median is the first time S <= 1/2; the lower band gets there first, so it
+        # gives the lower bound of the median (Brookmeyer and Crowley)
+        for name, column in zip(("median", "median_low", "median_high"), _BAND, strict=True):
+            below = np.flatnonzero(curve[column] <= 0.5)
+            missing = np.nan if scaled else np.iinfo(np.int64).min
+            summary[name] = curve["time"][below[0]] if below.size else missing
+        summaries.append(summary)
+    return _columns(np, curves, concat=True), _columns(np, summaries, concat=False)
+
+
+_BAND = ("survival", "ci_low", "ci_high")
+
+
+def _curve(np: Any, times: Any, events: Any, z: float) -> dict[str, Any]:
+    """One group's Kaplan-Meier curve at its distinct times, with the log-log interval."""
+    t = np.sort(times)
+    stops = np.sort(times[events])
+    starts = np.flatnonzero(np.append(True, t[1:] != t[:-1]))
+    at = t[starts]
+    at_risk = t.size - starts  # those censored at a time are still at risk at that time
+    d = np.searchsorted(stops, at, side="right") - np.searchsorted(stops, at, side="left")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        s = _segment_cumprod(np, 1.0 - events / at_risk, bounds)
-        greenwood = _segment_cumsum(np, events / (at_risk * (at_risk - events)), bounds)
+        s = np.cumprod(1.0 - d / at_risk)
+        greenwood = np.cumsum(d / (at_risk * (at_risk - d)))
         sigma = np.sqrt(greenwood) / -np.log(s)
-        low = np.where((s > 0) & (s < 1), s ** np.exp(z * sigma), s)
-        high = np.where((s > 0) & (s < 1), s ** np.exp(-z * sigma), s)
-    curve = {
-        "group": ug,
-        "time": ut,
+        inside = (s > 0) & (s < 1)
+        low = np.where(inside, s ** np.exp(z * sigma), s)
+        high = np.where(inside, s ** np.exp(-z * sigma), s)
+    return {
+        "time": at,
         "at_risk": at_risk,
-        "events": events,
-        "censored": size - events,
+        "events": d,
+        "censored": np.diff(np.append(starts, t.size)) - d,
         "survival": s,
         "ci_low": low,
         "ci_high": high,
     }
-    summary = _summaries(np, rows, order, g, curve=curve, bounds=bounds)
-    return curve, summary
 
 
-def _segment_cumprod(np: Any, values: Any, bounds: Any) -> Any:
-    out = np.empty_like(values)
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        np.multiply.accumulate(values[a:b], out=out[a:b])
-    return out
-
-
-def _segment_cumsum(np: Any, values: Any, bounds: Any) -> Any:
-    out = np.empty_like(values)
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        np.cumsum(values[a:b], out=out[a:b])
-    return out
-
-
-def _summaries(
-    np: Any, rows: dict[str, Any], order: Any, g: Any, *, curve: dict[str, Any], bounds: Any
-) -> dict[str, Any]:
-    """Per group: counts, the naive and the censoring-aware share met, and the median."""
-    starts = np.flatnonzero(np.append(True, g[1:] != g[:-1])) if g.size else g
-    groups = g[starts]
-    count = np.diff(np.append(starts, g.size))
-
-    def per_group(values: Any) -> Any:
-        return np.add.reduceat(values[order].astype(np.int64), starts) if g.size else count
-
-    stopped, closed_met = per_group(rows["event"]), per_group(rows["met"])
-    goal_min = np.minimum.reduceat(rows["goal"][order], starts) if g.size else count
-    goal_max = np.maximum.reduceat(rows["goal"][order], starts) if g.size else count
-    one_goal = goal_min == goal_max
-    scaled = rows["time"].dtype.kind == "f"
-    at = np.ones(groups.size) if scaled else goal_min
-    s_at, low_at, high_at = (np.ones(groups.size) for _ in range(3))
-    medians = np.full((3, groups.size), np.nan if scaled else np.iinfo(np.int64).min)
-    for k, (a, b) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)):
-        # S is right-continuous: S(goal) is the value at the last time <= goal
-        i = a + int(np.searchsorted(curve["time"][a:b], at[k], side="right")) - 1
-        if i >= a:
-            s_at[k], low_at[k], high_at[k] = (
-                curve[c][i] for c in ("survival", "ci_low", "ci_high")
-            )
-        for m, column in enumerate(("survival", "ci_low", "ci_high")):
-            below = np.flatnonzero(curve[column][a:b] <= 0.5)
-            if below.size:
-                medians[m, k] = curve["time"][a + below[0]]
-    valid = one_goal | scaled
-    with np.errstate(divide="ignore", invalid="ignore"):
-        closed_percent = 100 * closed_met / np.where(stopped > 0, stopped, np.nan)
-    return {
-        "group": groups,
-        "goal": np.where(one_goal, goal_min, np.iinfo(np.int64).min),
-        "count": count,
-        "stopped": stopped,
-        "open": count - stopped,
-        "closed_met": closed_met,
-        "closed_percent_met": closed_percent,
-        "percent_met": np.where(valid, 100 * (1 - s_at), np.nan),
-        # a lower survival is a higher share met: the bounds swap
-        "ci_low": np.where(valid, 100 * (1 - high_at), np.nan),
-        "ci_high": np.where(valid, 100 * (1 - low_at), np.nan),
-        "median": medians[0],
-        # the lower band of S reaches 1/2 first: it gives the lower bound of the median
-        "median_low": medians[1],
-        "median_high": medians[2],
-    }
+def _columns(np: Any, parts: list[dict[str, Any]], *, concat: bool) -> dict[str, Any]:
+    """Columns from per-group dicts of arrays (``concat``) or of scalars."""
+    if not parts:
+        return {"group": np.zeros(0, dtype=np.int64)}
+    join = np.concatenate if concat else np.array
+    return {name: join([part[name] for part in parts]) for name in parts[0]}
 
 
 def _finish(
@@ -313,7 +302,8 @@ def _finish(
     names = [*keys, "target", *columns]
     if not parts:
         return pd.DataFrame(columns=names)
-    out = pd.concat(parts, ignore_index=True)[names]
+    # a target with no rows to count has a frame of keys only: reindex adds its columns
+    out = pd.concat(parts, ignore_index=True).reindex(columns=names)
     for name in columns:
         if name == "goal" or (name in _TIMES and scale == "time"):
             out[name] = pd.to_timedelta(np.asarray(out[name], dtype=np.int64).view("m8[ns]"))
