@@ -69,6 +69,7 @@ from escalate._results import (
     TargetStatus,
     TierRef,
 )
+from escalate._spark import evaluate_spark, spark_schema
 from escalate._survival import SurvivalReport, survival
 from escalate._timeline import Event, Timeline
 
@@ -131,6 +132,7 @@ __all__ = [
     "compliance",
     "evaluate",
     "evaluate_frame",
+    "evaluate_spark",
     "format_duration",
     "load_policy",
     "parse_business_days",
@@ -139,5 +141,6 @@ __all__ = [
     "plot_elapsed",
     "plot_survival",
     "policy_schema",
+    "spark_schema",
     "survival",
 ]
