@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,13 @@ from escalate import BadRowsWarning, evaluate_frame, evaluate_spark, load_policy
 
 ROOT = Path(__file__).parent.parent
 POLICY = load_policy(ROOT / "examples" / "policies" / "seed_003_saas.toml")
+
+# pyspark 4.x warns that its pandas 3 support is not complete, and its toPandas passes
+# pandas 3 a deprecated copy= keyword: these tests check what escalate relies on
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 if shutil.which("java") is None and not os.environ.get("CI"):  # pragma: no cover
     pytest.skip("Spark needs a Java runtime (CI installs one)", allow_module_level=True)
@@ -45,15 +53,18 @@ AS_OF = GENERATOR.AS_OF
 
 @pytest.fixture(scope="module")
 def spark() -> Any:
-    """A local two-thread SparkSession in New York time, for this module only."""
+    """A local one-thread SparkSession in New York time, for this module only."""
     from pyspark.sql import SparkSession  # noqa: PLC0415
 
+    # the Python workers must be this interpreter (with escalate), not python3 on the PATH
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PYSPARK_PYTHON", sys.executable)
     session = (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master("local[1]")
         .appName("escalate-tests")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.session.timeZone", "America/New_York")
         .getOrCreate()
@@ -61,6 +72,7 @@ def spark() -> Any:
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+    patch.undo()
 
 
 def incidents() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -99,6 +111,28 @@ def test_evaluate_spark_equals_evaluate_frame(spark):
     assert got["error"].notna().sum() == 2
     assert want["resolution_status"].eq("running").any()  # some tickets are still open
     # Spark returns plain object, bool and int columns: give them pandas' dtypes back
+    pd.testing.assert_frame_equal(got.astype(want.dtypes.to_dict()), want, check_exact=True)
+
+
+def test_the_hand_written_recipe_of_the_how_to(spark):
+    """The how-to's mapInPandas snippet with spark_schema equals evaluate_frame too."""
+    table, _ = incidents()
+    table = table.drop(index=[3, 5])
+    incidents_frame = spark.createDataFrame(table)
+    policy, as_of = POLICY, AS_OF
+    # --- as in docs/how-to/dask-and-spark.md ---
+    schema = spark_schema(policy, incidents_frame.schema)
+    session_zone = spark.conf.get("spark.sql.session.timeZone")
+
+    def evaluate_batches(batches):
+        for batch in batches:  # pandas DataFrames, one Arrow batch each
+            out = evaluate_frame(batch, policy, as_of=as_of, timezone=session_zone)
+            yield out[schema.fieldNames()]
+
+    results = incidents_frame.mapInPandas(evaluate_batches, schema=schema)
+    # ---
+    got = collect(results)
+    want = evaluate_frame(table, POLICY, as_of=AS_OF).sort_values("id", ignore_index=True)
     pd.testing.assert_frame_equal(got.astype(want.dtypes.to_dict()), want, check_exact=True)
 
 

@@ -6,9 +6,10 @@ elapsed business time and may still stop within the goal or not. :func:`survival
 such tickets in the risk set up to their elapsed time, as Kaplan and Meier (1958) do.
 
 The estimator is written here in numpy rather than taken from lifelines or statsmodels:
-escalate's tables have millions of rows in hundreds of groups, and one sort of the whole
-table estimates every group at once (a library fits one group per call), in integer
-nanoseconds (no float rounding of the times), with no new runtime dependency. The test
+escalate's tables have millions of rows in hundreds of groups; one radix sort of the group
+codes splits them (a library fits one group per call, from a frame it builds), each group
+is estimated from its sorted integer nanoseconds (no float rounding of the times), and
+no runtime dependency is added. The test
 suite checks the figures against lifelines on the same data.
 
 pandas is imported only when :func:`survival` runs, so ``import escalate`` stays free of it.
