@@ -174,6 +174,38 @@ def test_spark_schema_names_evaluate_frames_columns():
     assert kinds["definitive_fix_met"] == "BooleanType"
 
 
+def test_the_batch_function_reads_microseconds_and_keeps_the_schema_order():
+    """Each batch's integer microseconds become UTC instants; the output follows the schema."""
+    from escalate._spark import _Batches  # noqa: PLC0415
+
+    table, _ = incidents()
+    table = table.drop(index=[3, 5]).head(20)
+    micros = table.assign(
+        **{
+            c: table[c].dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]").astype("int64").where(table[c].notna())
+            for c in ("opened", "responded", "resolved")
+        }
+    )  # fmt: skip
+    want = evaluate_frame(table, POLICY, as_of=AS_OF)
+    names = tuple(reversed(want.columns))
+    batches = _Batches(
+        policy=POLICY,
+        as_of=AS_OF,
+        columns=None,
+        pauses=None,
+        timezone=None,
+        instants=("opened", "responded", "resolved"),
+        names=names,
+    )
+    (got,) = batches(iter([micros]))
+    assert tuple(got.columns) == names
+    pd.testing.assert_frame_equal(
+        got[want.columns].drop(columns=["opened", "responded", "resolved"]),
+        want.drop(columns=["opened", "responded", "resolved"]),
+    )
+    assert (got["opened"] == want["opened"]).all()
+
+
 def test_a_naive_as_of_fails_on_the_driver():
     """A naive as_of raises at once, before Spark plans anything."""
     from escalate import NaiveDatetimeError  # noqa: PLC0415

@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from escalate._calendar import _instant
 from escalate._errors import MissingExtraError
 from escalate._frame import evaluate_frame
@@ -131,15 +133,44 @@ def evaluate_spark(
         )
     )
 
-    def evaluate_batches(batches: Iterator[Any]) -> Iterator[Any]:
+    batches = _Batches(
+        policy=policy,
+        as_of=as_of,
+        columns=columns,
+        pauses=pauses,
+        timezone=timezone,
+        instants=tuple(instants),
+        names=tuple(schema.fieldNames()),
+    )
+    return micros.mapInPandas(batches, schema=schema)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class _Batches:
+    """The function Spark runs on each executor: a picklable value, testable without Spark."""
+
+    policy: Policy
+    as_of: datetime
+    columns: Mapping[str, str] | None
+    pauses: pd.DataFrame | None
+    timezone: str | None
+    instants: tuple[str, ...]
+    """The columns that arrive as integer microseconds since the epoch (UTC)."""
+    names: tuple[str, ...]
+    """The output columns, in the schema's order."""
+
+    def __call__(self, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         import pandas as pd  # noqa: PLC0415
 
         for batch in batches:
-            for name in instants:
+            for name in self.instants:
                 batch[name] = pd.to_datetime(batch[name], unit="us", utc=True)
             out = evaluate_frame(
-                batch, policy, as_of=as_of, columns=columns, pauses=pauses, timezone=timezone
+                batch,
+                self.policy,
+                as_of=self.as_of,
+                columns=self.columns,
+                pauses=self.pauses,
+                timezone=self.timezone,
             )
-            yield out[schema.fieldNames()]
-
-    return micros.mapInPandas(evaluate_batches, schema=schema)
+            yield out[list(self.names)]
