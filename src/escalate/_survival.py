@@ -8,9 +8,9 @@ such tickets in the risk set up to their elapsed time, as Kaplan and Meier (1958
 The estimator is written here in numpy rather than taken from lifelines or statsmodels:
 escalate's tables have millions of rows in hundreds of groups; one radix sort of the group
 codes splits them (a library fits one group per call, from a frame it builds), each group
-is estimated from its sorted integer nanoseconds (no float rounding of the times), and
-no runtime dependency is added. The test
-suite checks the figures against lifelines on the same data.
+is estimated from its sorted integer nanoseconds (no float rounding of the times), and no
+runtime dependency is added. The test suite checks the figures against lifelines on the
+same data.
 
 pandas is imported only when :func:`survival` runs, so ``import escalate`` stays free of it.
 """
@@ -47,8 +47,9 @@ class SurvivalReport:
         summary: One row per group and target: the group keys, ``target``, ``goal``,
             ``count``, ``stopped``, ``open``, ``closed_met``, ``closed_percent_met``
             (the naive share, stopped targets only), ``percent_met`` with ``ci_low`` and
-            ``ci_high`` (read from the curve at the goal), ``median``, ``median_low`` and
-            ``median_high``.
+            ``ci_high`` (read from the curve at the goal), all three in percent, and the
+            ``median`` time to stop with ``median_low`` and ``median_high`` (NA where the
+            curve or its band never falls to one half).
         confidence: The confidence level of the intervals.
         scale: ``"time"`` (``time`` is business time, a timedelta) or ``"goal"``
             (``time`` is elapsed time over the goal, a float; 1.0 is the goal).
@@ -79,8 +80,10 @@ def survival(
     The survival curve ``S(t)`` is the Kaplan-Meier product over the distinct times; at a
     time with both events and censorings the events come first (the censored targets
     were still at risk). The interval is pointwise, from Greenwood's variance on the
-    log(-log S) scale: ``S ** exp(±z * sqrt(sum(d / (n * (n - d)))) / log(S))``. Where
-    ``S`` is 1 or 0 the interval is that value (as in lifelines).
+    log(-log S) scale: ``S ** exp(±z * sqrt(V) / -log(S))`` with
+    ``V = sum(d / (n * (n - d)))`` over the times so far (``d`` stopped of ``n`` at risk;
+    the ``+`` sign gives the lower bound). Where ``S`` is 1 or 0 the interval is that
+    value, as in lifelines.
 
     A target is met when its elapsed time is at most its goal, so the censoring-aware
     share met is ``100 * (1 - S(goal))``. On the ``"time"`` scale this needs one goal per
