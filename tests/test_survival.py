@@ -235,7 +235,7 @@ def test_bad_arguments_raise_config_errors_naming_the_fix():
         survival(table, scale="hours")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="confidence"):
         survival(table, confidence=1.0)
-    with pytest.raises(ConfigError, match=r"by\[0\].*no column 'month'"):
+    with pytest.raises(ConfigError, match=r"by\[0\].*no column 'month'.*time_column='x'"):
         survival(table.assign(month=1).drop(columns="month"), by=["month"], time_column="x")
 
 

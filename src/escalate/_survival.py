@@ -133,6 +133,8 @@ def survival(
             columns[key] = _months(pd, frame[time_column])
         else:
             hint = did_you_mean(key, map(str, frame.columns)) or "group on columns of the table"
+            if key == "month":
+                hint = f"the month comes from time_column={time_column!r}, which is missing"
             raise ConfigError.single(f"by[{i}]", f"the results have no column {key!r}", hint)
     if keys:
         grouped = pd.DataFrame(columns, index=frame.index).groupby(
