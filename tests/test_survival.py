@@ -224,6 +224,17 @@ def test_empty_tables_and_no_keys():
     assert nothing.summary.empty
 
 
+def test_month_of_naive_and_aware_opening_columns():
+    """The month key is the wall-clock month of the opening, naive or in its own zone."""
+    rows = [Observation(group="a", minutes=1, goal_minutes=5, status="met")] * 2
+    table = results_of(rows)
+    naive = table.assign(opened=pd.to_datetime(["2026-01-31 23:30", "2026-02-01 00:30"]))
+    aware = naive.assign(opened=naive["opened"].dt.tz_localize("America/Bogota"))
+    for frame in (naive, aware):
+        summary = survival(frame, by=["month"]).summary
+        assert summary["month"].astype(str).tolist() == ["2026-01", "2026-02"]
+
+
 def test_bad_arguments_raise_config_errors_naming_the_fix():
     """An unknown target, column or scale, or a confidence outside (0, 1), is a ConfigError."""
     table = results_of([Observation(group="a", minutes=1, goal_minutes=5, status="met")])
@@ -282,3 +293,9 @@ def test_plot_survival_draws_a_curve_per_group_and_the_goal():
     assert ax.get_lines()[-1].get_xdata()[0] == pytest.approx(5 / 60)
     scaled = plot_survival(results_of(rows), target="response", scale="goal")
     assert scaled.axes[0].get_lines()[-1].get_xdata()[0] == 100
+    mixed = [*rows, Observation(group="a", minutes=2, goal_minutes=9, status="met")]
+    figure = plot_survival(results_of(mixed), target="response", by="severity")
+    (ax,) = figure.axes
+    # group a mixes goals: no dot for it on the business-time scale, b keeps its goal line
+    assert [line.get_label() for line in ax.get_lines()] == ["a", "b", "goal"]
+    assert len(ax.collections) == 2 + 1  # two bands and b's dot
