@@ -244,6 +244,8 @@ def test_bad_arguments_raise_config_errors_naming_the_fix():
         survival(table, by=["severty"])
     with pytest.raises(ConfigError, match=r"scale.*'time' or 'goal'"):
         survival(table, scale="hours")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"response_elapsed.*1 rows have a negative"):
+        survival(table.assign(response_elapsed=-MINUTE))
     with pytest.raises(ConfigError, match="confidence"):
         survival(table, confidence=1.0)
     with pytest.raises(ConfigError, match=r"by\[0\].*no column 'month'.*time_column='x'"):

@@ -148,7 +148,7 @@ def survival(
 
     curves, summaries = [], []
     for target in targets:
-        rows = _observations(np, frame, target, ok, scale)
+        rows = _observations(np, pd, frame, target, ok=ok, scale=scale)
         curve, summary = _estimate(np, codes[rows["keep"]], len(labels), rows, z)
         curves.append(_label(labels, target, curve))
         summaries.append(_label(labels, target, summary))
@@ -193,25 +193,39 @@ def _months(pd: Any, times: Any) -> Any:
     return times.dt.to_period("M")
 
 
-def _observations(np: Any, frame: Any, target: str, ok: Any, scale: Scale) -> dict[str, Any]:
-    """The target's rows that count, with their time, event flag, goal and outcome."""
-    # plain object arrays compare several times faster than pandas' python-backed strings
-    status = frame[f"{target}_status"].to_numpy(dtype=object, na_value=None)
+def _observations(
+    np: Any, pd: Any, frame: Any, target: str, *, ok: Any, scale: Scale
+) -> dict[str, Any]:
+    """The target's rows that count, with their sort key, event flag, goal and outcome."""
+    codes, names = pd.factorize(frame[f"{target}_status"])  # fast on Arrow-backed strings
+    code = {str(name): i for i, name in enumerate(names)}
     elapsed = frame[f"{target}_elapsed"].to_numpy("m8[ns]").view("i8")
     goal = frame[f"{target}_goal"].to_numpy("m8[ns]").view("i8")
     nat = np.iinfo(np.int64).min
-    keep = ok & np.not_equal(status, None) & (status != "pending") & (elapsed != nat)
+    keep = ok & (codes >= 0) & (codes != code.get("pending", -1)) & (elapsed != nat)
     if scale == "goal":
         keep &= goal > 0  # also drops NaT, the most negative int64
     elapsed, goal = elapsed[keep], goal[keep]
+    if elapsed.size and elapsed.min() < 0:
+        raise ConfigError.single(
+            f"{target}_elapsed",
+            f"{int((elapsed < 0).sum())} rows have a negative business time",
+            "pass the output of evaluate_frame, whose elapsed times are never negative",
+        )
+    event = frame[f"{target}_stopped_at"].notna().to_numpy()[keep]
     # elapsed / goal is correctly rounded, so it keeps the order of the integer times and
     # equals 1.0 exactly when elapsed == goal: met is still time <= 1.0
+    time = elapsed / goal if scale == "goal" else elapsed
+    # non-negative int64 and float64 values sort like their bits as uint64: one sort of
+    # (bits << 1 | censored) orders the times with the events first at each time
+    key = (time.view(np.uint64) << np.uint64(1)) | (~event).astype(np.uint64)
     return {
         "keep": keep,
-        "time": elapsed / goal if scale == "goal" else elapsed,
-        "event": frame[f"{target}_stopped_at"].notna().to_numpy()[keep],
+        "key": key,
+        "event": event,
         "goal": goal,
-        "met": (status == "met")[keep],
+        "met": (codes == code.get("met", -1))[keep],
+        "dtype": time.dtype,
     }
 
 
@@ -220,16 +234,16 @@ def _estimate(np: Any, group: Any, groups: int, rows: dict[str, Any], z: float) 
     # a stable sort of small integer codes is a radix sort: cheap even on millions of rows
     narrow = np.int16 if groups < 2**15 else np.int64
     order = np.argsort(group.astype(narrow), kind="stable")
-    time, event, met, goal = (rows[c][order] for c in ("time", "event", "met", "goal"))
+    key, event, met, goal = (rows[c][order] for c in ("key", "event", "met", "goal"))
     offsets = np.concatenate(([0], np.cumsum(np.bincount(group, minlength=groups))))
-    scaled = time.dtype.kind == "f"
+    scaled = rows["dtype"].kind == "f"
     curves: list[dict[str, Any]] = []
     summaries: list[dict[str, Any]] = []
     for k in range(groups):
         a, b = int(offsets[k]), int(offsets[k + 1])
         if a == b:
             continue
-        curve = _curve(np, time[a:b], event[a:b], z)
+        curve = _curve(np, key[a:b], rows["dtype"], z)
         curve["group"] = np.full(curve["time"].size, k)
         curves.append(curve)
         goals = goal[a:b]
@@ -268,14 +282,15 @@ def _estimate(np: Any, group: Any, groups: int, rows: dict[str, Any], z: float) 
 _BAND = ("survival", "ci_low", "ci_high")
 
 
-def _curve(np: Any, times: Any, events: Any, z: float) -> dict[str, Any]:
+def _curve(np: Any, keys: Any, dtype: Any, z: float) -> dict[str, Any]:
     """One group's Kaplan-Meier curve at its distinct times, with the log-log interval."""
-    t = np.sort(times)
-    stops = np.sort(times[events])
-    starts = np.flatnonzero(np.append(True, t[1:] != t[:-1]))
-    at = t[starts]
-    at_risk = t.size - starts  # those censored at a time are still at risk at that time
-    d = np.searchsorted(stops, at, side="right") - np.searchsorted(stops, at, side="left")
+    keys = np.sort(keys)
+    bits = keys >> np.uint64(1)
+    starts = np.flatnonzero(np.append(True, bits[1:] != bits[:-1]))
+    size = np.diff(np.append(starts, keys.size))
+    censored = np.add.reduceat((keys & np.uint64(1)).astype(np.int64), starts)
+    d = size - censored
+    at_risk = keys.size - starts  # those censored at a time are still at risk at that time
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         s = np.cumprod(1.0 - d / at_risk)
         greenwood = np.cumsum(d / (at_risk * (at_risk - d)))
@@ -284,10 +299,10 @@ def _curve(np: Any, times: Any, events: Any, z: float) -> dict[str, Any]:
         low = np.where(inside, s ** np.exp(z * sigma), s)
         high = np.where(inside, s ** np.exp(-z * sigma), s)
     return {
-        "time": at,
+        "time": bits[starts].view(dtype),
         "at_risk": at_risk,
         "events": d,
-        "censored": np.diff(np.append(starts, t.size)) - d,
+        "censored": censored,
         "survival": s,
         "ci_low": low,
         "ci_high": high,
