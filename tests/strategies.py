@@ -525,3 +525,44 @@ def snapshot_histories(draw: st.DrawFn, *, max_incidents: int = 5, max_updates: 
             )
     order = draw(st.permutations(range(len(rows))))
     return [rows[i] for i in order], expected
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One row of a target for the survival tests: its group, outcome and business time."""
+
+    group: str
+    minutes: int
+    """The elapsed business time, in minutes (few values, so ties are common)."""
+    goal_minutes: int
+    status: str
+    """pending, running, paused, met or breached; ``error`` marks a row that failed."""
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the target stopped (met, or breached after it stopped)."""
+        return self.status in {"met", "breached-stopped"}
+
+
+@st.composite
+def observations(draw: st.DrawFn, *, mixed: bool = False) -> Observation:
+    """A target's row: stopped (an event), not stopped (censored), pending, or an error."""
+    group = draw(st.sampled_from(["a", "b", "c"]))
+    minutes = draw(st.integers(0, 12))
+    one_goal = {"a": 5, "b": 8, "c": 3}[group]
+    goal = draw(st.sampled_from([4, 6, 10])) if mixed else one_goal
+    kind = draw(st.sampled_from(["stopped", "stopped", "open", "open", "pending", "error"]))
+    if kind == "stopped":
+        status = "met" if minutes <= goal else "breached-stopped"
+    elif kind == "open":
+        status = "breached" if minutes > goal else draw(st.sampled_from(["running", "paused"]))
+    else:
+        status = kind
+    return Observation(group=group, minutes=minutes, goal_minutes=goal, status=status)
+
+
+observation_lists = st.lists(observations(), max_size=40)
+"""Targets of up to three groups sharing one goal each, with many ties at equal times."""
+
+mixed_goal_observation_lists = st.lists(observations(mixed=True), max_size=40)
+"""Targets whose goals differ inside a group (a team across severities)."""

@@ -44,7 +44,7 @@ from escalate._frame import BadRowsWarning, MissingColumnsWarning, evaluate_fram
 from escalate._history import EventLog
 from escalate._holidays import Holidays
 from escalate._hours import Interval
-from escalate._plots import plot_compliance, plot_elapsed
+from escalate._plots import plot_compliance, plot_elapsed, plot_survival
 from escalate._policy import (
     AfterElapsed,
     AtOpen,
@@ -74,6 +74,8 @@ from escalate._results import (
     TierRef,
     TierState,
 )
+from escalate._spark import evaluate_spark, spark_schema
+from escalate._survival import SurvivalReport, survival
 from escalate._timeline import Event, Timeline
 
 __version__ = _version("escalate")
@@ -125,6 +127,7 @@ __all__ = [
     "ScheduledTier",
     "Severity",
     "Status",
+    "SurvivalReport",
     "Target",
     "TargetResult",
     "TargetStatus",
@@ -140,11 +143,15 @@ __all__ = [
     "compliance",
     "evaluate",
     "evaluate_frame",
+    "evaluate_spark",
     "format_duration",
     "load_policy",
     "parse_business_days",
     "parse_duration",
     "plot_compliance",
     "plot_elapsed",
+    "plot_survival",
     "policy_schema",
+    "spark_schema",
+    "survival",
 ]

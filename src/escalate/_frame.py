@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from escalate._policy import Policy
 
-__all__ = ["BadRowsWarning", "MissingColumnsWarning", "evaluate_frame"]
+__all__ = ["BadRowsWarning", "MissingColumnsWarning", "evaluate_frame", "output_columns"]
 
 _STATUSES: Final = tuple(s.value for s in TargetStatus)
 _BASE_COLUMNS: Final = ("id", "opened", "responded", "resolved", "severity", "plan")
@@ -805,6 +805,51 @@ def _at(value: datetime | None) -> int:
     return NAT if value is None else _instant(value, "at")
 
 
+_TARGET_COLUMNS: Final = (
+    ("status", "string"),
+    ("goal", "interval"),
+    ("elapsed", "interval"),
+    ("remaining", "interval"),
+    ("due_at", "timestamp"),
+    ("warning_at", "timestamp"),
+    ("breached_at", "timestamp"),
+    ("stopped_at", "timestamp"),
+    ("met", "boolean"),
+    ("at_risk", "boolean"),
+)
+
+
+def _levels(policy: Policy) -> list[int]:
+    return sorted(
+        {t.level for t in policy.tiers} | {t.level for r in policy.routes for t in r.tiers}
+    )
+
+
+def output_columns(policy: Policy) -> list[tuple[str, str]]:
+    """The columns :func:`evaluate_frame` adds, in order, with their kind.
+
+    Kinds: ``string``, ``long``, ``timestamp`` (UTC), ``interval`` and ``boolean``. The
+    Spark schema reads this list, and the output is built in its order.
+    """
+    out = [
+        ("severity", "string"),
+        ("plan", "string"),
+        ("route", "string"),
+        ("tier_level", "long"),
+        ("tier_name", "string"),
+        ("tier_at", "timestamp"),
+        ("next_tier_level", "long"),
+        ("next_tier_name", "string"),
+        ("next_tier_at", "timestamp"),
+        ("next_change_at", "timestamp"),
+        ("error", "string"),
+    ]
+    for target in policy.targets:
+        out.extend((f"{target.name}_{suffix}", kind) for suffix, kind in _TARGET_COLUMNS)
+    out.extend((f"tier_{level}_at", "timestamp") for level in _levels(policy))
+    return out
+
+
 def _output(  # noqa: PLR0917
     np: Any,
     pd: Any,
@@ -874,12 +919,12 @@ def _output(  # noqa: PLR0917
         new[f"{p}_stopped_at"] = _times(pd, np.where(na, NAT, figures["stopped"]))
         new[f"{p}_met"] = pd.arrays.BooleanArray(met, ~(met | breached))
         new[f"{p}_at_risk"] = pd.arrays.BooleanArray(figures["at_risk"] & ~na, na)
-    for level in sorted(
-        {t.level for t in policy.tiers} | {t.level for r in policy.routes for t in r.tiers}
-    ):
+    for level in _levels(policy):
         fired = res.fired.get(level, _nat_array(n))
         new[f"tier_{level}_at"] = _times(pd, np.where(bad, NAT, fired))
-    added = pd.DataFrame(new, index=base.index)
+    added = pd.DataFrame(
+        {name: new[name] for name, _kind in output_columns(policy)}, index=base.index
+    )
     kept = base.drop(columns=[c for c in base.columns if c in new])
     out = pd.concat([kept, added], axis=1)
     if bad.any():

@@ -6,16 +6,18 @@ global figure state, nothing is shown, and a notebook displays the returned figu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
 from escalate._compliance import compliance
 from escalate._errors import MissingExtraError
+from escalate._survival import Scale, survival
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["plot_compliance", "plot_elapsed"]
+__all__ = ["plot_compliance", "plot_elapsed", "plot_survival"]
 
 _HOUR_NS = 3_600 * 10**9
 
@@ -103,4 +105,55 @@ def plot_elapsed(
         ax.set_xlabel("business hours")
     axes[0].set_ylabel("incidents")
     figure.suptitle(f"{target}: business time to stop, against the goal")
+    return figure
+
+
+def plot_survival(
+    results: pd.DataFrame,
+    *,
+    target: str = "resolution",
+    by: str = "severity",
+    scale: Scale = "time",
+    confidence: float = 0.95,
+) -> Figure:
+    """Plot the share of targets stopped within each business time, open tickets counted.
+
+    Args:
+        results: The output of :func:`escalate.evaluate_frame`.
+        target: The target to plot.
+        by: The column that makes one curve per value.
+        scale: ``"time"`` (business hours) or ``"goal"`` (percent of each target's goal).
+        confidence: The confidence level of the bands.
+
+    Returns:
+        A figure with ``100 * (1 - S(t))`` per group from :func:`escalate.survival` (a step
+        curve and its pointwise band), the goal as a dashed vertical line and a dot where
+        each curve crosses it: the censoring-aware share met.
+    """
+    report = survival(results, by=[by], targets=[target], scale=scale, confidence=confidence)
+    unit = 100.0 if scale == "goal" else 1 / _HOUR_NS
+    figure = _figure()
+    ax = figure.subplots()
+    summary: Any = report.summary.set_index(by)  # looked up by label below
+    goals: set[float] = set()
+    for name, curve in report.curve.groupby(by, sort=True):
+        times = curve["time"].to_numpy()
+        x = [0.0, *(times if scale == "goal" else times.view("i8")) * unit]
+        y = [0.0, *(100 * (1 - curve["survival"].to_numpy()))]
+        low = [0.0, *(100 * (1 - curve["ci_high"].to_numpy()))]
+        high = [0.0, *(100 * (1 - curve["ci_low"].to_numpy()))]
+        (line,) = ax.step(x, y, where="post", label=str(name))
+        ax.fill_between(x, low, high, step="post", color=line.get_color(), alpha=0.15)
+        share = float(summary.loc[name, "percent_met"])
+        if not math.isnan(share):  # NaN: the group mixes goals on the time scale
+            at = 100.0 if scale == "goal" else summary.loc[name, "goal"].value / _HOUR_NS
+            ax.scatter([at], [share], color=line.get_color(), zorder=3)
+            goals.add(at)
+    for k, goal in enumerate(sorted(goals)):
+        ax.axvline(goal, color="black", linestyle="--", label="goal" if k == 0 else "_goal")
+    ax.set_ylim(0, 105)
+    ax.set_xlabel("percent of the goal" if scale == "goal" else "business hours")
+    ax.set_ylabel(f"{target} stopped (%)")
+    ax.set_title(f"{target}: share stopped within the time, open tickets counted (Kaplan-Meier)")
+    ax.legend(loc="lower right")
     return figure
