@@ -522,6 +522,7 @@ def _log(policy: Policy, log: EventLog, plan: Compiled) -> _Lowered:
     low.events = Events(  # filtered to the good incidents by the caller
         inc=inc, t=t, kind=kind, status=status, severity=severity, kinds=kinds,
         statuses=statuses, severities=severities, plan=low.plan, route=low.route, n=n,
+        source=np.arange(len(frame)),
     )  # fmt: skip
     low.rows = np.arange(n)
     return low
@@ -550,11 +551,37 @@ def _select(ev: Events, keep_incident: Any, now_us: int) -> tuple[Events, Any]:
         severity=ev.severity[keep], kinds=ev.kinds, statuses=ev.statuses,
         severities=ev.severities, plan=[ev.plan[k] for k in kept.tolist()],
         route=ev.route[kept], n=kept.size,
+        source=None if ev.source is None else ev.source[keep],
     )  # fmt: skip
     return sub, kept
 
 
 # -- evaluate_frame -----------------------------------------------------------------------
+
+
+class LogRun:
+    """An event log through the engine, for analyses that need more than the results.
+
+    Attributes:
+        ids: the log's incident ids, in order.
+        errors: per incident, why it could not be evaluated, or ``None``.
+        events: the engine's events (``events.source``: their rows in ``log.frame``).
+        kept: the incidents the engine evaluated (indices into ``ids``); the others
+            have an error or were not open yet.
+        results: the engine's results (with its segments and measured targets).
+    """
+
+    def __init__(self, log: EventLog, policy: Policy, as_of: datetime | str) -> None:
+        np, _pd = _modules()
+        now = _instant(_as_of(as_of), "as_of")
+        plan = compiled(policy)
+        low = _log(policy, log, plan)
+        self.ids: Any = low.ids  # type: ignore[attr-defined]
+        self.errors = low.errors
+        assert low.events is not None  # noqa: S101 - a log always lowers to events
+        ok = np.equal(low.errors, None)
+        self.events, self.kept = _select(low.events, ok, now)
+        self.results = run(plan, self.events, now)
 
 
 def evaluate_frame(

@@ -63,6 +63,8 @@ class Events:
         plan: per incident, its plan name (``None``: none).
         route: per incident, the index of its route in ``policy.routes`` (``-1``: default).
         n: the number of incidents.
+        source: per event, its row in the table it came from (for attributes the engine
+            does not read, such as the assignment group of a time ledger).
     """
 
     __slots__ = (
@@ -74,6 +76,7 @@ class Events:
         "route",
         "severities",
         "severity",
+        "source",
         "status",
         "statuses",
         "t",
@@ -93,8 +96,10 @@ class Events:
         plan: list[str | None],
         route: Any,
         n: int,
+        source: Any = None,
     ) -> None:
         self.inc, self.t, self.kind, self.status, self.severity = inc, t, kind, status, severity
+        self.source = source
         self.kinds, self.statuses, self.severities = kinds, statuses, severities
         self.plan, self.route, self.n = plan, route, n
 
@@ -106,6 +111,8 @@ class Results:
     in order, ``-1``: does not apply), ``goal``, ``elapsed``, ``due``, ``warning``,
     ``stopped``, ``at_risk``; ``tiers[route]`` holds, per tier, ``(outcome, instant)``
     arrays over the route's incidents; ``severity`` the severity index at ``now``.
+    ``segments`` and ``measured`` keep the segments and each target's state and ``R``
+    through them (per target index), for analyses such as a time ledger.
     """
 
     def __init__(self, n: int) -> None:
@@ -114,6 +121,8 @@ class Results:
         self.tiers: dict[int, tuple[Any, list[tuple[Any, Any]]]] = {}
         self.severity: Any = None
         self.next_change: Any = None
+        self.segments: _Segments | None = None
+        self.measured: list[_Target] = []
 
 
 def _np() -> Any:
@@ -363,6 +372,7 @@ def run(plan: Compiled, ev: Events, now: int) -> Results:
                          status_lut, status, held, paused_status, ev.t)  # fmt: skip
         targets.append(target)
         out.targets[tp.name] = _results(np, target, seg, clocks, now)
+    out.segments, out.measured = seg, targets
 
     # -- tiers, per route --
     manual = np.flatnonzero(is_kind("escalated"))
