@@ -559,6 +559,13 @@ def _select(ev: Events, keep_incident: Any, now_us: int) -> tuple[Events, Any]:
 # -- evaluate_frame -----------------------------------------------------------------------
 
 
+def _openings(log: EventLog, plan: Compiled) -> Any:
+    """Each incident's opening instant, in the zone of the policy's escalation clock."""
+    frame = log.frame
+    first = frame["at"].groupby(frame["id"], sort=False, observed=True).first()
+    return first.dt.tz_convert(plan.escalation_zone).to_numpy()
+
+
 class LogRun:
     """An event log through the engine, for analyses that need more than the results.
 
@@ -613,7 +620,9 @@ def evaluate_frame(
 
     Returns:
         For a table of incidents, its rows in its order and index, with its columns; for
-        an event log, one row per incident in the log's order with its ``id``. Then
+        an event log, one row per incident in the log's order with its ``id`` and
+        ``opened`` (in the zone of the policy's escalation clock, so that months are the
+        desk's months). Then
         ``severity`` (in force at ``as_of``), ``plan``, ``route``, ``tier_level``,
         ``tier_name``, ``tier_at``, ``next_tier_level``, ``next_tier_name``,
         ``next_tier_at``, ``next_change_at``, ``error``; per target ``T``: ``T_status``,
@@ -635,7 +644,7 @@ def evaluate_frame(
     plan = compiled(policy)
     if isinstance(incidents, EventLog):
         low = _log(policy, incidents, plan)
-        base = pd.DataFrame({"id": low.ids})  # type: ignore[attr-defined]
+        base = pd.DataFrame({"id": low.ids, "opened": _openings(incidents, plan)})  # type: ignore[attr-defined]
     else:
         incidents = _to_pandas(incidents)
         low = _wide(

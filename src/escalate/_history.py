@@ -81,7 +81,7 @@ class EventLog:
 
     def timelines(self) -> Iterator[tuple[Any, Timeline]]:
         """Yield ``(id, timeline)`` for every incident, in order."""
-        for key, rows in self.frame.groupby("id", sort=False):
+        for key, rows in self.frame.groupby("id", sort=False, observed=True):
             yield key, _timeline(rows, self.attributes)
 
     # -- readers ----------------------------------------------------------------------
