@@ -43,8 +43,8 @@ from escalate._evaluate import evaluate
 from escalate._frame import BadRowsWarning, MissingColumnsWarning, evaluate_frame
 from escalate._history import EventLog
 from escalate._holidays import Holidays
-from escalate._lint import policy_warnings
 from escalate._hours import Interval
+from escalate._lint import policy_warnings
 from escalate._plots import plot_compliance, plot_elapsed, plot_survival
 from escalate._policy import (
     AfterElapsed,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from escalate._errors import Problem
-from escalate._policy import AfterElapsed, AtOpen, AtPercent, Manual, OnBreach
+from escalate._policy import AtPercent, Manual, OnBreach
 
 if TYPE_CHECKING:
     from escalate._policy import Policy, Tier, Trigger
