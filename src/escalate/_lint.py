@@ -63,11 +63,7 @@ def policy_warnings(policy: Policy, /) -> list[Problem]:
                         )
                     )
             if isinstance(tier.trigger, Manual):
-                automatic = [
-                    t
-                    for t in above
-                    if isinstance(t.trigger, AtOpen | AfterElapsed | AtPercent | OnBreach)
-                ]
+                automatic = [t for t in above if not isinstance(t.trigger, Manual)]
                 if automatic:
                     out.append(
                         Problem(
