@@ -58,6 +58,7 @@ __all__ = [
     "STOPPED",
     "Folded",
     "Measured",
+    "OpenTime",
     "between",
     "due",
     "escalate",
@@ -245,47 +246,88 @@ def _left(sets: tuple[frozenset[str], ...], left: str, entered: str | None) -> b
 class Measured:
     """One target's elapsed time ``R`` through its segments.
 
-    ``starts[j]`` is ``R`` at the start of segment ``j`` (``0`` where a restart begins a
-    new measurement), ``clocks[j]`` the clock it counts on there; ``first`` is the segment
-    the current measurement starts in and ``total`` is ``R`` at ``now``.
+    ``starts[j]`` and ``ends[j]`` are ``R`` at the start and the end of segment ``j``
+    (``0`` at the start where a restart begins a new measurement), ``clocks[j]`` the clock
+    it counts on there; ``first`` is the segment the current measurement starts in and
+    ``total`` is ``R`` at ``now``.
     """
 
-    __slots__ = ("clocks", "codes", "first", "starts", "times", "total")
+    __slots__ = ("clocks", "codes", "ends", "first", "starts", "times", "total")
 
-    def __init__(
+    def __init__(  # noqa: PLR0917
         self,
         times: list[int],
         codes: list[int],
         clocks: list[Calendar],
         restarts: list[int],
         now: int,
+        opens: OpenTime | None = None,
     ) -> None:
         self.times, self.codes, self.clocks = times, codes, clocks
         self.first = restarts[-1] if restarts else 0
         starts: list[int] = []
+        ends: list[int] = []
         r = 0
         last = len(times) - 1
+        one = clocks[0] if all(c is clocks[0] for c in clocks) else None
+        fs = opens.at(one) if opens is not None and one is not None else None
         for j in range(last + 1):
             if restarts and j in restarts:
                 r = 0
             starts.append(r)
             if codes[j] == RUNNING:
-                end = times[j + 1] if j < last else now
-                if end > times[j]:
-                    r += between(clocks[j], times[j], end)
-        self.starts, self.total = starts, r
+                if fs is not None:
+                    r += fs[j + 1] - fs[j]
+                else:
+                    end = times[j + 1] if j < last else now
+                    if end > times[j]:
+                        r += between(clocks[j], times[j], end)
+            ends.append(r)
+        self.starts, self.ends, self.total = starts, ends, r
 
 
-def measure(
+class OpenTime:
+    """The open time before every segment start (and ``now``) per clock, computed once.
+
+    Shared by the targets of one evaluation: most count on one clock, so each instant is
+    one bisection of its index however many targets read it. ``None`` for a clock whose
+    built index does not cover the instants (the general path then measures them).
+    """
+
+    __slots__ = ("_cache", "instants")
+
+    def __init__(self, times: list[int], now: int) -> None:
+        self.instants = [*times, now]
+        self._cache: dict[int, list[int] | None] = {}
+
+    def at(self, clock: Calendar) -> list[int] | None:
+        key = id(clock)
+        if key in self._cache:
+            return self._cache[key]
+        found: list[int] | None = None
+        instants = self.instants
+        idx = clock._cache.index
+        if idx is None or not (idx.cov_start <= instants[0] and instants[-1] < idx.cov_end):
+            clock._between_us(instants[0], instants[-1])  # builds the index if it can
+            idx = clock._cache.index
+        if idx is not None and idx.cov_start <= instants[0] and instants[-1] < idx.cov_end:
+            f = idx.f
+            found = [f(t) for t in instants]
+        self._cache[key] = found
+        return found
+
+
+def measure(  # noqa: PLR0917
     folded: Folded,
     index: int,
     specs: list[tuple[GoalSpec | None, ...]],
     fallback: Calendar,
     now: int,
+    opens: OpenTime | None = None,
 ) -> Measured:
     """Measure target ``index`` on the clock of the goal in force in each segment."""
     clocks = [spec.clock if (spec := s[index]) is not None else fallback for s in specs]
-    return Measured(folded.times, folded.codes[index], clocks, folded.restarts[index], now)
+    return Measured(folded.times, folded.codes[index], clocks, folded.restarts[index], now, opens)
 
 
 def due(m: Measured, amount: int, now: int) -> int | None:
@@ -404,6 +446,9 @@ def _candidate(  # noqa: PLR0917
         return 0, None
     r0 = m.starts[j]
     amount = percent_amount(spec.us, tier.b) if kind == PERCENT else spec.us + tier.b
+    if end < NEVER and m.ends[j] <= amount:
+        # R at the end of the segment is within the amount: nothing fires in it
+        return 0, None
     clock = m.clocks[j]
     r = r0 + (between(clock, times[j], lb) if code == RUNNING and lb > times[j] else 0)
     if r > amount:

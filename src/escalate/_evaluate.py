@@ -26,6 +26,7 @@ from escalate._engine import (
     STOPPED,
     Folded,
     Measured,
+    OpenTime,
     due,
     escalate,
     fold,
@@ -157,7 +158,14 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         return out
     last = len(folded.times) - 1
     out.severity = folded.severity[last]
-    specs = [plan.goals(sev, plan_name) for sev in folded.severity]
+    goals: dict[str, tuple[GoalSpec | None, ...]] = {}
+    specs = []
+    for sev in folded.severity:
+        found = goals.get(sev)
+        if found is None:
+            found = goals[sev] = plan.goals(sev, plan_name)
+        specs.append(found)
+    opens = OpenTime(folded.times, now)
     route = out.route = policy.route_for(attributes) if policy.routes else None
     tiers = plan.tiers(route)
     wanted = {t.a for t in tiers if t.kind not in {OPEN, ELAPSED, MANUAL}}
@@ -171,7 +179,7 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         if spec is None and i not in wanted:
             measured.append(None)
             continue
-        m = measure(folded, i, specs, fallback, now)
+        m = measure(folded, i, specs, fallback, now, opens)
         measured.append(m)
         if spec is None:
             continue
