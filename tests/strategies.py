@@ -451,3 +451,137 @@ availability_instants = st.integers(0, 30 * _AVAILABILITY_DAY_US).map(
     lambda us: AVAILABILITY_MONTH.start + timedelta(microseconds=us)
 )
 """Instants within November 2026 (its end included)."""
+
+
+# --- hardening: junk from users, instants of any year, errors ---
+# Strategies for the boundary and fuzz tests (tests/test_boundary.py, tests/test_fuzz*.py).
+
+_ANY_ZONES = (
+    "UTC",
+    "America/Bogota",
+    "Asia/Tokyo",
+    "Pacific/Kiritimati",
+    "Pacific/Niue",
+    "Europe/London",
+    "Australia/Lord_Howe",
+)
+
+any_aware_datetimes = st.datetimes(
+    min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59, 999_999)
+).flatmap(
+    lambda wall: st.sampled_from(_ANY_ZONES).map(lambda zone: wall.replace(tzinfo=ZoneInfo(zone)))
+)
+"""Aware datetimes of any year from 1 to 9999, in zones far east and far west of UTC."""
+
+horizon_edge_datetimes = st.sampled_from(
+    [
+        datetime(1, 1, 1),
+        datetime(1, 1, 1, 12),
+        datetime(1899, 12, 31, 23),
+        datetime(1900, 1, 1),
+        datetime(2200, 12, 31, 23, 59),
+        datetime(2201, 1, 1),
+        datetime(9999, 12, 31, 12),
+        datetime(9999, 12, 31, 23, 59, 59, 999_999),
+    ]
+).flatmap(
+    lambda wall: st.sampled_from(_ANY_ZONES).map(lambda zone: wall.replace(tzinfo=ZoneInfo(zone)))
+)
+"""Aware datetimes at the edges of datetime's range and of the supported horizon."""
+
+huge_integers = st.sampled_from([(1, 63), (-1, 63), (1, 100), (1, 16_700), (-1, 16_700)]).map(
+    lambda pair: pair[0] * 2 ** pair[1]
+)
+"""Integers far beyond any limit, including ones longer than 4,300 digits (which ``repr``
+refuses: they are built on drawing, so that the strategy's own ``repr`` works)."""
+
+_json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | huge_integers
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+)
+
+json_junk = st.recursive(
+    _json_scalars,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+"""JSON-like junk: scalars (nulls, huge and non-finite numbers, text), lists and tables."""
+
+
+def _pandas_missing() -> st.SearchStrategy[object]:
+    import pandas as pd  # noqa: PLC0415 - the pandas extra is a test dependency
+
+    return st.sampled_from([pd.NaT, pd.NA, float("nan")])
+
+
+def _numpy_scalars() -> st.SearchStrategy[object]:
+    import numpy as np  # noqa: PLC0415
+
+    return st.sampled_from(
+        [np.datetime64("2026-01-01"), np.datetime64("NaT"), np.int64(5), np.float64("nan")]
+    )
+
+
+python_junk = st.one_of(
+    json_junk,
+    st.deferred(_pandas_missing),
+    st.deferred(_numpy_scalars),
+    st.datetimes(max_value=datetime(9999, 1, 1)),  # naive
+    st.dates(),
+    st.timedeltas(),
+    st.binary(max_size=8),
+    st.just(object()),
+)
+"""Anything a caller might pass by mistake: JSON junk, NaT and NaN, numpy scalars, naive
+datetimes, dates, timedeltas, bytes, plain objects."""
+
+
+def _error_classes() -> list[type[_esc.EscalateError]]:
+    found = [getattr(_esc, name) for name in _esc.__all__]
+    return sorted(
+        (c for c in found if isinstance(c, type) and issubclass(c, _esc.EscalateError)),
+        key=lambda c: c.__name__,
+    )
+
+
+ERROR_CLASSES = _error_classes()
+"""Every public error class, so that a class added later is covered by the properties."""
+
+_short_text = st.text(max_size=30)
+error_problems = st.builds(
+    _esc.Problem, path=_short_text, message=_short_text, hint=st.none() | _short_text
+)
+
+
+@st.composite
+def escalate_errors(draw: st.DrawFn) -> _esc.EscalateError:
+    """An instance of any public error class, built as escalate builds it."""
+    cls = draw(st.sampled_from(ERROR_CLASSES))
+    if issubclass(cls, _esc.ConfigError):
+        return cls(draw(st.lists(error_problems, min_size=1, max_size=3)))
+    if cls is _esc.NaiveDatetimeError:
+        return cls(draw(_short_text), draw(st.datetimes()), fix=draw(st.none() | _short_text))
+    if cls is _esc.MissingExtraError:
+        return cls(draw(_short_text), draw(_short_text), draw(_short_text))
+    return cls(draw(_short_text), path=draw(_short_text))
+
+
+def flag_texts(value: bool) -> st.SearchStrategy[object]:
+    """A spelling of a flag as a text file gives it: ``"TRUE"``, ``"no"``, ``"1"``..."""
+    words = ["true", "yes", "1"] if value else ["false", "no", "0"]
+    spelled = st.sampled_from(words).flatmap(
+        lambda word: st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
+            lambda upper: "".join(c.upper() if u else c for c, u in zip(word, upper, strict=True))
+        )
+    )
+    return spelled | st.just(value) | st.just(int(value))
+
+
+bad_flags = st.sampled_from(["maybe", "", "tru", "2", "y", "on", 2, 0.5, "nan", [True]])
+"""Flag values that are neither true nor false: each must be reported, never read as false."""
