@@ -16,6 +16,15 @@ from typing import Any, Final, TypeAlias, TypeVar
 import attrs
 
 from escalate._calendar import Calendar
+from escalate._checks import (
+    MAX_BUSINESS_DAYS,
+    MAX_DURATION,
+    MAX_LEVEL,
+    MAX_PERCENT,
+    describe,
+    excerpt,
+    is_whole,
+)
 from escalate._duration import BusinessDays, format_duration
 from escalate._errors import PolicyError, Problem, did_you_mean
 
@@ -84,6 +93,24 @@ class FrozenMap(Mapping[_K, _V]):
 
     def __reduce__(self) -> tuple[type[FrozenMap[_K, _V]], tuple[dict[_K, _V]]]:
         return (type(self), (self._data,))
+
+
+def _float(value: object, what: str) -> float:
+    """Convert a number to float; anything else (or an int too large) is a PolicyError."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            pass
+    raise PolicyError.single(what, f"expected a finite number, got {describe(value)}")
+
+
+def _percent(value: object) -> float:
+    return _float(value, "percent")
+
+
+def _objective(value: object) -> float:
+    return _float(value, "objective")
 
 
 def _frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenMap[Any, Any]:
@@ -288,7 +315,7 @@ class AtPercent:
     """
 
     target: str
-    percent: float = attrs.field(converter=float)
+    percent: float = attrs.field(converter=_percent)
 
 
 @attrs.frozen(kw_only=True)
@@ -371,7 +398,7 @@ class Availability:
             ``"minor"``); both by default.
     """
 
-    objective: float = attrs.field(converter=float)
+    objective: float = attrs.field(converter=_objective)
     clock: str | None = None
     maintenance_notice: BusinessDays | None = None
     measured_on: str | None = None
@@ -625,8 +652,23 @@ class _Checker:
             )
             self.add(path, f"unknown target {name!r}", hint)
 
+    def span(self, path: str, value: object, what: str) -> bool:
+        """Check that ``value`` is a timedelta within the limit; return whether it is."""
+        if not isinstance(value, timedelta):
+            self.add(path, f"{what} must be a timedelta, got {describe(value)}")
+            return False
+        if abs(value) > MAX_DURATION:
+            self.add(
+                path,
+                f"{what} of {_show(value)} is longer than the longest allowed, "
+                f"{_show(MAX_DURATION)} (about 27 years)",
+                "a goal that long is surely a typo",
+            )
+            return False
+        return True
+
     def positive(self, path: str, value: timedelta, what: str) -> None:
-        if value <= timedelta(0):
+        if self.span(path, value, what) and value <= timedelta(0):
             self.add(
                 path,
                 f"{what} must be positive, got {_show(value)}",
@@ -635,7 +677,12 @@ class _Checker:
 
     def goal(self, path: str, goal: Goal) -> None:
         self.positive(path, goal.duration, "a goal")
-        if goal.warning is not None and not timedelta(0) < goal.warning < goal.duration:
+        if goal.warning is not None and not (
+            self.span(f"{path}.warning", goal.warning, "a warning point")
+            and isinstance(goal.duration, timedelta)
+        ):
+            pass
+        elif goal.warning is not None and not timedelta(0) < goal.warning < goal.duration:
             self.add(
                 f"{path}.warning",
                 f"the warning point {_show(goal.warning)} must be above zero and below "
@@ -763,6 +810,17 @@ class _Checker:
         seen: list[int] = []
         for i, tier in enumerate(tiers):
             tier_path = f"{path}[{i}]"
+            if not is_whole(tier.level) or not 1 <= tier.level <= MAX_LEVEL:
+                self.add(
+                    f"{tier_path}.level",
+                    f"a tier level must be 1 or more, got {excerpt(tier.level)}"
+                    if is_whole(tier.level) and tier.level < 1
+                    else f"a tier level must be a whole number from 1 to {MAX_LEVEL}, "
+                    f"got {describe(tier.level)}",
+                    "number the tiers 1, 2, 3...",
+                )
+                self.check_tier_parts(tier_path, tier)
+                continue
             if tier.level in seen:
                 self.add(
                     f"{tier_path}.level",
@@ -776,20 +834,24 @@ class _Checker:
                     "tiers are out of order",
                     "list tiers from the lowest level to the highest",
                 )
-            if not tier.name:
-                self.add(f"{tier_path}.name", "a tier needs a name", "write e.g. name = 'NOC'")
-            if tier.level < 1:
-                self.add(f"{tier_path}.level", f"a tier level must be 1 or more, got {tier.level}")
             seen.append(tier.level)
-            for j, contact in enumerate(tier.contacts):
-                if not contact.name:
-                    self.add(f"{tier_path}.contacts[{j}].name", "a contact needs a name")
-                if contact.response is not None and contact.response < timedelta(0):
-                    self.add(
-                        f"{tier_path}.contacts[{j}].response",
-                        f"a response time cannot be negative, got {_show(contact.response)}",
-                    )
-            self.trigger(f"{tier_path}.trigger", tier.trigger)
+            self.check_tier_parts(tier_path, tier)
+
+    def check_tier_parts(self, tier_path: str, tier: Tier) -> None:
+        if not tier.name:
+            self.add(f"{tier_path}.name", "a tier needs a name", "write e.g. name = 'NOC'")
+        for j, contact in enumerate(tier.contacts):
+            if not contact.name:
+                self.add(f"{tier_path}.contacts[{j}].name", "a contact needs a name")
+            response = contact.response
+            path = f"{tier_path}.contacts[{j}].response"
+            if (
+                response is not None
+                and self.span(path, response, "a response time")
+                and response < timedelta(0)
+            ):
+                self.add(path, f"a response time cannot be negative, got {_show(response)}")
+        self.trigger(f"{tier_path}.trigger", tier.trigger)
 
     def trigger(self, path: str, trigger: Trigger) -> None:
         match trigger:
@@ -798,11 +860,17 @@ class _Checker:
                 self.clock(f"{path}.clock", clock)
             case AtPercent(target=target, percent=percent):
                 self.target_ref(f"{path}.of", target)
-                if not percent > 0:
+                if not percent > 0:  # also NaN
                     self.add(f"{path}.percent", f"a percentage must be above 0, got {percent!r}")
+                elif percent > MAX_PERCENT:  # also infinity
+                    self.add(
+                        f"{path}.percent",
+                        f"a percentage must be at most {MAX_PERCENT:g}, got {percent!r}",
+                        "100 is the deadline; to escalate long after it, use a breach trigger",
+                    )
             case OnBreach(target=target, delay=delay):
                 self.target_ref(f"{path}.breach", target)
-                if delay < timedelta(0):
+                if self.span(f"{path}.delay", delay, "a delay") and delay < timedelta(0):
                     self.add(f"{path}.delay", f"a delay cannot be negative, got {_show(delay)}")
             case _:
                 pass
@@ -844,10 +912,23 @@ def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> 
             f"expected a percentage in (0, 100], got {a.objective!r}",
         )
     clock("availability.clock", a.clock)
-    if a.maintenance_notice is not None and a.maintenance_notice.days < 0:
+    notice: object = a.maintenance_notice  # an Availability built in Python may hold anything
+    if notice is not None and not (isinstance(notice, BusinessDays) and is_whole(notice.days)):
         add(
             "availability.maintenance_notice",
-            f"a notice period cannot be negative, got '{a.maintenance_notice}'",
+            f"expected BusinessDays, got {describe(notice)}",
+            "write e.g. BusinessDays(5), or '5bd' in a config file",
+        )
+    elif isinstance(notice, BusinessDays) and notice.days < 0:
+        add(
+            "availability.maintenance_notice",
+            f"a notice period cannot be negative, got '{excerpt(notice.days)}bd'",
+        )
+    elif isinstance(notice, BusinessDays) and notice.days > MAX_BUSINESS_DAYS:
+        add(
+            "availability.maintenance_notice",
+            f"a notice period must be at most {MAX_BUSINESS_DAYS} business days (the dates "
+            f"of the supported horizon), got {excerpt(notice.days)}",
         )
     clock("availability.measured_on", a.measured_on)
     if a.period not in AVAILABILITY_PERIODS:
