@@ -9,6 +9,7 @@ arithmetic goes wrong.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -585,3 +586,74 @@ def flag_texts(value: bool) -> st.SearchStrategy[object]:
 
 bad_flags = st.sampled_from(["maybe", "", "tru", "2", "y", "on", 2, 0.5, "nan", [True]])
 """Flag values that are neither true nor false: each must be reported, never read as false."""
+
+
+# --- junk HTTP requests for the web example ---
+
+_plain_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=10,
+)
+
+json_fragments = st.one_of(
+    _plain_json.map(json.dumps),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999"]),
+    st.sampled_from(['"0001-01-01T00:00:00+05:00"', '"9999-12-31T23:59:59-05:00"']),
+    st.integers(4_301, 6_000).map(lambda digits: "9" * digits),  # int() refuses these
+    st.integers(900, 3_000).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(900, 3_000).map(lambda depth: '{"a":' * depth + "1" + "}" * depth),
+)
+"""JSON text that is junk as a request: plain values, non-finite numbers, instants in years
+1 and 9999, integers over 4,300 digits and nesting a thousand levels deep."""
+
+_TOKEN = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
+
+
+@st.composite
+def bad_http_requests(draw: st.DrawFn, valid: dict[str, object]) -> bytes:
+    """A request that the web example must refuse with a 4xx.
+
+    A method it does not serve, a malformed Content-Length, a junk body, or the ``valid``
+    request body with one field (or one event's field) spoilt.
+    """
+    kind = draw(st.sampled_from(["method", "length", "body", "field", "event", "line"]))
+    method, path, body = "POST", "/evaluate", json.dumps(valid).encode()
+    length: str | None = None
+    if kind == "method":
+        method = draw(
+            st.sampled_from(["PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "BREW"])
+            | _TOKEN.map(str.upper).filter(lambda m: m not in {"GET", "HEAD", "POST", "OPTIONS"})
+        )
+    elif kind == "length":
+        length = draw(
+            st.sampled_from(["²", "-5", "5 5", "0x10", "", " ", "1e3", "٣"])
+            | st.integers(13, 6_000).map(lambda digits: "9" * digits)
+        )
+    elif kind == "body":
+        body = draw(json_fragments).encode() if draw(st.integers(0, 4)) else draw(st.binary())
+    elif kind == "field":
+        field = draw(st.sampled_from(["policy", "events", "as_of", "extra"]))
+        fragment = draw(json_fragments)
+        spoilt = json.dumps({**valid, field: "@"}).replace('"@"', fragment, 1)
+        body = spoilt.encode()
+    elif kind == "event":
+        events = list(valid["events"])  # type: ignore[call-overload]
+        i = draw(st.integers(0, len(events) - 1))
+        field = draw(st.sampled_from(["type", "at", "severity"] if i == 0 else ["type", "at"]))
+        fragment = draw(json_fragments.filter(lambda text: text not in {'"opened"', '"responded"'}))
+        events[i] = {**events[i], field: "@"}
+        body = json.dumps({**valid, "events": events}).replace('"@"', fragment, 1).encode()
+    else:
+        path = draw(st.sampled_from(["/evaluat", "/", "/policies/x", "/evaluate/x"]))
+        method = draw(st.sampled_from(["GET", "POST"]))
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    if method not in {"GET", "HEAD"} or kind == "length":
+        head += f"Content-Length: {len(body) if length is None else length}\r\n"
+    return head.encode() + b"\r\n" + body

@@ -371,9 +371,22 @@ class Route:
     def matches(self, attributes: Mapping[str, object], /) -> bool:
         """Whether an incident with these attributes takes this route (values compared as text)."""
         return all(
-            key in attributes and str(attributes[key]) in values
+            key in attributes and _text(attributes[key]) in values
             for key, values in self.when.items()
         )
+
+
+def _text(value: object) -> str | None:
+    """Return a value as text to compare, or ``None`` when it has none.
+
+    An int of over 4,300 digits or a broken ``__str__`` has none: it matches no condition.
+    """
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
+        return None
 
 
 @attrs.frozen(kw_only=True)
