@@ -8,10 +8,12 @@ arithmetic goes wrong.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -657,3 +659,81 @@ def bad_http_requests(draw: st.DrawFn, valid: dict[str, object]) -> bytes:
     if method not in {"GET", "HEAD"} or kind == "length":
         head += f"Content-Length: {len(body) if length is None else length}\r\n"
     return head.encode() + b"\r\n" + body
+
+
+# --- mutating valid configs: the fuzz tests' main source of junk ---
+
+_HUGE_CONFIG_VALUES = st.sampled_from(
+    [float("inf"), float("-inf"), float("nan"), 2**63, -(2**63) - 1, 10**30, "1000000000d",
+     "P999999999999D", "9" * 30 + "bd", "x" * 300, "9" * 5000, "106752d", 1e308]
+) | huge_integers  # fmt: skip
+
+
+def config_nodes(value: object) -> list[tuple[object, ...]]:
+    """Return the key path (as a tuple of keys and indexes) of every node of a config."""
+    found: list[tuple[object, ...]] = []
+    items = (
+        list(value.items())
+        if isinstance(value, dict)
+        else list(enumerate(value))
+        if isinstance(value, list)
+        else []
+    )
+    for key, item in items:
+        found.append((key,))
+        found.extend((key, *below) for below in config_nodes(item))
+    return found
+
+
+def _retyped(value: object) -> object:
+    """The same content in another type: a string in a list, a table as a list..."""
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, list):
+        return {str(i): v for i, v in enumerate(value)}
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int) and value.bit_length() > 10_000:
+        return "9" * 4_000  # str() refuses ints of over 4,300 digits
+    if isinstance(value, int | float):
+        return str(value)
+    return 0
+
+
+@st.composite
+def mutated_configs(draw: st.DrawFn, base: dict[str, object], *, most: int = 3) -> object:
+    """A valid config (policy, calendar) with one to ``most`` mutations.
+
+    Each mutation deletes a key, or makes a value null, junk, huge, of another type or any
+    text, or adds a junk key; now and then the whole config is replaced.
+    """
+    config: object = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, most))):
+        nodes = config_nodes(config)
+        op = draw(st.sampled_from(["delete", "null", "junk", "huge", "type", "text", "add"]))
+        if not nodes or draw(st.integers(0, 30)) == 0:
+            return draw(json_junk) if op == "junk" else _retyped(config)
+        keys = draw(st.sampled_from(nodes))
+        parent: Any = config
+        for key in keys[:-1]:
+            parent = parent[key]
+        key = keys[-1]
+        if op == "delete":
+            del parent[key]
+        elif op == "null":
+            parent[key] = None
+        elif op == "junk":
+            parent[key] = draw(json_junk)
+        elif op == "huge":
+            parent[key] = draw(_HUGE_CONFIG_VALUES)
+        elif op == "type":
+            parent[key] = _retyped(parent[key])
+        elif op == "text":
+            parent[key] = draw(st.text(max_size=30))
+        elif isinstance(parent, dict):
+            parent[draw(st.text(max_size=8))] = draw(json_junk)
+        else:
+            parent.append(draw(json_junk))
+    return config
