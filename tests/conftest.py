@@ -26,11 +26,5 @@ settings.register_profile(
 )
 # the fuzz tests read this name and try many more inputs (tests/fuzzing.py); the rest of
 # the suite runs as under "ci"
-settings.register_profile(
-    "fuzz",
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    print_blob=True,
-)
+settings.register_profile("fuzz", settings.get_profile("ci"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

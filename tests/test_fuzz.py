@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import tomllib
-import warnings
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -33,9 +31,8 @@ from escalate import (
     load_policy,
 )
 from tests import strategies
-from tests.fuzzing import fuzz_settings
+from tests.fuzzing import fuzz_settings, junk_table, outcome
 
-T = TypeVar("T")
 POLICY_DIR = Path(__file__).parent.parent / "examples" / "policies"
 POLICY_FILES = sorted(POLICY_DIR.glob("*.toml"))
 POLICIES = [tomllib.loads(path.read_text(encoding="utf-8")) for path in POLICY_FILES]
@@ -46,28 +43,6 @@ CALENDAR = {
     "exceptions": {"2026-12-24": ["07:30-12:00"], "2026-12-31": []},
 }
 BOGOTA = ZoneInfo("America/Bogota")
-
-# the builtins docs/reference/errors.md documents for each entry point
-DOCUMENTED: dict[str, tuple[type[Exception], ...]] = {
-    "Calendar.from_dict": (ValueError,),
-    "Calendar methods": (TypeError, ValueError, OverflowError),
-    "load_policy": (ValueError,),
-    "availability": (TypeError, ValueError, OverflowError),
-    "availability_frame": (TypeError, ValueError, OverflowError),
-}
-
-
-def outcome(entry: str, call: Callable[[], T]) -> T | EscalateError:
-    """Return what ``call`` returns, or the documented EscalateError it raises."""
-    try:
-        return call()
-    except EscalateError as caught:
-        error = caught
-    assert isinstance(error, DOCUMENTED[entry]), f"{entry}: {type(error).__name__}"
-    assert error.problems
-    assert len(str(error)) < 20_000
-    return error
-
 
 # -- calendars ----------------------------------------------------------------------------
 
@@ -228,16 +203,7 @@ def test_availability_frame_takes_any_junk(
     rows: list[dict[str, Any]], tz_columns: bool, as_of: Any, period: Any, timezone: Any
 ):
     """Junk cells, columns, periods, zones and instants: a table or a documented error."""
-    table = pd.DataFrame(rows, dtype=object)
-    if tz_columns:  # the usual shape: instant columns of a tz-aware dtype
-        for column in ("start", "end", "notified_at"):
-            if column in table:
-                try:
-                    with warnings.catch_warnings():  # "could not infer format" for junk
-                        warnings.simplefilter("ignore", UserWarning)
-                        table[column] = pd.to_datetime(table[column], utc=True)
-                except (TypeError, ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
-                    assume(False)
+    table = junk_table(rows, ("start", "end", "notified_at"), aware=tz_columns)
     objective = Availability(objective=99.5, maintenance_notice=BusinessDays(2))
     outcome(
         "availability_frame",

@@ -12,11 +12,9 @@ is exact on every run) and left for the rewrite.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -25,7 +23,6 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from escalate import (
-    BadRowsWarning,
     EscalateError,
     Event,
     Timeline,
@@ -34,9 +31,8 @@ from escalate import (
     load_policy,
 )
 from tests import strategies
-from tests.fuzzing import fuzz_settings
+from tests.fuzzing import fuzz_settings, junk_table, outcome
 
-T = TypeVar("T")
 POLICY_DIR = Path(__file__).parent.parent / "examples" / "policies"
 POLICIES = {path.stem: load_policy(path) for path in sorted(POLICY_DIR.glob("*.toml"))}
 SAAS = POLICIES["seed_003_saas"]
@@ -55,28 +51,6 @@ EVENTS: list[dict[str, Any]] = [
     {"type": "reopened", "at": "2026-11-18T12:00:00-05:00"},
     {"type": "resolved", "at": "2026-11-19T12:00:00-05:00"},
 ]  # fmt: skip
-
-# the builtins docs/reference/errors.md documents for each entry point
-DOCUMENTED: dict[str, tuple[type[Exception], ...]] = {
-    "Timeline.from_events": (ValueError, OverflowError),
-    "evaluate": (TypeError, ValueError, OverflowError),
-    "evaluate_frame": (TypeError, ValueError, OverflowError),
-}
-
-
-def outcome(entry: str, call: Callable[[], T]) -> T | EscalateError:
-    """Return what ``call`` returns, or the documented EscalateError it raises."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BadRowsWarning)  # bad rows are the point here
-            return call()
-    except EscalateError as caught:
-        error = caught
-    assert isinstance(error, DOCUMENTED[entry]), f"{entry}: {type(error).__name__}"
-    assert error.problems
-    assert len(str(error)) < 20_000
-    return error
-
 
 instants = st.one_of(
     strategies.any_aware_datetimes,
@@ -229,16 +203,11 @@ def test_evaluate_frame_takes_any_junk(
     rows: list[dict[str, Any]], tz_columns: bool, as_of: Any, timezone: Any
 ):
     """Junk cells, columns, zones and instants: a table (bad rows flagged) or a typed error."""
-    table = pd.DataFrame(rows, dtype=object)
-    if tz_columns:  # the usual shape: instant columns of a tz-aware dtype
-        for column in ("opened", "responded", "resolved", "workaround_applied", "fix_released"):
-            if column in table:
-                try:
-                    with warnings.catch_warnings():  # "could not infer format" for junk
-                        warnings.simplefilter("ignore", UserWarning)
-                        table[column] = pd.to_datetime(table[column], utc=True)
-                except (TypeError, ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
-                    assume(False)
+    table = junk_table(
+        rows,
+        ("opened", "responded", "resolved", "workaround_applied", "fix_released"),
+        aware=tz_columns,
+    )
     result = outcome(
         "evaluate_frame", lambda: evaluate_frame(table, SAAS, as_of=as_of, timezone=timezone)
     )

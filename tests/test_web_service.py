@@ -6,6 +6,7 @@ import http.client
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,32 +83,34 @@ def test_bad_bodies_get_a_4xx_never_a_500(base: str, payload: bytes, status: int
     assert error["problems"]
 
 
-def test_missing_length_is_411(base: str):
-    """A POST without Content-Length is refused with 411, not read forever."""
+@contextmanager
+def connected(base: str) -> Iterator[http.client.HTTPConnection]:
+    """An HTTP connection to the test server, closed afterwards."""
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=5)
     try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def test_missing_length_is_411(base: str):
+    """A POST without Content-Length is refused with 411, not read forever."""
+    with connected(base) as connection:
         connection.putrequest("POST", "/evaluate")
         connection.endheaders()
         response = connection.getresponse()
         assert response.status == 411
         assert json.loads(response.read())["problems"][0]["message"] == "send a Content-Length"
-    finally:
-        connection.close()
 
 
 def test_a_huge_body_is_refused_unread(base: str):
     """A Content-Length far over the limit gets a 413 without the body being read."""
-    host, port = base.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=5)
-    try:
+    with connected(base) as connection:
         connection.putrequest("POST", "/evaluate")
         connection.putheader("Content-Length", str(10**9))
         connection.endheaders()
-        response = connection.getresponse()
-        assert response.status == 413
-    finally:
-        connection.close()
+        assert connection.getresponse().status == 413
 
 
 def test_post_elsewhere_is_404(base: str):
@@ -188,30 +191,22 @@ def test_an_event_in_year_one_is_a_422_naming_the_horizon(base: str):
 
 def test_options_lists_the_methods(base: str):
     """OPTIONS answers 200 with the allowed methods, in the body and the Allow header."""
-    host, port = base.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=5)
-    try:
+    with connected(base) as connection:
         connection.request("OPTIONS", "/evaluate")
         response = connection.getresponse()
         assert response.status == 200
         assert response.getheader("Allow") == "GET, HEAD, OPTIONS, POST"
         assert json.loads(response.read()) == {"allow": ["GET", "HEAD", "OPTIONS", "POST"]}
-    finally:
-        connection.close()
 
 
 def test_head_sends_the_headers_of_get_only(base: str):
     """HEAD answers as GET does, with its Content-Length and no body."""
-    host, port = base.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=5)
-    try:
+    with connected(base) as connection:
         connection.request("HEAD", "/policies")
         response = connection.getresponse()
         assert response.status == 200
         assert int(response.getheader("Content-Length")) > 2
         assert response.read() == b""
-    finally:
-        connection.close()
 
 
 def test_an_unexpected_exception_is_a_json_500_and_the_server_goes_on(
