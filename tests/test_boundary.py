@@ -188,8 +188,12 @@ def test_huge_business_day_counts_fail_before_building_any_year():
 def test_a_duration_the_calendar_cannot_hold_fails_without_building_the_years():
     """Adding more open time than the hours allow before 2200 is refused at once."""
     cal = office()
-    with pytest.raises(HorizonError, match="not open that long"):
+    with pytest.raises(HorizonError, match="this calendar is not open"):
         cal.add(AWARE, timedelta(days=40_000))
+    with pytest.raises(HorizonError, match="this calendar is not open"):
+        cal.add(AWARE, timedelta(days=-40_000))
+    with pytest.raises(HorizonError, match="this calendar is not open"):
+        cal.add_many(pd.Series([AWARE]), timedelta(days=40_000))
     assert len(cal._cache._years) <= 2
     with pytest.raises(HorizonError):
         cal.add(AWARE, timedelta(days=200_000))

@@ -368,6 +368,13 @@ class Calendar:
                 )
                 raise NeverOpenError(msg)
             return full
+        beyond = target - idx.f_end if forward else idx.f_start - target
+        if beyond > self._open_bound_us(idx, forward=forward):
+            msg = (
+                f"the result lies beyond the supported horizon (years {MIN_YEAR}-{MAX_YEAR}): "
+                f"this calendar is not open {_span_text(beyond)} more before it"
+            )
+            raise HorizonError(msg, path="duration")
         span = max(idx.hi - idx.lo + 1, 1)
         per_year = max(idx.cum[-1] // span, 1)
         if forward:
@@ -411,22 +418,15 @@ class Calendar:
             target = idx.f(t) + d
             if (target <= idx.f_end) if forward else (target >= idx.f_start):
                 return idx.forward(target) if forward else idx.backward(target)
-            if abs(d) > self._open_bound_us(t, forward=forward):
-                msg = (
-                    f"adding {_span_text(d)} lies beyond the supported horizon "
-                    f"(years {MIN_YEAR}-{MAX_YEAR}): this calendar is not open that long"
-                )
-                raise HorizonError(msg, path="duration")
             idx = self._grow_for(idx, target, forward)
 
-    def _open_bound_us(self, t: int, *, forward: bool) -> int:
-        """An upper bound of the open time between ``t`` and the horizon's edge.
+    def _open_bound_us(self, idx: Index, *, forward: bool) -> int:
+        """An upper bound of the open time between ``idx``'s range and the horizon's edge.
 
         It is cheap, so that a duration the calendar cannot hold before the horizon is
         refused without building every year up to it.
         """
-        year = self._local_year(t)
-        years = MAX_YEAR - year + 1 if forward else year - MIN_YEAR + 1
+        years = MAX_YEAR - idx.hi if forward else idx.lo - MIN_YEAR
         # an exception date's intervals span less than two days, plus a DST change
         return years * self._year_bound_us + len(self.exceptions) * 3 * _DAY_US
 
