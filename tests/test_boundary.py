@@ -9,7 +9,7 @@ bounded, and errors survive pickling with their fields.
 from __future__ import annotations
 
 import pickle
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -360,3 +360,53 @@ def test_naive_datetime_error_names_the_argument():
         office().add(datetime(2026, 1, 7, 10), timedelta(hours=1))
     assert info.value.path == "start"
     assert info.value.problems[0].path == "start"
+
+
+# -- the rarer ways to reach the horizon --------------------------------------------------
+
+
+def test_open_time_short_of_the_bound_still_meets_the_horizon():
+    """When the cheap bound allows a duration the hours cannot hold, growth meets 2200."""
+    cal = Calendar(timezone="UTC", hours={"mon": ["09:00-10:00"]}, exceptions={"2026-01-01": []})
+    with pytest.raises(HorizonError, match="use a shorter duration"):
+        cal.add(datetime(2200, 12, 1, tzinfo=UTC), timedelta(hours=10))
+
+
+def test_business_days_the_hours_cannot_hold_meet_the_horizon():
+    """More Mondays than remain before 2201 (but fewer than its dates) is a HorizonError."""
+    cal = Calendar(timezone="UTC", hours={"mon": ["09:00-10:00"]})
+    with pytest.raises(HorizonError, match="beyond the supported horizon"):
+        cal.add_business_days(datetime(2199, 6, 1, tzinfo=UTC), 200)
+
+
+def test_the_horizon_message_copes_with_instants_beyond_datetime():
+    """An instant datetime cannot hold (from inside the engine) is still described."""
+    with pytest.raises(HorizonError, match="after 1970-01-01T00:00Z"):
+        office()._local_year(2**62)
+
+
+def test_something_that_subtracts_like_a_datetime_but_lies_far_away():
+    """A datetime look-alike beyond the horizon is a HorizonError quoting it briefly."""
+
+    class FarAway:
+        def __sub__(self, other: object) -> timedelta:
+            return timedelta(days=10**6)
+
+    with pytest.raises(HorizonError, match="FarAway"):
+        _instant(FarAway(), "at")
+
+
+def test_a_broken_time_zone_is_not_an_instant():
+    """A tzinfo whose utcoffset raises makes the value not an instant, never a crash."""
+
+    class Broken(tzinfo):
+        def utcoffset(self, dt: datetime | None) -> timedelta:
+            raise RuntimeError
+
+    with pytest.raises(InvalidInstantError, match="must be a timezone-aware datetime"):
+        _instant(datetime(2026, 1, 1, tzinfo=Broken()), "at")
+
+
+def test_one_item_tuples_are_quoted_as_tuples():
+    """An excerpt keeps the trailing comma of a one-item tuple."""
+    assert excerpt((1,)) == "(1,)"

@@ -23,11 +23,13 @@ from click.testing import CliRunner
 from escalate import (
     AtPercent,
     Availability,
+    BusinessDays,
     Calendar,
     Goal,
     InvalidCalendarError,
     Policy,
     PolicyError,
+    Route,
     Severity,
     Tier,
     load_policy,
@@ -258,3 +260,30 @@ def test_validate_reports_hostile_files_as_problems(tmp_path: Path, content: Any
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
+
+
+def test_python_built_availability_and_warnings_are_checked():
+    """A notice that is not BusinessDays, or beyond the horizon, and a huge warning fail."""
+    with pytest.raises(PolicyError, match="expected BusinessDays, got int 5"):
+        load_policy_with(availability=Availability(objective=99, maintenance_notice=5))  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match="at most 109937 business days"):
+        load_policy_with(
+            availability=Availability(objective=99, maintenance_notice=BusinessDays(200_000))
+        )
+    goal = Goal(duration=timedelta(hours=1), warning=timedelta(days=20_000))
+    with pytest.raises(PolicyError) as info:
+        Policy(severities=[Severity(name="h", goals={"response": goal, "resolution": goal})])
+    assert "severities.h.response.warning" in info.value.paths
+
+
+def load_policy_with(**parts: Any) -> Policy:
+    """A one-severity policy built in Python with the given parts."""
+    goals = {"response": timedelta(hours=1), "resolution": timedelta(hours=8)}
+    return Policy(severities=[Severity(name="h", goals=goals)], **parts)
+
+
+def test_route_conditions_never_fail_on_an_attribute():
+    """An attribute that cannot be text (an int of 5,000 digits) matches no route."""
+    route = Route(name="r", when={"region": "CO"}, tiers=[Tier(level=1, name="a")])
+    assert not route.matches({"region": 10**5000})
+    assert route.matches({"region": "CO"})

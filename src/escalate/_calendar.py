@@ -327,7 +327,9 @@ class Calendar:
     def _local_year(self, t: int) -> int:
         """Return the local year of ``t``; raise when its local date is beyond the horizon."""
         year = utc_year(t)
-        if MIN_YEAR <= year <= MAX_YEAR or year in {MIN_YEAR - 1, MAX_YEAR + 1}:
+        # within a day of the horizon's UTC range the local year decides; beyond it
+        # converting to a datetime could overflow, and the answer is plain
+        if _MIN_US <= t < _MAX_US:
             year = to_datetime(t, self.zone).year
         if not MIN_YEAR <= year <= MAX_YEAR:
             msg = (

@@ -165,7 +165,7 @@ def instant_us(value: object, what: str) -> int:
     try:
         delta = value - EPOCH  # type: ignore[operator]
         us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    except (TypeError, AttributeError, ValueError, OverflowError):
+    except Exception:  # noqa: BLE001 - whatever fails to convert is not an instant
         raise _not_an_instant(value, what) from None
     if type(us) is int and MIN_INSTANT_US <= us < MAX_INSTANT_US:
         return us
