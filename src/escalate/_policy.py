@@ -632,7 +632,7 @@ def _unknown(kind: str, name: str, choices: Iterable[str], noun: str) -> PolicyE
     hint = did_you_mean(name, choices) or (
         f"known {noun}s: {', '.join(map(repr, choices))}" if choices else f"declare the {noun}"
     )
-    return PolicyError([Problem(path=kind, message=f"unknown {noun} {name!r}", hint=hint)])
+    return PolicyError([Problem(path=kind, message=f"unknown {noun} {excerpt(name)}", hint=hint)])
 
 
 # -- whole-policy checks --------------------------------------------------------------
@@ -656,14 +656,14 @@ class _Checker:
                 f"declare it under [calendars.{name}] or use one of: "
                 + ", ".join(map(repr, self.clocks))
             )
-            self.add(path, f"unknown calendar {name!r}", hint)
+            self.add(path, f"unknown calendar {excerpt(name)}", hint)
 
     def target_ref(self, path: str, name: str) -> None:
         if name not in self.targets:
             hint = did_you_mean(name, self.targets) or (
                 "known targets: " + ", ".join(map(repr, self.targets))
             )
-            self.add(path, f"unknown target {name!r}", hint)
+            self.add(path, f"unknown target {excerpt(name)}", hint)
 
     def span(self, path: str, value: object, what: str) -> bool:
         """Check that ``value`` is a timedelta within the limit; return whether it is."""
@@ -713,7 +713,8 @@ class _Checker:
                     + "] or use one of: "
                     + ", ".join(map(repr, self.targets))
                 )
-                self.add(f"{path}.{name}", f"unknown key {name!r}: no target has this name", hint)
+                message = f"unknown key {excerpt(name)}: no target has this name"
+                self.add(f"{path}.{name}", message, hint)
             self.goal(f"{path}.{name}", goal)
 
     def run(self) -> list[Problem]:
@@ -729,7 +730,7 @@ class _Checker:
             if route.name in names[:i]:
                 self.add(
                     f"{path}.name",
-                    f"route {route.name!r} is declared twice",
+                    f"route {excerpt(route.name)} is declared twice",
                     "give each route its own name",
                 )
             if not route.name:
@@ -748,7 +749,7 @@ class _Checker:
             if not route.tiers:
                 self.add(
                     f"{path}.tiers",
-                    f"route {route.name!r} has no tiers",
+                    f"route {excerpt(route.name)} has no tiers",
                     "give it at least one [[routes.tiers]]",
                 )
             self.check_tiers(f"{path}.tiers", route.tiers)
@@ -758,19 +759,18 @@ class _Checker:
 
     def check_targets(self) -> None:
         for name in _duplicates(t.name for t in self.policy.targets):
-            self.add(f"targets.{name}", f"target {name!r} is declared twice")
+            self.add(f"targets.{name}", f"target {excerpt(name)} is declared twice")
         for target in self.policy.targets:
             path = f"targets.{target.name}"
             if target.name in _SEVERITY_KEYS:
                 self.add(
                     path,
-                    f"{target.name!r} cannot name a target",
+                    f"{excerpt(target.name)} cannot name a target",
                     "it is a key of severities; choose another name",
                 )
             if target.start == target.stop:
-                self.add(
-                    f"{path}.stop", f"the target starts and stops on the same event {target.stop!r}"
-                )
+                message = f"the target starts and stops on the same event {excerpt(target.stop)}"
+                self.add(f"{path}.stop", message)
             self.clock(f"{path}.clock", target.clock)
             if target.goal is not None:
                 self.goal(f"{path}.goal", target.goal)
@@ -786,7 +786,7 @@ class _Checker:
         for name in _duplicates(s.name for s in p.severities):
             self.add(
                 f"severities.{name}",
-                f"severity {name!r} is declared twice",
+                f"severity {excerpt(name)} is declared twice",
                 "give each severity its own name",
             )
         for severity in p.severities:
@@ -796,8 +796,8 @@ class _Checker:
                 if target.required and target.goal is None and target.name not in severity.goals:
                     self.add(
                         f"{path}.{target.name}",
-                        f"severity {severity.name!r} has no goal for the required target "
-                        f"{target.name!r}",
+                        f"severity {excerpt(severity.name)} has no goal for the required target "
+                        f"{excerpt(target.name)}",
                         f"add e.g. {target.name} = '8h', "
                         f"or set required = false on [targets.{target.name}]",
                     )
@@ -805,7 +805,7 @@ class _Checker:
     def check_plans(self) -> None:
         severities = [s.name for s in self.policy.severities]
         for name in _duplicates(plan.name for plan in self.policy.plans):
-            self.add(f"plans.{name}", f"plan {name!r} is declared twice")
+            self.add(f"plans.{name}", f"plan {excerpt(name)} is declared twice")
         for plan in self.policy.plans:
             path = f"plans.{plan.name}"
             self.clock(f"{path}.clock", plan.clock)
@@ -814,9 +814,8 @@ class _Checker:
                     hint = did_you_mean(severity, severities) or "known severities: " + ", ".join(
                         map(repr, severities)
                     )
-                    self.add(
-                        f"{path}.severities.{severity}", f"unknown severity {severity!r}", hint
-                    )
+                    message = f"unknown severity {excerpt(severity)}"
+                    self.add(f"{path}.severities.{severity}", message, hint)
                 self.goals(f"{path}.severities.{severity}", goals)
 
     def check_tiers(self, path: str, tiers: tuple[Tier, ...]) -> None:
@@ -917,7 +916,7 @@ def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> 
             hint = did_you_mean(name, known) or (
                 f"declare it under [calendars.{name}] or use one of: " + ", ".join(map(repr, known))
             )
-            add(path, f"unknown calendar {name!r}", hint)
+            add(path, f"unknown calendar {excerpt(name)}", hint)
 
     if not 0 < a.objective <= 100:
         add(
@@ -947,7 +946,7 @@ def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> 
     if a.period not in AVAILABILITY_PERIODS:
         add(
             "availability.period",
-            f"unknown period {a.period!r}",
+            f"unknown period {excerpt(a.period)}",
             did_you_mean(a.period, AVAILABILITY_PERIODS)
             or "use one of: " + ", ".join(map(repr, AVAILABILITY_PERIODS)),
         )
@@ -959,11 +958,11 @@ def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> 
         )
     for i, kind in enumerate(a.counts):
         if kind in a.counts[:i]:
-            add(f"availability.counts[{i}]", f"outage kind {kind!r} is listed twice")
+            add(f"availability.counts[{i}]", f"outage kind {excerpt(kind)} is listed twice")
         elif kind not in OUTAGE_KINDS:
             add(
                 f"availability.counts[{i}]",
-                f"unknown outage kind {kind!r}",
+                f"unknown outage kind {excerpt(kind)}",
                 did_you_mean(kind, OUTAGE_KINDS)
                 or "use one of: " + ", ".join(map(repr, OUTAGE_KINDS)),
             )
