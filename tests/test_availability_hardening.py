@@ -67,6 +67,13 @@ def test_nat_outage_instants_are_refused_not_counted_as_zero():
     assert info.value.paths == ("outages[0].end",)
 
 
+def test_an_outage_record_beyond_the_horizon_names_its_place():
+    """An outage mapping in year 1 is a HorizonError at ``outages[i].start``."""
+    with pytest.raises(HorizonError) as info:
+        availability(OBJECTIVE, [{"start": "0001-01-01T00:00:00+00:00"}], NOVEMBER)
+    assert info.value.path == "outages[0].start"
+
+
 def test_outage_flags_must_be_booleans():
     """``Outage(planned="false")`` is an OutageError, not a planned outage."""
     with pytest.raises(OutageError) as info:
