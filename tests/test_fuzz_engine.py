@@ -128,6 +128,16 @@ def test_timeline_from_events_takes_any_junk(events: Any):
         assert Timeline.from_events(timeline.to_events()) == timeline
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine rewrite: evaluate turns the plan attribute into text with str(), which "
+    "raises ValueError for an int of over 4,300 digits (_evaluate.py, plan_name = str(plan))",
+)
+@example(
+    policy=POLICIES["seed_002_hosting"],
+    events=[{**EVENTS[0], "severity": "alto", "plan": 10**5000}],
+    as_of=OPENED + timedelta(hours=1),
+)
 @fuzz_settings(examples=60)
 @given(
     policy=st.sampled_from(sorted(POLICIES)).map(POLICIES.get),
