@@ -9,22 +9,29 @@ Endpoints:
 - ``POST /evaluate``: ``{"policy": NAME, "events": [...], "as_of": ISO 8601}`` in,
   ``Evaluation.to_dict()`` out. ``as_of`` is required: the service has no implicit "now".
 
-Bad input never gets a 500: malformed JSON is a 400, an unknown policy a 404, a body over
-64 KiB a 413, and anything escalate rejects a 422 whose ``problems`` carry the key path of
-each mistake (``events[0] (opened).severity``), straight from ``ConfigError.problems``.
-Policies are immutable and evaluation is a pure function, so one policy object serves
-every request thread.
+Every request gets an answer, and every answer is JSON. Bad input never gets a 500:
+malformed JSON (or JSON nested too deeply, or with a number too long to read) is a 400,
+an unknown policy or path a 404, another method a 405, a body over 64 KiB a 413, a
+missing or malformed ``Content-Length`` a 411, and anything escalate rejects a 422 whose
+``problems`` carry the key path of each mistake (``events[0] (opened).severity``), straight
+from ``EscalateError.problems``. A bug (an exception escalate does not document) is a JSON
+500 that keeps the server running. Policies are immutable and evaluation is a pure
+function, so one policy object serves every request thread.
 
-Run as a script, it starts the server on 127.0.0.1 with an ephemeral port, calls it with
-urllib for good and bad requests, checks the answers and shuts down: running it is a test.
+Run as a script without arguments, it starts the server on 127.0.0.1 with an ephemeral
+port, calls it with urllib for good and bad requests, checks the answers and shuts down:
+running it is a test. ``--serve`` starts it as a plain server instead, until Ctrl-C.
 
-Run it with: python examples/web_service.py
+Run it with: python examples/web_service.py [--serve [--port 8080]]
 """
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import json
+import logging
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -37,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 from escalate import (
-    ConfigError,
     EscalateError,
     Policy,
     Timeline,
@@ -50,6 +56,8 @@ POLICY_DIR = Path(__file__).parent / "policies"
 MAX_BODY = 64 * 1024  # bytes; larger bodies get a 413 before being read
 MAX_EVENTS = 1_000
 TIMEOUT = 5.0  # seconds a connection may stay silent
+ALLOW = "GET, HEAD, OPTIONS, POST"
+log = logging.getLogger("web_service")
 
 
 class ApiError(Exception):
@@ -119,11 +127,9 @@ def evaluate_request(policies: Mapping[str, Policy], body: object) -> dict[str, 
     try:
         timeline = Timeline.from_events(events if events is not None else [])
         return evaluate(policies[name], timeline, as_of=as_of).to_dict()
-    except ConfigError as error:
+    except EscalateError as error:  # every one has problems, each with a key path
         problems = [problem(p.path, p.message, p.hint) for p in error.problems]
         raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, problems) from None
-    except EscalateError as error:  # e.g. a naive instant inside an event
-        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, [problem("events", str(error))]) from None
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -132,29 +138,83 @@ class Handler(BaseHTTPRequestHandler):
     server: Server
     timeout = TIMEOUT
     protocol_version = "HTTP/1.1"
+    # a request line too broken to name its version still gets a status line and headers
+    default_request_version = "HTTP/1.0"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Keep the example's output quiet (a real service would log here)."""
 
-    def send_json(self, status: HTTPStatus, data: object) -> None:
-        """Send a JSON response with its length."""
-        payload = json.dumps(data, ensure_ascii=False).encode()
+    def send_json(self, status: HTTPStatus, data: object, *, body: bool = True) -> None:
+        """Send a JSON response with its length (only the headers for HEAD)."""
+        payload = json.dumps(data, ensure_ascii=False, allow_nan=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
+        if status == HTTPStatus.METHOD_NOT_ALLOWED or self.command == "OPTIONS":
+            self.send_header("Allow", ALLOW)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(payload)
+        if body:
+            self.wfile.write(payload)
 
-    def answer(self, work: Any) -> None:
-        """Run ``work()`` and send its result, or the error as a 4xx with its problems."""
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer the standard library's own errors (a malformed request line, an unknown
+        method, headers too long...) in JSON too, instead of its HTML page."""
+        self.close_connection = True
+        status = HTTPStatus(code)
+        text = message or status.phrase
+        self.send_json(
+            status,
+            {"error": status.phrase, "problems": [problem("", text, explain)]},
+            body=self.command != "HEAD" and code >= 200 and code not in {204, 304},
+        )
+
+    def answer(self, work: Any, *, body: bool = True) -> None:
+        """Run ``work()`` and send its result, or the error as a 4xx with its problems.
+
+        Anything else ``work`` raises is a bug: it is logged and answered with a JSON 500,
+        and the server goes on serving.
+        """
         try:
-            self.send_json(HTTPStatus.OK, work())
+            self.send_json(HTTPStatus.OK, work(), body=body)
         except ApiError as error:
-            self.send_json(error.status, {"error": error.status.phrase, "problems": error.problems})
+            data = {"error": error.status.phrase, "problems": error.problems}
+            self.send_json(error.status, data, body=body)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True  # the client went away: nobody to answer
+        except Exception:
+            log.exception("unexpected error answering %s %s", self.command, self.path[:200])
+            self.close_connection = True
+            status = HTTPStatus.INTERNAL_SERVER_ERROR
+            message = "an unexpected error; it has been logged"
+            self.send_json(status, {"error": status.phrase, "problems": [problem("", message)]})
 
     def do_GET(self) -> None:
         """Serve the policy list, one policy, or the policy schema."""
         self.answer(self.get)
+
+    def do_HEAD(self) -> None:
+        """Answer as GET does, with the headers only."""
+        self.answer(self.get, body=False)
+
+    def do_OPTIONS(self) -> None:
+        """Say which methods the service answers (also in the ``Allow`` header)."""
+        self.answer(lambda: {"allow": ALLOW.split(", ")})
+
+    def refuse_method(self) -> None:
+        """Answer a method the service does not serve with a 405 naming the allowed ones."""
+        self.close_connection = True  # a body may follow, which is not read
+        status = HTTPStatus.METHOD_NOT_ALLOWED
+        message = f"{self.command} is not served; use {ALLOW}"
+        self.send_json(status, {"error": status.phrase, "problems": [problem("method", message)]})
+
+    def __getattr__(self, name: str) -> Any:
+        """Refuse every method but GET, HEAD, OPTIONS and POST (``do_PUT``, ``do_BREW``...)
+        with a 405, where http.server would answer an HTML 501."""
+        if name.startswith("do_"):
+            return self.refuse_method
+        raise AttributeError(name)
 
     def get(self) -> object:
         """The body of a GET request."""
@@ -184,27 +244,42 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise ApiError(HTTPStatus.NOT_FOUND, [problem("path", f"no resource at {self.path!r}")])
         length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        # ASCII digits only: "²".isdigit() is true, and int() of it fails
+        if length is None or not (length.isascii() and length.isdigit()):
             self.close_connection = True
-            raise ApiError(HTTPStatus.LENGTH_REQUIRED, [problem("", "send a Content-Length")])
-        if int(length) > MAX_BODY:
+            message = f"send a Content-Length of ASCII digits, got {length!r:.40}"
+            raise ApiError(
+                HTTPStatus.LENGTH_REQUIRED,
+                [problem("", "send a Content-Length" if length is None else message)],
+            )
+        # more than 12 digits is surely too large; int() of over 4,300 digits fails
+        size = int(length) if len(length) <= 12 else MAX_BODY * 1024
+        if size > MAX_BODY:
             # read (and drop) a modestly oversized body so the client sees the 413 rather
             # than a reset connection; refuse to read a huge one at all
-            if int(length) <= 4 * MAX_BODY:
-                self.rfile.read(int(length))
+            if size <= 4 * MAX_BODY:
+                self.rfile.read(size)
             self.close_connection = True
             raise ApiError(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                [problem("", f"the body is {length} bytes; the limit is {MAX_BODY}")],
+                [problem("", f"the body is {length:.20} bytes; the limit is {MAX_BODY}")],
             )
-        raw = self.rfile.read(int(length))
-        try:
-            body = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ApiError(
-                HTTPStatus.BAD_REQUEST, [problem("", f"the body is not valid JSON: {error}")]
-            ) from None
-        return evaluate_request(self.server.policies, body)
+        return evaluate_request(self.server.policies, parse_json(self.rfile.read(size)))
+
+
+def parse_json(raw: bytes) -> object:
+    """Parse a request body; anything that is not plain JSON is a 400 saying why."""
+
+    def no_constants(name: str) -> object:
+        raise ValueError(f"{name} is not a JSON number")
+
+    try:
+        return json.loads(raw, parse_constant=no_constants)
+    except RecursionError:
+        why = "it is nested too deeply"
+    except ValueError as error:  # also UnicodeDecodeError and an int of over 4,300 digits
+        why = str(error)[:200]
+    raise ApiError(HTTPStatus.BAD_REQUEST, [problem("", f"the body is not valid JSON: {why}")])
 
 
 class Server(ThreadingHTTPServer):
@@ -234,11 +309,13 @@ def running(policies: Mapping[str, Policy] | None = None) -> Iterator[str]:
         thread.join(timeout=TIMEOUT)
 
 
-def call(url: str, body: object = None, *, raw: bytes | None = None) -> tuple[int, Any]:
+def call(
+    url: str, body: object = None, *, raw: bytes | None = None, method: str | None = None
+) -> tuple[int, Any]:
     """Send a request with urllib (POST when there is a body); return status and JSON."""
     data = raw if raw is not None else None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(  # noqa: S310 - the URL is our own loopback server
-        url, data=data, headers={"Content-Type": "application/json"}
+        url, data=data, headers={"Content-Type": "application/json"}, method=method
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
@@ -246,6 +323,22 @@ def call(url: str, body: object = None, *, raw: bytes | None = None) -> tuple[in
     except urllib.error.HTTPError as error:
         with error:
             return error.code, json.loads(error.read())
+
+
+def send_raw(base: str, request: bytes) -> tuple[int, Any]:
+    """Send bytes as they are (a malformed request urllib would refuse to send); return
+    the status and the JSON body of the answer."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        sock.sendall(request)
+        reader = sock.makefile("rb")
+        status = int(reader.readline().split()[1])
+        length = 0
+        while (line := reader.readline().strip()) != b"":
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        return status, json.loads(reader.read(length))
 
 
 INCIDENT = [
@@ -308,9 +401,46 @@ def exercise(base: str) -> None:
     check("unknown path", call(f"{base}/nothing")[0], 404)
     check("unknown policy", call(f"{base}/policies/nope/schema")[0], 404)
 
+    # what would once get no answer at all: every one is a JSON 4xx naming the problem
+    huge = b'{"policy": "seed_003_saas", "as_of": ' + b"9" * 5000 + b"}"
+    check("huge number", call(f"{base}/evaluate", raw=huge)[0], 400)
+    check("deep nesting", call(f"{base}/evaluate", raw=b"[" * 1000 + b"]" * 1000)[0], 400)
+    year_one = [{**INCIDENT[0], "at": "0001-01-01T00:00:00-05:00"}]
+    status, error = call(f"{base}/evaluate", {**body, "events": year_one})
+    check("year 1", (status, "horizon" in error["problems"][0]["message"]), (422, True))
+    post = b"POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: %s\r\n\r\n"
+    check("length ²", send_raw(base, post % "²".encode())[0], 411)
+    check("5,000 digits", send_raw(base, post % (b"9" * 5000))[0], 413)
+    for method in ("PUT", "DELETE", "PATCH"):
+        status, error = call(f"{base}/evaluate", body, method=method)
+        check(method, (status, error["problems"][0]["path"]), (405, "method"))
+    check("OPTIONS", call(f"{base}/evaluate", method="OPTIONS")[1]["allow"][0], "GET")
+    status, error = send_raw(base, b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n")
+    check("unknown method", (status, error["problems"][0]["path"]), (405, "method"))
+    check("still serving", call(f"{base}/policies")[0], 200)
 
-def main() -> None:
-    """Start the server on a free loopback port, exercise it, and stop it."""
+
+def serve(port: int) -> None:
+    """Serve on 127.0.0.1:``port`` until interrupted (Ctrl-C)."""
+    logging.basicConfig(level=logging.INFO)
+    with Server(("127.0.0.1", port), load_policies()) as server:
+        host, bound = server.server_address[:2]
+        print(f"serving on http://{host!s}:{bound} (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("stopped")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Self-check (no arguments), or serve with ``--serve [--port N]``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--serve", action="store_true", help="serve until Ctrl-C")
+    parser.add_argument("--port", type=int, default=8080, help="port for --serve (8080)")
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.port)
+        return
     with running() as base:
         print("serving on", base)
         exercise(base)

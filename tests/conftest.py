@@ -24,4 +24,7 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# the fuzz tests read this name and try many more inputs (tests/fuzzing.py); the rest of
+# the suite runs as under "ci"
+settings.register_profile("fuzz", settings.get_profile("ci"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -8,9 +8,12 @@ arithmetic goes wrong.
 
 from __future__ import annotations
 
+import copy
 import functools
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -566,3 +569,285 @@ observation_lists = st.lists(observations(), max_size=40)
 
 mixed_goal_observation_lists = st.lists(observations(mixed=True), max_size=40)
 """Targets whose goals differ inside a group (a team across severities)."""
+
+# --- hardening: junk from users, instants of any year, errors ---
+# Strategies for the boundary and fuzz tests (tests/test_boundary.py, tests/test_fuzz*.py).
+
+_ANY_ZONES = (
+    "UTC",
+    "America/Bogota",
+    "Asia/Tokyo",
+    "Pacific/Kiritimati",
+    "Pacific/Niue",
+    "Europe/London",
+    "Australia/Lord_Howe",
+)
+
+any_aware_datetimes = st.datetimes(
+    min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59, 999_999)
+).flatmap(
+    lambda wall: st.sampled_from(_ANY_ZONES).map(lambda zone: wall.replace(tzinfo=ZoneInfo(zone)))
+)
+"""Aware datetimes of any year from 1 to 9999, in zones far east and far west of UTC."""
+
+horizon_edge_datetimes = st.sampled_from(
+    [
+        datetime(1, 1, 1),
+        datetime(1, 1, 1, 12),
+        datetime(1899, 12, 31, 23),
+        datetime(1900, 1, 1),
+        datetime(2200, 12, 31, 23, 59),
+        datetime(2201, 1, 1),
+        datetime(9999, 12, 31, 12),
+        datetime(9999, 12, 31, 23, 59, 59, 999_999),
+    ]
+).flatmap(
+    lambda wall: st.sampled_from(_ANY_ZONES).map(lambda zone: wall.replace(tzinfo=ZoneInfo(zone)))
+)
+"""Aware datetimes at the edges of datetime's range and of the supported horizon."""
+
+huge_integers = st.sampled_from([(1, 63), (-1, 63), (1, 100), (1, 16_700), (-1, 16_700)]).map(
+    lambda pair: pair[0] * 2 ** pair[1]
+)
+"""Integers far beyond any limit, including ones longer than 4,300 digits (which ``repr``
+refuses: they are built on drawing, so that the strategy's own ``repr`` works)."""
+
+_json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | huge_integers
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+)
+
+json_junk = st.recursive(
+    _json_scalars,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+"""JSON-like junk: scalars (nulls, huge and non-finite numbers, text), lists and tables."""
+
+
+def _pandas_missing() -> st.SearchStrategy[object]:
+    import pandas as pd  # noqa: PLC0415 - the pandas extra is a test dependency
+
+    return st.sampled_from([pd.NaT, pd.NA, float("nan")])
+
+
+def _numpy_scalars() -> st.SearchStrategy[object]:
+    import numpy as np  # noqa: PLC0415
+
+    return st.sampled_from(
+        [np.datetime64("2026-01-01"), np.datetime64("NaT"), np.int64(5), np.float64("nan")]
+    )
+
+
+python_junk = st.one_of(
+    json_junk,
+    st.deferred(_pandas_missing),
+    st.deferred(_numpy_scalars),
+    st.datetimes(max_value=datetime(9999, 1, 1)),  # naive
+    st.dates(),
+    st.timedeltas(),
+    st.binary(max_size=8),
+    st.just(object()),
+)
+"""Anything a caller might pass by mistake: JSON junk, NaT and NaN, numpy scalars, naive
+datetimes, dates, timedeltas, bytes, plain objects."""
+
+
+def _error_classes() -> list[type[_esc.EscalateError]]:
+    found = [getattr(_esc, name) for name in _esc.__all__]
+    return sorted(
+        (c for c in found if isinstance(c, type) and issubclass(c, _esc.EscalateError)),
+        key=lambda c: c.__name__,
+    )
+
+
+ERROR_CLASSES = _error_classes()
+"""Every public error class, so that a class added later is covered by the properties."""
+
+_short_text = st.text(max_size=30)
+error_problems = st.builds(
+    _esc.Problem, path=_short_text, message=_short_text, hint=st.none() | _short_text
+)
+
+
+@st.composite
+def escalate_errors(draw: st.DrawFn) -> _esc.EscalateError:
+    """An instance of any public error class, built as escalate builds it."""
+    cls = draw(st.sampled_from(ERROR_CLASSES))
+    if issubclass(cls, _esc.ConfigError):
+        return cls(draw(st.lists(error_problems, min_size=1, max_size=3)))
+    if cls is _esc.NaiveDatetimeError:
+        return cls(draw(_short_text), draw(st.datetimes()), fix=draw(st.none() | _short_text))
+    if cls is _esc.MissingExtraError:
+        return cls(draw(_short_text), draw(_short_text), draw(_short_text))
+    return cls(draw(_short_text), path=draw(_short_text))
+
+
+def flag_texts(value: bool) -> st.SearchStrategy[object]:
+    """A spelling of a flag as a text file gives it: ``"TRUE"``, ``"no"``, ``"1"``..."""
+    words = ["true", "yes", "1"] if value else ["false", "no", "0"]
+    spelled = st.sampled_from(words).flatmap(
+        lambda word: st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
+            lambda upper: "".join(c.upper() if u else c for c, u in zip(word, upper, strict=True))
+        )
+    )
+    return spelled | st.just(value) | st.just(int(value))
+
+
+bad_flags = st.sampled_from(["maybe", "", "tru", "2", "y", "on", 2, 0.5, "nan", [True]])
+"""Flag values that are neither true nor false: each must be reported, never read as false."""
+
+
+# --- junk HTTP requests for the web example ---
+
+_plain_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=10,
+)
+
+json_fragments = st.one_of(
+    _plain_json.map(json.dumps),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999"]),
+    st.sampled_from(['"0001-01-01T00:00:00+05:00"', '"9999-12-31T23:59:59-05:00"']),
+    st.integers(4_301, 6_000).map(lambda digits: "9" * digits),  # int() refuses these
+    st.integers(900, 3_000).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(900, 3_000).map(lambda depth: '{"a":' * depth + "1" + "}" * depth),
+)
+"""JSON text that is junk as a request: plain values, non-finite numbers, instants in years
+1 and 9999, integers over 4,300 digits and nesting a thousand levels deep."""
+
+_TOKEN = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
+
+
+@st.composite
+def bad_http_requests(draw: st.DrawFn, valid: dict[str, object]) -> bytes:
+    """A request that the web example must refuse with a 4xx.
+
+    A method it does not serve, a malformed Content-Length, a junk body, or the ``valid``
+    request body with one field (or one event's field) spoilt.
+    """
+    kind = draw(st.sampled_from(["method", "length", "body", "field", "event", "line"]))
+    method, path, body = "POST", "/evaluate", json.dumps(valid).encode()
+    length: str | None = None
+    if kind == "method":
+        method = draw(
+            st.sampled_from(["PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "BREW"])
+            | _TOKEN.map(str.upper).filter(lambda m: m not in {"GET", "HEAD", "POST", "OPTIONS"})
+        )
+    elif kind == "length":
+        length = draw(
+            st.sampled_from(["²", "-5", "5 5", "0x10", "", " ", "1e3", "٣"])
+            | st.integers(13, 6_000).map(lambda digits: "9" * digits)
+        )
+    elif kind == "body":
+        body = draw(json_fragments).encode() if draw(st.integers(0, 4)) else draw(st.binary())
+    elif kind == "field":
+        field = draw(st.sampled_from(["policy", "events", "as_of", "extra"]))
+        fragment = draw(json_fragments)
+        spoilt = json.dumps({**valid, field: "@"}).replace('"@"', fragment, 1)
+        body = spoilt.encode()
+    elif kind == "event":
+        events = list(valid["events"])  # type: ignore[call-overload]
+        i = draw(st.integers(0, len(events) - 1))
+        field = draw(st.sampled_from(["type", "at", "severity"] if i == 0 else ["type", "at"]))
+        fragment = draw(json_fragments.filter(lambda text: text not in {'"opened"', '"responded"'}))
+        events[i] = {**events[i], field: "@"}
+        body = json.dumps({**valid, "events": events}).replace('"@"', fragment, 1).encode()
+    else:
+        path = draw(st.sampled_from(["/evaluat", "/", "/policies/x", "/evaluate/x"]))
+        method = draw(st.sampled_from(["GET", "POST"]))
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    if method not in {"GET", "HEAD"} or kind == "length":
+        head += f"Content-Length: {len(body) if length is None else length}\r\n"
+    return head.encode() + b"\r\n" + body
+
+
+# --- mutating valid configs: the fuzz tests' main source of junk ---
+
+_HUGE_CONFIG_VALUES = st.sampled_from(
+    [float("inf"), float("-inf"), float("nan"), 2**63, -(2**63) - 1, 10**30, "1000000000d",
+     "P999999999999D", "9" * 30 + "bd", "x" * 300, "9" * 5000, "106752d", 1e308]
+) | huge_integers  # fmt: skip
+
+
+def config_nodes(value: object) -> list[tuple[object, ...]]:
+    """Return the key path (as a tuple of keys and indexes) of every node of a config."""
+    found: list[tuple[object, ...]] = []
+    items = (
+        list(value.items())
+        if isinstance(value, dict)
+        else list(enumerate(value))
+        if isinstance(value, list)
+        else []
+    )
+    for key, item in items:
+        found.append((key,))
+        found.extend((key, *below) for below in config_nodes(item))
+    return found
+
+
+def _retyped(value: object) -> object:
+    """The same content in another type: a string in a list, a table as a list..."""
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, list):
+        return {str(i): v for i, v in enumerate(value)}
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int) and value.bit_length() > 10_000:
+        return "9" * 4_000  # str() refuses ints of over 4,300 digits
+    if isinstance(value, int | float):
+        return str(value)
+    return 0
+
+
+@st.composite
+def mutated_configs(draw: st.DrawFn, base: dict[str, object], *, most: int = 3) -> object:
+    """A valid config (policy, calendar) with one to ``most`` mutations.
+
+    Each mutation deletes a key, or makes a value null, junk, huge, of another type or any
+    text, or adds a junk key; now and then the whole config is replaced.
+    """
+    config: object = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, most))):
+        nodes = config_nodes(config)
+        op = draw(st.sampled_from(["delete", "null", "junk", "huge", "type", "text", "add"]))
+        if not nodes or draw(st.integers(0, 30)) == 0:
+            return draw(json_junk) if op == "junk" else _retyped(config)
+        keys = draw(st.sampled_from(nodes))
+        parent: Any = config
+        for key in keys[:-1]:
+            parent = parent[key]
+        key = keys[-1]
+        if op == "delete":
+            del parent[key]
+        elif op == "null":
+            parent[key] = None
+        elif op == "junk":
+            parent[key] = draw(json_junk)
+        elif op == "huge":
+            parent[key] = draw(_HUGE_CONFIG_VALUES)
+        elif op == "type":
+            parent[key] = _retyped(parent[key])
+        elif op == "text":
+            parent[key] = draw(st.text(max_size=30))
+        elif isinstance(parent, dict):
+            parent[draw(st.text(max_size=8))] = draw(json_junk)
+        else:
+            parent.append(draw(json_junk))
+    return config

@@ -22,9 +22,22 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from escalate._calendar import Calendar, _instant
+from escalate._checks import (
+    MAX_INSTANT_US,
+    MIN_INSTANT_US,
+    describe,
+    excerpt,
+    expect,
+    text_argument,
+    whole_number,
+    zone_problem,
+)
 from escalate._duration import format_duration
 from escalate._errors import (
     ConfigError,
+    HorizonError,
+    InvalidArgumentError,
+    InvalidInstantError,
     InvalidRangeError,
     MissingExtraError,
     NaiveDatetimeError,
@@ -33,7 +46,7 @@ from escalate._errors import (
     Problem,
     did_you_mean,
 )
-from escalate._index import EPOCH, ONE_US, td_us
+from escalate._index import EPOCH, MAX_YEAR, MIN_YEAR, ONE_US, td_us
 from escalate._policy import ALWAYS, Availability, Policy, check_availability
 from escalate._results import _iso, _seconds
 
@@ -115,12 +128,11 @@ def _td(us: int) -> timedelta:
     return ONE_US * us
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        hint = did_you_mean(name, zoneinfo.available_timezones()) or "use an IANA name"
-        raise ConfigError.single("timezone", f"unknown time zone {name!r}", hint) from None
+def _zone(name: object) -> zoneinfo.ZoneInfo:
+    problem = zone_problem(name, "timezone")
+    if problem is not None:
+        raise ConfigError([problem])
+    return zoneinfo.ZoneInfo(name)  # type: ignore[arg-type] # zone_problem checked it
 
 
 # -- outages --------------------------------------------------------------------------
@@ -132,7 +144,7 @@ def _outage_kind(value: object) -> OutageKind:
     except ValueError:
         names = [k.value for k in OutageKind]
         hint = did_you_mean(str(value), names) or "use one of: " + ", ".join(map(repr, names))
-        raise OutageError.single("kind", f"unknown outage kind {value!r}", hint) from None
+        raise OutageError.single("kind", f"unknown outage kind {excerpt(value)}", hint) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -174,6 +186,13 @@ class Outage:
         start = _instant(self.start, "start")
         if self.notified_at is not None:
             _instant(self.notified_at, "notified_at")
+        if self.end is not None and self.end != self.end:  # NaT: not "still open"
+            msg = "end is NaT, a missing value; give None for an outage still open"
+            raise InvalidInstantError(msg, path="end")
+        for name in ("planned", "external"):
+            if not isinstance(getattr(self, name), bool):
+                message = f"expected true or false, got {describe(getattr(self, name))}"
+                raise OutageError.single(name, message)
         if self.end is not None and _instant(self.end, "end") < start:
             raise OutageError.single(
                 "end",
@@ -197,7 +216,9 @@ class Outage:
                 hint = did_you_mean(str(key), _OUTAGE_KEYS) or "known keys: " + ", ".join(
                     _OUTAGE_KEYS
                 )
-                problems.append(Problem(path=str(key), message=f"unknown key {key!r}", hint=hint))
+                problems.append(
+                    Problem(path=str(key), message=f"unknown key {excerpt(key)}", hint=hint)
+                )
         fields: dict[str, Any] = {}
         for key in ("start", "end", "notified_at"):
             value = mapping.get(key)
@@ -208,7 +229,7 @@ class Outage:
                     problems.append(
                         Problem(
                             path=key,
-                            message=f"{value!r} is not an ISO 8601 instant",
+                            message=f"{excerpt(value)} is not an ISO 8601 instant",
                             hint="write e.g. '2026-11-03T10:00:00-06:00'",
                         )
                     )
@@ -220,7 +241,7 @@ class Outage:
                 problems.append(
                     Problem(
                         path=key,
-                        message=f"expected an instant, got {type(value).__name__} {value!r}",
+                        message=f"expected an instant, got {describe(value)}",
                         hint="write an ISO 8601 string such as '2026-11-03T10:00:00-06:00'",
                     )
                 )
@@ -229,7 +250,9 @@ class Outage:
         for key in ("planned", "external"):
             flag = mapping.get(key, False)
             if not isinstance(flag, bool):
-                problems.append(Problem(path=key, message=f"expected true or false, got {flag!r}"))
+                problems.append(
+                    Problem(path=key, message=f"expected true or false, got {excerpt(flag)}")
+                )
             fields[key] = bool(flag)
         if problems:
             raise OutageError(problems)
@@ -262,9 +285,7 @@ def _outage_list(outages: Iterable[Outage | Mapping[str, Any]]) -> list[Outage]:
             out.append(item)
             continue
         if not isinstance(item, Mapping):
-            raise OutageError.single(
-                path, f"expected an Outage or a mapping, got {type(item).__name__} {item!r}"
-            )
+            raise OutageError.single(path, f"expected an Outage or a mapping, got {describe(item)}")
         try:
             out.append(Outage.from_dict(item))
         except ConfigError as error:
@@ -276,6 +297,10 @@ def _outage_list(outages: Iterable[Outage | Mapping[str, Any]]) -> list[Outage]:
                 if isinstance(v := item.get(k), datetime | str) and _naive(v)
             )
             raise NaiveDatetimeError(f"{path}.{key}", item[key]) from None
+        except InvalidInstantError as error:  # NaT in a record: the record is malformed
+            raise OutageError.single(f"{path}.{error.path}", str(error)) from None
+        except HorizonError as error:
+            raise HorizonError(str(error), path=f"{path}.{error.path}") from None
     return out
 
 
@@ -312,7 +337,20 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int, /, *, timezone: str = "UTC") -> Period:
-        """Return the calendar month, from local midnight on the 1st to the next 1st."""
+        """Return the calendar month, from local midnight on the 1st to the next 1st.
+
+        Raises:
+            InvalidArgumentError: ``year`` or ``month`` is not a whole number.
+            HorizonError: ``year`` is outside 1900-2200.
+            ConfigError: ``month`` is not 1-12, or ``timezone`` is unknown.
+        """
+        year = whole_number(year, "year")
+        month = whole_number(month, "month")
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            msg = f"year {excerpt(year)} is beyond the supported horizon ({MIN_YEAR}-{MAX_YEAR})"
+            raise HorizonError(msg, path="year")
+        if not 1 <= month <= 12:
+            raise ConfigError.single("month", f"a month is 1-12, got {excerpt(month)}")
         zone = _zone(timezone)
         start = datetime(year, month, 1, tzinfo=zone)
         return cls(start=start, end=_shift(start, 1))
@@ -323,9 +361,10 @@ class Period:
     ) -> Period:
         """Return the month, quarter or year (in ``timezone``) that contains ``instant``."""
         _instant(instant, "instant")
+        text_argument(kind, "kind")
         if kind not in _MONTHS:
             hint = did_you_mean(str(kind), _MONTHS) or "use 'month', 'quarter' or 'year'"
-            raise ConfigError.single("kind", f"unknown period {kind!r}", hint)
+            raise ConfigError.single("kind", f"unknown period {excerpt(kind)}", hint)
         zone = _zone(timezone)
         local = instant.astimezone(zone)
         step = _MONTHS[kind]
@@ -532,6 +571,10 @@ def _objective(
     objective: Availability | Policy, calendars: Policy | Mapping[str, Calendar] | None
 ) -> tuple[Availability, Mapping[str, Calendar]]:
     found: Availability | None
+    expect(objective, (Availability, Policy), "objective", "an Availability or a Policy")
+    if calendars is not None:
+        wanted = "a Policy or a mapping of names to calendars"
+        expect(calendars, (Policy, Mapping), "calendars", wanted)
     if isinstance(objective, Policy):
         found, default = objective.availability, objective.calendars
         if found is None:
@@ -549,6 +592,10 @@ def _objective(
     problems = check_availability(found, [*mapping, ALWAYS])
     if problems:
         raise PolicyError(problems)
+    for name in (found.clock, found.measured_on):
+        if name is not None and name in mapping and not isinstance(mapping[name], Calendar):
+            msg = f"calendars[{name!r}] must be a Calendar, got {describe(mapping[name])}"
+            raise InvalidArgumentError(msg, path=f"calendars.{name}")
     return found, mapping
 
 
@@ -644,6 +691,10 @@ def availability(
     >>> report.availability, report.met, report.remaining
     (99.72222222222223, True, datetime.timedelta(seconds=5760))
     """
+    expect(period, Period, "period", "a Period, e.g. Period.month(2026, 11)")
+    if isinstance(outages, str | bytes | Mapping) or not isinstance(outages, Iterable):
+        msg = f"outages must be a list of Outage records or mappings, got {describe(outages)}"
+        raise InvalidArgumentError(msg, path="outages")
     found, mapping = _objective(objective, calendars)
     rules = _Rules(found, mapping)
     clock = rules.clock
@@ -784,6 +835,7 @@ def availability_frame(
         import pandas as pd  # noqa: PLC0415
     except ImportError:
         raise MissingExtraError("availability_frame", "pandas", "pandas") from None
+    expect(outages, pd.DataFrame, "outages", "a pandas DataFrame")
     found, mapping = _objective(objective, calendars)
     rules = _Rules(found, mapping)
     clock = rules.clock
@@ -793,7 +845,7 @@ def availability_frame(
     missing = [c for c in ("start", *by) if c not in outages.columns]
     if missing:
         raise OutageError(
-            [Problem(path=f"outages.{c}", message=f"missing column {c!r}") for c in missing]
+            [Problem(path=f"outages.{c}", message=f"missing column {excerpt(c)}") for c in missing]
         )
     labels = list(outages.index)
     start, start_na = _column_us(pd, np, outages["start"], "start", labels)
@@ -803,7 +855,7 @@ def availability_frame(
     if "kind" in outages.columns:  # a missing kind is a major failure, as in Outage
         given = outages["kind"].notna().to_numpy()
         kinds[given] = outages["kind"].to_numpy(dtype=object)[given]
-    kinds = kinds.astype(str)
+    kinds = np.array([k if isinstance(k, str) else excerpt(k) for k in kinds], dtype=str)
     problems = [
         Problem(path=f"outages[{labels[i]}].start", message="an outage needs a start")
         for i in np.flatnonzero(start_na)
@@ -821,19 +873,19 @@ def availability_frame(
     problems += [
         Problem(
             path=f"outages[{labels[i]}].kind",
-            message=f"unknown outage kind {kinds[i]!r}",
+            message=f"unknown outage kind {excerpt(kinds[i])}",
             hint=did_you_mean(str(kinds[i]), names) or "use 'major' or 'minor'",
         )
         for i in np.flatnonzero(~np.isin(kinds, names))
     ]
+    planned = _flag(outages, "planned", np, labels, problems)
+    external = _flag(outages, "external", np, labels, problems)
     if problems:
         raise OutageError(problems)
     result_columns = [*by, *_FRAME_COLUMNS]
     if len(outages) == 0:
         return pd.DataFrame(columns=result_columns)
 
-    planned = _flag(outages, "planned", np)
-    external = _flag(outages, "external", np)
     counted = ~external & np.isin(kinds, list(rules.counts))
     announced = counted & planned & ~notified_na
     for i in np.flatnonzero(announced):
@@ -925,10 +977,45 @@ def availability_frame(
     return pd.DataFrame.from_records(records, columns=result_columns)
 
 
-def _flag(outages: Any, name: str, np: Any) -> Any:
+_TRUE: Final = frozenset({"true", "yes", "1"})
+_FALSE: Final = frozenset({"false", "no", "0"})
+
+
+def _flag(outages: Any, name: str, np: Any, labels: list[Any], problems: list[Problem]) -> Any:
+    """Return a column of flags as booleans; a missing value (or column) is false.
+
+    Flags read from text files come as text: ``true``/``yes``/``1`` and
+    ``false``/``no``/``0`` in any case are understood, and anything else is a problem,
+    never silently false (announced maintenance would count as downtime).
+    """
+    size = len(outages)
     if name not in outages.columns:
-        return np.zeros(len(outages), dtype=bool)
-    return outages[name].eq(True).to_numpy(dtype=bool)  # noqa: FBT003 - a value, not a flag
+        return np.zeros(size, dtype=bool)
+    column = outages[name]
+    missing = column.isna().to_numpy()
+    flags = np.zeros(size, dtype=bool)
+    for i, value in enumerate(column.to_numpy(dtype=object)):
+        if missing[i]:
+            continue
+        if isinstance(value, bool | np.bool_):
+            flags[i] = bool(value)
+            continue
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text in _TRUE or text in _FALSE:
+                flags[i] = text in _TRUE
+                continue
+        elif isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+            flags[i] = bool(value)
+            continue
+        problems.append(
+            Problem(
+                path=f"outages[{labels[i]}].{name}",
+                message=f"expected true or false, got {describe(value)}",
+                hint="write true/false, yes/no or 1/0 (any case), or leave it empty for false",
+            )
+        )
+    return flags
 
 
 def _column_us(pd: Any, np: Any, column: Any, name: str, labels: list[Any]) -> tuple[Any, Any]:
@@ -939,11 +1026,19 @@ def _column_us(pd: Any, np: Any, column: Any, name: str, labels: list[Any]) -> t
     missing = column.isna().to_numpy()
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         utc = column.dt.tz_convert("UTC").dt.tz_localize(None)
-        values = utc.to_numpy(dtype="datetime64[us]").astype(np.int64)
-        return np.where(missing, 0, values), missing
+        values = np.where(missing, 0, utc.to_numpy(dtype="datetime64[us]").astype(np.int64))
+        beyond = np.flatnonzero((values < MIN_INSTANT_US) | (values >= MAX_INSTANT_US))
+        if len(beyond):
+            what = f"outages[{labels[beyond[0]]}].{name}"
+            msg = (
+                f"{what} {column.iloc[beyond[0]].isoformat()} is beyond the supported horizon "
+                f"(local years {MIN_YEAR}-{MAX_YEAR})"
+            )
+            raise HorizonError(msg, path=what)
+        return values, missing
     if pd.api.types.is_datetime64_dtype(column.dtype):
         raise NaiveDatetimeError(
-            f"the column {name!r}",
+            f"the column {excerpt(name)}",
             column.dropna().iloc[0] if (~missing).any() else column.dtype,
             fix="localise it, e.g. df[col].dt.tz_localize('America/Mexico_City')",
         )

@@ -17,13 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from escalate._checks import (
+    describe,
+    duration_us,
+    excerpt,
+    instant_us,
+    null_problems,
+    whole_number,
+    zone_problem,
+)
+from escalate._duration import format_duration
 from escalate._errors import (
     HorizonError,
     InvalidCalendarError,
     InvalidDurationError,
-    InvalidInstantError,
     InvalidRangeError,
-    NaiveDatetimeError,
     NeverOpenError,
     Problem,
     did_you_mean,
@@ -45,7 +53,6 @@ from escalate._index import (
     Index,
     IndexCache,
     local_to_us,
-    td_us,
     to_datetime,
     utc_year,
 )
@@ -58,7 +65,28 @@ __all__ = ["Calendar"]
 
 _KEYS = ("timezone", "hours", "holidays", "exceptions")
 _HORIZON_US = (date(MAX_YEAR + 1, 1, 1) - date(MIN_YEAR, 1, 1)).days * 86_400_000_000
+_DAY_US = 86_400_000_000
+_FIRST_ORDINAL = date(MIN_YEAR, 1, 1).toordinal()
+_LAST_ORDINAL = date(MAX_YEAR, 12, 31).toordinal()
+# the instants of local years MIN_YEAR..MAX_YEAR in any zone lie inside this UTC range
+_MIN_US = (_FIRST_ORDINAL - 1 - EPOCH.toordinal()) * 86_400_000_000
+_MAX_US = (_LAST_ORDINAL + 2 - EPOCH.toordinal()) * 86_400_000_000
 _ALWAYS = (Interval(0, 86_400),)
+
+
+def _span_text(us: int) -> str:
+    """A duration in words for a message, also one too long for a timedelta."""
+    if abs(us) < _HORIZON_US * 1000:
+        return format_duration(ONE_US * us)
+    return f"about {us // 86_400_000_000} days"
+
+
+def _instant_text(us: int) -> str:
+    """An instant in words for a message, also one beyond the years datetime can hold."""
+    try:
+        return (EPOCH + ONE_US * us).isoformat()
+    except OverflowError:
+        return f"{_span_text(us)} after 1970-01-01T00:00Z"
 
 
 def _raise_if(problems: list[Problem]) -> None:
@@ -67,17 +95,10 @@ def _raise_if(problems: list[Problem]) -> None:
 
 
 def _check_timezone(value: object, path: str, problems: list[Problem]) -> str:
-    if isinstance(value, str) and value:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-        else:
-            return value
-    hint = (
-        did_you_mean(value, zoneinfo.available_timezones()) if isinstance(value, str) else None
-    ) or "use an IANA name such as 'America/Bogota' or 'UTC'"
-    problems.append(Problem(path=path, message=f"unknown time zone {value!r}", hint=hint))
+    problem = zone_problem(value, path)
+    if problem is None:
+        return value  # type: ignore[return-value] # zone_problem checked it is a str
+    problems.append(problem)
     return "UTC"
 
 
@@ -117,7 +138,7 @@ def _parse_exceptions(
         problems.append(
             Problem(
                 path=path,
-                message=f"expected a table of dates, got {value!r}",
+                message=f"expected a table of dates, got {describe(value)}",
                 hint="write e.g. { '2026-12-24' = ['07:30-12:00'], '2026-12-31' = [] }",
             )
         )
@@ -144,29 +165,9 @@ def _convert_exceptions(value: object) -> tuple[tuple[date, tuple[Interval, ...]
     return result
 
 
-def _instant(value: object, what: str) -> int:
-    """Return the instant of an aware datetime as integer microseconds since the epoch."""
-    try:
-        delta = value - EPOCH  # type: ignore[operator]
-        return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds  # type: ignore[no-any-return]
-    except TypeError:
-        if isinstance(value, datetime):
-            raise NaiveDatetimeError(what, value) from None
-        msg = (
-            f"{what} must be a timezone-aware datetime, got {type(value).__name__} {value!r}; "
-            "pass a datetime with a zone (parse strings with datetime.fromisoformat)"
-        )
-        raise InvalidInstantError(msg) from None
-
-
-def _duration(value: object, what: str = "duration") -> int:
-    if not isinstance(value, timedelta):
-        msg = (
-            f"{what} must be a datetime.timedelta, got {type(value).__name__} {value!r}; "
-            "write e.g. timedelta(hours=8)"
-        )
-        raise InvalidDurationError(msg)
-    return td_us(value)
+# the engine converts through these names; both live in the one boundary module
+_instant = instant_us
+_duration = duration_us
 
 
 @attrs.frozen(kw_only=True)
@@ -222,12 +223,21 @@ class Calendar:
         problems: list[Problem] = []
         if not isinstance(mapping, Mapping):
             raise InvalidCalendarError.single(
-                "", f"a calendar must be a table, got {mapping!r}", "see the calendar config docs"
+                "",
+                f"a calendar must be a table, got {describe(mapping)}",
+                "see the calendar config docs",
             )
+        # the required keys' own checks say what a null should be instead
+        problems.extend(null_problems(mapping, "", skip=("timezone", "hours")))
+        mapping = {
+            key: value
+            for key, value in mapping.items()
+            if value is not None or key in {"timezone", "hours"}
+        }
         problems.extend(
             Problem(
                 path=str(key),
-                message=f"unknown key {key!r}",
+                message=f"unknown key {excerpt(key)}",
                 hint=did_you_mean(str(key), _KEYS) or f"allowed keys: {', '.join(_KEYS)}",
             )
             for key in mapping
@@ -240,7 +250,7 @@ class Calendar:
         problems.extend(
             Problem(path=key, message=f"missing required key {key!r}", hint=hint)
             for key, hint in required.items()
-            if key not in mapping
+            if key not in mapping and not any(p.path == key for p in problems)
         )
         tz = (
             _check_timezone(mapping.get("timezone"), "timezone", problems)
@@ -317,12 +327,14 @@ class Calendar:
     def _local_year(self, t: int) -> int:
         """Return the local year of ``t``; raise when its local date is beyond the horizon."""
         year = utc_year(t)
-        if MIN_YEAR <= year <= MAX_YEAR or year in {MIN_YEAR - 1, MAX_YEAR + 1}:
+        # within a day of the horizon's UTC range the local year decides; beyond it
+        # converting to a datetime could overflow, and the answer is plain
+        if _MIN_US <= t < _MAX_US:
             year = to_datetime(t, self.zone).year
         if not MIN_YEAR <= year <= MAX_YEAR:
             msg = (
-                f"{timedelta(microseconds=t)} after 1970-01-01T00:00Z is beyond the supported "
-                f"horizon (local dates in years {MIN_YEAR}-{MAX_YEAR})"
+                f"{_instant_text(t)} is beyond the supported horizon "
+                f"(local dates in years {MIN_YEAR}-{MAX_YEAR})"
             )
             raise HorizonError(msg)
         return year
@@ -358,6 +370,13 @@ class Calendar:
                 )
                 raise NeverOpenError(msg)
             return full
+        beyond = target - idx.f_end if forward else idx.f_start - target
+        if beyond > self._open_bound_us(idx, forward=forward):
+            msg = (
+                f"the result lies beyond the supported horizon (years {MIN_YEAR}-{MAX_YEAR}): "
+                f"this calendar is not open {_span_text(beyond)} more before it"
+            )
+            raise HorizonError(msg, path="duration")
         span = max(idx.hi - idx.lo + 1, 1)
         per_year = max(idx.cum[-1] // span, 1)
         if forward:
@@ -384,12 +403,14 @@ class Calendar:
         if d == 0:
             self._check_horizon(t)
             return t
-        if abs(d) > _HORIZON_US:
+        if abs(d) > _HORIZON_US or not _MIN_US <= t + d < _MAX_US:
+            # open time never outruns physical time: this result lies beyond the horizon
+            # whatever the hours, so refuse it before building the years up to there
             msg = (
-                f"a duration of {timedelta(microseconds=d)} is beyond the supported horizon "
+                f"adding {_span_text(d)} lies beyond the supported horizon "
                 f"(years {MIN_YEAR}-{MAX_YEAR})"
             )
-            raise HorizonError(msg)
+            raise HorizonError(msg, path="duration")
         if self.is_always_open:
             self._check_horizon(t)
             return self._check_horizon(t + d)
@@ -400,6 +421,23 @@ class Calendar:
             if (target <= idx.f_end) if forward else (target >= idx.f_start):
                 return idx.forward(target) if forward else idx.backward(target)
             idx = self._grow_for(idx, target, forward)
+
+    def _open_bound_us(self, idx: Index, *, forward: bool) -> int:
+        """An upper bound of the open time between ``idx``'s range and the horizon's edge.
+
+        It is cheap, so that a duration the calendar cannot hold before the horizon is
+        refused without building every year up to it.
+        """
+        years = MAX_YEAR - idx.hi if forward else idx.lo - MIN_YEAR
+        # an exception date's intervals span less than two days, plus a DST change
+        return years * self._year_bound_us + len(self.exceptions) * 3 * _DAY_US
+
+    @cached_property
+    def _year_bound_us(self) -> int:
+        # 53 weeks of the weekly wall-clock hours, plus a few hours for DST changes,
+        # which can lengthen an interval; never more than a whole (leap) year
+        weekly = sum(iv.seconds for day in self.hours for iv in day) * 1_000_000
+        return min(53 * weekly + 4 * 3_600_000_000, 366 * _DAY_US)
 
     def _check_horizon(self, t: int) -> int:
         self._local_year(t)
@@ -546,17 +584,24 @@ class Calendar:
         negative counts go backwards; ``0`` returns ``start`` in the calendar's zone.
         """
         t = _instant(start, "start")
-        if isinstance(days, bool) or not isinstance(days, int):
-            msg = f"days must be an int, got {type(days).__name__} {days!r}"
-            raise InvalidDurationError(msg)
+        days = whole_number(days, "days", InvalidDurationError)
         local = to_datetime(self._check_horizon(t), self.zone)
         if days == 0:
             return local
         ordinal = local.date().toordinal()
+        # a business day is a date, so no more of them lie ahead than dates: refuse at
+        # once what would otherwise search every year up to the horizon
+        room = (_LAST_ORDINAL - ordinal) if days > 0 else (ordinal - _FIRST_ORDINAL)
+        if abs(days) > room:
+            msg = (
+                f"{days} business days from {local.date()} lie beyond the supported horizon "
+                f"(years {MIN_YEAR}-{MAX_YEAR}), which has {room} more dates that way"
+            )
+            raise HorizonError(msg, path="days")
         seconds = local.hour * 3600 + local.minute * 60 + local.second
         target = self._business_day(ordinal, days)
         us = local_to_us(target, seconds, self.zone) + local.microsecond
-        return to_datetime(us, self.zone)
+        return to_datetime(self._check_horizon(us), self.zone)
 
     def _business_day(self, ordinal: int, days: int) -> int:
         if self.is_always_open:

@@ -18,11 +18,12 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
 from escalate._calendar import Calendar
+from escalate._checks import describe, excerpt, finite_number, null_problems
 from escalate._duration import (
     BusinessDays,
     _business_days_or_problem,
@@ -111,7 +112,7 @@ class _Table(dict[str, Any]):
         self.duplicates = []
 
 
-def _json_table(pairs: list[tuple[str, Any]]) -> _Table:
+def _json_table(pairs: list[tuple[Any, Any]]) -> _Table:
     table = _Table()
     for key, value in pairs:
         if key in table:
@@ -125,6 +126,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.nulls: set[str] = set()  # the key paths reported as null
 
     def add(self, path: str, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(path=path, message=message, hint=hint))
@@ -132,37 +134,53 @@ class _Reader:
     def table(
         self, value: object, path: str, keys: tuple[str, ...] | None, what: str
     ) -> Mapping[str, Any]:
-        """Return ``value`` as a mapping, reporting unknown and repeated keys."""
+        """Return ``value`` as a mapping, reporting unknown, repeated and null keys.
+
+        In a table of fixed keys (``keys`` given) a null value is reported and its key
+        left out of the result, so that nothing downstream mistakes it for a default. In
+        a table keyed by name the value goes on to be checked as what it should be.
+        """
         if not isinstance(value, Mapping):
-            self.add(path, f"expected a table ({what}), got {_kind(value)} {value!r}")
+            self.add(path, f"expected a table ({what}), got {describe(value)}")
             return {}
         for key in getattr(value, "duplicates", ()):
-            self.add(_join(path, key), f"{key!r} is given twice", "give each key once")
-        if keys is not None:
-            for key in value:
-                if key not in keys:
-                    hint = did_you_mean(str(key), keys) or "allowed keys: " + ", ".join(keys)
-                    self.add(_join(path, str(key)), f"unknown key {key!r} in {what}", hint)
-        return value
+            self.add(_join(path, key), f"{excerpt(key)} is given twice", "give each key once")
+        if keys is None:
+            return value
+        for key in value:
+            if key not in keys:
+                hint = did_you_mean(str(key), keys) or "allowed keys: " + ", ".join(keys)
+                self.add(_join(path, str(key)), f"unknown key {excerpt(key)} in {what}", hint)
+        return self.without_nulls(value, path)
+
+    def without_nulls(self, value: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+        """Report the null values of ``value`` and return it without them."""
+        nulls = null_problems(value, path)
+        if not nulls:
+            return value
+        self.problems.extend(nulls)
+        self.nulls.update(p.path for p in nulls)
+        return {key: item for key, item in value.items() if item is not None}
 
     def text(self, value: object, path: str, *, optional: bool = False) -> str | None:
         if isinstance(value, str) and (value or optional):
             return value
         if value is None and optional:
             return None
-        self.add(path, f"expected a non-empty string, got {_kind(value)} {value!r}")
+        self.add(path, f"expected a non-empty string, got {describe(value)}")
         return None
 
     def required(self, table: Mapping[str, Any], key: str, path: str, hint: str) -> Any:
         if key not in table:
-            self.add(_join(path, key), f"missing required key {key!r}", hint)
+            if _join(path, key) not in self.nulls:  # a null key is reported as such
+                self.add(_join(path, key), f"missing required key {key!r}", hint)
             return None
         return table[key]
 
     def boolean(self, value: object, path: str) -> bool:
         if isinstance(value, bool):
             return value
-        self.add(path, f"expected true or false, got {_kind(value)} {value!r}")
+        self.add(path, f"expected true or false, got {describe(value)}")
         return True
 
     def duration(self, value: object, path: str, default: timedelta | None = _DUMMY) -> Any:
@@ -174,9 +192,13 @@ class _Reader:
         return default
 
     def number(self, value: object, path: str, what: str) -> float:
+        number = finite_number(value)
+        if number is not None:
+            return number
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        self.add(path, f"expected {what}, got {_kind(value)} {value!r}")
+            self.add(path, f"expected {what}, a finite number, got {excerpt(value)}")
+        else:
+            self.add(path, f"expected {what}, got {describe(value)}")
         return 1.0
 
     # -- parts ------------------------------------------------------------------------
@@ -219,7 +241,7 @@ class _Reader:
         out: list[Target] = []
         for name, spec in self.table(value, "targets", None, "targets by name").items():
             path = _join("targets", str(name))
-            table = self.table(spec, path, _TARGET_KEYS, f"target {name!r}")
+            table = self.table(spec, path, _TARGET_KEYS, f"target {excerpt(name)}")
             base = _BUILTIN_TARGETS.get(str(name))
             if base is None:
                 self.required(
@@ -270,7 +292,7 @@ class _Reader:
             self.add(
                 path,
                 f"expected an event name, a status table or a list of them, "
-                f"got {_kind(value)} {value!r}",
+                f"got {describe(value)}",
             )
             return ()
         out: list[Any] = []
@@ -284,7 +306,7 @@ class _Reader:
             if not isinstance(item, Mapping):
                 self.add(
                     item_path,
-                    f"expected an event name or a status table, got {_kind(item)} {item!r}",
+                    f"expected an event name or a status table, got {describe(item)}",
                     "write e.g. 'resolved' or { status = ['Awaiting Vendor'] }",
                 )
                 continue
@@ -304,7 +326,7 @@ class _Reader:
             ):
                 self.add(
                     f"{item_path}.{kinds[0]}",
-                    f"expected a status name or a list of them, got {names!r}",
+                    f"expected a status name or a list of them, got {describe(names)}",
                 )
                 continue
             out.append(Status(*names, left=kinds[0] == "left"))
@@ -322,7 +344,11 @@ class _Reader:
         out: list[Severity] = []
         for name, spec in self.table(value, "severities", None, "severities by name").items():
             path = _join("severities", str(name))
-            table = self.table(spec, path, None, f"severity {name!r}")
+            table = self.table(spec, path, None, f"severity {excerpt(name)}")
+            if "description" in table and table["description"] is None:
+                # the one fixed key among the goals (a null goal is reported as a goal)
+                rest = {key: goal for key, goal in table.items() if key != "description"}
+                table = {**self.without_nulls({"description": None}, path), **rest}
             description = self.text(
                 table.get("description", ""), f"{path}.description", optional=True
             )
@@ -339,14 +365,17 @@ class _Reader:
         out: list[Plan] = []
         for name, spec in self.table(value, "plans", None, "plans by name").items():
             path = _join("plans", str(name))
-            table = self.table(spec, path, _PLAN_KEYS, f"plan {name!r}")
+            table = self.table(spec, path, _PLAN_KEYS, f"plan {excerpt(name)}")
             by_severity = self.table(
                 table.get("severities", {}), f"{path}.severities", None, "goals by severity"
             )
             goals = {
                 str(severity): self.goals(
                     self.table(
-                        goals_spec, f"{path}.severities.{severity}", None, f"goals of {severity!r}"
+                        goals_spec,
+                        f"{path}.severities.{severity}",
+                        None,
+                        f"goals of {excerpt(severity)}",
                     ),
                     f"{path}.severities.{severity}",
                     (),
@@ -373,7 +402,7 @@ class _Reader:
         if isinstance(phones, str):
             phones = [phones]
         if not isinstance(phones, list | tuple):
-            self.add(f"{path}.phones", f"expected a list of phone numbers, got {phones!r}")
+            self.add(f"{path}.phones", f"expected a list of phone numbers, got {describe(phones)}")
             phones = []
         response = table.get("response")
         return Contact(
@@ -395,14 +424,14 @@ class _Reader:
                 return Manual()
             self.add(
                 path,
-                f"unknown trigger {value!r}",
+                f"unknown trigger {excerpt(value)}",
                 did_you_mean(value, _TRIGGER_WORDS)
                 or "write 'open', 'manual', { after = '30m' }, { percent = 75, of = 'resolution' }"
                 " or { breach = 'resolution', delay = '1h' }",
             )
             return Manual()
         if not isinstance(value, Mapping):
-            self.add(path, f"expected a trigger, got {_kind(value)} {value!r}")
+            self.add(path, f"expected a trigger, got {describe(value)}")
             return Manual()
         kinds = [kind for kind in _TRIGGER_TABLES if kind in value]
         if len(kinds) != 1:
@@ -411,7 +440,7 @@ class _Reader:
             self.add(
                 path,
                 "a trigger table needs exactly one of 'after', 'percent' or 'breach', "
-                f"got {dict(value)!r}",
+                f"got {excerpt(value)}",
                 "write { after = '30m' }, { percent = 75, of = 'resolution' } "
                 "or { breach = 'resolution' }",
             )
@@ -420,7 +449,10 @@ class _Reader:
         table = self.table(value, path, _TRIGGER_TABLES[kind], f"an {kind!r} trigger")
         if kind == "after":
             return AfterElapsed(
-                after=self.duration(table["after"], f"{path}.after"),
+                # a null value was reported and left out of the table
+                after=self.duration(table["after"], f"{path}.after")
+                if "after" in table
+                else _DUMMY,
                 clock=self.text(table.get("clock"), f"{path}.clock", optional=True),
             )
         if kind == "percent":
@@ -429,11 +461,14 @@ class _Reader:
                 target=(self.text(target, f"{path}.of") or "resolution")
                 if target is not None
                 else "resolution",
-                percent=self.number(table["percent"], f"{path}.percent", "a percentage"),
+                percent=self.number(table["percent"], f"{path}.percent", "a percentage")
+                if "percent" in table
+                else 1.0,
             )
         delay = table.get("delay")
         return OnBreach(
-            target=self.text(table["breach"], f"{path}.breach") or "resolution",
+            target=(self.text(table["breach"], f"{path}.breach") if "breach" in table else None)
+            or "resolution",
             delay=self.duration(delay, f"{path}.delay") if delay is not None else timedelta(0),
         )
 
@@ -441,7 +476,7 @@ class _Reader:
         if not isinstance(value, list | tuple):
             self.add(
                 path,
-                f"expected a list of tiers, got {_kind(value)} {value!r}",
+                f"expected a list of tiers, got {describe(value)}",
                 "write [[tiers]] tables",
             )
             return []
@@ -451,14 +486,15 @@ class _Reader:
             table = self.table(spec, tier_path, _TIER_KEYS, "a tier")
             level = self.required(table, "level", tier_path, "write e.g. level = 1")
             if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
-                self.add(
-                    f"{tier_path}.level", f"expected a whole number, got {_kind(level)} {level!r}"
-                )
+                self.add(f"{tier_path}.level", f"expected a whole number, got {describe(level)}")
                 level = None
             name = self.required(table, "name", tier_path, "write e.g. name = 'NOC'")
             contacts = table.get("contacts", [])
             if not isinstance(contacts, list | tuple):
-                self.add(f"{tier_path}.contacts", f"expected a list of contacts, got {contacts!r}")
+                self.add(
+                    f"{tier_path}.contacts",
+                    f"expected a list of contacts, got {describe(contacts)}",
+                )
                 contacts = []
             out.append(
                 Tier(
@@ -477,7 +513,7 @@ class _Reader:
         if not isinstance(value, list | tuple):
             self.add(
                 "routes",
-                f"expected a list of routes, got {_kind(value)} {value!r}",
+                f"expected a list of routes, got {describe(value)}",
                 "write [[routes]] tables",
             )
             return []
@@ -495,7 +531,7 @@ class _Reader:
                 ):
                     self.add(
                         f"{path}.when.{key}",
-                        f"expected a string or a list of strings, got {accepted!r}",
+                        f"expected a string or a list of strings, got {excerpt(accepted)}",
                     )
                     values = ["?"]
                 conditions[str(key)] = tuple(values)
@@ -539,7 +575,7 @@ class _Reader:
         if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
             self.add(
                 "availability.counts",
-                f"expected a list of outage kinds, got {_kind(value)} {value!r}",
+                f"expected a list of outage kinds, got {describe(value)}",
                 "write e.g. counts = ['major', 'minor']",
             )
             return ("major", "minor")
@@ -570,10 +606,6 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _kind(value: object) -> str:
-    return type(value).__name__
-
-
 # -- files ----------------------------------------------------------------------------
 
 _TOML_POSITION = re.compile(r"at line (\d+), column (\d+)")
@@ -594,6 +626,20 @@ def _syntax_error(
     )
 
 
+def _beyond_parser(name: str, kind: str, error: Exception) -> PolicyError:
+    """The error for a file its parser gives up on: nested too deeply, or a bad value."""
+    if isinstance(error, RecursionError):
+        return PolicyError.single(
+            "",
+            f"{name} cannot be read as {kind}: it is nested too deeply",
+            "a policy is only a few levels deep",
+        )
+    # e.g. an integer of over 4,300 digits, or a YAML date such as 2026-13-45
+    return PolicyError.single(
+        "", f"{name} cannot be read as {kind}: {excerpt(str(error), 120)}", "fix that value"
+    )
+
+
 def _read_toml(text: str, name: str) -> object:
     try:
         return tomllib.loads(text)
@@ -602,6 +648,8 @@ def _read_toml(text: str, name: str) -> object:
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         why = _TOML_POSITION.sub("", str(error)).replace("()", "").strip()
         raise _syntax_error(name, "TOML", line, column, why) from None
+    except (RecursionError, ValueError) as error:  # ValueError: an int of over 4,300 digits
+        raise _beyond_parser(name, "TOML", error) from None
 
 
 def _read_json(text: str, name: str) -> object:
@@ -609,6 +657,8 @@ def _read_json(text: str, name: str) -> object:
         return json.loads(text, object_pairs_hook=_json_table)
     except json.JSONDecodeError as error:
         raise _syntax_error(name, "JSON", error.lineno, error.colno, error.msg) from None
+    except (RecursionError, ValueError) as error:  # ValueError: an int of over 4,300 digits
+        raise _beyond_parser(name, "JSON", error) from None
 
 
 def _read_yaml(text: str, name: str) -> object:
@@ -622,12 +672,16 @@ def _read_yaml(text: str, name: str) -> object:
 
     def table(loader: Loader, node: yaml.MappingNode) -> _Table:
         loader.flatten_mapping(node)
-        return _json_table(
-            [
-                (loader.construct_object(k, deep=True), loader.construct_object(v, deep=True))
-                for k, v in node.value
-            ]
-        )
+        pairs = []
+        for k, v in node.value:
+            key = loader.construct_object(k, deep=True)
+            if not isinstance(key, str | int | float | bool | date) and key is not None:
+                # a list or a table as a key ("? [a, b]"): no policy key is one
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be text, found {describe(key)}", k.start_mark
+                )
+            pairs.append((key, loader.construct_object(v, deep=True)))
+        return _json_table(pairs)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, table)
     try:
@@ -636,8 +690,23 @@ def _read_yaml(text: str, name: str) -> object:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         raise _syntax_error(name, "YAML", line, column, str(error.problem or error)) from None
-    except yaml.YAMLError as error:  # pragma: no cover - pyyaml marks its syntax errors
-        raise _syntax_error(name, "YAML", None, None, str(error)) from None
+    except yaml.YAMLError as error:  # a reader error: a character YAML does not allow
+        raise _syntax_error(name, "YAML", None, None, excerpt(str(error), 200)) from None
+    except (RecursionError, ValueError) as error:  # ValueError: an int of over 4,300 digits
+        raise _beyond_parser(name, "YAML", error) from None
+
+
+def _read_text(path: Path) -> str:
+    """Return a policy file's text; one that is not UTF-8 is a :class:`PolicyError`."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PolicyError.single(
+            "",
+            f"{path.name} is not UTF-8 text: byte {error.start} is {data[error.start]:#04x}",
+            "save the file as UTF-8 (a binary or Latin-1 file is not a policy)",
+        ) from None
 
 
 _READERS: Final = {
@@ -678,14 +747,10 @@ def load_policy(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy
                     )
                 ]
             )
-        mapping = reader(path.read_text(encoding="utf-8"), path.name)
+        mapping = reader(_read_text(path), path.name)
     else:
         raise PolicyError(
-            [
-                Problem(
-                    path="", message=f"expected a path or a mapping, got {_kind(source)} {source!r}"
-                )
-            ]
+            [Problem(path="", message=f"expected a path or a mapping, got {describe(source)}")]
         )
     reader_ = _Reader()
     parts = reader_.policy(mapping)

@@ -15,6 +15,7 @@ from datetime import timedelta
 import attrs
 import pendulum
 
+from escalate._checks import MAX_BUSINESS_DAYS, MAX_DURATION, describe, excerpt
 from escalate._errors import PolicyError, Problem
 from escalate._index import td_us
 
@@ -75,17 +76,28 @@ class BusinessDays:
         return f"{self.days}bd"
 
 
-def _parse_iso(text: str) -> timedelta | None:
+# a number with more digits than this is beyond any limit (and int() of over 4,300
+# digits raises): such text is too long a duration, not one to compute
+_MAX_DIGITS = 24
+
+
+def _parse_iso(text: str) -> int | None:
+    """Return the microseconds of an ISO 8601 duration, or ``None`` when it is not one."""
+    if any(len(run) > _MAX_DIGITS for run in _DIGITS.findall(text)):
+        return _TOO_LONG
     try:
         parsed = pendulum.parse(text)
     except (ValueError, TypeError):  # pendulum's ParserError is a ValueError
         return None
+    except OverflowError:
+        return _TOO_LONG
     if not isinstance(parsed, pendulum.Duration) or parsed.years or parsed.months:
         return None  # months and years have no fixed length
-    return timedelta(days=parsed.days, seconds=parsed.seconds, microseconds=parsed.microseconds)
+    return (parsed.days * 86_400 + parsed.seconds) * 1_000_000 + parsed.microseconds
 
 
-def _parse_compact(text: str) -> timedelta | None:
+def _parse_compact(text: str) -> int | None:
+    """Return the microseconds of a compact duration (``1h30m``), or ``None``."""
     pos, total, seen = 0, 0, 0
     while pos < len(text):
         match = _PART.match(text, pos)
@@ -95,15 +107,22 @@ def _parse_compact(text: str) -> timedelta | None:
         unit = _LONG_UNITS.get(unit.lower(), unit.lower())
         if fraction is not None and unit != "s":
             return None  # only seconds take decimals, so every value stays exact
+        if len(whole) > _MAX_DIGITS:
+            return _TOO_LONG
         total += int(whole) * _UNITS[unit] + int((fraction or "").ljust(6, "0"))
         seen += 1
         pos = match.end()
-    return timedelta(microseconds=total) if seen else None
+    return total if seen else None
+
+
+_DIGITS = re.compile(r"\d+")
+_TOO_LONG = 1 << 80  # stands for "more than any limit"
+_MAX_US = td_us(MAX_DURATION)
 
 
 def _business_days_problem(text: str) -> str:
     return (
-        f"{text!r} is a number of business days, which is only allowed for notice periods; "
+        f"{excerpt(text)} is a number of business days, which is only allowed for notice periods; "
         "a goal is business time on its clock"
     )
 
@@ -131,21 +150,31 @@ def parse_duration(text: str, /) -> timedelta:
 
 
 def _duration_problem(text: object) -> timedelta | str:
-    """Return the parsed duration, or the message saying what is wrong with ``text``."""
+    """Return the parsed duration, or the message saying what is wrong with ``text``.
+
+    A duration longer than :data:`~escalate._checks.MAX_DURATION` either way is refused.
+    """
     if isinstance(text, timedelta):
-        return timedelta(days=text.days, seconds=text.seconds, microseconds=text.microseconds)
-    if not isinstance(text, str):
-        return f"expected a duration string, got {type(text).__name__} {text!r}"
-    body = text.strip()
-    sign = 1
-    if body.startswith("-"):
-        sign, body = -1, body[1:].lstrip()
-    if _BUSINESS_DAYS.match(body):
-        return _business_days_problem(text)
-    parsed = _parse_iso(body) if body[:1] in {"P", "p"} else _parse_compact(body)
-    if parsed is None:
-        return f"{text!r} is not a duration"
-    return parsed if sign > 0 else -parsed
+        parsed = td_us(text)
+    elif not isinstance(text, str):
+        return f"expected a duration string, got {describe(text)}"
+    else:
+        body = text.strip()
+        sign = 1
+        if body.startswith("-"):
+            sign, body = -1, body[1:].lstrip()
+        if _BUSINESS_DAYS.match(body):
+            return _business_days_problem(text)
+        found = _parse_iso(body) if body[:1] in {"P", "p"} else _parse_compact(body)
+        if found is None:
+            return f"{excerpt(text)} is not a duration"
+        parsed = sign * found
+    if abs(parsed) > _MAX_US:
+        return (
+            f"{excerpt(text)} is longer than the longest duration allowed, "
+            f"{format_duration(MAX_DURATION)} (about 27 years) either way"
+        )
+    return timedelta(microseconds=parsed)
 
 
 def parse_business_days(text: str | int, /) -> BusinessDays:
@@ -167,13 +196,21 @@ def _business_days_or_problem(text: object) -> BusinessDays | str:
     if isinstance(text, BusinessDays):
         return text
     if isinstance(text, int) and not isinstance(text, bool):
-        return BusinessDays(text)
-    if isinstance(text, str):
+        days = text
+    elif isinstance(text, str):
         match = _BUSINESS_DAYS.match(text)
-        if match:
-            return BusinessDays(int(match.group(1)))
-        return f"{text!r} is not a number of business days"
-    return f"expected a number of business days, got {type(text).__name__} {text!r}"
+        if not match:
+            return f"{excerpt(text)} is not a number of business days"
+        digits = match.group(1)
+        days = _TOO_LONG if len(digits) > _MAX_DIGITS else int(digits)
+    else:
+        return f"expected a number of business days, got {describe(text)}"
+    if abs(days) > MAX_BUSINESS_DAYS:
+        return (
+            f"{excerpt(text)} business days reach beyond the supported horizon; "
+            f"the limit is {MAX_BUSINESS_DAYS} either way"
+        )
+    return BusinessDays(days)
 
 
 def format_duration(value: timedelta, /) -> str:

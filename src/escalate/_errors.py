@@ -2,14 +2,20 @@
 
 Every error escalate raises subclasses :class:`EscalateError` and also the builtin it
 resembles, so ``except ValueError`` keeps working for callers who do not know escalate.
-Configuration errors carry a tuple of :class:`Problem` records, so that a service can map
-each one to a 4xx response with its key path.
+Every error carries a tuple of :class:`Problem` records, so that a service can map each
+one to a 4xx response with its key path: a :class:`ConfigError` lists every problem it
+found, any other error has one problem whose path names the argument (``as_of``) when it
+is known.
+
+Errors survive pickling with their message and fields, so that dask and multiprocessing
+workers can report them.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any, Self
 
 import attrs
 
@@ -18,6 +24,7 @@ __all__ = [
     "EscalateError",
     "EscalateWarning",
     "HorizonError",
+    "InvalidArgumentError",
     "InvalidCalendarError",
     "InvalidDurationError",
     "InvalidInstantError",
@@ -54,7 +61,38 @@ class Problem:
 
 
 class EscalateError(Exception):
-    """The root of every error escalate raises."""
+    """The root of every error escalate raises.
+
+    Attributes:
+        path: What the error is about: an argument name (``as_of``), a key path, or
+            ``""`` when it concerns no single input.
+    """
+
+    path: str
+
+    def __init__(self, *args: object, path: str = "") -> None:
+        super().__init__(*args)
+        self.path = path
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """The problems to report: here one, at :attr:`path`, with the whole message."""
+        return (Problem(path=self.path, message=str(self)),)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuild without calling __init__, whose signature differs between subclasses:
+        # the message (args) and the fields (__dict__) are all an error holds
+        # (path is named explicitly: on an ImportError it is a slot, not in __dict__)
+        return (_restore, (type(self), self.args, {**self.__dict__, "path": self.path}))
+
+
+def _restore(cls: type[EscalateError], args: tuple[object, ...], state: dict[str, Any]) -> Any:
+    """Unpickle an error: its message and fields, without running ``__init__`` again."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    for name, value in state.items():
+        setattr(error, name, value)
+    return error
 
 
 class EscalateWarning(UserWarning):
@@ -64,27 +102,30 @@ class EscalateWarning(UserWarning):
 class ConfigError(EscalateError, ValueError):
     """A configuration value (calendar, policy, timeline) is malformed.
 
-    Attributes:
-        problems: Every problem found, each with its key path; there is always at
-            least one.
+    :attr:`problems` lists every problem found, each with its key path; :attr:`path` is
+    the first one's.
     """
 
-    problems: tuple[Problem, ...]
-
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        if not self.problems:  # pragma: no cover - a programming error inside escalate
+        found = tuple(problems)
+        if not found:  # pragma: no cover - a programming error inside escalate
             msg = "ConfigError needs at least one problem"
             raise AssertionError(msg)
-        if len(self.problems) == 1:
-            text = str(self.problems[0])
+        if len(found) == 1:
+            text = str(found[0])
         else:
-            lines = "\n".join(f"  - {p}" for p in self.problems)
-            text = f"{len(self.problems)} problems:\n{lines}"
-        super().__init__(text)
+            lines = "\n".join(f"  - {p}" for p in found)
+            text = f"{len(found)} problems:\n{lines}"
+        super().__init__(text, path=found[0].path)
+        self._problems = found
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem found, each with its key path; there is always at least one."""
+        return self._problems
 
     @classmethod
-    def single(cls, path: str, message: str, hint: str | None = None) -> ConfigError:
+    def single(cls, path: str, message: str, hint: str | None = None) -> Self:
         """Build the error for one problem."""
         return cls([Problem(path=path, message=message, hint=hint)])
 
@@ -105,22 +146,30 @@ class InvalidCalendarError(ConfigError):
     """A calendar definition is malformed (hours, time zone, holidays, exceptions)."""
 
 
-class InvalidInstantError(EscalateError, TypeError):
-    """A value that should be an aware datetime is not a datetime at all."""
+class InvalidArgumentError(EscalateError, TypeError):
+    """An argument has the wrong type (a number where a period is needed, and so on)."""
+
+
+class InvalidInstantError(InvalidArgumentError):
+    """A value that should be an aware datetime is not one (a string, a number, ``NaT``)."""
 
 
 class NaiveDatetimeError(InvalidInstantError):
     """A datetime without a time zone was given where an instant is needed."""
 
     def __init__(self, what: str, value: object, *, fix: str | None = None) -> None:
+        from escalate._checks import excerpt  # noqa: PLC0415 - _checks imports this module
+
         fix = fix or (
             "attach a zone, e.g. value.replace(tzinfo=ZoneInfo('America/Bogota')) "
             "or pendulum.datetime(..., tz='America/Bogota')"
         )
-        super().__init__(f"{what} must be timezone-aware, got the naive {value!r}; {fix}")
+        super().__init__(
+            f"{what} must be timezone-aware, got the naive {excerpt(value)}; {fix}", path=what
+        )
 
 
-class InvalidDurationError(EscalateError, TypeError):
+class InvalidDurationError(InvalidArgumentError):
     """A duration was not a :class:`datetime.timedelta` (or an array of them)."""
 
 
@@ -136,10 +185,17 @@ class NeverOpenError(EscalateError, ValueError):
     """A calendar with no (or not enough) open time was asked to add business time."""
 
 
-class MissingExtraError(EscalateError, ImportError):
-    """An optional dependency is missing; the message names the extra to install."""
+class MissingExtraError(EscalateError, ImportError):  # type: ignore[misc] # ImportError.path
+    """An optional dependency is missing; the message names the extra to install.
+
+    Attributes:
+        extra: The extra that installs it (``pandas``, ``yaml``...).
+        module: The missing module.
+    """
 
     def __init__(self, feature: str, extra: str, module: str) -> None:
+        self.extra = extra
+        self.module = module
         super().__init__(
             f"{feature} needs the optional dependency {module!r}, which is not installed; "
             f"install it with: pip install 'escalate[{extra}]'"

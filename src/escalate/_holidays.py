@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from escalate._checks import excerpt, null_problems, text_argument
 from escalate._errors import InvalidCalendarError, Problem, did_you_mean
 from escalate._hours import parse_date
 
@@ -46,7 +47,7 @@ def _country_problems(code: str, subdivision: str | None, source: str, path: str
         return [
             Problem(
                 path=where("source"),
-                message=f"unknown holiday source {source!r}",
+                message=f"unknown holiday source {excerpt(source)}",
                 hint=did_you_mean(source, _SOURCES) or "use 'holidays' or 'workalendar'",
             )
         ]
@@ -55,12 +56,16 @@ def _country_problems(code: str, subdivision: str | None, source: str, path: str
         if code not in countries:
             named = _country_names().get(code.lower())
             hint = (
-                f"did you mean {named!r}?"
+                f"did you mean {excerpt(named)}?"
                 if named
                 else did_you_mean(code.upper(), countries)
                 or "use an ISO 3166-1 alpha-2 code such as 'CO', 'MX' or 'PE'"
             )
-            return [Problem(path=where("country"), message=f"unknown country {code!r}", hint=hint)]
+            return [
+                Problem(
+                    path=where("country"), message=f"unknown country {excerpt(code)}", hint=hint
+                )
+            ]
         subdivisions = countries[code]
         if subdivision is not None and subdivision not in subdivisions:
             hint = did_you_mean(subdivision, subdivisions) or (
@@ -71,7 +76,7 @@ def _country_problems(code: str, subdivision: str | None, source: str, path: str
             return [
                 Problem(
                     path=where("subdivision"),
-                    message=f"unknown subdivision {subdivision!r} of {code!r}",
+                    message=f"unknown subdivision {excerpt(subdivision)} of {excerpt(code)}",
                     hint=hint,
                 )
             ]
@@ -84,7 +89,7 @@ def _country_problems(code: str, subdivision: str | None, source: str, path: str
         return [
             Problem(
                 path=where("subdivision" if subdivision is not None else "country"),
-                message=f"workalendar has no calendar for {key!r}",
+                message=f"workalendar has no calendar for {excerpt(key)}",
                 hint=did_you_mean(key, known)
                 or "workalendar lacks many countries; try source = 'holidays'",
             )
@@ -199,7 +204,15 @@ class Holidays:
             code: The country code, e.g. ``"CO"``.
             subdivision: A subdivision code of that country, e.g. ``"SP"`` for Brazil.
             source: ``"holidays"`` (the maintained default) or ``"workalendar"``.
+
+        Raises:
+            InvalidArgumentError: an argument is not a string.
+            InvalidCalendarError: the country, subdivision or source is unknown.
         """
+        text_argument(code, "code")
+        if subdivision is not None:
+            text_argument(subdivision, "subdivision")
+        text_argument(source, "source")
         problems = _country_problems(code, subdivision, source, "")
         if problems:
             raise InvalidCalendarError(attrs.evolve(p, path=f"holidays.{p.path}") for p in problems)
@@ -212,7 +225,7 @@ class Holidays:
         if not callable(getattr(calendar_class, "holidays", None)):
             raise InvalidCalendarError.single(
                 "holidays",
-                f"{calendar!r} is not a workalendar calendar",
+                f"{excerpt(calendar)} is not a workalendar calendar",
                 "pass a class such as workalendar.america.Colombia, or an instance of one",
             )
         return cls(sources=(_Workalendar(calendar_class),))
@@ -304,18 +317,24 @@ def _source_dates(source: _Source, year: int) -> Iterable[date]:
 
 def _parse_dates(values: Iterable[object], path: str, problems: list[Problem]) -> frozenset[date]:
     if isinstance(values, str) or not isinstance(values, Iterable):
-        problems.append(Problem(path=path, message=f"expected a list of dates, got {values!r}"))
+        problems.append(
+            Problem(path=path, message=f"expected a list of dates, got {excerpt(values)}")
+        )
         return frozenset()
     out = {parse_date(v, f"{path}[{i}]", problems) for i, v in enumerate(values)}
     return frozenset(d for d in out if d is not None)
 
 
 def _parse_table(value: Mapping[Any, Any], path: str, problems: list[Problem]) -> Holidays | None:
+    nulls = null_problems(value, path)
+    if nulls:
+        problems.extend(nulls)
+        value = {key: item for key, item in value.items() if item is not None}
     bad = [k for k in value if k not in _TABLE_KEYS]
     problems.extend(
         Problem(
             path=f"{path}.{k}",
-            message=f"unknown key {k!r}",
+            message=f"unknown key {excerpt(k)}",
             hint=did_you_mean(str(k), _TABLE_KEYS) or f"allowed keys: {', '.join(_TABLE_KEYS)}",
         )
         for k in bad
@@ -339,7 +358,7 @@ def _parse_table(value: Mapping[Any, Any], path: str, problems: list[Problem]) -
                 problems.append(
                     Problem(
                         path=f"{path}.{key}",
-                        message=f"{key} must be text, got {given!r}",
+                        message=f"{key} must be text, got {excerpt(given)}",
                         hint="write e.g. country = 'CO'" if key == "country" else "e.g. 'SP'",
                     )
                 )
@@ -369,7 +388,7 @@ def _import_workalendar(name: object, path: str, problems: list[Problem]) -> typ
         problems.append(
             Problem(
                 path=path,
-                message=f"{name!r} is not a workalendar class path",
+                message=f"{excerpt(name)} is not a workalendar class path",
                 hint="write the full path, e.g. 'workalendar.america.BrazilSaoPauloCity'",
             )
         )
@@ -377,17 +396,17 @@ def _import_workalendar(name: object, path: str, problems: list[Problem]) -> typ
     module_name, _, attr = name.rpartition(".")
     try:
         found = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError):
+    except (ImportError, AttributeError, ValueError):  # ValueError: e.g. a NUL in the name
         problems.append(
             Problem(
                 path=path,
-                message=f"workalendar has no calendar {name!r}",
+                message=f"workalendar has no calendar {excerpt(name)}",
                 hint="check the module and class name in workalendar's documentation",
             )
         )
         return None
     if not isinstance(found, type):
-        problems.append(Problem(path=path, message=f"{name!r} is not a class"))
+        problems.append(Problem(path=path, message=f"{excerpt(name)} is not a class"))
         return None
     return found
 
@@ -404,7 +423,7 @@ def parse_holidays(value: object, path: str, problems: list[Problem]) -> Holiday
         problems.append(
             Problem(
                 path=path,
-                message=f"expected a list of dates or a table, got {value!r}",
+                message=f"expected a list of dates or a table, got {excerpt(value)}",
                 hint="write e.g. ['2026-01-01'] or { country = 'CO' }",
             )
         )

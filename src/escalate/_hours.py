@@ -9,6 +9,7 @@ from typing import TypeAlias
 
 import attrs
 
+from escalate._checks import excerpt
 from escalate._errors import Problem, did_you_mean
 
 __all__ = [
@@ -115,7 +116,7 @@ def _parse_interval(value: object, path: str, problems: list[Problem]) -> Interv
         problems.append(
             Problem(
                 path=path,
-                message=f"expected an interval string, got {value!r}",
+                message=f"expected an interval string, got {excerpt(value)}",
                 hint=_INTERVAL_HINT,
             )
         )
@@ -123,7 +124,7 @@ def _parse_interval(value: object, path: str, problems: list[Problem]) -> Interv
     match = _INTERVAL_RE.match(value)
     if match is None:
         problems.append(
-            Problem(path=path, message=f"{value!r} is not an interval", hint=_INTERVAL_HINT)
+            Problem(path=path, message=f"{excerpt(value)} is not an interval", hint=_INTERVAL_HINT)
         )
         return None
     start = _clock(*match.group(1, 2, 3))
@@ -132,7 +133,7 @@ def _parse_interval(value: object, path: str, problems: list[Problem]) -> Interv
         problems.append(
             Problem(
                 path=path,
-                message=f"{value!r} has a time out of range",
+                message=f"{excerpt(value)} has a time out of range",
                 hint="hours run 00-23 (24:00 only as an end), minutes and seconds 00-59",
             )
         )
@@ -141,7 +142,7 @@ def _parse_interval(value: object, path: str, problems: list[Problem]) -> Interv
         problems.append(
             Problem(
                 path=path,
-                message=f"{value!r} starts at 24:00",
+                message=f"{excerpt(value)} starts at 24:00",
                 hint="24:00 is allowed only as an end; start at 00:00 of the next day",
             )
         )
@@ -150,7 +151,7 @@ def _parse_interval(value: object, path: str, problems: list[Problem]) -> Interv
         problems.append(
             Problem(
                 path=path,
-                message=f"{value!r} has zero length",
+                message=f"{excerpt(value)} has zero length",
                 hint="give an end different from the start; for a whole day use '00:00-24:00'",
             )
         )
@@ -176,7 +177,7 @@ def parse_intervals(value: object, path: str, problems: list[Problem]) -> tuple[
         problems.append(
             Problem(
                 path=path,
-                message=f"expected a list of intervals, got {value!r}",
+                message=f"expected a list of intervals, got {excerpt(value)}",
                 hint="write e.g. ['07:30-12:30', '13:30-17:00'], or [] for closed",
             )
         )
@@ -195,7 +196,7 @@ def _parse_day_key(key: str, path: str, problems: list[Problem]) -> list[int] | 
             problems.append(
                 Problem(
                     path=path,
-                    message=f"{key!r} is not a weekday key",
+                    message=f"{excerpt(key)} is not a weekday key",
                     hint="use mon..sun, a range such as 'mon-fri', or a list such as 'mon,wed'",
                 )
             )
@@ -206,14 +207,14 @@ def _parse_day_key(key: str, path: str, problems: list[Problem]) -> list[int] | 
                 idx.append(DAY_NAMES.index(name))
                 continue
             hint = (
-                f"did you mean {_FULL_NAMES[name]!r}?"
+                f"did you mean {excerpt(_FULL_NAMES[name])}?"
                 if name in _FULL_NAMES
                 else did_you_mean(name, DAY_NAMES)
             )
             problems.append(
                 Problem(
                     path=path,
-                    message=f"unknown weekday {name!r} in {key!r}",
+                    message=f"unknown weekday {excerpt(name)} in {excerpt(key)}",
                     hint=hint or "weekdays are mon, tue, wed, thu, fri, sat, sun",
                 )
             )
@@ -234,7 +235,7 @@ def parse_hours(value: object, path: str, problems: list[Problem]) -> WeekHours:
         problems.append(
             Problem(
                 path=path,
-                message=f"{value!r} is not a weekly schedule",
+                message=f"{excerpt(value)} is not a weekly schedule",
                 hint="write '24x7' or a table such as {'mon-fri': ['09:00-17:00']}",
             )
         )
@@ -246,7 +247,7 @@ def parse_hours(value: object, path: str, problems: list[Problem]) -> WeekHours:
         problems.append(
             Problem(
                 path=path,
-                message=f"expected a table of weekday keys, got {value!r}",
+                message=f"expected a table of weekday keys, got {excerpt(value)}",
                 hint="write e.g. {'mon-fri': ['07:30-12:30', '13:30-17:00']} or '24x7'",
             )
         )
@@ -256,7 +257,9 @@ def parse_hours(value: object, path: str, problems: list[Problem]) -> WeekHours:
     for key, intervals in value.items():
         key_path = f"{path}.{key}"
         if not isinstance(key, str):
-            problems.append(Problem(path=key_path, message=f"weekday key {key!r} is not a string"))
+            problems.append(
+                Problem(path=key_path, message=f"weekday key {excerpt(key)} is not a string")
+            )
             continue
         days = _parse_day_key(key, key_path, problems)
         parsed = parse_intervals(intervals, key_path, problems)
@@ -267,7 +270,8 @@ def parse_hours(value: object, path: str, problems: list[Problem]) -> WeekHours:
                 problems.append(
                     Problem(
                         path=key_path,
-                        message=f"{DAY_NAMES[day]!r} is named twice (also in {named_by[day]!r})",
+                        message=f"{DAY_NAMES[day]!r} is named twice "
+                        f"(also in {excerpt(named_by[day])})",
                         hint="name each weekday once; put all its intervals in one list",
                     )
                 )
@@ -306,7 +310,7 @@ def parse_date(value: object, path: str, problems: list[Problem]) -> date | None
     problems.append(
         Problem(
             path=path,
-            message=f"{value!r} is not a date",
+            message=f"{excerpt(value)} is not a date",
             hint="write dates as 'YYYY-MM-DD', e.g. '2026-12-24'",
         )
     )

@@ -150,16 +150,22 @@ class Index:
 
 
 class IndexCache:
-    """The mutable, thread-safe holder of a calendar's current :class:`Index` snapshot.
+    """The mutable, thread-safe holder of a calendar's compiled :class:`Index` snapshots.
 
-    It is excluded from equality and hashing, and pickles as an empty cache.
+    A query far from what is built gets a snapshot of its own years, so that asking about
+    2199 after 2026 builds one year, not the 170 between. The cache keeps a few such
+    snapshots, each a contiguous range of years; one that reaches within a few years of
+    another is joined with it. :attr:`index` is the snapshot used last, which the hot
+    paths try first. It is excluded from equality and hashing, and pickles as an empty
+    cache.
     """
 
-    __slots__ = ("_lock", "_years", "index")
+    __slots__ = ("_lock", "_segments", "_years", "index")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._years: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
+        self._segments: tuple[Index, ...] = ()  # replaced, never mutated
         self.index: Index | None = None
 
     def __reduce__(self) -> tuple[type[IndexCache], tuple[()]]:
@@ -188,33 +194,64 @@ class IndexCache:
             self._years[year] = found
         return found
 
-    def ensure(self, lo: int, hi: int, zone: tzinfo, day_intervals: DayIntervals) -> Index:
-        """Return a snapshot covering at least local years ``lo..hi`` (built if needed)."""
-        lo, hi = max(lo, MIN_YEAR), min(hi, MAX_YEAR)  # callers check what they got
+    def _covering(self, lo: int, hi: int) -> Index | None:
         current = self.index
         if current is not None and current.lo <= lo and hi <= current.hi:
             return current
+        for segment in self._segments:
+            if segment.lo <= lo and hi <= segment.hi:
+                self.index = segment
+                return segment
+        return None
+
+    def ensure(self, lo: int, hi: int, zone: tzinfo, day_intervals: DayIntervals) -> Index:
+        """Return a snapshot covering at least local years ``lo..hi`` (built if needed)."""
+        lo, hi = max(lo, MIN_YEAR), min(hi, MAX_YEAR)  # callers check what they got
+        found = self._covering(lo, hi)
+        if found is not None:
+            return found
         with self._lock:
-            current = self.index
-            if current is not None:
-                if current.lo <= lo and hi <= current.hi:
-                    return current
-                lo, hi = min(lo, current.lo), max(hi, current.hi)
-            intervals: list[tuple[int, int]] = []
-            # an overnight interval of 31 December of the year before reaches into lo
-            prior = date(lo - 1, 12, 31)
-            intervals.extend(
-                (local_to_us(prior.toordinal(), s, zone), local_to_us(prior.toordinal(), e, zone))
-                for s, e in day_intervals(prior)
-            )
-            business: list[int] = []
-            for year in range(lo, hi + 1):
-                year_intervals, year_business = self._year(year, zone, day_intervals)
-                intervals.extend(year_intervals)
-                business.extend(year_business)
-            index = Index(lo, hi, zone, [iv for iv in intervals if iv[1] > iv[0]], business)
+            found = self._covering(lo, hi)
+            if found is not None:
+                return found
+            # join the snapshots that overlap lo..hi or lie within _JOIN_GAP years of it
+            # (repeatedly: a joined range may reach the next one)
+            rest = list(self._segments)
+            grew = True
+            while grew:
+                grew = False
+                for segment in rest:
+                    if segment.lo - _JOIN_GAP <= hi + 1 and lo - 1 <= segment.hi + _JOIN_GAP:
+                        lo, hi = min(lo, segment.lo), max(hi, segment.hi)
+                        rest.remove(segment)
+                        grew = True
+                        break
+            index = self._build(lo, hi, zone, day_intervals)
+            self._segments = (index, *rest[: _SEGMENTS - 1])
             self.index = index
             return index
+
+    def _build(self, lo: int, hi: int, zone: tzinfo, day_intervals: DayIntervals) -> Index:
+        intervals: list[tuple[int, int]] = []
+        # an overnight interval of 31 December of the year before reaches into lo
+        prior = date(lo - 1, 12, 31)
+        intervals.extend(
+            (local_to_us(prior.toordinal(), s, zone), local_to_us(prior.toordinal(), e, zone))
+            for s, e in day_intervals(prior)
+        )
+        business: list[int] = []
+        for year in range(lo, hi + 1):
+            year_intervals, year_business = self._year(year, zone, day_intervals)
+            intervals.extend(year_intervals)
+            business.extend(year_business)
+        return Index(lo, hi, zone, [iv for iv in intervals if iv[1] > iv[0]], business)
+
+
+# a gap of this many years between two snapshots is built to join them: cheap, and one
+# snapshot then answers every query across both
+_JOIN_GAP = 3
+# how many disjoint snapshots a calendar keeps (the years themselves stay cached)
+_SEGMENTS = 8
 
 
 def utc_year(us: int) -> int:

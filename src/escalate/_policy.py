@@ -16,6 +16,15 @@ from typing import Any, Final, TypeAlias, TypeVar
 import attrs
 
 from escalate._calendar import Calendar
+from escalate._checks import (
+    MAX_BUSINESS_DAYS,
+    MAX_DURATION,
+    MAX_LEVEL,
+    MAX_PERCENT,
+    describe,
+    excerpt,
+    is_whole,
+)
 from escalate._duration import BusinessDays, format_duration
 from escalate._errors import PolicyError, Problem, did_you_mean
 
@@ -96,6 +105,24 @@ class FrozenMap(Mapping[_K, _V]):
 
     def __reduce__(self) -> tuple[type[FrozenMap[_K, _V]], tuple[dict[_K, _V]]]:
         return (type(self), (self._data,))
+
+
+def _float(value: object, what: str) -> float:
+    """Convert a number to float; anything else (or an int too large) is a PolicyError."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            pass
+    raise PolicyError.single(what, f"expected a finite number, got {describe(value)}")
+
+
+def _percent(value: object) -> float:
+    return _float(value, "percent")
+
+
+def _objective(value: object) -> float:
+    return _float(value, "objective")
 
 
 def _frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenMap[Any, Any]:
@@ -405,7 +432,7 @@ class AtPercent:
     """
 
     target: str
-    percent: float = attrs.field(converter=float)
+    percent: float = attrs.field(converter=_percent)
 
 
 @attrs.frozen(kw_only=True)
@@ -461,9 +488,22 @@ class Route:
     def matches(self, attributes: Mapping[str, object], /) -> bool:
         """Whether an incident with these attributes takes this route (values compared as text)."""
         return all(
-            key in attributes and str(attributes[key]) in values
+            key in attributes and _text(attributes[key]) in values
             for key, values in self.when.items()
         )
+
+
+def _text(value: object) -> str | None:
+    """Return a value as text to compare, or ``None`` when it has none.
+
+    An int of over 4,300 digits or a broken ``__str__`` has none: it matches no condition.
+    """
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
+        return None
 
 
 @attrs.frozen(kw_only=True)
@@ -488,7 +528,7 @@ class Availability:
             ``"minor"``); both by default.
     """
 
-    objective: float = attrs.field(converter=float)
+    objective: float = attrs.field(converter=_objective)
     clock: str | None = None
     maintenance_notice: BusinessDays | None = None
     measured_on: str | None = None
@@ -714,7 +754,7 @@ def _unknown(kind: str, name: str, choices: Iterable[str], noun: str) -> PolicyE
     hint = did_you_mean(name, choices) or (
         f"known {noun}s: {', '.join(map(repr, choices))}" if choices else f"declare the {noun}"
     )
-    return PolicyError([Problem(path=kind, message=f"unknown {noun} {name!r}", hint=hint)])
+    return PolicyError([Problem(path=kind, message=f"unknown {noun} {excerpt(name)}", hint=hint)])
 
 
 # -- whole-policy checks --------------------------------------------------------------
@@ -738,17 +778,32 @@ class _Checker:
                 f"declare it under [calendars.{name}] or use one of: "
                 + ", ".join(map(repr, self.clocks))
             )
-            self.add(path, f"unknown calendar {name!r}", hint)
+            self.add(path, f"unknown calendar {excerpt(name)}", hint)
 
     def target_ref(self, path: str, name: str) -> None:
         if name not in self.targets:
             hint = did_you_mean(name, self.targets) or (
                 "known targets: " + ", ".join(map(repr, self.targets))
             )
-            self.add(path, f"unknown target {name!r}", hint)
+            self.add(path, f"unknown target {excerpt(name)}", hint)
+
+    def span(self, path: str, value: object, what: str) -> bool:
+        """Check that ``value`` is a timedelta within the limit; return whether it is."""
+        if not isinstance(value, timedelta):
+            self.add(path, f"{what} must be a timedelta, got {describe(value)}")
+            return False
+        if abs(value) > MAX_DURATION:
+            self.add(
+                path,
+                f"{what} of {_show(value)} is longer than the longest allowed, "
+                f"{_show(MAX_DURATION)} (about 27 years)",
+                "a goal that long is surely a typo",
+            )
+            return False
+        return True
 
     def positive(self, path: str, value: timedelta, what: str) -> None:
-        if value <= timedelta(0):
+        if self.span(path, value, what) and value <= timedelta(0):
             self.add(
                 path,
                 f"{what} must be positive, got {_show(value)}",
@@ -757,7 +812,12 @@ class _Checker:
 
     def goal(self, path: str, goal: Goal) -> None:
         self.positive(path, goal.duration, "a goal")
-        if goal.warning is not None and not timedelta(0) < goal.warning < goal.duration:
+        if goal.warning is not None and not (
+            self.span(f"{path}.warning", goal.warning, "a warning point")
+            and isinstance(goal.duration, timedelta)
+        ):
+            pass
+        elif goal.warning is not None and not timedelta(0) < goal.warning < goal.duration:
             self.add(
                 f"{path}.warning",
                 f"the warning point {_show(goal.warning)} must be above zero and below "
@@ -775,7 +835,8 @@ class _Checker:
                     + "] or use one of: "
                     + ", ".join(map(repr, self.targets))
                 )
-                self.add(f"{path}.{name}", f"unknown key {name!r}: no target has this name", hint)
+                message = f"unknown key {excerpt(name)}: no target has this name"
+                self.add(f"{path}.{name}", message, hint)
             self.goal(f"{path}.{name}", goal)
 
     def run(self) -> list[Problem]:
@@ -792,7 +853,7 @@ class _Checker:
             if route.name in names[:i]:
                 self.add(
                     f"{path}.name",
-                    f"route {route.name!r} is declared twice",
+                    f"route {excerpt(route.name)} is declared twice",
                     "give each route its own name",
                 )
             if not route.name:
@@ -811,7 +872,7 @@ class _Checker:
             if not route.tiers:
                 self.add(
                     f"{path}.tiers",
-                    f"route {route.name!r} has no tiers",
+                    f"route {excerpt(route.name)} has no tiers",
                     "give it at least one [[routes.tiers]]",
                 )
             self.check_tiers(f"{path}.tiers", route.tiers)
@@ -821,13 +882,13 @@ class _Checker:
 
     def check_targets(self) -> None:
         for name in _duplicates(t.name for t in self.policy.targets):
-            self.add(f"targets.{name}", f"target {name!r} is declared twice")
+            self.add(f"targets.{name}", f"target {excerpt(name)} is declared twice")
         for target in self.policy.targets:
             path = f"targets.{target.name}"
             if target.name in _SEVERITY_KEYS:
                 self.add(
                     path,
-                    f"{target.name!r} cannot name a target",
+                    f"{excerpt(target.name)} cannot name a target",
                     "it is a key of severities; choose another name",
                 )
             self.conditions(path, target)
@@ -924,7 +985,7 @@ class _Checker:
         for name in _duplicates(s.name for s in p.severities):
             self.add(
                 f"severities.{name}",
-                f"severity {name!r} is declared twice",
+                f"severity {excerpt(name)} is declared twice",
                 "give each severity its own name",
             )
         for severity in p.severities:
@@ -934,8 +995,8 @@ class _Checker:
                 if target.required and target.goal is None and target.name not in severity.goals:
                     self.add(
                         f"{path}.{target.name}",
-                        f"severity {severity.name!r} has no goal for the required target "
-                        f"{target.name!r}",
+                        f"severity {excerpt(severity.name)} has no goal for the required target "
+                        f"{excerpt(target.name)}",
                         f"add e.g. {target.name} = '8h', "
                         f"or set required = false on [targets.{target.name}]",
                     )
@@ -943,7 +1004,7 @@ class _Checker:
     def check_plans(self) -> None:
         severities = [s.name for s in self.policy.severities]
         for name in _duplicates(plan.name for plan in self.policy.plans):
-            self.add(f"plans.{name}", f"plan {name!r} is declared twice")
+            self.add(f"plans.{name}", f"plan {excerpt(name)} is declared twice")
         for plan in self.policy.plans:
             path = f"plans.{plan.name}"
             self.clock(f"{path}.clock", plan.clock)
@@ -952,15 +1013,25 @@ class _Checker:
                     hint = did_you_mean(severity, severities) or "known severities: " + ", ".join(
                         map(repr, severities)
                     )
-                    self.add(
-                        f"{path}.severities.{severity}", f"unknown severity {severity!r}", hint
-                    )
+                    message = f"unknown severity {excerpt(severity)}"
+                    self.add(f"{path}.severities.{severity}", message, hint)
                 self.goals(f"{path}.severities.{severity}", goals)
 
     def check_tiers(self, path: str, tiers: tuple[Tier, ...]) -> None:
         seen: list[int] = []
         for i, tier in enumerate(tiers):
             tier_path = f"{path}[{i}]"
+            if not is_whole(tier.level) or not 1 <= tier.level <= MAX_LEVEL:
+                self.add(
+                    f"{tier_path}.level",
+                    f"a tier level must be 1 or more, got {excerpt(tier.level)}"
+                    if is_whole(tier.level) and tier.level < 1
+                    else f"a tier level must be a whole number from 1 to {MAX_LEVEL}, "
+                    f"got {describe(tier.level)}",
+                    "number the tiers 1, 2, 3...",
+                )
+                self.check_tier_parts(tier_path, tier)
+                continue
             if tier.level in seen:
                 self.add(
                     f"{tier_path}.level",
@@ -974,21 +1045,25 @@ class _Checker:
                     "tiers are out of order",
                     "list tiers from the lowest level to the highest",
                 )
-            if not tier.name:
-                self.add(f"{tier_path}.name", "a tier needs a name", "write e.g. name = 'NOC'")
-            if tier.level < 1:
-                self.add(f"{tier_path}.level", f"a tier level must be 1 or more, got {tier.level}")
             seen.append(tier.level)
-            for j, contact in enumerate(tier.contacts):
-                if not contact.name:
-                    self.add(f"{tier_path}.contacts[{j}].name", "a contact needs a name")
-                self.clock(f"{tier_path}.contacts[{j}].clock", contact.clock)
-                if contact.response is not None and contact.response < timedelta(0):
-                    self.add(
-                        f"{tier_path}.contacts[{j}].response",
-                        f"a response time cannot be negative, got {_show(contact.response)}",
-                    )
-            self.trigger(f"{tier_path}.trigger", tier.trigger)
+            self.check_tier_parts(tier_path, tier)
+
+    def check_tier_parts(self, tier_path: str, tier: Tier) -> None:
+        if not tier.name:
+            self.add(f"{tier_path}.name", "a tier needs a name", "write e.g. name = 'NOC'")
+        for j, contact in enumerate(tier.contacts):
+            if not contact.name:
+                self.add(f"{tier_path}.contacts[{j}].name", "a contact needs a name")
+            self.clock(f"{tier_path}.contacts[{j}].clock", contact.clock)
+            response = contact.response
+            path = f"{tier_path}.contacts[{j}].response"
+            if (
+                response is not None
+                and self.span(path, response, "a response time")
+                and response < timedelta(0)
+            ):
+                self.add(path, f"a response time cannot be negative, got {_show(response)}")
+        self.trigger(f"{tier_path}.trigger", tier.trigger)
 
     def trigger(self, path: str, trigger: Trigger) -> None:
         match trigger:
@@ -997,11 +1072,17 @@ class _Checker:
                 self.clock(f"{path}.clock", clock)
             case AtPercent(target=target, percent=percent):
                 self.target_ref(f"{path}.of", target)
-                if not percent > 0:
+                if not percent > 0:  # also NaN
                     self.add(f"{path}.percent", f"a percentage must be above 0, got {percent!r}")
+                elif percent > MAX_PERCENT:  # also infinity
+                    self.add(
+                        f"{path}.percent",
+                        f"a percentage must be at most {MAX_PERCENT:g}, got {percent!r}",
+                        "100 is the deadline; to escalate long after it, use a breach trigger",
+                    )
             case OnBreach(target=target, delay=delay):
                 self.target_ref(f"{path}.breach", target)
-                if delay < timedelta(0):
+                if self.span(f"{path}.delay", delay, "a delay") and delay < timedelta(0):
                     self.add(f"{path}.delay", f"a delay cannot be negative, got {_show(delay)}")
             case _:
                 pass
@@ -1042,7 +1123,7 @@ def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> 
             hint = did_you_mean(name, known) or (
                 f"declare it under [calendars.{name}] or use one of: " + ", ".join(map(repr, known))
             )
-            add(path, f"unknown calendar {name!r}", hint)
+            add(path, f"unknown calendar {excerpt(name)}", hint)
 
     if not 0 < a.objective <= 100:
         add(
@@ -1050,16 +1131,29 @@ def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> 
             f"expected a percentage in (0, 100], got {a.objective!r}",
         )
     clock("availability.clock", a.clock)
-    if a.maintenance_notice is not None and a.maintenance_notice.days < 0:
+    notice: object = a.maintenance_notice  # an Availability built in Python may hold anything
+    if notice is not None and not (isinstance(notice, BusinessDays) and is_whole(notice.days)):
         add(
             "availability.maintenance_notice",
-            f"a notice period cannot be negative, got '{a.maintenance_notice}'",
+            f"expected BusinessDays, got {describe(notice)}",
+            "write e.g. BusinessDays(5), or '5bd' in a config file",
+        )
+    elif isinstance(notice, BusinessDays) and notice.days < 0:
+        add(
+            "availability.maintenance_notice",
+            f"a notice period cannot be negative, got '{excerpt(notice.days)}bd'",
+        )
+    elif isinstance(notice, BusinessDays) and notice.days > MAX_BUSINESS_DAYS:
+        add(
+            "availability.maintenance_notice",
+            f"a notice period must be at most {MAX_BUSINESS_DAYS} business days (the dates "
+            f"of the supported horizon), got {excerpt(notice.days)}",
         )
     clock("availability.measured_on", a.measured_on)
     if a.period not in AVAILABILITY_PERIODS:
         add(
             "availability.period",
-            f"unknown period {a.period!r}",
+            f"unknown period {excerpt(a.period)}",
             did_you_mean(a.period, AVAILABILITY_PERIODS)
             or "use one of: " + ", ".join(map(repr, AVAILABILITY_PERIODS)),
         )
@@ -1071,11 +1165,11 @@ def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> 
         )
     for i, kind in enumerate(a.counts):
         if kind in a.counts[:i]:
-            add(f"availability.counts[{i}]", f"outage kind {kind!r} is listed twice")
+            add(f"availability.counts[{i}]", f"outage kind {excerpt(kind)} is listed twice")
         elif kind not in OUTAGE_KINDS:
             add(
                 f"availability.counts[{i}]",
-                f"unknown outage kind {kind!r}",
+                f"unknown outage kind {excerpt(kind)}",
                 did_you_mean(kind, OUTAGE_KINDS)
                 or "use one of: " + ", ".join(map(repr, OUTAGE_KINDS)),
             )

@@ -278,10 +278,9 @@ def next_open_many(cal: Calendar, starts: ArrayLike) -> ArrayLike:
         short = valid & ~inside & beyond
         if not short.any():
             break
-        # the scalar search grows the cached index (or raises at the horizon); then retry
-        cal._next_boundary(int(t[short].max()) // 1000, want_open=True)
-        grown = cal._cache.index
-        assert grown is not None  # noqa: S101 - the search above built it
-        idx = grown  # the union of every range built so far: covers the old one too
+        # the scalar search finds the last opening needed (or raises at the horizon);
+        # then retry on a snapshot from the first instant to that opening
+        found = cal._next_boundary(int(t[short].max()) // 1000, want_open=True)
+        idx = cal._index_for_span(int(t[valid].min()) // 1000, found)
     out = np.where(inside, t, bounds[j])
     return a.rebuild(out, a.mask, a.unit, cal.timezone)

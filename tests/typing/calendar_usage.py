@@ -16,7 +16,9 @@ from escalate import (
     EscalateError,
     Holidays,
     HorizonError,
+    InvalidArgumentError,
     InvalidCalendarError,
+    MissingExtraError,
     NaiveDatetimeError,
     NeverOpenError,
     Problem,
@@ -83,3 +85,19 @@ def load(mapping: dict[str, Any]) -> Calendar | str:
         return str(error.with_prefix("calendars.office"))
     except EscalateError as error:
         return str(error)
+
+
+def http_answer(error: EscalateError) -> tuple[int, list[dict[str, str | None]]]:
+    """Any escalate error as a status and a body: every error has a path and problems."""
+    status = 500 if isinstance(error, MissingExtraError) else 422
+    where: str = error.path
+    body = [{"path": p.path or where, "message": p.message, "hint": p.hint} for p in error.problems]
+    return status, body
+
+
+def parse_days(value: object) -> int | None:
+    """A whole number of days from user input, or None when it is not one."""
+    try:
+        return office.add_business_days(datetime(2026, 1, 5, tzinfo=UTC), value).day  # type: ignore[arg-type]
+    except (InvalidArgumentError, HorizonError):
+        return None

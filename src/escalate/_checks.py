@@ -1,0 +1,312 @@
+"""The boundary: instants, durations, numbers and names from users, checked in one place.
+
+Every public entry point converts what it is given through these functions, so that a bad
+value gets the same typed error wherever it comes in: ``NaT`` and ``NaN`` are missing
+values, never instants; an instant outside the supported horizon is a
+:class:`~escalate.HorizonError` before any time-zone arithmetic can overflow; a wrong type
+is an :class:`~escalate.InvalidArgumentError` (a ``TypeError``); and a value quoted in a
+message is a bounded excerpt, however large (or however deeply shared, as in a YAML alias
+bomb) the value is.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, Final, TypeVar
+
+from escalate._errors import (
+    HorizonError,
+    InvalidArgumentError,
+    InvalidDurationError,
+    InvalidInstantError,
+    NaiveDatetimeError,
+    Problem,
+    did_you_mean,
+)
+from escalate._index import EPOCH, MAX_YEAR, MIN_YEAR, td_us
+
+__all__ = [
+    "MAX_BUSINESS_DAYS",
+    "MAX_DURATION",
+    "MAX_LEVEL",
+    "MAX_PERCENT",
+    "describe",
+    "duration_us",
+    "excerpt",
+    "instant_us",
+    "null_problems",
+    "whole_number",
+    "zone_problem",
+]
+
+_T = TypeVar("_T")
+_DAY_US: Final = 86_400_000_000
+_EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
+# The horizon is local years 1900-2200 in a calendar's zone. UTC offsets stay within a
+# day, so these bounds (a day's margin either side) hold every instant of the horizon in
+# any zone, and keep clear of datetime's own limits, where moving an instant to another
+# zone overflows. A calendar checks the exact local year itself.
+MIN_INSTANT_US: Final = (date(MIN_YEAR - 1, 12, 31).toordinal() - _EPOCH_ORDINAL) * _DAY_US
+MAX_INSTANT_US: Final = (date(MAX_YEAR + 1, 1, 2).toordinal() - _EPOCH_ORDINAL) * _DAY_US
+
+MAX_DURATION: Final = timedelta(days=10_000)
+"""The longest duration a policy may give (either sign): about 27 years.
+
+No support agreement needs more, and with :data:`MAX_PERCENT` every span derived from a
+goal stays within pandas' nanosecond range (about 106,751 days).
+"""
+MAX_BUSINESS_DAYS: Final = (date(MAX_YEAR, 12, 31) - date(MIN_YEAR, 1, 1)).days
+"""The most business days a count may give (either sign): the dates of the horizon."""
+MAX_PERCENT: Final = 1000.0
+"""The largest percentage a tier trigger may name: ten times the goal."""
+MAX_LEVEL: Final = 1_000_000
+"""The largest escalation tier level."""
+MAX_ZONE_NAME: Final = 255
+"""The longest time-zone name (IANA names are far shorter; longer ones are file-system errors)."""
+
+_EXCERPT: Final = 60  # characters of a string quoted in a message
+_ITEMS: Final = 4  # items of a list or table quoted in a message
+_DEPTH: Final = 2  # levels of nesting quoted in a message
+_BIG_INT_BITS: Final = 200  # ints longer than this are described, not printed
+
+
+# -- bounded quoting ------------------------------------------------------------------
+
+
+def excerpt(value: object, limit: int = _EXCERPT) -> str:
+    """Return a ``repr`` of ``value`` of bounded length, however large the value is.
+
+    Strings are cut after ``limit`` characters, lists and tables after a few items and
+    two levels of nesting, and huge integers are described by their number of digits, so
+    quoting a value never costs more than quoting a small one (``repr`` of a YAML alias
+    bomb would expand it all).
+
+    >>> excerpt("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (1000 characters)"
+    >>> excerpt([[1, 2, 3, 4, 5, 6]] * 9)
+    '[[1, 2, 3, 4, ...], [1, 2, 3, 4, ...], [1, 2, 3, 4, ...], [1, 2, 3, 4, ...], ...]'
+    >>> excerpt(10**5000)
+    '<an integer of 5001 digits>'
+    """
+    try:
+        return _excerpt(value, limit, 0)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        return f"<{type(value).__name__} object>"
+
+
+def _excerpt(value: object, limit: int, depth: int) -> str:
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        if abs(value).bit_length() > _BIG_INT_BITS:  # repr fails beyond 4,300 digits
+            return f"<an integer of about {int(math.log10(abs(value))) + 1} digits>"
+        return repr(value)
+    if isinstance(value, str | bytes):
+        if len(value) <= limit:
+            return repr(value)
+        unit = "characters" if isinstance(value, str) else "bytes"
+        return f"{value[:limit]!r}... ({len(value)} {unit})"
+    if isinstance(value, Mapping):
+        if depth >= _DEPTH:
+            return "{...}" if value else "{}"
+        parts = [
+            f"{_excerpt(k, limit // 2, depth + 1)}: {_excerpt(v, limit // 2, depth + 1)}"
+            for k, v in _first(value.items())
+        ]
+        return "{" + ", ".join(_more(parts, len(value))) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        open_, close = {list: ("[", "]"), tuple: ("(", ")")}.get(type(value), ("{", "}"))
+        if depth >= _DEPTH:
+            return f"{open_}...{close}" if value else repr(value)
+        parts = [_excerpt(v, limit // 2, depth + 1) for v in _first(value)]
+        if isinstance(value, tuple) and len(value) == 1:
+            close = "," + close
+        return open_ + ", ".join(_more(parts, len(value))) + close
+    text = repr(value)
+    return text if len(text) <= 2 * limit else text[: 2 * limit] + "..."
+
+
+def _first(items: Iterable[_T]) -> list[_T]:
+    out: list[_T] = []
+    for item in items:
+        if len(out) == _ITEMS + 1:
+            break
+        out.append(item)
+    return out
+
+
+def _more(parts: list[str], size: int) -> list[str]:
+    return [*parts[:_ITEMS], "..."] if size > _ITEMS else parts
+
+
+def describe(value: object) -> str:
+    """Return the type name and an excerpt: ``"int 5"``; ``None`` is also JSON's null."""
+    if value is None:
+        return "None (null)"
+    return f"{type(value).__name__} {excerpt(value)}"
+
+
+# -- instants and durations -----------------------------------------------------------
+
+
+def instant_us(value: object, what: str) -> int:
+    """Return an aware datetime as integer microseconds since the epoch.
+
+    Raises:
+        NaiveDatetimeError: ``value`` is a datetime without a time zone.
+        InvalidInstantError: ``value`` is not a datetime, or is ``NaT``.
+        HorizonError: ``value`` lies beyond the supported horizon (local years
+            1900-2200), where converting it to another zone could overflow.
+    """
+    try:
+        delta = value - EPOCH  # type: ignore[operator]
+        us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    except Exception:  # noqa: BLE001 - whatever fails to convert is not an instant
+        raise _not_an_instant(value, what) from None
+    if type(us) is int and MIN_INSTANT_US <= us < MAX_INSTANT_US:
+        return us
+    if type(us) is not int:  # NaT: every field of NaT minus a datetime is NaN
+        msg = (
+            f"{what} is {excerpt(value)}, a missing value, not an instant; "
+            "give a timezone-aware datetime"
+        )
+        raise InvalidInstantError(msg, path=what)
+    msg = (
+        f"{what} {_iso(value)} is beyond the supported horizon (local years {MIN_YEAR}-{MAX_YEAR})"
+    )
+    raise HorizonError(msg, path=what)
+
+
+def _not_an_instant(value: object, what: str) -> InvalidInstantError:
+    if isinstance(value, datetime):
+        try:
+            naive = value.utcoffset() is None
+        except Exception:  # noqa: BLE001 - a broken tzinfo is reported as not an instant
+            naive = False
+        if naive:
+            return NaiveDatetimeError(what, value)
+    msg = (
+        f"{what} must be a timezone-aware datetime, got {describe(value)}; "
+        "pass a datetime with a zone (parse strings with datetime.fromisoformat)"
+    )
+    return InvalidInstantError(msg, path=what)
+
+
+def _iso(value: object) -> str:
+    try:
+        return value.isoformat()  # type: ignore[attr-defined,no-any-return]
+    except Exception:  # noqa: BLE001 - only for the message
+        return excerpt(value)
+
+
+def duration_us(value: object, what: str = "duration") -> int:
+    """Return a :class:`~datetime.timedelta` (or pandas ``Timedelta``) as microseconds.
+
+    Raises:
+        InvalidDurationError: ``value`` is not a timedelta (``NaT`` is a missing value).
+    """
+    if isinstance(value, timedelta):
+        return td_us(value)
+    msg = (
+        f"{what} must be a datetime.timedelta, got {describe(value)}; write e.g. timedelta(hours=8)"
+    )
+    raise InvalidDurationError(msg, path=what)
+
+
+# -- numbers and names ----------------------------------------------------------------
+
+
+def is_whole(value: object) -> bool:
+    """Whether ``value`` is an ``int`` (a ``bool`` is not a number here)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def whole_number(
+    value: object, what: str, error: type[InvalidArgumentError] = InvalidArgumentError
+) -> int:
+    """Return ``value`` as an ``int``: Python and numpy integers, but not ``bool``.
+
+    Raises:
+        InvalidArgumentError: ``value`` is not a whole number (or the ``error`` given).
+    """
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    msg = f"{what} must be a whole number (an int), got {describe(value)}"
+    raise error(msg, path=what)
+
+
+def expect(value: object, kind: type | tuple[type, ...], what: str, wanted: str) -> None:
+    """Check the type of an argument.
+
+    Raises:
+        InvalidArgumentError: ``value`` is not an instance of ``kind``; the message says
+            it should be ``wanted`` (``"a Period, e.g. Period.month(2026, 11)"``).
+    """
+    if not isinstance(value, kind):
+        raise InvalidArgumentError(f"{what} must be {wanted}, got {describe(value)}", path=what)
+
+
+def text_argument(value: object, what: str) -> str:
+    """Return ``value`` when it is a string.
+
+    Raises:
+        InvalidArgumentError: it is not.
+    """
+    if isinstance(value, str):
+        return value
+    raise InvalidArgumentError(f"{what} must be a string, got {describe(value)}", path=what)
+
+
+def zone_problem(value: object, path: str) -> Problem | None:
+    """Return the problem with a time-zone name, or ``None`` when it names an IANA zone."""
+    if isinstance(value, str) and 0 < len(value) <= MAX_ZONE_NAME:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass  # OSError: names the file system rejects, such as very long ones
+        else:
+            return None
+    hint = (
+        did_you_mean(value, zoneinfo.available_timezones())
+        if isinstance(value, str) and len(value) <= MAX_ZONE_NAME
+        else None
+    ) or "use an IANA name such as 'America/Bogota' or 'UTC'"
+    return Problem(path=path, message=f"unknown time zone {excerpt(value)}", hint=hint)
+
+
+def null_problems(
+    table: Mapping[Any, Any], path: str, *, skip: Iterable[str] = ()
+) -> list[Problem]:
+    """Return a problem for every key of ``table`` whose value is null (JSON, YAML ``~``).
+
+    A key given as null is a mistake, never a way to ask for the default: the default is
+    what leaving the key out gives. Keys in ``skip`` are left to their own checks.
+    """
+    skipped = frozenset(skip)
+    return [
+        Problem(
+            path=f"{path}.{key}" if path else str(key),
+            message=f"{excerpt(key)} is null",
+            hint="give it a value (to use a default, leave the key out)",
+        )
+        for key, value in table.items()
+        if value is None and key not in skipped
+    ]
+
+
+def finite_number(value: object) -> float | None:
+    """Return an int or float as a finite float, or ``None`` (bools, NaN, inf, huge ints)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
