@@ -7,7 +7,7 @@ from importlib.metadata import version as _version
 project = "escalate"
 author = "The escalate developers"
 copyright = "2026, The escalate developers"
-release = _version("escalate")
+release = _version("escalate-sla")  # the distribution name; the import name is escalate
 version = ".".join(release.split(".")[:2])
 
 extensions = [

@@ -71,7 +71,9 @@ from escalate._results import (
 )
 from escalate._timeline import Event, Timeline
 
-__version__ = _version("escalate")
+#: The installed version; the distribution is called ``escalate-sla`` (``escalate`` on the
+#: package index is another project), the import name is ``escalate``.
+__version__ = _version("escalate-sla")
 
 __all__ = [
     "AfterElapsed",

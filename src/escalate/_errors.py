@@ -142,7 +142,7 @@ class MissingExtraError(EscalateError, ImportError):
     def __init__(self, feature: str, extra: str, module: str) -> None:
         super().__init__(
             f"{feature} needs the optional dependency {module!r}, which is not installed; "
-            f"install it with: pip install 'escalate[{extra}]'"
+            f"install it with: pip install 'escalate-sla[{extra}]'"
         )
 
 
