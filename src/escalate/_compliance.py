@@ -60,15 +60,13 @@ def _check_columns(
         hint = next((c for c in close if c), None) or (
             "its targets are " + ", ".join(map(repr, statuses))
         )
-    raise ConfigError(
-        [
-            Problem(
-                path="results",
-                message="the table has no column " + ", ".join(map(repr, dict.fromkeys(missing))),
-                hint=hint,
-            )
-        ]
+    names = list(dict.fromkeys(missing))
+    what = (
+        f"no column {names[0]!r}"
+        if len(names) == 1
+        else "no columns " + ", ".join(map(repr, names))
     )
+    raise ConfigError([Problem(path="results", message=f"the table has {what}", hint=hint)])
 
 
 def _wall_times(pd: Any, column: Any, timezone: str | None) -> Any:
