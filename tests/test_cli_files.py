@@ -36,7 +36,8 @@ def test_instants_are_written_as_python_writes_them(drawn: tuple[str, list[int |
             continue
         expected = from_us(value).astimezone(ZoneInfo(zone))
         parsed = datetime.fromisoformat(text)
-        assert parsed == expected
+        # timestamps, since an instant in a repeated hour never equals one in another zone
+        assert parsed.timestamp() == expected.timestamp()
         assert parsed.utcoffset() == expected.utcoffset()
 
 
