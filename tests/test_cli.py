@@ -1168,3 +1168,21 @@ def test_negative_remaining_time_reads_as_a_duration():
     assert result.exit_code == 0, result.output
     assert "-1 day" not in result.stdout
     assert "-11h50m" in result.stdout  # 2 h goal, 13h50m used by Wednesday noon
+
+
+def test_report_months_follow_a_mapped_opening_column(tmp_path: Path):
+    """With ``-c opened=created_at`` the months come from created_at, chart included."""
+    path = boundary_table(tmp_path / "bogota.csv", utc=False)
+    mapped = tmp_path / "mapped.csv"
+    mapped.write_text(
+        path.read_text(encoding="utf-8").replace("id,opened,", "id,created_at,", 1),
+        encoding="utf-8",
+    )
+    assert report_rows(mapped, "-c", "opened=created_at") == report_rows(path)
+    chart = tmp_path / "c.svg"
+    result = run(
+        "report", "--policy", SAAS, mapped, "-c", "opened=created_at", "--by", "month",
+        "--as-of", BOUNDARY_AS_OF, "--plot", chart,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "<svg" in chart.read_text(encoding="utf-8")

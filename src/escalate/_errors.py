@@ -110,12 +110,19 @@ class InvalidInstantError(EscalateError, TypeError):
 
 
 class NaiveDatetimeError(InvalidInstantError):
-    """A datetime without a time zone was given where an instant is needed."""
+    """A datetime without a time zone was given where an instant is needed.
 
-    def __init__(self, what: str, value: object, *, fix: str | None = None) -> None:
+    ``zone`` names the zone to suggest (a policy's :attr:`~escalate.Policy.timezone`,
+    where the caller knows it); ``fix`` replaces the whole suggestion.
+    """
+
+    def __init__(
+        self, what: str, value: object, *, fix: str | None = None, zone: str | None = None
+    ) -> None:
+        example = zone or "America/Bogota"
         fix = fix or (
-            "attach a zone, e.g. value.replace(tzinfo=ZoneInfo('America/Bogota')) "
-            "or pendulum.datetime(..., tz='America/Bogota')"
+            f"attach the zone it was written in, e.g. value.replace(tzinfo=ZoneInfo({example!r})) "
+            f"or pendulum.datetime(..., tz={example!r})"
         )
         super().__init__(f"{what} must be timezone-aware, got the naive {value!r}; {fix}")
 

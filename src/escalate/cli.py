@@ -883,8 +883,13 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     results = evaluate_table(
         frame, policy, as_of=when, columns=columns, progress=sys.stderr.isatty()
     )
+    opened = columns.get("opened", "opened")
     table = _in_policy_order(
-        escalate.compliance(results, by=tuple(keys), targets=names, timezone=zone), policy, keys
+        escalate.compliance(
+            results, by=tuple(keys), targets=names, time_column=opened, timezone=zone
+        ),
+        policy,
+        keys,
     )
     _console().print(
         _compliance_table(
@@ -895,7 +900,7 @@ def report(  # noqa: PLR0917 - click passes options by keyword
         write_table(table, output, zone=zone, durations=durations)
     if plotter is not None and plot is not None:
         line_key = next((k for k in keys if k != "month"), "severity")
-        plotter(results, target=(names or ["resolution"])[0], by=line_key, timezone=zone)
+        plotter(results, target=(names or ["resolution"])[0], by=line_key, opened=opened, zone=zone)
         click.echo(f"saved the chart to {plot}", err=True)
 
 
@@ -917,9 +922,9 @@ def _plotter(path: Path) -> Callable[..., None]:
             f"--plot: cannot tell the image format of {path.name!r}; use .png, .svg or .pdf"
         )
 
-    def save(results: pd.DataFrame, *, target: str, by: str, timezone: str) -> None:
+    def save(results: pd.DataFrame, *, target: str, by: str, opened: str, zone: str) -> None:
         figure = escalate.plot_compliance(
-            results, target=target, by=by, freq="M", timezone=timezone
+            results, target=target, by=by, freq="M", time_column=opened, timezone=zone
         )
         figure.savefig(path, bbox_inches="tight")
 
