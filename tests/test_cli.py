@@ -1186,3 +1186,70 @@ def test_report_months_follow_a_mapped_opening_column(tmp_path: Path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "<svg" in chart.read_text(encoding="utf-8")
+
+
+def test_naive_instants_in_a_dst_zone_follow_the_calendar_rule(tmp_path: Path):
+    """With --tz, a wall time a DST change skips moves forward by the gap; a repeated one is the first."""
+    path = tmp_path / "dst.csv"
+    path.write_text(
+        "id,opened,severity\n"
+        "gap,2026-03-08T02:30:00,alta\n"
+        "twice,2026-11-01T01:30:00,alta\n"
+        "plain,2026-07-01T09:00:00,alta\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "evaluate", "--policy", SAAS, path, "--as-of", "2026-12-01T00:00Z",
+        "--tz", "America/New_York",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    opened = [line.split(",")[1] for line in result.stdout.strip().splitlines()[1:]]
+    assert opened == [
+        "2026-03-08T03:30:00-04:00",  # 02:30 does not exist: 02:30 EST is 03:30 EDT
+        "2026-11-01T01:30:00-04:00",  # 01:30 happens twice: the first, still EDT
+        "2026-07-01T09:00:00-04:00",
+    ]
+
+
+def test_parquet_datetime_columns_are_read_in_their_zone_or_tz(tmp_path: Path):
+    """Parquet columns of aware datetimes keep their instants; naive ones are read in --tz."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    aware = pd.DataFrame(
+        {
+            "id": ["P1"],
+            "opened": pd.to_datetime(["2026-11-13T21:10:00Z"]),
+            "severity": ["alta"],
+        }
+    )
+    path = tmp_path / "aware.parquet"
+    aware.to_parquet(path)
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert "P1,2026-11-13T16:10:00-05:00,alta" in result.stdout  # Bogotá, the policy's zone
+    naive = aware.assign(opened=aware["opened"].dt.tz_localize(None))
+    naive.to_parquet(path)
+    args = ["evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00"]
+    assert "pass --tz America/Bogota" in one_line_error(run(*args))
+    in_utc = run(*args, "--tz", "UTC")
+    assert in_utc.exit_code == 0, in_utc.output
+    assert "P1,2026-11-13T21:10:00+00:00,alta" in in_utc.stdout
+
+
+def test_other_warnings_are_one_line_each(monkeypatch, tmp_path: Path):
+    """A library warning repeated in every chunk is printed once."""
+    import warnings  # noqa: PLC0415
+
+    from escalate import _cli_tables as tables  # noqa: PLC0415
+
+    evaluate_frame = escalate.evaluate_frame
+
+    def warning_evaluate_frame(*args: object, **kwargs: object) -> object:
+        warnings.warn("a policy detail", escalate.EscalateWarning, stacklevel=2)
+        return evaluate_frame(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "_CHUNK", 50)
+    monkeypatch.setattr(escalate, "evaluate_frame", warning_evaluate_frame)
+    result = run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "2026-12-01T00:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("escalate: warning: a policy detail") == 1

@@ -449,8 +449,3 @@ def write_table(frame: DataFrame, out: Path | None, *, zone: str, durations: Dur
 def count_of(count: int, noun: str) -> str:
     """``1 row``, ``2 rows``, ``0 errors``."""
     return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 error``, ``0 errors``."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")
