@@ -62,6 +62,7 @@ def _run_tests(session: nox.Session) -> None:
         "pytest",
         "-n",
         WORKERS,
+        "--dist=worksteal",  # an idle worker takes queued tests from the busy one
         "--cov=escalate",
         "--cov-branch",
         "--cov-report=",
@@ -91,6 +92,7 @@ def fuzz(session: nox.Session) -> None:
         "pytest",
         "-n",
         WORKERS,
+        "--dist=worksteal",
         "-m",
         "hypothesis",
         *(session.posargs or ["-q", "-p", "no:cacheprovider"]),
