@@ -1,6 +1,8 @@
 """Quality gates for escalate, in the style of stamina's noxfile.
 
-`nox` runs the default sessions: lint, typing, tests, docs and examples. `nox -s bench`
+`nox` runs the default sessions: lint, typing, tests, docs and examples (about five
+minutes on a 2-core machine, installs included). On demand: `nox -s fuzz` runs every
+Hypothesis test with twenty times the examples (the `thorough` profile), `nox -s bench`
 runs the benchmarks against the peers (slow, needs the network to install the peers).
 """
 
@@ -19,6 +21,10 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = False
 
 ROOT = Path(__file__).parent
+# Let the sessions' Python processes keep bytecode caches in their virtualenvs: without
+# them every process (pytest workers, sphinx, each example) compiles pandas, numpy and
+# matplotlib again, about 3 s of CPU each.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 OTHER_PYTHONS = ["3.11", "3.12", "3.13"]
 
@@ -43,25 +49,32 @@ def typing(session: nox.Session) -> None:
     session.run("mypy", "tests/typing/")
 
 
+#: pytest workers: two by default (the CI machine has two cores), PYTEST_WORKERS to change.
+WORKERS = os.environ.get("PYTEST_WORKERS", "2")
+
+
 def _run_tests(session: nox.Session) -> None:
     session.install("-e", ".[pandas,yaml,cli,plot]", *_group("test"))
-    env = {"COVERAGE_FILE": str(ROOT / ".coverage")}
+    # pytest-cov measures the xdist workers and combines their data into one report
+    env = {"COVERAGE_FILE": str(ROOT / ".coverage"), "HYPOTHESIS_PROFILE": "ci"}
     session.run("coverage", "erase", env=env)
     session.run(
-        "coverage",
-        "run",
-        "-m",
         "pytest",
+        "-n",
+        WORKERS,
+        "--dist=worksteal",  # an idle worker takes queued tests from the busy one
+        "--cov=escalate",
+        "--cov-branch",
+        "--cov-report=",
         *(session.posargs or ["-q", "-p", "no:cacheprovider"]),
         env=env,
     )
-    session.run("coverage", "combine", env=env, success_codes=[0, 1])
     session.run("coverage", "report", env=env)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite under coverage, with branch coverage of at least 95%."""
+    """The test suite in parallel under coverage, with branch coverage of at least 95%."""
     _run_tests(session)
 
 
@@ -71,10 +84,26 @@ def tests_all(session: nox.Session) -> None:
     _run_tests(session)
 
 
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Every Hypothesis test with the thorough profile (20x the examples): run on demand."""
+    session.install("-e", ".[pandas,yaml,cli,plot]", *_group("test"))
+    session.run(
+        "pytest",
+        "-n",
+        WORKERS,
+        "--dist=worksteal",
+        "-m",
+        "hypothesis",
+        *(session.posargs or ["-q", "-p", "no:cacheprovider"]),
+        env={"HYPOTHESIS_PROFILE": "thorough"},
+    )
+
+
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, then run every code example in them."""
-    session.install("-e", ".[pandas,yaml,cli,plot]", *_group("docs"))
+    session.install("-e", ".[pandas,yaml,cli,plot,dask]", *_group("docs"))
     out = ROOT / "docs" / "_build"
     shutil.rmtree(out, ignore_errors=True)
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", str(out / "html"))
@@ -84,7 +113,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def examples(session: nox.Session) -> None:
     """Run every example script; each one checks its own output."""
-    session.install("-e", ".[pandas,yaml,cli,plot]", *_group("examples"))
+    session.install("-e", ".[yaml,cli,notebook]")  # the extras a user would install
     session.run("python", "-m", "escalate", "demo")  # the README's first command
     for script in sorted((ROOT / "examples").glob("*.py")):
         session.log(f"running {script.name}")

@@ -2,8 +2,9 @@
 
 The notebook runs in a fresh ``python3`` kernel with ``examples/`` as its working
 directory (it imports ``generate_incidents`` from there); nothing is written back, so the
-committed notebook keeps no outputs. It needs nbclient, nbformat and ipykernel besides
-``escalate[pandas,plot]``.
+committed notebook keeps no outputs. The ``notebook`` extra brings what it needs
+(pandas, matplotlib, nbclient, nbformat and ipykernel): ``pip install ".[notebook]"`` in
+a clone, or ``pip install "escalate-sla[notebook]"``.
 
 Run it with: python examples/run_notebook.py
 """

@@ -92,7 +92,8 @@ def main() -> int:
     repaired = log.issues.groupby(["action", "reason"]).size()
     for (action, reason), count in repaired.items():
         print(f"  {action}: {count} rows ({reason})")
-    assert results["error"].isna().all(), results["error"].dropna().head()
+    if results["error"].notna().any():
+        raise SystemExit(f"rows with errors: {results['error'].dropna().head()}")
 
     # compliance per month (of the opening, in the desk's zone) and priority
     table = escalate.compliance(results, by=["month", "severity"], targets=["resolution"])
@@ -113,7 +114,8 @@ def main() -> int:
         share = agreement(judged, made_sla)
         rows.append((label, share))
         print(f"  {100 * share:5.1f}%  {label}")
-    assert rows[1][1] > rows[0][1], "the desk's verdict does not pause for Awaiting states"
+    if not rows[1][1] > rows[0][1]:  # what the how-to says: check it on every run
+        raise SystemExit("the desk's verdict no longer agrees better without the pauses")
     if args.plot is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # matplotlib on a headless machine

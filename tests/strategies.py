@@ -851,3 +851,35 @@ def mutated_configs(draw: st.DrawFn, base: dict[str, object], *, most: int = 3) 
         else:
             parent.append(draw(json_junk))
     return config
+
+
+# --- compliance and the command line's files ---
+# Strategies for tests/test_compliance.py and the file writers of tests/test_cli_files.py.
+
+
+@st.composite
+def wilson_counts(draw: st.DrawFn) -> tuple[int, int]:
+    """A number met out of a number decided, edges (none, all) often."""
+    decided = draw(st.integers(1, 10_000))
+    met = draw(st.one_of(st.just(0), st.just(decided), st.integers(0, decided)))
+    return met, decided
+
+
+@st.composite
+def minute_elapsed_lists(draw: st.DrawFn) -> list[int]:
+    """Elapsed business times in whole minutes (as microseconds), up to a year, some large."""
+    minutes = st.one_of(st.integers(0, 600), st.integers(0, 366 * 24 * 60))
+    return [m * 60 * US for m in draw(st.lists(minutes, min_size=1, max_size=40))]
+
+
+@st.composite
+def zoned_instant_lists(draw: st.DrawFn) -> tuple[str, list[int | None]]:
+    """A zone and instants (us since the epoch, ``None`` for NaT) near its DST changes."""
+    zone = draw(other_zones)
+    anchor = draw(anchors(zone))
+    return zone, draw(instant_lists(anchor, max_size=20))
+
+
+file_durations = st.lists(
+    st.one_of(durations_us(max_hours=3000, allow_zero=True), st.none()), min_size=1, max_size=20
+)

@@ -796,5 +796,5 @@ def test_empty_frame() -> None:
 def test_frame_needs_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without pandas the table path raises MissingExtraError naming the ``pandas`` extra."""
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(MissingExtraError, match=r"escalate\[pandas\]"):
+    with pytest.raises(MissingExtraError, match=r"escalate-sla\[pandas\]"):
         availability_frame(None, Availability(objective=99.5))  # type: ignore[arg-type]

@@ -380,3 +380,10 @@ def test_open_periods_reversed_range(cal: Calendar) -> None:
         list(cal.open_periods(AWARE, AWARE - timedelta(days=1)))
     assert isinstance(info.value, ValueError)
     assert "swap" in str(info.value)
+
+
+def test_naive_datetime_error_suggests_the_zone_it_is_given() -> None:
+    """A caller that knows the policy's zone has the fix name it, not a stock example."""
+    error = NaiveDatetimeError("as_of", datetime(2026, 1, 5, 8, 0), zone="America/Mexico_City")
+    assert "ZoneInfo('America/Mexico_City')" in str(error)
+    assert "Bogota" not in str(error)

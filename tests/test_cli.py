@@ -6,6 +6,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ POLICIES = ROOT / "examples" / "policies"
 SAAS = POLICIES / "seed_003_saas.toml"
 TELECOM = POLICIES / "seed_004_telecom.toml"
 SAMPLE = ROOT / "src" / "escalate" / "_data" / "sample_incidents.csv"
+HOUR = timedelta(hours=1)
 COMMANDS = ["demo", "validate", "deadline", "evaluate", "report", "schema", "availability"]
 
 
@@ -110,7 +112,7 @@ def test_missing_click_says_how_to_install_the_extra(monkeypatch, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "pip install 'escalate[cli]'" in err
+    assert "pip install 'escalate-sla[cli]'" in err
 
 
 def test_python_dash_m_runs_the_command_line():
@@ -253,6 +255,10 @@ def test_deadline_as_of_later_shows_a_breach():
         (["-s", "alta", "-t", "2026-11-13T16:10", "--tz", "Mars/Olympus"], "unknown time zone"),
         (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "category"], "expected KEY=VALUE"),
         (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--plan", "gold"], "unknown plan 'gold'"),
+        (
+            ["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--as-of", "2026-11-01T00:00-05:00"],
+            "--as-of 2026-11-01T00:00-05:00 is before --opened",
+        ),
     ],
 )
 def test_deadline_bad_input_is_one_line(args: list[str], expected: str):
@@ -563,21 +569,6 @@ def test_report_unknown_group_column_is_one_line():
     assert "no column 'squad'" in line
 
 
-def test_report_plot_without_support_is_a_clear_error():
-    """``--plot`` without matplotlib or the plotting function is a one-line error."""
-    has_plot = hasattr(escalate, "plot_compliance")
-    try:
-        import matplotlib  # noqa: F401, ICN001, PLC0415 - only to know if it exists
-    except ImportError:
-        has_matplotlib = False
-    else:
-        has_matplotlib = True
-    if has_plot and has_matplotlib:
-        pytest.skip("plotting is available here")
-    line = one_line_error(run("report", "--policy", SAAS, SAMPLE, "--plot", "out.png"))
-    assert "--plot" in line
-
-
 # -- the error paths of every kind ----------------------------------------------------
 
 TRIGGERS_TOML = """\
@@ -628,7 +619,7 @@ def test_validate_describes_every_trigger_kind(triggers: Path):
     out = result.stdout
     for text in (
         "at opening", "after 30m on 24x7", "at 75% of resolution",
-        "on resolution breach + 1h", "2h (warn 1h)", "3d @24x7", "Plans", "gold",
+        "on resolution breach + 1h", "2h (warn 1h)", "72h @24x7", "Plans", "gold",
     ):  # fmt: skip
         assert text in out
 
@@ -676,11 +667,9 @@ def test_an_os_error_is_one_line(monkeypatch):
 
 def test_an_escalate_error_propagates_with_debug(tmp_path: Path):
     """With ``--debug`` an escalate error is raised, not summarised."""
-    broken = tmp_path / "broken.toml"
-    broken.write_text("[severities.alta]\nresponse = 'soon'\n", encoding="utf-8")
-    result = run(
-        "--debug", "deadline", "--policy", broken, "-s", "alta", "-t", "2026-11-13T16:10-05:00",
-    )  # fmt: skip
+    bad = tmp_path / "bad.toml"
+    bad.write_text('clock = "x"\n', encoding="utf-8")
+    result = run("--debug", "deadline", "--policy", bad, "-s", "a", "-t", "now")
     assert isinstance(result.exception, escalate.PolicyError)
 
 
@@ -742,18 +731,17 @@ def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path):
 
 def test_long_inputs_are_evaluated_in_chunks_with_a_progress_bar(monkeypatch):
     """With progress on, the table is evaluated chunk by chunk and rejoined in order."""
-    from escalate import cli  # noqa: PLC0415
+    from escalate import _cli_tables as tables  # noqa: PLC0415
 
-    monkeypatch.setattr(cli, "_CHUNK", 64)
+    monkeypatch.setattr(tables, "_CHUNK", 64)
     policy = escalate.load_policy(SAAS)
-    frame = cli._read_incidents(SAMPLE)
+    frame = tables.parse_instants(
+        tables.read_incidents(SAMPLE), policy, {}, tz=None, zone=policy.timezone
+    )
     as_of = escalate.Timeline.open("2026-12-01T00:00-05:00", severity="alta").opened.at
-    chunked = cli._evaluate_table(frame, policy, as_of=as_of, columns={}, tz=None, progress=True)
+    chunked = tables.evaluate_table(frame, policy, as_of=as_of, columns={}, progress=True)
     whole = escalate.evaluate_frame(
-        cli._parse_instants(frame, policy, {}),
-        policy,
-        as_of=as_of,
-        columns={"workaround_applied": None, "fix_released": None},
+        frame, policy, as_of=as_of, columns={"workaround_applied": None, "fix_released": None}
     )
     assert list(chunked["id"]) == list(frame["id"])
     assert chunked["response_status"].tolist() == whole["response_status"].tolist()
@@ -789,11 +777,11 @@ def test_other_click_errors_are_one_line(monkeypatch):
 
 
 def test_plot_names_matplotlib_when_it_is_missing(monkeypatch):
-    """With a plotting function but no matplotlib, ``--plot`` says what to install."""
-    monkeypatch.setattr(escalate, "plot_compliance", lambda table: None, raising=False)
+    """Without matplotlib, ``--plot`` names the extra to install."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     line = one_line_error(run("report", "--policy", SAAS, SAMPLE, "--plot", "out.png"))
-    assert "pip install matplotlib" in line
+    assert "pip install 'escalate-sla[plot]'" in line
 
 
 def test_python_dash_m_entry_runs_the_cli(monkeypatch):
@@ -804,3 +792,473 @@ def test_python_dash_m_entry_runs_the_cli(monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         entry.main()
     assert exit_info.value.code == 0
+
+
+# -- plots, zones and months ----------------------------------------------------------
+
+#: Incidents on month boundaries in Bogotá (UTC-5): each sits in another month in UTC.
+BOUNDARY_ROWS = [
+    # id, opened, responded, severity, team
+    ("B1", "2026-09-30T20:00:00", "2026-10-01T08:00:00", "alta", "north"),
+    ("B2", "2026-10-31T23:30:00", "2026-11-03T08:00:00", "alta", "north"),
+    ("B3", "2026-11-01T00:00:00", None, "normal", "south"),
+    ("B4", "2026-11-30T19:30:00", "2026-12-01T07:45:00", "baja", "south"),
+    ("B5", "2026-12-01T00:10:00", "2026-12-01T09:00:00", "alta", "north"),
+    ("B6", "2026-11-30T16:00:00", "2026-11-30T16:30:00", "alta", "north"),
+]
+BOUNDARY_AS_OF = "2026-12-02T12:00-05:00"
+
+
+def boundary_table(path: Path, *, utc: bool) -> Path:
+    """Write the month-boundary incidents with Bogotá offsets, or as the same instants in UTC."""
+    import pandas as pd  # noqa: PLC0415
+
+    def text(wall: str | None) -> str:
+        if wall is None:
+            return ""
+        instant = pd.Timestamp(wall, tz="America/Bogota")
+        return (
+            instant.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ") if utc else instant.isoformat()
+        )
+
+    lines = ["id,opened,responded,severity,team"]
+    lines += [f"{i},{text(o)},{text(r)},{s},{t}" for i, o, r, s, t in BOUNDARY_ROWS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def report_rows(path: Path, *extra: str) -> list[tuple[object, ...]]:
+    """Run ``escalate report --by month,team`` and return its table's rows, as JSON gives them."""
+    out = path.with_name(path.stem + "_report.json")
+    result = run(
+        "report", "--policy", SAAS, path, "--by", "month,team", "--as-of", BOUNDARY_AS_OF,
+        "-o", out, *extra,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    return sorted(
+        (r["month"], r["team"], r["target"], r["count"], r["met"], r["breached"], r["open"])
+        for r in rows
+    )
+
+
+def library_rows(path: Path, **options: object) -> list[tuple[object, ...]]:
+    """The same table from the library: read_csv, evaluate_frame, compliance."""
+    import pandas as pd  # noqa: PLC0415
+
+    policy = escalate.load_policy(SAAS)
+    as_of = escalate.Timeline.open(BOUNDARY_AS_OF, severity="alta").opened.at
+    results = escalate.evaluate_frame(pd.read_csv(path), policy, as_of=as_of)
+    table = escalate.compliance(results, by=["month", "team"], **options)  # type: ignore[arg-type]
+    return sorted(
+        (str(r.month), r.team, r.target, r.count, r.met, r.breached, r.open)
+        for r in table.itertuples()
+    )
+
+
+@pytest.mark.filterwarnings("ignore::escalate.MissingColumnsWarning")
+def test_report_months_equal_the_library_on_month_boundaries(tmp_path: Path):
+    """``report --by month`` and ``compliance(by=["month"])`` agree, in Bogotá months."""
+    path = boundary_table(tmp_path / "bogota.csv", utc=False)
+    cli = report_rows(path)
+    assert cli == library_rows(path)
+    assert cli == library_rows(path, timezone="America/Bogota")
+    assert {m for m, *_ in cli} == {"2026-09", "2026-10", "2026-11", "2026-12"}
+    november = sum(c for m, _team, t, c, *_ in cli if m == "2026-11" and t == "response")
+    assert november == 3  # B3, B4 and B6; B2 opened on 31 October at 23:30
+
+
+@pytest.mark.filterwarnings("ignore::escalate.MissingColumnsWarning")
+def test_report_months_are_the_policys_whatever_the_data_offsets(tmp_path: Path):
+    """The same instants written in UTC fall in the same Bogotá months; ``--tz`` changes that."""
+    bogota = report_rows(boundary_table(tmp_path / "bogota.csv", utc=False))
+    path = boundary_table(tmp_path / "utc.csv", utc=True)
+    assert report_rows(path) == bogota
+    assert report_rows(path) == library_rows(path, timezone="America/Bogota")
+    in_utc = report_rows(path, "--tz", "UTC")
+    assert in_utc == library_rows(path, timezone="UTC")
+    assert in_utc == library_rows(path)  # UTC text, counted as written
+    assert {m for m, *_ in in_utc} == {"2026-10", "2026-11", "2026-12"}  # B1 is October in UTC
+
+
+def test_report_plot_saves_a_chart_of_the_bundled_sample(tmp_path: Path):
+    """``--plot chart.png`` writes a PNG of the share met per month, and says so."""
+    chart = tmp_path / "chart.png"
+    result = run(
+        "report", "--policy", SAAS, SAMPLE, "--by", "team,month", "--targets", "response",
+        "--as-of", "2026-11-30T18:00-05:00", "--plot", chart,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n")
+    assert f"saved the chart to {chart}" in result.stderr
+
+
+def test_report_plot_checks_the_image_format_first(monkeypatch, tmp_path: Path):
+    """A chart file whose extension matplotlib cannot write fails before any evaluation."""
+    monkeypatch.setattr(escalate, "evaluate_frame", lambda *a, **k: pytest.fail("evaluated"))
+    line = one_line_error(
+        run("report", "--policy", SAAS, SAMPLE, "--as-of", "now", "--plot", tmp_path / "c.xyz")
+    )
+    assert "cannot tell the image format of 'c.xyz'" in line
+
+
+def test_availability_months_are_in_the_policys_zone(tmp_path: Path):
+    """Without ``--tz`` seed 004's months are Mexico City's (its office), not UTC's."""
+    path = tmp_path / "o.csv"
+    path.write_text(
+        "start,end,kind\n2026-11-30T22:00-06:00,2026-11-30T23:00-06:00,major\n", encoding="utf-8"
+    )
+    result = run("availability", "--policy", TELECOM, path, "--json")
+    assert result.exit_code == 0, result.output
+    period = json.loads(result.stdout)["period"]
+    assert period == {"start": "2026-11-01T00:00:00-06:00", "end": "2026-12-01T00:00:00-06:00"}
+
+
+def test_availability_naive_outages_take_tz_or_name_it(tmp_path: Path):
+    """Outage times without an offset are read in ``--tz``; without it the error names the flag."""
+    path = tmp_path / "o.csv"
+    path.write_text("start,end,kind\n2026-11-30T22:00,2026-11-30T23:00,major\n", encoding="utf-8")
+    line = one_line_error(run("availability", "--policy", TELECOM, path))
+    assert "outages[0].start: '2026-11-30T22:00' has no UTC offset" in line
+    assert "write e.g. 2026-11-30T22:00-06:00, or pass --tz America/Mexico_City" in line
+    result = run("availability", "--policy", TELECOM, path, "--tz", "America/Mexico_City", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["period"]["start"] == "2026-11-01T00:00:00-06:00"
+
+
+def test_policy_zone_rules():
+    """A policy's zone: its default clock's, else its first declared calendar's, else UTC."""
+    zones = {path.stem: escalate.load_policy(path).timezone for path in POLICIES.glob("*.toml")}
+    assert zones["seed_003_saas"] == "America/Bogota"  # clock = "office"
+    assert zones["seed_000_noc"] == "America/Mexico_City"  # its own 24x7
+    assert zones["seed_004_telecom"] == "America/Mexico_City"  # built-in 24x7, an office
+    bare = escalate.Policy(
+        severities=[escalate.Severity(name="high", goals={"response": HOUR, "resolution": HOUR})]
+    )
+    assert bare.timezone == "UTC"
+
+
+# -- checked before any work ----------------------------------------------------------
+
+
+def test_report_checks_targets_before_evaluating(monkeypatch):
+    """A misspelt ``--targets`` name fails at once with a "did you mean"."""
+    monkeypatch.setattr(escalate, "evaluate_frame", lambda *a, **k: pytest.fail("evaluated"))
+    line = one_line_error(
+        run("report", "--policy", SAAS, SAMPLE, "--targets", "respone", "--as-of", "now")
+    )
+    assert "--targets: unknown target 'respone'; did you mean 'response'?" in line
+
+
+@pytest.mark.parametrize("command", ["deadline", "evaluate", "report", "availability"])
+def test_an_unknown_tz_is_never_ignored(command: str, tmp_path: Path):
+    """``--tz`` is checked on every command, even where no instant needs it."""
+    args = {
+        "deadline": ["--policy", SAAS, "-s", "alta", "-t", "2026-11-13T16:10-05:00"],
+        "evaluate": ["--policy", SAAS, SAMPLE, "--as-of", "now"],
+        "report": ["--policy", SAAS, SAMPLE, "--as-of", "now"],
+        "availability": ["--policy", TELECOM, SAMPLE, "--period", "2026-11"],
+    }[command]
+    line = one_line_error(run(command, *args, "--tz", "America/Bogata"))
+    assert "--tz: unknown time zone 'America/Bogata'; did you mean 'America/Bogota'" in line
+
+
+@pytest.mark.parametrize(
+    ("policy", "value", "example"),
+    [
+        (SAAS, "2026-12-31", "2026-12-31T00:00-05:00"),
+        (SAAS, "2026-12-31T17:30", "2026-12-31T17:30-05:00"),
+        (TELECOM, "2026-07-01T09:00:15", "2026-07-01T09:00:15-06:00"),
+    ],
+)
+def test_a_naive_as_of_hint_is_itself_accepted(policy: Path, value: str, example: str):
+    """The ``--as-of`` hint gives the policy's offset and zone, and its example works."""
+    zone = escalate.load_policy(policy).timezone
+    args = ["deadline", "--policy", policy, "-s", escalate.load_policy(policy).severity_names[0]]
+    args += ["-t", "2026-01-05T08:00:00Z", "--json"]
+    line = one_line_error(run(*args, "--as-of", value))
+    assert (
+        f"--as-of: '{value}' has no UTC offset; write e.g. {example}, or pass --tz {zone}" in line
+    )
+    assert "as_of" not in line.replace("--as-of", "")
+    accepted = run(*args, "--as-of", example)
+    assert accepted.exit_code == 0, accepted.output
+    assert json.loads(accepted.stdout)["as_of"].startswith(value[:10])
+
+
+def test_naive_columns_hint_the_tz_flag_not_python(tmp_path: Path):
+    """A column of naive instants names --tz with the policy's zone, never pandas code."""
+    path = tmp_path / "naive.csv"
+    path.write_text("id,opened,severity\nA-7,2026-11-13T16:10:00,alta\n", encoding="utf-8")
+    line = one_line_error(run("evaluate", "--policy", SAAS, path, "--as-of", "now"))
+    assert (
+        "column 'opened' has instants without a UTC offset (id A-7: '2026-11-13T16:10:00')" in line
+    )
+    assert "pass --tz America/Bogota" in line
+    assert "tz_localize" not in line
+    assert "timezone=" not in line
+
+
+def test_rows_opened_after_as_of_are_pending_as_in_the_library(tmp_path: Path):
+    """A row opened after ``--as-of`` is no error: every target is pending, as evaluate() says."""
+    path = tmp_path / "late.csv"
+    path.write_text("id,opened,severity\nL,2026-12-20T09:00-05:00,alta\n", encoding="utf-8")
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-12-01T00:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert ",pending," in result.stdout
+    assert "could not be evaluated" not in result.stderr
+    assert "as_of" not in result.stderr.replace("--as-of", "")
+
+
+# -- files written --------------------------------------------------------------------
+
+
+def evaluated(tmp_path: Path, name: str, *extra: str) -> Path:
+    """Evaluate the bundled sample into ``tmp_path/name`` and return the file."""
+    out = tmp_path / name
+    result = run(
+        "evaluate", "--policy", SAAS, SAMPLE, "--as-of", "2026-12-01T00:00-05:00", "-o", out,
+        *extra,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_files_hold_seconds_and_instants_in_the_policys_zone(tmp_path: Path):
+    """CSV durations are whole seconds in ``_seconds`` columns; instants carry Bogotá's offset."""
+    import pandas as pd  # noqa: PLC0415
+
+    table = pd.read_csv(evaluated(tmp_path, "r.csv"), dtype=str, keep_default_na=False)
+    row = table[table["id"] == "SUP-2001"].iloc[0]
+    assert row["response_goal_seconds"] == "28800"  # 8 h for baja
+    assert row["resolution_elapsed_seconds"] == "38700"  # 10h45m
+    assert row["resolution_due_at"] == "2026-10-19T11:00:00-05:00"
+    assert row["opened"] == "2026-10-03T16:45:00-05:00"
+    assert "response_goal" not in table.columns
+    instants = [c for c in table.columns if c.endswith(("_at", "opened", "responded", "resolved"))]
+    for column in instants:
+        written = table[column][table[column] != ""]
+        assert written.str.endswith("-05:00").all(), column
+    negative = table["resolution_remaining_seconds"][table["resolution_status"] == "breached"]
+    assert negative.astype(int).lt(0).all()
+
+
+def test_files_in_another_zone_and_iso_durations(tmp_path: Path):
+    """``--tz UTC`` writes instants in UTC; ``--durations iso`` writes PT..H..M, negative with -."""
+    import pandas as pd  # noqa: PLC0415
+
+    out = evaluated(tmp_path, "r.json", "--tz", "UTC", "--durations", "iso")
+    rows = {r["id"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    assert rows["SUP-2001"]["resolution_due_at"] == "2026-10-19T16:00:00+00:00"
+    assert rows["SUP-2001"]["resolution_elapsed"] == "PT10H45M"
+    assert rows["SUP-2001"]["resolution_goal"] == "PT80H"  # never days: 80 business hours
+    breached = [r for r in rows.values() if r["resolution_status"] == "breached"]
+    assert breached
+    assert all(r["resolution_remaining"].startswith("-PT") for r in breached)
+    for r in breached:
+        remaining = escalate.parse_duration(r["resolution_remaining"])
+        goal, elapsed = (escalate.parse_duration(r[f"resolution_{k}"]) for k in ("goal", "elapsed"))
+        assert remaining == goal - elapsed
+    seconds = json.loads(evaluated(tmp_path, "s.json").read_text(encoding="utf-8"))
+    assert all(isinstance(r["response_goal_seconds"], int) for r in seconds)
+    assert pd.Timedelta(seconds=seconds[0]["resolution_goal_seconds"]) == pd.Timedelta(hours=80)
+
+
+def test_one_bad_rows_line_per_run_however_many_chunks(monkeypatch, tmp_path: Path):
+    """Bad rows in several chunks make one warning line that counts them all."""
+    from escalate import _cli_tables as tables  # noqa: PLC0415
+
+    monkeypatch.setattr(tables, "_CHUNK", 2)
+    path = tmp_path / "bad.csv"
+    rows = [f"R{i},2026-11-13T16:10:00-05:00,{'nope' if i % 2 else 'alta'}" for i in range(7)]
+    path.write_text("id,opened,severity\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    bad = [line for line in warnings if "could not be evaluated" in line]
+    assert len(bad) == 1
+    assert "3 of 7 incident rows could not be evaluated" in bad[0]
+    assert "(first, id R1: unknown severity 'nope'" in bad[0]
+    # and the table's missing response and resolution columns are said once too
+    assert len(warnings) == 2
+    assert "no column for 'fix_released', 'resolved', 'responded'" in warnings[1]
+
+
+@pytest.mark.parametrize(("count", "expected"), [(1, "wrote 1 row to"), (2, "wrote 2 rows to")])
+def test_wrote_n_rows_has_its_grammar(tmp_path: Path, count: int, expected: str):
+    """The closing line says 1 row, 2 rows."""
+    path = tmp_path / "in.csv"
+    rows = [f"R{i},2026-11-13T16:10:00-05:00,alta" for i in range(count)]
+    path.write_text("id,opened,severity\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "now", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"{expected} {out} (0 rows with errors)" in result.stderr
+
+
+def test_output_to_dev_null_and_to_stdout(tmp_path: Path):
+    """``-o /dev/null`` discards CSV, ``-o -`` writes it on stdout."""
+    result = run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "now", "-o", "/dev/null")
+    assert result.exit_code == 0, result.output
+    assert "wrote 200 rows to /dev/null" in result.stderr
+    dash = run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "now", "-o", "-")
+    assert dash.exit_code == 0, dash.output
+    assert len(dash.stdout.strip().splitlines()) == 201
+
+
+def test_semicolon_and_tab_separated_csv_are_read(tmp_path: Path):
+    """A CSV separated by semicolons (spreadsheets in many locales) or tabs is read as such."""
+    for sep in (";", "\t"):
+        path = tmp_path / "in.csv"
+        path.write_text(
+            sep.join(["id", "opened", "severity"]) + "\n"
+            + sep.join(["S1", "2026-11-13T16:10:00-05:00", "alta"]) + "\n",
+            encoding="utf-8",
+        )  # fmt: skip
+        result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00")
+        assert result.exit_code == 0, result.output
+        assert "S1,2026-11-13T16:10:00-05:00,alta" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "in.csv is empty; a CSV of incidents starts with a header line"),
+        ("\n\n", "in.csv is empty"),
+        ("id|opened|severity\nA|x|alta\n", "has one column 'id|opened|severity'"),
+        ("id,created,severity\n", "no column 'opened' (opened); its columns are 'id', 'created', "),
+    ],
+)
+def test_unusable_tables_get_a_clear_answer(tmp_path: Path, content: str, expected: str):
+    """An empty file, an odd separator or a missing column is one line that says what to do."""
+    path = tmp_path / "in.csv"
+    path.write_text(content, encoding="utf-8")
+    line = one_line_error(run("evaluate", "--policy", SAAS, path, "--as-of", "now"))
+    assert expected in line
+    if "created" in content:
+        assert "map yours with -c opened=YOUR_COLUMN" in line
+
+
+def test_a_header_only_table(tmp_path: Path):
+    """A table with a header and no rows evaluates to no rows, and is nothing to report."""
+    path = tmp_path / "in.csv"
+    path.write_text("id,opened,responded,severity\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "now", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8")) == []
+    line = one_line_error(run("report", "--policy", SAAS, path, "--as-of", "now"))
+    assert "in.csv has no incidents, only a header: nothing to report" in line
+
+
+def test_validate_lists_the_policys_own_24x7_only():
+    """A policy that declares its own 24x7 clock is not shown the built-in UTC one."""
+    out = run("validate", POLICIES / "seed_000_noc.toml").stdout
+    clocks = out.split("Clocks")[1].split("Severities")[0]
+    assert "America/Mexico_City" in clocks
+    assert "UTC" not in clocks
+    assert "UTC" in run("validate", SAAS).stdout.split("Severities")[0]  # the built-in one
+
+
+def test_durations_are_shown_in_hours_never_days():
+    """Goals of 24 business hours and more are shown in hours (80h), never as days."""
+    out = run("validate", SAAS).stdout
+    assert "80h" in out
+    assert "3d8h" not in out
+    assert "1d" not in out
+
+
+def test_negative_remaining_time_reads_as_a_duration():
+    """A breached target's remaining time prints as -1h..., not as a timedelta's days."""
+    result = run(
+        "deadline", "--policy", SAAS, "-s", "alta", "-t", "2026-11-13T16:10-05:00",
+        "--as-of", "2026-11-18T12:00-05:00",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "-1 day" not in result.stdout
+    assert "-11h50m" in result.stdout  # 2 h goal, 13h50m used by Wednesday noon
+
+
+def test_report_months_follow_a_mapped_opening_column(tmp_path: Path):
+    """With ``-c opened=created_at`` the months come from created_at, chart included."""
+    path = boundary_table(tmp_path / "bogota.csv", utc=False)
+    mapped = tmp_path / "mapped.csv"
+    mapped.write_text(
+        path.read_text(encoding="utf-8").replace("id,opened,", "id,created_at,", 1),
+        encoding="utf-8",
+    )
+    assert report_rows(mapped, "-c", "opened=created_at") == report_rows(path)
+    chart = tmp_path / "c.svg"
+    result = run(
+        "report", "--policy", SAAS, mapped, "-c", "opened=created_at", "--by", "month",
+        "--as-of", BOUNDARY_AS_OF, "--plot", chart,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "<svg" in chart.read_text(encoding="utf-8")
+
+
+def test_naive_instants_in_a_dst_zone_follow_the_calendar_rule(tmp_path: Path):
+    """With --tz, a wall time a DST change skips moves forward by the gap; a repeated one is the first."""
+    path = tmp_path / "dst.csv"
+    path.write_text(
+        "id,opened,severity\n"
+        "gap,2026-03-08T02:30:00,alta\n"
+        "twice,2026-11-01T01:30:00,alta\n"
+        "plain,2026-07-01T09:00:00,alta\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "evaluate", "--policy", SAAS, path, "--as-of", "2026-12-01T00:00Z",
+        "--tz", "America/New_York",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    opened = [line.split(",")[1] for line in result.stdout.strip().splitlines()[1:]]
+    assert opened == [
+        "2026-03-08T03:30:00-04:00",  # 02:30 does not exist: 02:30 EST is 03:30 EDT
+        "2026-11-01T01:30:00-04:00",  # 01:30 happens twice: the first, still EDT
+        "2026-07-01T09:00:00-04:00",
+    ]
+
+
+def test_parquet_datetime_columns_are_read_in_their_zone_or_tz(tmp_path: Path):
+    """Parquet columns of aware datetimes keep their instants; naive ones are read in --tz."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    aware = pd.DataFrame(
+        {
+            "id": ["P1"],
+            "opened": pd.to_datetime(["2026-11-13T21:10:00Z"]),
+            "severity": ["alta"],
+        }
+    )
+    path = tmp_path / "aware.parquet"
+    aware.to_parquet(path)
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert "P1,2026-11-13T16:10:00-05:00,alta" in result.stdout  # Bogotá, the policy's zone
+    naive = aware.assign(opened=aware["opened"].dt.tz_localize(None))
+    naive.to_parquet(path)
+    args = ["evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00"]
+    assert "pass --tz America/Bogota" in one_line_error(run(*args))
+    in_utc = run(*args, "--tz", "UTC")
+    assert in_utc.exit_code == 0, in_utc.output
+    assert "P1,2026-11-13T21:10:00+00:00,alta" in in_utc.stdout
+
+
+def test_other_warnings_are_one_line_each(monkeypatch, tmp_path: Path):
+    """A library warning repeated in every chunk is printed once."""
+    import warnings  # noqa: PLC0415
+
+    from escalate import _cli_tables as tables  # noqa: PLC0415
+
+    evaluate_frame = escalate.evaluate_frame
+
+    def warning_evaluate_frame(*args: object, **kwargs: object) -> object:
+        warnings.warn("a policy detail", escalate.EscalateWarning, stacklevel=2)
+        return evaluate_frame(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "_CHUNK", 50)
+    monkeypatch.setattr(escalate, "evaluate_frame", warning_evaluate_frame)
+    result = run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "2026-12-01T00:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("escalate: warning: a policy detail") == 1

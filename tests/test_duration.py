@@ -87,14 +87,16 @@ def test_duration_problem_normalises_pendulum_durations():
     [
         (timedelta(0), "0s"),
         (timedelta(hours=1, minutes=30), "1h30m"),
-        (timedelta(days=14), "14d"),
-        (timedelta(days=1, seconds=1, microseconds=500_000), "1d1.5s"),
+        (timedelta(days=14), "336h"),
+        (timedelta(hours=40), "40h"),
+        (timedelta(days=1, seconds=1, microseconds=500_000), "24h1.5s"),
         (timedelta(microseconds=1), "0.000001s"),
         (-timedelta(minutes=5), "-5m"),
+        (-timedelta(hours=1), "-1h"),
     ],
 )
 def test_format_duration_is_canonical(value, text):
-    """Formatting writes the largest units first, no weeks, and seconds with decimals."""
+    """Formatting writes hours as the largest unit (never days), and seconds with decimals."""
     assert format_duration(value) == text
 
 

@@ -26,7 +26,7 @@ EXAMPLES = [
 AS_OF = datetime.fromisoformat("2026-01-19T10:00:00-05:00")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples, deadline=None)  # 300 in ci
 @given(incidents())
 @example(incident=("bogota", POLICIES["bogota"], EXAMPLES[0], AS_OF))
 @example(incident=("bogota", POLICIES["bogota"], EXAMPLES[1], AS_OF))

@@ -216,7 +216,7 @@ def test_yaml_without_pyyaml(tmp_path, monkeypatch):
     path = tmp_path / "policy.yaml"
     path.write_text("severities: {}\n", encoding="utf-8")
     monkeypatch.setitem(sys.modules, "yaml", None)
-    with pytest.raises(MissingExtraError, match=r"escalate\[yaml\]") as info:
+    with pytest.raises(MissingExtraError, match=r"escalate-sla\[yaml\]") as info:
         load_policy(path)
     assert isinstance(info.value, ImportError)
 

@@ -64,6 +64,9 @@ def rows(seed: int = 3) -> list[dict[str, str]]:
             "severity": severity,
             "category": category,
             "team": team,
+            # no temporary fix shipped in the sample: the definitive-fix target never starts
+            "workaround_applied": "",
+            "fix_released": "",
         }
         for i, (opened, severity, category, team, responded, resolved) in enumerate(found)
     ]

@@ -1,3 +1,4 @@
+# ruff: noqa: INP001, T201 - a maintenance script that prints its findings
 """Check the table path against evaluate() on every incident of the real ServiceNow log.
 
 Reads ``../shared/data/servicenow-incident-log/incident_event_log.zip`` (CC BY 4.0, see its

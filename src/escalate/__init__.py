@@ -80,7 +80,9 @@ from escalate._spark import evaluate_spark, spark_schema
 from escalate._survival import SurvivalReport, survival
 from escalate._timeline import Event, Timeline
 
-__version__ = _version("escalate")
+#: The installed version; the distribution is called ``escalate-sla`` (``escalate`` on the
+#: package index is another project), the import name is ``escalate``.
+__version__ = _version("escalate-sla")
 
 __all__ = [
     "AfterElapsed",

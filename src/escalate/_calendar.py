@@ -649,7 +649,7 @@ class Calendar:
         ``datetime.timedelta`` counts as microseconds).
 
         Raises:
-            MissingExtraError: numpy is not installed (``pip install 'escalate[pandas]'``).
+            MissingExtraError: numpy is not installed (``pip install 'escalate-sla[pandas]'``).
         """
         from escalate._vector import add_many  # noqa: PLC0415
 

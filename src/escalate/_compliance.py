@@ -9,7 +9,9 @@ import math
 import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import _modules
 
 if TYPE_CHECKING:
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
     from pandas import DataFrame as _DataFrame
 
 __all__ = ["compliance"]
+
+#: A UTC offset (or ``Z``) at the end of an ISO 8601 instant.
+_OFFSET = r"(?:[+-]\d\d(?::?\d\d(?::?\d\d(?:\.\d+)?)?)?|Z)$"
 
 
 def _wilson(met: int, decided: int, z: float) -> tuple[float, float]:
@@ -26,7 +31,107 @@ def _wilson(met: int, decided: int, z: float) -> tuple[float, float]:
     denominator = 1 + z * z / decided
     centre = (p + z * z / (2 * decided)) / denominator
     half = z * math.sqrt(p * (1 - p) / decided + z * z / (4 * decided * decided)) / denominator
-    return max(100 * (centre - half), 0.0), min(100 * (centre + half), 100.0)
+    # at 0 and at n the bound is exactly 0% or 100%; the formula leaves rounding residue
+    low = 0.0 if met == 0 else max(100 * (centre - half), 0.0)
+    high = 100.0 if met == decided else min(100 * (centre + half), 100.0)
+    return low, high
+
+
+def _check_columns(
+    frame: Any, keys: Sequence[str], targets: Sequence[str], time: str | None
+) -> None:
+    """Raise one :class:`ConfigError` naming every column the summary needs but lacks."""
+    present = {str(c) for c in frame.columns}
+    missing = [k for k in keys if k not in present and k != "month"]
+    if time is not None and time not in present:
+        missing.append(time)
+    for target in targets:
+        wanted = [f"{target}_status", f"{target}_stopped_at"]
+        if f"{target}_elapsed_seconds" not in present:
+            wanted.append(f"{target}_elapsed")
+        missing.extend(c for c in wanted if c not in present)
+    if not missing:
+        return
+    statuses = sorted(c.removesuffix("_status") for c in present if c.endswith("_status"))
+    if not statuses:
+        hint = "pass the output of evaluate_frame, which has them for every target"
+    else:
+        close = [did_you_mean(t, statuses) for t in targets if f"{t}_status" not in present]
+        hint = next((c for c in close if c), None) or (
+            "its targets are " + ", ".join(map(repr, statuses))
+        )
+    names = list(dict.fromkeys(missing))
+    what = (
+        f"no column {names[0]!r}"
+        if len(names) == 1
+        else "no columns " + ", ".join(map(repr, names))
+    )
+    raise ConfigError([Problem(path="results", message=f"the table has {what}", hint=hint)])
+
+
+def _wall_times(pd: Any, column: Any, timezone: str | None) -> Any:
+    """The instants of ``column`` as naive wall-clock times in ``timezone``.
+
+    Without a zone, each instant is taken as the column writes it: a zone-aware column in
+    its own zone, text (as ``read_csv`` gives) at the wall time written before its offset.
+    Naive values are wall times already, in ``timezone`` when one is given.
+    """
+    values = column
+    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        text = values.astype("string").str.strip()
+        offset = text.str.contains(_OFFSET, regex=True).fillna(value=False)
+        if timezone is None or not offset.any():
+            wall = text.str.replace(_OFFSET, "", regex=True)
+            return pd.to_datetime(wall, format="ISO8601")
+        if not offset[text.notna()].all():
+            first = text[text.notna() & ~offset].index[0]
+            msg = (
+                f"column {column.name!r} mixes instants with and without a UTC offset "
+                f"(row {first}: {text[first]!r}); use one form"
+            )
+            raise ConfigError([Problem(path=f"results.{column.name}", message=msg)])
+        values = pd.to_datetime(text, format="ISO8601", utc=True)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        if timezone is not None:
+            values = values.dt.tz_convert(timezone)
+        return values.dt.tz_localize(None)
+    return values
+
+
+def _elapsed_us(np: Any, pd: Any, frame: Any, target: str) -> Any:
+    """Elapsed business time per row in microseconds (float, NaN when unknown)."""
+    seconds = f"{target}_elapsed_seconds"
+    if f"{target}_elapsed" not in frame.columns and seconds in frame.columns:
+        return pd.to_numeric(frame[seconds]).to_numpy(dtype="float64") * 1e6
+    column = frame[f"{target}_elapsed"]
+    if not pd.api.types.is_timedelta64_dtype(column.dtype):
+        column = pd.to_timedelta(column)  # text such as "0 days 01:30:00" or "PT1H30M"
+    ns = column.to_numpy(dtype="m8[ns]").view("i8")
+    us = (ns // 1000).astype("float64")  # exact: instants count to the microsecond
+    us[np.isnat(column.to_numpy(dtype="m8[ns]"))] = np.nan
+    return us
+
+
+def _durations(np: Any, pd: Any, us: Any) -> Any:
+    """Float microseconds to exact ``timedelta64[ns]`` (no float steps below the us)."""
+    values = us.to_numpy(dtype="float64")
+    unknown = np.isnan(values)
+    ns = np.where(unknown, 0, np.round(values)).astype("int64") * 1000
+    out = ns.view("m8[ns]")
+    out[unknown] = np.timedelta64("NaT")
+    return pd.Series(out, index=us.index)
+
+
+def _zone(timezone: str | None) -> str | None:
+    if timezone is None:
+        return None
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ConfigError.single(
+            "timezone", f"unknown time zone {timezone!r}", "use an IANA name such as 'UTC'"
+        ) from None
+    return timezone
 
 
 def compliance(
@@ -37,18 +142,24 @@ def compliance(
     confidence: float = 0.95,
     freq: str | None = None,
     time_column: str = "opened",
+    timezone: str | None = None,
 ) -> pd.DataFrame:
     """Summarise :func:`evaluate_frame` results: one row per group and target.
 
     Args:
-        results: The output of :func:`evaluate_frame`.
+        results: The output of :func:`evaluate_frame`; time columns may be datetimes or
+            ISO 8601 text, as ``pandas.read_csv`` gives them.
         by: Columns to group on; ``"month"`` (when the table has no such column) is the
-            month of ``time_column`` in that column's own zone.
+            calendar month of ``time_column`` in ``timezone``.
         targets: The targets to report; every target of the results by default.
         confidence: The confidence level of the interval on the share met.
         freq: A pandas period alias (``"W"``, ``"Q"``...) adding a ``period`` key from
-            ``time_column``.
+            ``time_column``, in ``timezone`` too.
         time_column: The column the ``month`` and ``period`` keys come from.
+        timezone: The IANA zone whose months (and periods) count; ``escalate report``
+            passes the policy's (:attr:`Policy.timezone`). By default each instant's
+            month is the one it is written in: a zone-aware column's own zone, or the
+            wall time before the offset of ISO text. Naive times are wall times already.
 
     Returns:
         Columns: the ``by`` keys (and ``period``), ``target``, ``count``, ``met``,
@@ -58,36 +169,46 @@ def compliance(
         decided. The interval is Wilson's score interval on that share, in percent: for
         8 met of 10 decided at 95%, ``z = 1.96``, the centre is
         ``(0.8 + z²/20) / (1 + z²/10) = 0.7168`` and the half-width
-        ``z * sqrt(0.8 * 0.2 / 10 + z²/400) / (1 + z²/10) = 0.2266``, so 49.0% to 94.3%.
+        ``z * sqrt(0.8 * 0.2 / 10 + z²/400) / (1 + z²/10) = 0.2266``, so 49.0% to 94.3%;
+        0 met gives exactly 0% as the lower bound, all met exactly 100% as the upper.
         The elapsed figures are the business time to stop (respond, resolve...) of the
-        incidents whose target stopped.
+        incidents whose target stopped, to the microsecond.
+
+    Raises:
+        ConfigError: the table lacks a column the summary needs (it names them all), or
+            ``timezone`` is not a known zone.
+        ValueError: ``confidence`` is not between 0 and 1.
     """
     np, pd = _modules()
     if not 0 < confidence < 1:
         msg = f"confidence must be between 0 and 1, got {confidence!r}"
         raise ValueError(msg)
+    zone = _zone(timezone)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
+    keys = list(by)
+    derive_month = "month" in keys and "month" not in results.columns
+    needs_time = derive_month or freq is not None
+    if targets is None:
+        targets = [c.removesuffix("_status") for c in results.columns if c.endswith("_status")]
+        if not targets:
+            targets = ["response", "resolution"]  # not a result table: the error says so
+    _check_columns(results, keys, targets, time_column if needs_time else None)
     frame = results
     if "error" in frame.columns:
         frame = frame[frame["error"].isna().to_numpy()]
-    keys = list(by)
     derived: dict[str, Any] = {}
-    if ("month" in keys and "month" not in frame.columns) or freq is not None:
-        times = frame[time_column]
-        if isinstance(times.dtype, pd.DatetimeTZDtype):
-            times = times.dt.tz_localize(None)  # the wall-clock month in the column's zone
-        if "month" in keys and "month" not in frame.columns:
+    if needs_time:
+        times = _wall_times(pd, frame[time_column], zone)
+        if derive_month:
             derived["month"] = times.dt.to_period("M")
         if freq is not None:
             derived["period"] = times.dt.to_period(freq)
             keys.append("period")
-    if targets is None:
-        targets = [c.removesuffix("_status") for c in results.columns if c.endswith("_status")]
     parts = []
     for target in targets:
         status = frame[f"{target}_status"]
         applies = status.notna().to_numpy()
-        elapsed = frame[f"{target}_elapsed"].to_numpy().view("i8").astype("float64")
+        elapsed = _elapsed_us(np, pd, frame, target)
         elapsed[(frame[f"{target}_stopped_at"].isna() | status.isna()).to_numpy()] = np.nan
         table = pd.DataFrame(
             {
@@ -115,8 +236,9 @@ def compliance(
         bounds = [_wilson(int(m), int(d), z) for m, d in zip(summary["met"], decided, strict=True)]
         summary["ci_low"] = [b[0] for b in bounds]
         summary["ci_high"] = [b[1] for b in bounds]
-        summary["median_elapsed"] = pd.to_timedelta(summary["median"].round(), unit="ns")
-        summary["p90_elapsed"] = pd.to_timedelta(summary["p90"].round(), unit="ns")
+        # quantiles interpolate between microsecond counts: round back to the microsecond
+        summary["median_elapsed"] = _durations(np, pd, summary["median"])
+        summary["p90_elapsed"] = _durations(np, pd, summary["p90"])
         parts.append(summary)
     columns = [
         *keys,

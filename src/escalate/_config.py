@@ -291,8 +291,7 @@ class _Reader:
         else:
             self.add(
                 path,
-                f"expected an event name, a status table or a list of them, "
-                f"got {describe(value)}",
+                f"expected an event name, a status table or a list of them, got {describe(value)}",
             )
             return ()
         out: list[Any] = []

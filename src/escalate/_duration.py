@@ -216,9 +216,17 @@ def _business_days_or_problem(text: object) -> BusinessDays | str:
 def format_duration(value: timedelta, /) -> str:
     """Return the canonical text of a duration, which :func:`parse_duration` reads back.
 
+    Hours are the largest unit: on an office clock a "day" of business time is not 24
+    hours, so ``"40h"`` is written as ``40h``, never as ``1d16h``, which reads as calendar
+    days. A negative duration starts with ``-``.
+
     >>> from datetime import timedelta
     >>> format_duration(timedelta(hours=1, minutes=30))
     '1h30m'
+    >>> format_duration(timedelta(hours=40))
+    '40h'
+    >>> format_duration(-timedelta(minutes=90))
+    '-1h30m'
     >>> format_duration(timedelta(0))
     '0s'
     """
@@ -228,7 +236,7 @@ def format_duration(value: timedelta, /) -> str:
     sign = "-" if total < 0 else ""
     rest = abs(total)
     parts: list[str] = []
-    for unit in ("d", "h", "m"):  # no weeks: "14d" reads better than "2w"
+    for unit in ("h", "m"):
         count, rest = divmod(rest, _UNITS[unit])
         if count:
             parts.append(f"{count}{unit}")

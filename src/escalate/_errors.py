@@ -155,14 +155,21 @@ class InvalidInstantError(InvalidArgumentError):
 
 
 class NaiveDatetimeError(InvalidInstantError):
-    """A datetime without a time zone was given where an instant is needed."""
+    """A datetime without a time zone was given where an instant is needed.
 
-    def __init__(self, what: str, value: object, *, fix: str | None = None) -> None:
+    ``zone`` names the zone to suggest (a policy's :attr:`~escalate.Policy.timezone`,
+    where the caller knows it); ``fix`` replaces the whole suggestion.
+    """
+
+    def __init__(
+        self, what: str, value: object, *, fix: str | None = None, zone: str | None = None
+    ) -> None:
         from escalate._checks import excerpt  # noqa: PLC0415 - _checks imports this module
 
+        example = zone or "America/Bogota"
         fix = fix or (
-            "attach a zone, e.g. value.replace(tzinfo=ZoneInfo('America/Bogota')) "
-            "or pendulum.datetime(..., tz='America/Bogota')"
+            f"attach the zone it was written in, e.g. value.replace(tzinfo=ZoneInfo({example!r})) "
+            f"or pendulum.datetime(..., tz={example!r})"
         )
         super().__init__(
             f"{what} must be timezone-aware, got the naive {excerpt(value)}; {fix}", path=what
@@ -198,7 +205,7 @@ class MissingExtraError(EscalateError, ImportError):  # type: ignore[misc] # Imp
         self.module = module
         super().__init__(
             f"{feature} needs the optional dependency {module!r}, which is not installed; "
-            f"install it with: pip install 'escalate[{extra}]'"
+            f"install it with: pip install 'escalate-sla[{extra}]'"
         )
 
 

@@ -41,6 +41,7 @@ def plot_compliance(
     freq: str = "M",
     objective: float | None = None,
     time_column: str = "opened",
+    timezone: str | None = None,
 ) -> Figure:
     """Plot the share of incidents that met a target, per period and group.
 
@@ -51,13 +52,26 @@ def plot_compliance(
         freq: The period of the x axis, a pandas period alias (``"M"``, ``"W"``...).
         objective: The share you promise (e.g. ``90``), drawn as a dashed goal line.
         time_column: The column the periods come from.
+        timezone: The zone whose periods count, as in :func:`escalate.compliance`.
 
     Returns:
         A figure with one line per group and its Wilson 95% interval as a band.
     """
-    report = compliance(results, by=[by], targets=[target], freq=freq, time_column=time_column)
+    report = compliance(
+        results,
+        by=[by],
+        targets=[target],
+        freq=freq,
+        time_column=time_column,
+        timezone=timezone,
+    )
     figure = _figure()
     ax = figure.subplots()
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415
+
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call] # a few ticks for any span
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     for name, group in report.groupby(by, sort=True):
         x = group["period"].dt.to_timestamp()
         (line,) = ax.plot(x, group["percent_met"], marker="o", label=str(name))

@@ -629,6 +629,19 @@ class Policy:
             return _ALWAYS_CALENDAR
         raise _unknown("clock", name, self._clock_names, "calendar")
 
+    @property
+    def timezone(self) -> str:
+        """The policy's zone: its default clock's, where reports count months and days.
+
+        The built-in ``"24x7"`` clock counts in UTC but belongs to no place, so a policy
+        whose default clock is the built-in one takes the zone of its first declared
+        calendar (seed 004's office in Mexico City), and ``"UTC"`` when it declares none.
+        """
+        declared = self.calendars.get(self.clock)
+        if declared is None:
+            declared = next(iter(self.calendars.values()), None)
+        return "UTC" if declared is None else declared.timezone
+
     @cached_property
     def _by_name(
         self,

@@ -1,8 +1,13 @@
 """The ``escalate`` command line: check a policy, a deadline or a year of tickets from a shell.
 
-Install it with the ``cli`` extra (``pip install 'escalate[cli]'``), which brings click,
+Install it with the ``cli`` extra (``pip install 'escalate-sla[cli]'``), which brings click,
 rich and pandas. Every command prints an example with ``--help``; ``escalate demo`` runs
-on a bundled policy and sample and needs no files.
+on a bundled policy and sample and needs no files. Reading and writing tables of incidents
+lives in :mod:`escalate._cli_tables`.
+
+Zones: months (``report --by month``, ``availability``) and the instants written to files
+are in the policy's zone (:attr:`escalate.Policy.timezone`), or in ``--tz`` when given;
+``--tz`` is also the zone of instants written without a UTC offset.
 
 Errors are one line on standard error with exit status 2 (``--debug`` shows the
 traceback instead); ``escalate validate`` exits with status 1 when the policy has
@@ -18,18 +23,16 @@ import json
 import math
 import re
 import sys
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 try:
     import click
     from rich.console import Console
-    from rich.progress import Progress
     from rich.table import Table
     from rich.text import Text
 except ModuleNotFoundError as _missing:  # pragma: no cover - tested in a subprocess
@@ -38,7 +41,22 @@ except ModuleNotFoundError as _missing:  # pragma: no cover - tested in a subpro
     raise MissingExtraError("the escalate command", "cli", _missing.name or "click") from None
 
 import escalate
-from escalate._errors import ConfigError, EscalateError, PolicyError, Problem, did_you_mean
+from escalate._cli_tables import (
+    _EXAMPLE_WALL_TIME,
+    DurationStyle,
+    UsageProblem,
+    check_layout,
+    count_of,
+    evaluate_table,
+    example_instant,
+    one_line,
+    output_format,
+    parse_instants,
+    read_incidents,
+    read_json,
+    write_table,
+)
+from escalate._errors import EscalateError, PolicyError, Problem, did_you_mean
 from escalate._policy import (
     AfterElapsed,
     AtOpen,
@@ -55,35 +73,18 @@ if TYPE_CHECKING:
 
     from escalate._results import Evaluation
 
-__all__ = ["app", "main"]
+__all__ = ["UsageProblem", "app", "main"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-#: Rows per call of ``evaluate_frame``; the progress bar advances once per chunk.
-_CHUNK = 20_000
-#: The built-in event columns holding instants, besides the policy's custom events.
-_INSTANT_COLUMNS = ("opened", "responded", "resolved")
 _LINE_COLUMN = re.compile(r"at line (\d+), column (\d+)")
-_AWARE = r"(?:[+-]\d\d(?::?\d\d(?::?\d\d)?)?|Z)$"
 
 #: The fixed instants of ``escalate demo``, so its output never changes.
 _DEMO_INCIDENT_AS_OF = "2026-11-18T11:00:00-05:00"
 _DEMO_SAMPLE_AS_OF = "2026-11-30T18:00:00-05:00"
 
 
-class UsageProblem(click.UsageError):
-    """A value given on the command line (or a file's layout) cannot be used."""
-
-
 # -- error handling -------------------------------------------------------------------
-
-
-def _one_line(error: BaseException) -> str:
-    """The error as one line: a configuration error's problems joined with ``; ``."""
-    if isinstance(error, ConfigError) and len(error.problems) > 1:
-        return f"{len(error.problems)} problems: " + "; ".join(map(str, error.problems))
-    text = error.format_message() if isinstance(error, click.ClickException) else str(error)
-    return " ".join(text.split()) or type(error).__name__
 
 
 def _fail(message: str) -> NoReturn:
@@ -112,18 +113,18 @@ class _Group(click.Group):
             if debug:
                 raise
             where = error.ctx.command_path if error.ctx is not None else "escalate"
-            _fail(f"{_one_line(error)} (see '{where} --help')")
+            _fail(f"{one_line(error)} (see '{where} --help')")
         except click.ClickException as error:
             if debug:
                 raise
-            _fail(_one_line(error))
+            _fail(one_line(error))
         except click.Abort:
             click.echo("escalate: aborted", err=True)
             sys.exit(130)
         except EscalateError as error:
             if debug:
                 raise
-            _fail(_one_line(error))
+            _fail(one_line(error))
         except OSError as error:
             if debug:
                 raise
@@ -131,7 +132,7 @@ class _Group(click.Group):
         except Exception as error:
             if debug:
                 raise
-            _fail(f"unexpected {type(error).__name__}: {_one_line(error)} (rerun with --debug)")
+            _fail(f"unexpected {type(error).__name__}: {one_line(error)} (rerun with --debug)")
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -148,37 +149,49 @@ def _debug_option(function: _F) -> _F:
 # -- parsing command-line values ------------------------------------------------------
 
 
-def _zone(name: str | None) -> ZoneInfo | None:
+def _checked_zone(
+    ctx: click.Context | None,  # noqa: ARG001 - click's callback signature
+    param: click.Parameter | None,  # noqa: ARG001
+    name: str | None,
+) -> str | None:
+    """Check ``--tz`` before anything else runs: an unknown zone is never ignored."""
     if name is None:
         return None
     try:
-        return ZoneInfo(name)
+        ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageProblem(
-            f"unknown time zone {name!r}; use an IANA name such as 'America/Bogota'"
-        ) from None
+        hint = did_you_mean(name, sorted(available_timezones())) or (
+            "use an IANA name such as America/Bogota or UTC"
+        )
+        raise UsageProblem(f"--tz: unknown time zone {name!r}; {hint}") from None
+    return name
 
 
-def _instant(value: str | None, option: str, tz: str | None) -> datetime | None:
-    """Parse an ISO 8601 instant (or ``now``); a naive one needs ``--tz``."""
+def _instant(value: str | None, option: str, tz: str | None, zone: str) -> datetime | None:
+    """Parse an ISO 8601 instant (or ``now``); a naive one is read in ``--tz``.
+
+    Without ``--tz`` a naive instant is an error whose example carries the offset the
+    wall time has in ``zone`` (the policy's), so the example itself is accepted.
+    """
     if value is None:
         return None
-    if value.strip().lower() == "now":
+    text = value.strip()
+    if text.lower() == "now":
         return datetime.now(UTC)
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         raise UsageProblem(
-            f"{option}: {value!r} is not an ISO 8601 instant; write e.g. 2026-11-13T16:10-05:00"
+            f"{option}: {value!r} is not an ISO 8601 instant; write e.g. "
+            f"{example_instant(_EXAMPLE_WALL_TIME, zone)}"
         ) from None
     if parsed.tzinfo is None:
-        zone = _zone(tz)
-        if zone is None:
+        if tz is None:
             raise UsageProblem(
-                f"{option}: {value!r} has no UTC offset; write e.g. {value}-05:00, "
-                "or pass --tz America/Bogota"
+                f"{option}: {value!r} has no UTC offset; write e.g. "
+                f"{example_instant(parsed, zone)}, or pass --tz {zone} (the policy's zone)"
             )
-        parsed = parsed.replace(tzinfo=zone)
+        parsed = parsed.replace(tzinfo=ZoneInfo(tz))
     return parsed
 
 
@@ -200,13 +213,13 @@ def _csv_list(value: str, option: str) -> list[str]:
     return items
 
 
-def _known(option: str, value: str, choices: Sequence[str]) -> None:
+def _known(option: str, value: str, choices: Sequence[str], noun: str | None = None) -> None:
     """Fail with a "did you mean" when ``value`` is not one of the policy's names."""
     if value not in choices:
         hint = did_you_mean(value, choices) or (
             "the policy has " + (", ".join(map(repr, choices)) or "none")
         )
-        raise UsageProblem(f"{option}: unknown {option[2:]} {value!r}; {hint}")
+        raise UsageProblem(f"{option}: unknown {noun or option[2:]} {value!r}; {hint}")
 
 
 def _load(path: Path) -> Policy:
@@ -373,147 +386,20 @@ def _compliance_table(table: pd.DataFrame, by: Sequence[str], title: str) -> Tab
 # -- tables of incidents --------------------------------------------------------------
 
 
-def _pandas() -> Any:
-    try:
-        import pandas as pd  # noqa: PLC0415 - only the table commands need it
-    except ImportError:
-        raise escalate.MissingExtraError("this command", "cli", "pandas") from None
-    return pd
-
-
-def _read_incidents(path: Path) -> pd.DataFrame:
-    """Read a CSV, JSON (a list of objects) or Parquet table of incidents as text columns."""
-    pandas = _pandas()
-    suffix = path.suffix.lower()
-    table: pd.DataFrame
-    if suffix == ".csv":
-        table = pandas.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        return table
-    if suffix == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise UsageProblem(
-                f"{path.name} is not valid JSON at line {error.lineno}, column {error.colno}: "
-                f"{error.msg}"
-            ) from None
-        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-            raise UsageProblem(f"{path.name}: expected a JSON list of objects, one per incident")
-        table = pandas.DataFrame.from_records(data)
-        return table
-    if suffix == ".parquet":
-        try:
-            table = pandas.read_parquet(path)
-        except ImportError:
-            raise UsageProblem(
-                "reading Parquet needs pyarrow; install it with: pip install pyarrow"
-            ) from None
-        return table
-    raise UsageProblem(f"cannot tell the format of {path.name!r}; use .csv, .json or .parquet")
-
-
-def _parse_instants(
-    frame: pd.DataFrame, policy: Policy, columns: Mapping[str, str]
-) -> pd.DataFrame:
-    """Turn the text columns of instants into datetimes (aware ones in UTC)."""
-    pandas = _pandas()
-    names = {columns.get(name, name) for name in (*_INSTANT_COLUMNS, *policy.event_names)}
-    frame = frame.copy()
-    for name in sorted(names & set(frame.columns)):
-        column = frame[name]
-        if pandas.api.types.is_datetime64_any_dtype(column):
-            continue
-        text = column.dropna().astype(str).str.strip()
-        aware = text.str.contains(_AWARE, regex=True)
-        if aware.any() and not aware.all():
-            first = text[~aware].index[0]
-            raise UsageProblem(
-                f"column {name!r} mixes instants with and without a UTC offset "
-                f"(row {first}: {text[first]!r}); use one form"
-            )
-        try:
-            frame[name] = pandas.to_datetime(column, format="ISO8601", utc=bool(aware.any()))
-        except (ValueError, TypeError) as error:
-            raise UsageProblem(f"column {name!r}: {_one_line(error)}") from None
-    return frame
-
-
-def _evaluate_table(
-    frame: pd.DataFrame,
-    policy: Policy,
-    *,
-    as_of: datetime,
-    columns: Mapping[str, str],
-    tz: str | None,
-    progress: bool,
-) -> pd.DataFrame:
-    """Evaluate in chunks (a progress bar on a terminal) and report warnings as lines."""
-    pandas = _pandas()
-    frame = _parse_instants(frame, policy, columns)
-    options: dict[str, Any] = {"as_of": as_of, "columns": dict(columns) or None, "timezone": tz}
-    starts = range(0, max(len(frame), 1), _CHUNK)
-    parts = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", escalate.EscalateWarning)
-        if progress and len(starts) > 1:
-            with Progress(console=Console(stderr=True), transient=True) as bar:
-                task = bar.add_task("evaluating", total=len(frame))
-                for start in starts:
-                    part = frame.iloc[start : start + _CHUNK]
-                    parts.append(escalate.evaluate_frame(part, policy, **options))
-                    bar.advance(task, len(part))
-        else:
-            parts = [
-                escalate.evaluate_frame(frame.iloc[start : start + _CHUNK], policy, **options)
-                for start in starts
-            ]
-    for warning in caught:
-        if issubclass(warning.category, escalate.EscalateWarning):
-            click.echo(f"escalate: warning: {_one_line(Exception(warning.message))}", err=True)
-        else:  # pragma: no cover - pass other warnings on unchanged
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    combined: pd.DataFrame = parts[0] if len(parts) == 1 else pandas.concat(parts)
-    return combined
-
-
 _RESULT_KEYS = ("severity", "plan", "route", "tier_level", "tier_name", "error", "month")
-_OUTPUT_FORMATS = (".csv", ".json", ".parquet")
 
 
-def _output_format(out: Path) -> str:
-    """The output format from the file's extension, checked before any work is done."""
-    suffix = out.suffix.lower()
-    if suffix not in _OUTPUT_FORMATS:
-        raise UsageProblem(
-            f"cannot tell the output format of {out.name!r}; use .csv, .json or .parquet"
-        )
-    return suffix
+def _incidents(
+    path: Path, policy: Policy, columns: Mapping[str, str], *, tz: str | None, zone: str
+) -> pd.DataFrame:
+    """Read a table of incidents and its instants (in ``zone``), checking its layout."""
+    frame = read_incidents(path)
+    check_layout(frame, columns, path.name)
+    return parse_instants(frame, policy, columns, tz=tz, zone=zone)
 
 
-def _write_table(frame: pd.DataFrame, out: Path | None) -> None:
-    if out is None:
-        click.echo(frame.to_csv(index=False), nl=False)
-        return
-    suffix = _output_format(out)
-    if suffix == ".csv":
-        frame.to_csv(out, index=False)
-    elif suffix == ".json":
-        out.write_text(
-            frame.to_json(orient="records", date_format="iso", indent=1) + "\n", encoding="utf-8"
-        )
-    else:
-        try:
-            frame.to_parquet(out, index=False)
-        except ImportError:
-            raise UsageProblem(
-                "writing Parquet needs pyarrow; install it with: pip install pyarrow"
-            ) from None
-
-
-def _as_of_or_now(value: str | None, tz: str | None) -> datetime:
-    found = _instant(value, "--as-of", tz)
+def _as_of_or_now(value: str | None, tz: str | None, zone: str) -> datetime:
+    found = _instant(value, "--as-of", tz, zone)
     return found if found is not None else datetime.now(UTC)
 
 
@@ -537,7 +423,16 @@ _TZ = click.option(
     "--tz",
     default=None,
     metavar="ZONE",
-    help="The IANA zone of instants written without a UTC offset (e.g. America/Bogota).",
+    callback=_checked_zone,
+    help="The IANA zone (e.g. America/Bogota) of instants written without a UTC offset; "
+    "also the zone of months and of instants written out, which is the policy's otherwise.",
+)
+_DURATIONS = click.option(
+    "--durations",
+    type=click.Choice(["seconds", "iso"]),
+    default="seconds",
+    show_default=True,
+    help="Durations in files: seconds (columns named ..._seconds) or ISO 8601 (PT40H).",
 )
 _COLUMNS = click.option(
     "--column",
@@ -606,14 +501,9 @@ def demo() -> None:
     _show_evaluation(console, ev, explain=True)
 
     with resources.as_file(data / "sample_incidents.csv") as path:
-        frame = _read_incidents(path)
-    results = _evaluate_table(
-        frame,
-        policy,
-        as_of=datetime.fromisoformat(_DEMO_SAMPLE_AS_OF),
-        columns={},
-        tz=None,
-        progress=False,
+        frame = _incidents(path, policy, {}, tz=None, zone=policy.timezone)
+    results = evaluate_table(
+        frame, policy, as_of=datetime.fromisoformat(_DEMO_SAMPLE_AS_OF), columns={}, progress=False
     )
     table = _in_policy_order(
         escalate.compliance(results, by=("severity",), targets=("response", "resolution")),
@@ -702,13 +592,14 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
             Text(_compact(config.get("holidays", "-"))),
             str(len(calendar.exceptions)),
         )
-    clocks.add_row(
-        Text("24x7" + (" (default)" if policy.clock == "24x7" else "")),
-        "UTC",
-        "always open",
-        "-",
-        "0",
-    )
+    if "24x7" not in policy.calendars:  # the built-in clock, unless the policy has its own
+        clocks.add_row(
+            Text("24x7" + (" (default)" if policy.clock == "24x7" else "")),
+            "UTC",
+            "always open",
+            "-",
+            "0",
+        )
     console.print(clocks)
 
     goals = Table(
@@ -820,9 +711,13 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
     attributes: dict[str, Any] = _pairs(attr_pairs, "--attr")
     if plan is not None:
         attributes["plan"] = plan
-    opened_at = _instant(opened, "--opened", tz)
+    opened_at = _instant(opened, "--opened", tz, policy.timezone)
     assert opened_at is not None  # noqa: S101 - a required option
-    when = _instant(as_of, "--as-of", tz) or opened_at
+    when = _instant(as_of, "--as-of", tz, policy.timezone) or opened_at
+    if when < opened_at:
+        raise UsageProblem(
+            f"--as-of {as_of} is before --opened {opened}; evaluate at or after the opening"
+        )
     timeline = escalate.Timeline.open(opened_at, severity=severity, **attributes)
     ev = escalate.evaluate(policy, timeline, as_of=when)
     if as_json:
@@ -832,8 +727,9 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
 
 
 _EPILOG_EVALUATE_COMMAND = _example(
-    "escalate evaluate --policy my_policy.toml incidents.csv \\\n"
-    "      -o results.parquet --as-of 2026-12-01T00:00-05:00",
+    "escalate evaluate --policy examples/policies/seed_003_saas.toml \\\n"
+    "      src/escalate/_data/sample_incidents.csv \\\n"
+    "      --as-of 2026-12-01T00:00-05:00 -o results.csv",
 )
 
 
@@ -843,9 +739,9 @@ _EPILOG_EVALUATE_COMMAND = _example(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default=None,
-    help="Write here; .csv, .json or .parquet (CSV on stdout when absent).",
+    help="Write here; .csv, .json or .parquet (CSV on stdout when absent or -).",
 )
 @click.option(
     "--as-of",
@@ -854,6 +750,7 @@ _EPILOG_EVALUATE_COMMAND = _example(
     help="Evaluate as of this instant; now (the system clock) by default.",
 )
 @_TZ
+@_DURATIONS
 @_COLUMNS
 @_debug_option
 def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
@@ -862,36 +759,39 @@ def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
     output: Path | None,
     as_of: str | None,
     tz: str | None,
+    durations: DurationStyle,
     column_pairs: tuple[str, ...],
 ) -> None:
     """Evaluate a table of incidents: one row out per row in, with every target's figures.
 
     The input has the columns id, opened, responded, resolved, severity (plan and route
     attributes such as category optional); other columns are copied through. Bad rows get
-    an error message instead of figures.
+    an error message instead of figures. Instants are written in the policy's zone (or
+    --tz), durations in seconds.
     """
     policy = _load(policy_path)
-    when = _as_of_or_now(as_of, tz)
-    _zone(tz)
+    zone = tz or policy.timezone
+    when = _as_of_or_now(as_of, tz, zone)
     if output is not None:
-        _output_format(output)
-    frame = _read_incidents(incidents)
-    results = _evaluate_table(
-        frame,
-        policy,
-        as_of=when,
-        columns=_pairs(column_pairs, "--column"),
-        tz=tz,
-        progress=sys.stderr.isatty(),
+        output_format(output)
+    columns = _pairs(column_pairs, "--column")
+    frame = _incidents(incidents, policy, columns, tz=tz, zone=zone)
+    results = evaluate_table(
+        frame, policy, as_of=when, columns=columns, progress=sys.stderr.isatty()
     )
-    _write_table(results, output)
-    if output is not None:
-        failed = int(results["error"].notna().sum()) if "error" in results else 0
-        click.echo(f"wrote {len(results)} rows to {output} ({failed} with errors)", err=True)
+    write_table(results, output, zone=zone, durations=durations)
+    if output is not None and str(output) != "-":
+        failed = int(results["error"].notna().sum())
+        click.echo(
+            f"wrote {count_of(len(results), 'row')} to {output} "
+            f"({count_of(failed, 'row')} with errors)",
+            err=True,
+        )
 
 
 _EPILOG_REPORT = _example(
-    "escalate report --policy my_policy.toml incidents.csv \\\n"
+    "escalate report --policy examples/policies/seed_003_saas.toml \\\n"
+    "      src/escalate/_data/sample_incidents.csv \\\n"
     "      --by severity,month --as-of 2026-12-01T00:00-05:00",
 )
 
@@ -904,7 +804,8 @@ _EPILOG_REPORT = _example(
     default="severity",
     show_default=True,
     metavar="KEYS",
-    help="Group by these comma-separated columns; 'month' is the opening's month.",
+    help="Group by these comma-separated columns; 'month' is the opening's month in the "
+    "policy's zone (or --tz).",
 )
 @click.option(
     "--targets",
@@ -923,15 +824,18 @@ _EPILOG_REPORT = _example(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default=None,
     help="Also write the table (.csv, .json or .parquet).",
 )
+@_DURATIONS
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Save a chart of the table (needs matplotlib).",
+    help="Save a chart (.png, .svg, .pdf) of the share met per month: the first of "
+    "--targets (resolution by default), one line per value of the first --by key other "
+    "than month (severity by default). Needs matplotlib.",
 )
 @_debug_option
 def report(  # noqa: PLR0917 - click passes options by keyword
@@ -943,16 +847,22 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     tz: str | None,
     column_pairs: tuple[str, ...],
     output: Path | None,
+    durations: DurationStyle,
     plot: Path | None,
 ) -> None:
     """Print the compliance table: share of targets met per group, with a 95% interval."""
     policy = _load(policy_path)
+    zone = tz or policy.timezone
     keys = _csv_list(by, "--by")
     names = None if targets is None else _csv_list(targets, "--targets")
-    plotter = _plotter() if plot is not None else None
-    when = _as_of_or_now(as_of, tz)
-    _zone(tz)
-    frame = _read_incidents(incidents)
+    for name in names or ():
+        _known("--targets", name, [t.name for t in policy.targets], "target")
+    plotter = _plotter(plot) if plot is not None else None
+    when = _as_of_or_now(as_of, tz, zone)
+    columns = _pairs(column_pairs, "--column")
+    frame = _incidents(incidents, policy, columns, tz=tz, zone=zone)
+    if frame.empty:
+        raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to report")
     known = {*map(str, frame.columns), *_RESULT_KEYS}
     missing = [k for k in keys if k not in known]
     if missing:
@@ -962,47 +872,54 @@ def report(  # noqa: PLR0917 - click passes options by keyword
             + " and month"
         )
     if output is not None:
-        _output_format(output)
-    results = _evaluate_table(
-        frame,
-        policy,
-        as_of=when,
-        columns=_pairs(column_pairs, "--column"),
-        tz=tz,
-        progress=sys.stderr.isatty(),
+        output_format(output)
+    results = evaluate_table(
+        frame, policy, as_of=when, columns=columns, progress=sys.stderr.isatty()
     )
+    opened = columns.get("opened", "opened")
     table = _in_policy_order(
-        escalate.compliance(results, by=tuple(keys), targets=names), policy, keys
+        escalate.compliance(
+            results, by=tuple(keys), targets=names, time_column=opened, timezone=zone
+        ),
+        policy,
+        keys,
     )
     _console().print(
-        _compliance_table(table, keys, f"Compliance of {len(frame)} incidents as of {_when(when)}")
+        _compliance_table(
+            table, keys, f"Compliance of {count_of(len(frame), 'incident')} as of {_when(when)}"
+        )
     )
     if output is not None:
-        _write_table(table, output)
+        write_table(table, output, zone=zone, durations=durations)
     if plotter is not None and plot is not None:
-        plotter(table, plot)
+        line_key = next((k for k in keys if k != "month"), "severity")
+        plotter(results, target=(names or ["resolution"])[0], by=line_key, opened=opened, zone=zone)
         click.echo(f"saved the chart to {plot}", err=True)
 
 
-def _plotter() -> Callable[[pd.DataFrame, Path], None]:
-    """Return a function saving a compliance chart, or fail with what is missing."""
-    function = getattr(escalate, "plot_compliance", None)
-    if function is None:
-        raise UsageProblem("--plot: this escalate has no plot_compliance function yet")
+def _plotter(path: Path) -> Callable[..., None]:
+    """Return a function saving a compliance chart to ``path``, or fail with what is missing.
+
+    Checked before any work is done: matplotlib is there and knows the file's format.
+    """
     try:
-        mpl = importlib.import_module("matplotlib")
-        mpl.use("Agg")
-        plt = importlib.import_module("matplotlib.pyplot")
+        figure_module = importlib.import_module("matplotlib.figure")
     except ImportError:
         raise UsageProblem(
-            "--plot needs matplotlib; install it with: pip install matplotlib"
+            "--plot needs matplotlib; install it with: pip install 'escalate-sla[plot]'"
         ) from None
+    formats = figure_module.Figure().canvas.get_supported_filetypes()
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in formats:
+        raise UsageProblem(
+            f"--plot: cannot tell the image format of {path.name!r}; use .png, .svg or .pdf"
+        )
 
-    def save(table: pd.DataFrame, path: Path) -> None:  # pragma: no cover - needs matplotlib
-        result = function(table)
-        figure = getattr(result, "figure", None) or getattr(result, "get_figure", lambda: None)()
-        (figure or plt.gcf()).savefig(path, bbox_inches="tight")
-        plt.close("all")
+    def save(results: pd.DataFrame, *, target: str, by: str, opened: str, zone: str) -> None:
+        figure = escalate.plot_compliance(
+            results, target=target, by=by, freq="M", time_column=opened, timezone=zone
+        )
+        figure.savefig(path, bbox_inches="tight")
 
     return save
 
@@ -1027,13 +944,7 @@ def _outage_rows(path: Path) -> list[dict[str, Any]]:
     """Read outages from CSV or JSON as mappings for ``Outage.from_dict``."""
     suffix = path.suffix.lower()
     if suffix == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise UsageProblem(
-                f"{path.name} is not valid JSON at line {error.lineno}, column {error.colno}: "
-                f"{error.msg}"
-            ) from None
+        data = read_json(path)
         if not isinstance(data, list):
             raise UsageProblem(f"{path.name}: expected a JSON list of outage objects")
         return data
@@ -1055,14 +966,41 @@ def _outage_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _first_start(rows: Sequence[Any], tz: str | None) -> datetime | None:
+_OUTAGE_INSTANTS = ("start", "end", "notified_at")
+
+
+def _aware_outages(rows: list[Any], tz: str | None, zone: str) -> list[Any]:
+    """Read the outages' instants written without an offset in ``--tz`` (else fail).
+
+    Unreadable instants are left as they are: the evaluation reports them by outage.
+    """
+    out: list[Any] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            out.append(row)
+            continue
+        row = dict(row)  # noqa: PLW2901 - a copy of the caller's row
+        for key in _OUTAGE_INSTANTS:
+            value = row.get(key)
+            try:
+                parsed = datetime.fromisoformat(value.strip()) if isinstance(value, str) else None
+            except ValueError:
+                continue  # the evaluation reports it with its outage
+            if parsed is not None and parsed.tzinfo is None:
+                aware = _instant(value, f"outages[{i}].{key}", tz, zone)  # --tz, or the hint
+                row[key] = None if aware is None else aware.isoformat()
+        out.append(row)
+    return out
+
+
+def _first_start(rows: Sequence[Any]) -> datetime | None:
     """The earliest readable outage start (bad ones are reported by the evaluation)."""
     found: list[datetime] = []
     for row in rows:
         start = row.get("start") if isinstance(row, Mapping) else None
-        with contextlib.suppress(click.UsageError):
-            parsed = _instant(start, "start", tz) if isinstance(start, str) else None
-            if parsed is not None:
+        with contextlib.suppress(ValueError):
+            parsed = datetime.fromisoformat(start) if isinstance(start, str) else None
+            if parsed is not None and parsed.tzinfo is not None:
                 found.append(parsed)
     return min(found, key=datetime.timestamp, default=None)
 
@@ -1107,18 +1045,16 @@ def availability_command(  # noqa: PLR0917 - click passes options by keyword
     policy = _load(policy_path)
     if policy.availability is None:
         raise UsageProblem(f"{policy_path.name} has no [availability] objective")
-    measured = policy.calendar(policy.availability.measured_on or "24x7")
-    zone = tz or measured.timezone
-    _zone(zone)
-    when = _instant(as_of, "--as-of", tz)
-    rows = _outage_rows(outages)
+    zone = tz or policy.timezone
+    when = _instant(as_of, "--as-of", tz, zone)
+    rows = _aware_outages(_outage_rows(outages), tz, zone)
     if period is not None:
         found = re.fullmatch(r"(\d{4})-(\d{1,2})", period.strip())
         if found is None or not 1 <= int(found[2]) <= 12:
             raise UsageProblem(f"--period: expected YYYY-MM, got {period!r}")
         span = escalate.Period.month(int(found[1]), int(found[2]), timezone=zone)
     else:
-        anchor = when or _first_start(rows, tz)
+        anchor = when or _first_start(rows)
         if anchor is None:
             raise UsageProblem("no outages and no --period or --as-of: nothing to measure")
         span = escalate.Period.containing(anchor, kind=policy.availability.period, timezone=zone)

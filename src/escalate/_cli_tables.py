@@ -1,0 +1,451 @@
+"""Tables of incidents for the command line: reading, reading instants, evaluating, writing.
+
+Kept apart from the commands in :mod:`escalate.cli`. Everything here speaks the command
+line's language: errors are :class:`UsageProblem` lines that name flags (``--tz``,
+``-c opened=NAME``), never Python code.
+
+Files written by the command line follow one rule, documented in the CLI how-to:
+
+- instants are ISO 8601 text in one zone, the policy's (:attr:`escalate.Policy.timezone`)
+  or ``--tz`` (Parquet keeps them as timestamps in that zone);
+- durations are numbers of seconds in columns named ``..._seconds`` (as in
+  :meth:`escalate.Evaluation.to_dict`), or ISO 8601 durations (``PT40H``, ``-PT1H30M``)
+  with ``--durations iso``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+import warnings
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+import escalate
+from escalate._errors import ConfigError
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+    from escalate._policy import Policy
+
+__all__ = [
+    "DurationStyle",
+    "UsageProblem",
+    "check_layout",
+    "count_of",
+    "evaluate_table",
+    "example_instant",
+    "file_table",
+    "one_line",
+    "output_format",
+    "pandas",
+    "parse_instants",
+    "read_incidents",
+    "read_json",
+    "write_table",
+]
+
+DurationStyle = Literal["seconds", "iso"]
+
+#: Rows per call of ``evaluate_frame``; the progress bar advances once per chunk.
+_CHUNK = 20_000
+#: The built-in event columns holding instants, besides the policy's custom events.
+_INSTANT_COLUMNS = ("opened", "responded", "resolved")
+_AWARE = r"(?:[+-]\d\d(?::?\d\d(?::?\d\d)?)?|Z)$"
+_OUTPUT_FORMATS = (".csv", ".json", ".parquet")
+_SEPARATORS = (",", ";", "\t")
+#: The wall time of the examples in messages, given the offset it has in the policy's zone.
+_EXAMPLE_WALL_TIME = datetime(2026, 11, 13, 16, 10)  # noqa: DTZ001 - a wall time, on purpose
+
+
+class UsageProblem(click.UsageError):
+    """A value given on the command line (or a file's layout) cannot be used."""
+
+
+def one_line(error: BaseException) -> str:
+    """The error as one line: a configuration error's problems joined with ``; ``."""
+    if isinstance(error, ConfigError) and len(error.problems) > 1:
+        return f"{len(error.problems)} problems: " + "; ".join(map(str, error.problems))
+    text = error.format_message() if isinstance(error, click.ClickException) else str(error)
+    return " ".join(text.split()) or type(error).__name__
+
+
+def pandas() -> Any:
+    """Import pandas, or fail naming the extra that brings it."""
+    try:
+        import pandas as pd  # noqa: PLC0415 - only the table commands need it
+    except ImportError:
+        raise escalate.MissingExtraError("this command", "cli", "pandas") from None
+    return pd
+
+
+def example_instant(wall: datetime, zone: str) -> str:
+    """``wall`` (naive) written with the offset it has in ``zone``: ``2026-12-31T00:00-05:00``."""
+    aware = wall.replace(tzinfo=ZoneInfo(zone))
+    text = aware.isoformat(timespec="minutes" if not wall.second else "seconds")
+    return text if zone != "UTC" else text.replace("+00:00", "Z")
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+def _separator(path: Path) -> str:
+    """The separator of a CSV file, told from its header line (commas unless it has none)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = handle.readline()
+    if not header.strip():
+        raise UsageProblem(
+            f"{path.name} is empty; a CSV of incidents starts with a header line such as "
+            "id,opened,responded,resolved,severity"
+        )
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    return "," if counts[","] else max(_SEPARATORS, key=lambda sep: counts[sep])
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file, or fail with the line and column of its syntax error."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise UsageProblem(
+            f"{path.name} is not valid JSON at line {error.lineno}, column {error.colno}: "
+            f"{error.msg}"
+        ) from None
+
+
+def read_incidents(path: Path) -> DataFrame:
+    """Read a CSV (comma, semicolon or tab separated), JSON or Parquet table of incidents."""
+    pd = pandas()
+    suffix = path.suffix.lower()
+    table: DataFrame
+    if suffix == ".csv":
+        sep = _separator(path)
+        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+        return table
+    if suffix == ".json":
+        data = read_json(path)
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise UsageProblem(f"{path.name}: expected a JSON list of objects, one per incident")
+        table = pd.DataFrame.from_records(data)
+        return table
+    if suffix == ".parquet":
+        try:
+            table = pd.read_parquet(path)
+        except ImportError:
+            raise UsageProblem(
+                "reading Parquet needs pyarrow; install it with: pip install pyarrow"
+            ) from None
+        return table
+    raise UsageProblem(f"cannot tell the format of {path.name!r}; use .csv, .json or .parquet")
+
+
+def _row(frame: DataFrame, position: int, columns: Mapping[str, str]) -> str:
+    """How a user finds a row: its id when the table has one, else its number from 1."""
+    name = columns.get("id", "id")
+    if name in frame.columns:
+        value = frame[name].iloc[position]
+        if isinstance(value, str) or value == value:  # noqa: PLR0124 - NaN is not a name
+            return f"id {value}"
+    return f"row {position + 1}"
+
+
+def check_layout(frame: DataFrame, columns: Mapping[str, str], source: str) -> None:
+    """Fail when the table lacks the opening or the severity, naming ``-c`` to map them."""
+    present = [str(c) for c in frame.columns]
+    for role in ("opened", "severity"):
+        name = columns.get(role, role)
+        if name in present:
+            continue
+        if len(present) == 1 and any(sep in present[0] for sep in (",", ";", "|")):
+            raise UsageProblem(
+                f"{source} has one column {present[0]!r}: its separator is not a comma, "
+                "semicolon or tab; save it as comma-separated CSV"
+            )
+        raise UsageProblem(
+            f"{source} has no column {name!r} ({role}); its columns are "
+            + ", ".join(map(repr, present))
+            + f"; map yours with -c {role}=YOUR_COLUMN"
+        )
+
+
+def _localize(pd: Any, text: Any, zone: str) -> Any:
+    """Wall times (text without offsets) as instants in ``zone``, as zoneinfo's fold=0 does.
+
+    The rare wall time that a DST change skips moves forward by the gap, and one that
+    happens twice is its first occurrence: the calendar's rule for boundaries.
+    """
+    wall = pd.to_datetime(text, format="ISO8601")
+    first = pd.Series(data=True, index=wall.index).to_numpy()  # ambiguous: the first one
+    aware = wall.dt.tz_localize(zone, ambiguous=first, nonexistent="NaT")
+    skipped = aware.isna() & wall.notna()
+    if skipped.any():
+        tz = ZoneInfo(zone)
+        fixed = [
+            pd.Timestamp(value.to_pydatetime().replace(tzinfo=tz).astimezone(tz))
+            for value in wall[skipped]
+        ]
+        aware = aware.astype(object)
+        aware[skipped] = fixed
+        aware = pd.to_datetime(aware, utc=True).dt.tz_convert(zone)
+    return aware
+
+
+def parse_instants(
+    frame: DataFrame,
+    policy: Policy,
+    columns: Mapping[str, str],
+    *,
+    tz: str | None,
+    zone: str,
+) -> DataFrame:
+    """Turn the text columns of instants into datetimes in ``zone``.
+
+    Instants without a UTC offset are read in ``tz``; without ``--tz`` they are an error
+    that suggests the policy's zone.
+    """
+    pd = pandas()
+    names = {columns.get(name, name) for name in (*_INSTANT_COLUMNS, *policy.event_names)}
+    frame = frame.copy()
+    for name in sorted(names & set(frame.columns)):
+        column = frame[name]
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            frame[name] = column.dt.tz_convert(zone)
+            continue
+        if pd.api.types.is_datetime64_any_dtype(column):
+            column = column.dt.strftime("%Y-%m-%dT%H:%M:%S.%f")  # naive: read as wall times
+        text = column.astype("string").str.strip()
+        given = text.notna().to_numpy()
+        aware = text.str.contains(_AWARE, regex=True).fillna(value=False).to_numpy()
+        if aware.any() and not aware[given].all():
+            first = int((given & ~aware).argmax())
+            raise UsageProblem(
+                f"column {name!r} mixes instants with and without a UTC offset "
+                f"({_row(frame, first, columns)}: {text.iloc[first]!r}); use one form"
+            )
+        if not given.any():
+            frame[name] = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[us, {zone}]")
+            continue
+        try:
+            if aware.any():
+                parsed = pd.to_datetime(column, format="ISO8601", utc=True)
+                frame[name] = parsed.dt.tz_convert(zone)
+            elif tz is None:
+                first = int(given.argmax())
+                raise UsageProblem(
+                    f"column {name!r} has instants without a UTC offset "
+                    f"({_row(frame, first, columns)}: {text.iloc[first]!r}); pass --tz {zone} "
+                    f"if they are {zone} times, or write offsets "
+                    f"({example_instant(_EXAMPLE_WALL_TIME, zone)})"
+                )
+            else:
+                frame[name] = _localize(pd, column, tz).dt.tz_convert(zone)
+        except (ValueError, TypeError) as error:
+            raise UsageProblem(f"column {name!r}: {one_line(error)}") from None
+    return frame
+
+
+# -- evaluating -----------------------------------------------------------------------
+
+
+def evaluate_table(
+    frame: DataFrame,
+    policy: Policy,
+    *,
+    as_of: datetime,
+    columns: Mapping[str, str],
+    progress: bool,
+) -> DataFrame:
+    """Evaluate in chunks (a progress bar on a terminal); report bad rows in one line."""
+    pd = pandas()
+    options: dict[str, Any] = {"as_of": as_of, "columns": dict(columns) or None}
+    starts = range(0, max(len(frame), 1), _CHUNK)
+    parts = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", escalate.EscalateWarning)
+        if progress and len(starts) > 1:
+            with Progress(console=Console(stderr=True), transient=True) as bar:
+                task = bar.add_task("evaluating", total=len(frame))
+                for start in starts:
+                    part = frame.iloc[start : start + _CHUNK]
+                    parts.append(escalate.evaluate_frame(part, policy, **options))
+                    bar.advance(task, len(part))
+        else:
+            parts = [
+                escalate.evaluate_frame(frame.iloc[start : start + _CHUNK], policy, **options)
+                for start in starts
+            ]
+    combined: DataFrame = parts[0] if len(parts) == 1 else pd.concat(parts)
+    # the bad rows of every chunk make one line; other warnings once each
+    bad = combined["error"].notna().to_numpy()
+    if bad.any():
+        first = int(bad.argmax())
+        click.echo(
+            f"escalate: warning: {int(bad.sum())} of {count_of(len(combined), 'incident row')} "
+            f"could not be evaluated; their 'error' column says why (first, "
+            f"{_row(combined, first, columns)}: "
+            f"{_cli_words(str(combined['error'].iloc[first]))})",
+            err=True,
+        )
+    seen: set[str] = set()
+    for warning in caught:
+        if issubclass(warning.category, escalate.BadRowsWarning):
+            continue
+        if issubclass(warning.category, escalate.EscalateWarning):
+            line = one_line(Exception(warning.message))
+            if line not in seen:
+                seen.add(line)
+                click.echo(f"escalate: warning: {line}", err=True)
+        else:  # pragma: no cover - pass other warnings on unchanged
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    if bad.any():
+        combined["error"] = combined["error"].map(_cli_words, na_action="ignore")
+    return combined
+
+
+def _cli_words(message: str) -> str:
+    """A library message in the command line's words (``--as-of``, not ``as_of``)."""
+    return re.sub(r"(?<![\w-])as_of\b", "--as-of", message)
+
+
+# -- writing --------------------------------------------------------------------------
+
+
+def output_format(out: Path) -> str:
+    """The output format: the file's extension, or CSV for ``-`` and devices such as /dev/null.
+
+    Checked before any work is done.
+    """
+    suffix = out.suffix.lower()
+    if suffix in _OUTPUT_FORMATS:
+        return suffix
+    if str(out) == "-":
+        return ".csv"
+    try:
+        mode = out.stat().st_mode
+    except OSError:
+        mode = 0
+    if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return ".csv"  # a device or a pipe: /dev/null, /dev/stdout, <(...)
+    raise UsageProblem(
+        f"cannot tell the output format of {out.name!r}; use .csv, .json or .parquet "
+        "(or - for standard output)"
+    )
+
+
+def _offsets(np: Any, seconds: Any) -> Any:
+    """UTC offsets in seconds as ``+HH:MM`` text, one per distinct offset."""
+    values, inverse = np.unique(seconds, return_inverse=True)
+    texts = []
+    for value in values.tolist():
+        sign = "-" if value < 0 else "+"
+        hours, rest = divmod(abs(int(value)), 3600)
+        minutes, secs = divmod(rest, 60)
+        texts.append(f"{sign}{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else ""))
+    return np.array(texts, dtype=object)[inverse]
+
+
+def _iso_instants(np: Any, pd: Any, column: Any, zone: str) -> Any:
+    """Zone-aware datetimes as ISO 8601 text in ``zone``, vectorised (None for NaT)."""
+    local = column.dt.tz_convert(zone)
+    wall = local.dt.tz_localize(None).to_numpy(dtype="M8[us]")
+    utc = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="M8[us]")
+    missing = np.isnat(wall)
+    offset = np.where(missing, 0, (wall - utc).astype("m8[s]").astype("int64"))
+    micros = wall.view("int64") % 1_000_000
+    unit = "s" if not micros[~missing].any() else "us"
+    text = np.datetime_as_string(wall, unit=unit).astype(object) + _offsets(np, offset)
+    text[missing] = None
+    return pd.Series(text, index=column.index, dtype=object)
+
+
+def _iso_duration(us: int) -> str:
+    """One duration as ISO 8601 (``PT40H``, ``-PT1H30M``, ``PT0.5S``); hours, never days."""
+    sign = "-" if us < 0 else ""
+    hours, rest = divmod(abs(us), 3_600_000_000)
+    minutes, rest = divmod(rest, 60_000_000)
+    seconds, micros = divmod(rest, 1_000_000)
+    text = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or micros or not text:
+        text += f"{seconds}" + (f".{micros:06d}".rstrip("0") if micros else "") + "S"
+    return f"{sign}PT{text}"
+
+
+def _durations(np: Any, pd: Any, column: Any, style: DurationStyle) -> Any:
+    """Timedeltas as seconds (whole numbers when they are) or as ISO 8601 text."""
+    us = column.to_numpy(dtype="m8[us]").view("int64")
+    missing = np.isnat(column.to_numpy(dtype="m8[us]"))
+    if style == "iso":
+        distinct, inverse = np.unique(us, return_inverse=True)
+        texts = np.array([_iso_duration(int(v)) for v in distinct.tolist()], dtype=object)
+        out = texts[inverse]
+        out[missing] = None
+        return pd.Series(out, index=column.index, dtype=object)
+    if not (us[~missing] % 1_000_000).any():
+        return pd.Series(pd.arrays.IntegerArray(us // 1_000_000, missing), index=column.index)
+    seconds = us / 1e6
+    seconds[missing] = np.nan
+    return pd.Series(seconds, index=column.index)
+
+
+def file_table(
+    frame: DataFrame, *, zone: str, durations: DurationStyle, keep_instants: bool = False
+) -> DataFrame:
+    """The table as written to a file: instants in ``zone``, durations as chosen."""
+    np, pd = __import__("numpy"), pandas()
+    out: dict[str, Any] = {}
+    for name, column in frame.items():
+        key = str(name)
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            local = column.dt.tz_convert(zone)
+            out[key] = local if keep_instants else _iso_instants(np, pd, column, zone)
+        elif pd.api.types.is_timedelta64_dtype(column.dtype):
+            out[key if durations == "iso" else f"{key}_seconds"] = _durations(
+                np, pd, column, durations
+            )
+        elif isinstance(column.dtype, pd.PeriodDtype):
+            out[key] = column.astype("string")  # a month as 2026-11
+        else:
+            out[key] = column
+    table: DataFrame = pd.DataFrame(out, index=frame.index)
+    return table
+
+
+def write_table(frame: DataFrame, out: Path | None, *, zone: str, durations: DurationStyle) -> None:
+    """Write ``frame`` as CSV on stdout (``out`` absent or ``-``), or to ``out``."""
+    suffix = ".csv" if out is None else output_format(out)
+    if suffix == ".parquet" and out is not None:
+        table = file_table(frame, zone=zone, durations=durations, keep_instants=True)
+        try:
+            table.to_parquet(out, index=False)
+        except ImportError:
+            raise UsageProblem(
+                "writing Parquet needs pyarrow; install it with: pip install pyarrow"
+            ) from None
+        return
+    table = file_table(frame, zone=zone, durations=durations)
+    if suffix == ".json":
+        text = table.to_json(orient="records", indent=1, force_ascii=False) if len(table) else "[]"
+        text += "\n"
+    else:
+        text = table.to_csv(index=False)
+    if out is None or str(out) == "-":
+        click.echo(text, nl=False)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+
+
+def count_of(count: int, noun: str) -> str:
+    """``1 row``, ``2 rows``, ``0 errors``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
