@@ -21,13 +21,16 @@ from typing import Any
 
 __all__ = [
     "EPOCH",
+    "MAX_BUCKETS",
     "MAX_YEAR",
     "MIN_YEAR",
     "ONE_US",
     "Index",
     "IndexCache",
+    "VectorIndex",
     "td_us",
     "to_datetime",
+    "vector_index",
 ]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -228,3 +231,116 @@ def utc_year(us: int) -> int:
 
 _MIN_US = (date(MIN_YEAR, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY_US
 _MAX_US = (date(MAX_YEAR, 12, 31).toordinal() - _EPOCH_ORDINAL) * _DAY_US
+
+
+# -- lookup tables for the vectorised path ---------------------------------------------------
+
+MAX_BUCKETS = 1 << 20
+"""The most entries of one bucket table (int32: 4 MB); a larger one falls back to searching."""
+
+_INT64_MAX = 2**63 - 1
+
+
+def _bucket_table(
+    np: Any, keys: Any, base: int, last: int, *, side: str, limit: int
+) -> tuple[int, Any]:
+    """Return ``(shift, table)`` of a bucket table for the sorted ``keys`` over ``[base, last]``.
+
+    Buckets are ``2**shift`` wide, no wider than the smallest gap between keys, so each holds
+    at most one key; ``table[j]`` counts the keys below bucket ``j``'s start (``side="left"``)
+    or at or below it (``"right"``). ``table`` is ``None`` when it would exceed ``limit``.
+    """
+    span = max(last - base, 0)
+    gap = int(np.diff(keys).min()) if len(keys) > 1 else span + 1
+    shift = max(gap.bit_length() - 1, 0)
+    size = (span >> shift) + 1
+    if size > limit:
+        return shift, None
+    starts = base + (np.arange(size, dtype=np.int64) << shift)
+    table = np.searchsorted(keys, starts, side=side).astype(np.int32)
+    table.flags.writeable = False
+    return shift, table
+
+
+class VectorIndex:
+    """Lookup tables that answer ``F`` and its inverse for whole arrays with a few gathers.
+
+    Built from one :class:`Index` snapshot for integer instants in units of ``1/scale``
+    microseconds (``scale`` 1 for ``datetime64[us]``, 1000 for ``[ns]``), and immutable.
+
+    Let ``k`` be the number of openings at or before ``t`` (0 before the first). Then
+    ``F(t) = min(t + lead[k], cum[k])``: inside period ``k - 1`` the open time grows with
+    ``t`` from ``cum[k - 1]`` at its opening, and after its close it stays at ``cum[k]``
+    (``lead[0]`` is large enough that ``F`` is 0 before the first opening). Inverting
+    ``F`` at an open-time ``target`` needs the number ``k`` of prefix sums below it (the
+    earliest instant, for ``add`` forwards) or at or below it (the latest, backwards), and
+    then the instant is ``target - lead[k]``.
+
+    Both counts come from a *bucket table* rather than a binary search: instants (or
+    open-time values) are cut into buckets of ``2**shift`` units, no wider than the
+    smallest gap between openings (or the shortest period), so a bucket holds at most one
+    key; the table gives the count at the bucket's start, and one comparison with the
+    next key corrects it. A table that would have more than :data:`MAX_BUCKETS` entries
+    (very short periods over many years) is left out, and ``numpy.searchsorted`` on the
+    keys answers instead.
+    """
+
+    __slots__ = (
+        "cov_end",
+        "cov_start",
+        "cum",
+        "f_end",
+        "f_start",
+        "lead",
+        "next_open",
+        "opens",
+        "scale",
+        "sum_base",
+        "sum_shift",
+        "sum_table",
+        "sums",
+        "time_base",
+        "time_shift",
+        "time_table",
+    )
+
+    def __init__(self, idx: Index, scale: int, *, max_buckets: int = MAX_BUCKETS) -> None:
+        import numpy as np  # noqa: PLC0415 - numpy is an optional extra
+
+        self.scale = scale
+        self.cov_start, self.cov_end = idx.cov_start * scale, idx.cov_end * scale
+        self.f_start, self.f_end = idx.f_start * scale, idx.f_end * scale
+        opens = np.asarray(idx.opens, dtype=np.int64) * scale
+        sums = np.asarray(idx.cum, dtype=np.int64) * scale
+        self.opens, self.sums = opens, sums
+        # cum[k] for k <= len(opens), then a sentinel that no target reaches
+        self.cum = np.append(sums, _INT64_MAX)
+        self.next_open = np.append(opens, _INT64_MAX)
+        # the queries lie in [cov_start, cov_end); F is 0 before the first opening
+        self.time_base = self.cov_start
+        self.lead = np.concatenate([[1 - self.time_base], sums[:-1] - opens])
+        self.time_shift, self.time_table = _bucket_table(
+            np, opens, self.time_base, self.cov_end - 1, side="right", limit=max_buckets
+        )
+        # the open-time targets lie in [f_start, f_end]
+        self.sum_base = self.f_start
+        self.sum_shift, self.sum_table = _bucket_table(
+            np, sums, self.f_start, self.f_end, side="left", limit=max_buckets
+        )
+        for array in (opens, sums, self.cum, self.next_open, self.lead):
+            array.flags.writeable = False
+
+
+def vector_index(idx: Index, scale: int) -> VectorIndex:
+    """Return the lookup tables of ``idx`` in units of ``1/scale`` µs, built once and cached.
+
+    The cache lives on the snapshot (``Index.np_arrays``, a mapping from scale to tables)
+    and is replaced whole, never changed in place; two threads that race build the same
+    tables, and either result is right.
+    """
+    found: dict[int, VectorIndex] | None = idx.np_arrays
+    tables = found.get(scale) if found is not None else None
+    if tables is None:
+        tables = VectorIndex(idx, scale)
+        idx.np_arrays = {**(found or {}), scale: tables}
+    return tables
