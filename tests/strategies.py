@@ -219,6 +219,20 @@ def probe_targets(sums: list[int], lo: int, hi: int) -> st.SearchStrategy[list[i
     return st.lists(one, max_size=30)
 
 
+@st.composite
+def wall_datetimes(draw: st.DrawFn, zone_name: str, anchor: int) -> datetime:
+    """A wall-clock datetime in ``zone_name`` within 36 hours of ``anchor``, either fold.
+
+    Built from wall fields, as users build them, so it may lie in a DST gap or fold.
+    """
+    zone = ZoneInfo(zone_name)
+    local = from_us(anchor, zone).replace(tzinfo=None)
+    minutes = draw(st.integers(-36 * 60, 36 * 60))
+    micros = draw(st.sampled_from((0, 0, 1, 999_999)))
+    wall = local + timedelta(minutes=minutes, microseconds=micros)
+    return wall.replace(tzinfo=zone, fold=draw(st.integers(0, 1)))
+
+
 # --- policies ---
 # Strategies for SLA policies (tests/test_policy*.py). Imports are local to this section so
 # that it stays self-contained at the end of the file.

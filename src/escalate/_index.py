@@ -17,17 +17,21 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import pairwise
 from typing import Any
 
 __all__ = [
     "EPOCH",
     "MAX_BUCKETS",
+    "MAX_SCALAR_BUCKETS",
     "MAX_YEAR",
     "MIN_YEAR",
     "ONE_US",
     "Index",
     "IndexCache",
+    "ScalarIndex",
     "VectorIndex",
+    "scalar_index",
     "td_us",
     "to_datetime",
     "vector_index",
@@ -95,6 +99,7 @@ class Index:
         "lo",
         "np_arrays",
         "opens",
+        "tables",
     )
 
     def __init__(
@@ -129,6 +134,7 @@ class Index:
         self.f_start = self.f(self.cov_start)
         self.f_end = self.f(self.cov_end)
         self.np_arrays: Any = None
+        self.tables: ScalarIndex | None = None  # built on first use, by scalar_index
 
     def f(self, t: int) -> int:
         """Return the open time before ``t`` (relative to the first interval)."""
@@ -344,3 +350,96 @@ def vector_index(idx: Index, scale: int) -> VectorIndex:
         tables = VectorIndex(idx, scale)
         idx.np_arrays = {**(found or {}), scale: tables}
     return tables
+
+
+# -- the same tables as Python lists, for the scalar hot paths --------------------------------
+
+MAX_SCALAR_BUCKETS = 1 << 18
+"""The most entries of one scalar bucket table (a list: 2 MB); beyond it, ``bisect`` answers."""
+
+
+def _bucket_list(keys: list[int], base: int, last: int, *, strict: bool) -> tuple[int, list[int]]:
+    """:func:`_bucket_table` as a Python list (``strict``: count keys below, not at or below)."""
+    span = max(last - base, 0)
+    gap = min((b - a for a, b in pairwise(keys)), default=span + 1)
+    shift = max(gap.bit_length() - 1, 0)
+    size = (span >> shift) + 1
+    table: list[int] = []
+    if size > MAX_SCALAR_BUCKETS:
+        return shift, table
+    k, n, start, width = 0, len(keys), base, 1 << shift
+    for _ in range(size):
+        while k < n and (keys[k] < start if strict else keys[k] <= start):
+            k += 1
+        table.append(k)
+        start += width
+    return shift, table
+
+
+class ScalarIndex:
+    """:class:`VectorIndex`'s tables as lists of ints, in microseconds, for one value at a time.
+
+    A lookup here is a shift and a few list reads, about half the cost of a ``bisect`` of
+    the bounds; the formulas are those of :class:`VectorIndex`. The tables answer for
+    instants in ``[lo, hi)``, the snapshot's exact range, or for none at all (``lo ==
+    hi``) when a table would have more than :data:`MAX_SCALAR_BUCKETS` entries.
+    """
+
+    __slots__ = (
+        "cum",
+        "f_end",
+        "f_start",
+        "hi",
+        "lead",
+        "lo",
+        "next_open",
+        "sum_shift",
+        "sum_table",
+        "time_shift",
+        "time_table",
+    )
+
+    def __init__(self, idx: Index) -> None:
+        self.f_start, self.f_end = idx.f_start, idx.f_end
+        self.time_shift, self.time_table = _bucket_list(
+            idx.opens, idx.cov_start, idx.cov_end - 1, strict=False
+        )
+        self.sum_shift, self.sum_table = _bucket_list(idx.cum, idx.f_start, idx.f_end, strict=True)
+        usable = bool(self.time_table and self.sum_table)
+        self.lo, self.hi = (idx.cov_start, idx.cov_end) if usable else (0, 0)
+        self.cum = [*idx.cum, _INT64_MAX]
+        self.next_open = [*idx.opens, _INT64_MAX]
+        self.lead = [1 - idx.cov_start, *(c - o for c, o in zip(idx.cum, idx.opens, strict=False))]
+
+    def f(self, t: int) -> int:
+        """Return ``Index.f(t)`` for ``lo <= t < hi``."""
+        k = self.time_table[(t - self.lo) >> self.time_shift]
+        if t >= self.next_open[k]:
+            k += 1
+        return min(t + self.lead[k], self.cum[k])
+
+    def forward(self, target: int) -> int:
+        """Return ``Index.forward(target)`` for a target in ``[f_start, f_end]``."""
+        k = self.sum_table[(target - self.f_start) >> self.sum_shift]
+        if self.cum[k] < target:
+            k += 1
+        return target - self.lead[k]
+
+    def backward(self, target: int) -> int:
+        """Return ``Index.backward(target)`` for a target in ``[f_start, f_end]``."""
+        k = self.sum_table[(target - self.f_start) >> self.sum_shift]
+        if self.cum[k] <= target:
+            k += 1
+        return target - self.lead[k]
+
+
+def scalar_index(idx: Index) -> ScalarIndex:
+    """Return the list tables of ``idx``, built on first use and kept on the snapshot.
+
+    Like :func:`vector_index`, two threads that race build equal tables and either is
+    kept: the snapshot's ``tables`` slot is only ever set, from ``None`` to the result.
+    """
+    found = idx.tables
+    if found is None:
+        found = idx.tables = ScalarIndex(idx)
+    return found
