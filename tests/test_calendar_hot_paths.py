@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from escalate import Calendar
-from escalate._index import ScalarIndex, scalar_index
+from escalate._index import ScalarIndex, VectorIndex, scalar_index, wall_index
 from tests import strategies as s
 from tests.reference import DAY_SECONDS, US, from_us, to_us
 
@@ -20,7 +20,10 @@ DAY_US = DAY_SECONDS * US
 
 @given(scenario=s.scenarios(s.dst_zones), data=st.data())
 def test_list_tables_match_the_plain_index(scenario: s.Scenario, data: st.DataObject) -> None:
-    """ScalarIndex f, forward and backward equal Index's on bounds, +-1 us, sums and anywhere."""
+    """ScalarIndex f, forward and backward equal Index's on bounds, +-1 us, sums and anywhere.
+
+    Its lists, built in runs, also equal VectorIndex's numpy tables entry for entry.
+    """
     cal = scenario.spec.to_calendar()
     idx = cal._index_for_span(scenario.anchor - 3 * DAY_US, scenario.anchor + 3 * DAY_US)
     tables = ScalarIndex(idx)
@@ -28,6 +31,9 @@ def test_list_tables_match_the_plain_index(scenario: s.Scenario, data: st.DataOb
         assert not (tables.time_table and tables.sum_table)
         return
     assert (tables.lo, tables.hi) == (idx.cov_start, idx.cov_end)
+    vector = VectorIndex(idx, 1)  # the same tables, built by numpy
+    assert tables.time_table == vector.time_table.tolist()  # type: ignore[union-attr]
+    assert tables.sum_table == vector.sum_table.tolist()  # type: ignore[union-attr]
     for t in data.draw(s.probe_instants(idx.bounds, idx.cov_start, idx.cov_end)):
         if t is not None:
             assert tables.f(t) == idx.f(t)
@@ -46,9 +52,9 @@ def test_own_zone_datetimes_match_their_utc_instants(
 ) -> None:
     """Datetimes in the calendar's own zone (gaps, folds) answer as their UTC instants do.
 
-    The own-zone conversion reads the wall clock and one offset; the general one
-    subtracts the UTC epoch. Both must give the same instant, and so the same answers,
-    which also equal the reference model.
+    ``between`` bisects the bounds as datetimes and checks the offsets (WallIndex), or
+    reads the wall clock and one offset; the general path subtracts the UTC epoch. All
+    must give the same answers, which also equal the reference model.
     """
     spec = scenario.spec
     cal = spec.to_calendar()
@@ -57,11 +63,9 @@ def test_own_zone_datetimes_match_their_utc_instants(
     b = data.draw(s.wall_datetimes(zone, scenario.anchor))
     assert a.tzinfo is cal.zone
     ua, ub = a.astimezone(UTC), b.astimezone(UTC)
-    assert (
-        cal.between(a, b)
-        == cal.between(ua, ub)
-        == timedelta(microseconds=spec.between(to_us(ua), to_us(ub)))
-    )
+    expected = timedelta(microseconds=spec.between(to_us(ua), to_us(ub)))
+    assert cal.between(ua, ub) == expected  # UTC datetimes: builds the index, integer path
+    assert cal.between(a, b) == expected  # now the own-zone paths: wall tables, then integers
     d = data.draw(s.durations_for(spec))
     got = cal.add(a, timedelta(microseconds=d))
     assert got == cal.add(ua, timedelta(microseconds=d))
@@ -123,3 +127,31 @@ def test_backward_add_on_the_hot_path() -> None:
     assert from_us(to_us(cal.add(close, -timedelta(hours=9)))) == datetime(
         2026, 1, 6, 21, 30, tzinfo=UTC
     )
+
+
+def test_wall_tables_step_aside_across_a_fall_back_night() -> None:
+    """Around a repeated hour, between on own-zone datetimes still counts physical time.
+
+    London 00:00-04:00 on 25 October 2026 is 5 hours; 01:30 happens twice. The wall
+    tables answer where offsets agree and leave the repeated hour to the integer path.
+    """
+    zone = ZoneInfo("Europe/London")
+    cal = Calendar(timezone="Europe/London", hours={"mon-sun": ["00:00-04:00"]})
+    night = datetime(2026, 10, 25, tzinfo=zone)
+    cal.between(night, night + timedelta(days=1))  # builds the year
+    first = datetime(2026, 10, 25, 1, 30, tzinfo=zone)
+    second = first.replace(fold=1)
+    end = datetime(2026, 10, 25, 4, tzinfo=zone)
+    assert cal.between(night, end) == timedelta(hours=5)
+    assert cal.between(first, end) == timedelta(hours=3, minutes=30)
+    assert cal.between(second, end) == timedelta(hours=2, minutes=30)
+    assert cal.between(first, second) == timedelta(hours=1)
+    assert cal.between(second, first) == -timedelta(hours=1)
+    day_before = datetime(2026, 10, 24, 2, tzinfo=zone)  # the wall tables take this end...
+    assert cal.between(day_before, second) == timedelta(hours=2 + 2, minutes=30)
+    assert cal.between(day_before, end) == timedelta(hours=2 + 5)  # ...and both of these
+    tables = scalar_index(cal._cache.index)  # type: ignore[arg-type]
+    walls = tables.walls
+    assert walls is not None
+    assert wall_index(cal._cache.index, zone) is walls  # type: ignore[arg-type]
+    assert walls.first < walls.last

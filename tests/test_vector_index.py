@@ -283,3 +283,23 @@ def test_tables_are_cached_per_snapshot_and_read_only() -> None:
     assert vector_index(grown, 1) is not first  # type: ignore[arg-type]
     copy = pickle.loads(pickle.dumps(cal))
     assert copy._cache.index is None
+
+
+def test_nat_duration_scalar_gives_all_nat() -> None:
+    """A NaT numpy timedelta64 scalar as the duration gives NaT for every start."""
+    starts = as_numpy([to_us(datetime(2026, 1, 5, 14, tzinfo=UTC)), None])
+    out = SPLIT.add_many(starts, np.timedelta64("NaT"))
+    assert np.isnat(out).all()
+    assert out.shape == (2,)
+
+
+def test_sub_nanosecond_units_are_accepted() -> None:
+    """Picosecond instants and durations (int64 spans months) pass the range checks.
+
+    They are computed in nanoseconds, like any unit finer than a microsecond.
+    """
+    starts = np.array(["1970-01-01T00:00:00"], dtype="datetime64[ps]")
+    cal = Calendar.always("UTC")
+    out = cal.add_many(starts, np.array([2_500], dtype="timedelta64[ps]"))
+    assert out.dtype == np.dtype("datetime64[ps]")
+    assert out[0] == np.datetime64(2, "ns")

@@ -49,6 +49,7 @@ from escalate._index import (
     td_us,
     to_datetime,
     utc_year,
+    wall_index,
 )
 
 if TYPE_CHECKING:
@@ -465,6 +466,33 @@ class Calendar:
 
     def between(self, start: datetime, end: datetime, /) -> timedelta:
         """Return the open time in ``[start, end)``; negative when ``end < start``."""
+        zone = self.zone
+        idx = self._cache.index
+        if (
+            idx is not None
+            and type(start) is datetime
+            and type(end) is datetime
+            and start.tzinfo is zone
+            and end.tzinfo is zone
+        ):
+            # both in the calendar's own zone: bisect the bounds as datetimes (WallIndex)
+            walls = (idx.tables or scalar_index(idx)).walls or wall_index(idx, zone)
+            bounds = walls.bounds
+            i = _bisect(bounds, start)
+            j = _bisect(bounds, end)
+            if walls.first < i <= walls.last and walls.first < j <= walls.last:
+                offsets = walls.offsets
+                offset = zone.utcoffset(start)
+                if offsets[i - 1] == offset == offsets[i]:
+                    offset = zone.utcoffset(end)
+                    if offsets[j - 1] == offset == offsets[j]:
+                        sums = walls.cum
+                        open_time = sums[j >> 1] - sums[i >> 1]
+                        if j & 1:
+                            open_time += end - bounds[j - 1]
+                        if i & 1:
+                            open_time -= start - bounds[i - 1]
+                        return open_time
         zone, local = self.zone, self._local_epoch
         try:
             a = (
@@ -480,7 +508,6 @@ class Calendar:
         except (TypeError, AttributeError):
             a = _instant(start, "start")  # raises the typed error
             b = _instant(end, "end")
-        idx = self._cache.index
         if idx is not None:
             h = idx.tables or scalar_index(idx)
             lo, hi = h.lo, h.hi

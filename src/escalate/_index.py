@@ -24,6 +24,7 @@ __all__ = [
     "EPOCH",
     "MAX_BUCKETS",
     "MAX_SCALAR_BUCKETS",
+    "MAX_WALL_BOUNDS",
     "MAX_YEAR",
     "MIN_YEAR",
     "ONE_US",
@@ -31,10 +32,12 @@ __all__ = [
     "IndexCache",
     "ScalarIndex",
     "VectorIndex",
+    "WallIndex",
     "scalar_index",
     "td_us",
     "to_datetime",
     "vector_index",
+    "wall_index",
 ]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -359,7 +362,11 @@ MAX_SCALAR_BUCKETS = 1 << 18
 
 
 def _bucket_list(keys: list[int], base: int, last: int, *, strict: bool) -> tuple[int, list[int]]:
-    """:func:`_bucket_table` as a Python list (``strict``: count keys below, not at or below)."""
+    """:func:`_bucket_table` as a Python list (``strict``: count keys below, not at or below).
+
+    Empty when it would have more than :data:`MAX_SCALAR_BUCKETS` entries. Built by runs:
+    each key raises the count from the first bucket whose start passes it.
+    """
     span = max(last - base, 0)
     gap = min((b - a for a, b in pairwise(keys)), default=span + 1)
     shift = max(gap.bit_length() - 1, 0)
@@ -367,12 +374,13 @@ def _bucket_list(keys: list[int], base: int, last: int, *, strict: bool) -> tupl
     table: list[int] = []
     if size > MAX_SCALAR_BUCKETS:
         return shift, table
-    k, n, start, width = 0, len(keys), base, 1 << shift
-    for _ in range(size):
-        while k < n and (keys[k] < start if strict else keys[k] <= start):
-            k += 1
-        table.append(k)
-        start += width
+    for count, key in enumerate(keys):
+        # the first bucket that counts this key: start > key (strict) or start >= key
+        first = ((key - base) >> shift) + 1 if strict else -((base - key) >> shift)
+        first = min(max(first, 0), size)
+        if first > len(table):
+            table.extend([count] * (first - len(table)))
+    table.extend([len(keys)] * (size - len(table)))
     return shift, table
 
 
@@ -397,9 +405,11 @@ class ScalarIndex:
         "sum_table",
         "time_shift",
         "time_table",
+        "walls",
     )
 
     def __init__(self, idx: Index) -> None:
+        self.walls: WallIndex | None = None  # built on first use, by wall_index
         self.f_start, self.f_end = idx.f_start, idx.f_end
         self.time_shift, self.time_table = _bucket_list(
             idx.opens, idx.cov_start, idx.cov_end - 1, strict=False
@@ -442,4 +452,50 @@ def scalar_index(idx: Index) -> ScalarIndex:
     found = idx.tables
     if found is None:
         found = idx.tables = ScalarIndex(idx)
+    return found
+
+
+# -- the bounds as datetimes, for between on datetimes in the calendar's own zone --------------
+
+MAX_WALL_BOUNDS = 1 << 17
+"""The most bounds kept as datetimes (about 7 MB); an index with more has no wall tables."""
+
+
+class WallIndex:
+    """The bounds as aware datetimes in the calendar's zone, and ``cum`` as timedeltas.
+
+    For datetimes with that same tzinfo, ``bisect`` compares wall-clock fields in C, with
+    no conversion to integers; the answer is then exact when checked. Wall order may
+    differ from time order around a fall-back change, but ``bisect`` on any list still
+    returns ``i`` with ``bounds[i - 1] <= t < bounds[i]`` by the wall clock. If ``t`` and
+    both of those bounds have the same UTC offset, the same holds for their instants
+    (an instant is its wall time minus its offset), so ``i`` is the position of ``t``
+    among the (sorted) instants, and a wall-clock difference from a bound is the elapsed
+    time. When the offsets differ, or ``i`` is not strictly inside the snapshot's exact
+    range (``first < i <= last``), the caller takes the integer path instead.
+    """
+
+    __slots__ = ("bounds", "cum", "first", "last", "offsets")
+
+    def __init__(self, idx: Index, zone: tzinfo) -> None:
+        too_many = len(idx.bounds) > MAX_WALL_BOUNDS
+        self.bounds = [] if too_many else [to_datetime(b, zone) for b in idx.bounds]
+        self.offsets = [zone.utcoffset(b) for b in self.bounds]
+        self.cum = [ONE_US * c for c in idx.cum]
+        # bounds[first] is the first at or after cov_start, bounds[last] the last at or
+        # before cov_end: an instant between them lies in the exact range
+        self.first = bisect_left(idx.bounds, idx.cov_start)
+        self.last = -1 if too_many else bisect_right(idx.bounds, idx.cov_end) - 1
+
+
+def wall_index(idx: Index, zone: tzinfo) -> WallIndex:
+    """Return the wall tables of ``idx`` in ``zone``, built on first use.
+
+    They are kept with the snapshot's list tables: a snapshot belongs to one calendar, so
+    its zone is the only one they are ever asked for.
+    """
+    tables = scalar_index(idx)
+    found = tables.walls
+    if found is None:
+        found = tables.walls = WallIndex(idx, zone)
     return found

@@ -34,6 +34,7 @@ ArrayLike: TypeAlias = Any
 
 _MAX_DURATION_NS = 2**62  # about 146 years: keeps every sum inside int64 nanoseconds
 _NAT = -(2**63)  # NaT as int64
+_INT64_MAX = 2**63 - 1
 _BLOCK = 1 << 14  # values per block: a block's temporaries fit in the L2 cache
 _SUB_MICROSECOND = frozenset({"ns", "ps", "fs", "as"})
 
@@ -163,8 +164,11 @@ class _Ints:
 def _horizon(dtype: Any) -> tuple[int, int]:
     """The instants of 1 January of MIN_YEAR - 1 and of MAX_YEAR + 2, in ``dtype``'s unit."""
     np = _numpy()
-    low = np.datetime64(f"{MIN_YEAR - 1}-01-01").astype(dtype).astype(np.int64)
-    high = np.datetime64(f"{MAX_YEAR + 2}-01-01").astype(dtype).astype(np.int64)
+    try:
+        low = np.datetime64(f"{MIN_YEAR - 1}-01-01").astype(dtype).astype(np.int64)
+        high = np.datetime64(f"{MAX_YEAR + 2}-01-01").astype(dtype).astype(np.int64)
+    except OverflowError:  # a sub-nanosecond unit: its int64 values span months around 1970
+        return -_INT64_MAX, _INT64_MAX
     return int(low), int(high)
 
 
@@ -234,8 +238,7 @@ class _Durations:
     def _check_raw(self, np: Any) -> None:
         assert self.lo is not None  # noqa: S101 - callers check
         assert self.hi is not None  # noqa: S101
-        if self.unit in _SUB_MICROSECOND - {"ns"}:
-            return  # int64 of a sub-nanosecond unit cannot exceed the limit
+        # nanoseconds per unit; 0 for a finer unit, whose int64 values are all within limits
         per = int(np.timedelta64(1, self.unit).astype("m8[ns]").astype(np.int64))
         self._check(self.lo * per, self.hi * per)
 
