@@ -686,21 +686,23 @@ class Bench:
                         ints(on_series),
                     ),
                 ]
+                title = f"{op}_many, numpy, {fmt_count(n)} {order} instants"
+                start_of = partial(_start_of, a64)
+                self.run(Comparison(title, contenders), sz.rounds, start_of)
+                # the batch peers take seconds per call: a comparison of their own, fewer rounds
+                peers = [contenders[0]]
                 for peer in self.peers:
                     batch = peer.add_many if op == "add" else peer.between_many
                     if batch is not None:
                         call = partial(batch, a64, ADD) if op == "add" else partial(batch, a64, b64)
-                        contenders.append(
+                        peers.append(
                             Contender(
                                 peer.name, f"{peer.name}.{op}_many on numpy", call, n, ints(call)
                             )
                         )
-                title = f"{op}_many, numpy, {fmt_count(n)} {order} instants"
-                self.run(
-                    Comparison(title, contenders),
-                    sz.rounds,
-                    lambda i, a=a64: int(a[i].view(np.int64)),
-                )
+                if len(peers) > 1:
+                    title = f"{op}_many vs batch peers, {fmt_count(n)} {order} instants"
+                    self.run(Comparison(title, peers), sz.slow_rounds, start_of)
 
     def duration_comparisons(self) -> None:
         """Per-op cost against the duration added: flat for an index, growing for a walk."""
@@ -783,7 +785,7 @@ class Bench:
                     (
                         x
                         for x in self.comparisons
-                        if x.title.startswith(f"{op}_many") and order in x.title
+                        if x.title.startswith(f"{op}_many, numpy") and order in x.title
                     ),
                     None,
                 )
@@ -969,6 +971,11 @@ class Bench:
                 for w, r, g, ok in self.targets()
             ],
         }
+
+
+def _start_of(starts: Any, i: int) -> int:
+    """The i-th start of a datetime64[us] array as microseconds, for examples."""
+    return int(starts[i].view(np.int64))
 
 
 def _as_us(values: Any) -> Any:
