@@ -124,8 +124,16 @@ def examples(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Time escalate side by side with its peers and print the ratios."""
+    """Time escalate side by side with its peers and print the ratios.
+
+    ``*.py`` arguments name the scripts to run (default: all); the others go to each
+    script, e.g. ``nox -s bench -- benchmarks/calendar.py --quick --clock cpu``. See
+    benchmarks/README.md for how to read the output.
+    """
     session.install("-e", ".[pandas]", *_group("bench"))
-    scripts = session.posargs or [str(p) for p in sorted((ROOT / "benchmarks").glob("*.py"))]
+    options = [arg for arg in session.posargs if not arg.endswith(".py")]
+    scripts = [arg for arg in session.posargs if arg.endswith(".py")] or [
+        str(p) for p in sorted((ROOT / "benchmarks").glob("*.py")) if not p.name.startswith("_")
+    ]
     for script in scripts:
-        session.run("python", script)
+        session.run("python", script, *options)

@@ -1,4 +1,4 @@
-"""Shared helpers for the benchmark scripts: timing, workloads, formatting and output.
+"""The benchmark harness: interleaved paired timing, answer checks, cold starts, output.
 
 Not a benchmark itself: running it only prints a note (``nox -s bench`` runs every ``*.py``
 here). The scripts next to it import it as ``_common``. It imports only standard-library
@@ -6,13 +6,26 @@ modules that do not import the stdlib ``calendar`` module at import time, becaus
 file runs as a script its folder is first on ``sys.path`` and ``calendar.py`` there would
 shadow the stdlib one (``importlib.metadata`` is therefore imported lazily).
 
-Timing rule used everywhere: one *sample* is timed with :func:`time.perf_counter_ns` around
-a chunk of calls in a plain loop (:func:`measure_pairs`, for scalar APIs) or around one
-call (:func:`measure`, for vectorised APIs); its per-op time is the total divided by the
-number of operations; a result is the median over all samples of all repeats, after one
-untimed warm-up. Many short samples make the median robust against a noisy machine (a
-sample hit by another process is an outlier, not a shift). The garbage collector is
-paused while a sample runs, as :mod:`timeit` does.
+How a comparison runs (see ``benchmarks/README.md`` for how to read the output):
+
+1. **Answers first.** :func:`agree` compares a contender's answers with escalate's on the
+   very inputs that are then timed, and counts what is identical, what is equivalent (with
+   the reason) and what differs, with examples.
+2. **Warm against warm.** :func:`interleave` calls every :class:`Case` once untimed, then
+   runs *rounds*: in each round every case runs once, in an order that rotates from round
+   to round (A B C, B C A, C A B, ...). One run is one sample. The garbage collector is
+   paused while a sample runs, as :mod:`timeit` does.
+3. **Paired ratios.** Load on a shared machine comes and goes; cases that run next to each
+   other see the same load, so the ratio *within a round* is far steadier than a ratio of
+   two separate medians. :meth:`Interleaved.ratio` reports the median of the per-round
+   ratios with their interquartile range.
+4. **Cold separately.** :func:`cold` times the first call on freshly built objects (index
+   builds, imports, caches), so that warm figures never mix with first-call costs.
+
+Minimal use::
+
+    result = interleave([Case("escalate", run_ours, n), Case("peer", run_theirs, n)], rounds=15)
+    print(result.per_op("escalate"), result.ratio("peer", over="escalate"))
 """
 
 from __future__ import annotations
@@ -31,16 +44,23 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "Timing",
+    "CLOCKS",
+    "Agreement",
+    "Case",
+    "Interleaved",
+    "Stat",
+    "agree",
+    "cold",
     "environment",
+    "escalation_tiers",
     "fmt_count",
     "fmt_ns",
     "fmt_rate",
     "fmt_ratio",
+    "fmt_stat",
+    "interleave",
     "load_average",
-    "measure",
-    "measure_once",
-    "measure_pairs",
+    "office_calendar",
     "pairs_loop",
     "random_us",
     "render_table",
@@ -49,72 +69,100 @@ __all__ = [
     "write_json",
 ]
 
+CLOCKS: dict[str, Callable[[], int]] = {
+    "wall": time.perf_counter_ns,
+    # CPU time of this process: leaves out the time other processes held the CPU, which is
+    # most of the noise on a shared machine (the code timed here runs in one thread)
+    "cpu": time.process_time_ns,
+}
 
-# -- timing ---------------------------------------------------------------------------------
+
+# -- statistics ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Timing:
-    """Per-operation times (nanoseconds) of ``repeats`` samples of ``n`` operations each."""
+class Stat:
+    """A median with its interquartile range, over ``n`` values."""
 
+    median: float
+    q1: float
+    q3: float
     n: int
-    repeats: int
-    samples_ns: tuple[float, ...] = field(repr=False)
 
-    @property
-    def per_op_ns(self) -> float:
-        """The median over samples of the mean time per operation."""
-        return statistics.median(self.samples_ns)
-
-    @property
-    def best_ns(self) -> float:
-        """The fastest sample's time per operation: what a quiet machine gets."""
-        return min(self.samples_ns)
-
-    @property
-    def ops_per_s(self) -> float:
-        return 1e9 / self.per_op_ns if self.per_op_ns else float("inf")
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Stat:
+        if len(values) < 2:
+            only = values[0] if values else float("nan")
+            return cls(only, only, only, len(values))
+        q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+        return cls(median, q1, q3, len(values))
 
     @property
     def spread(self) -> float:
-        """Interquartile range / median of the samples: how noisy the measurement was."""
-        if len(self.samples_ns) < 2:
-            return 0.0
-        q1, _, q3 = statistics.quantiles(self.samples_ns, n=4, method="inclusive")
-        return (q3 - q1) / self.per_op_ns
+        """The interquartile range relative to the median: how noisy the values were."""
+        return (self.q3 - self.q1) / self.median if self.median else 0.0
+
+    def to_json(self) -> dict[str, float]:
+        return {"median": self.median, "q1": self.q1, "q3": self.q3, "n": self.n}
+
+
+# -- interleaved timing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One contender: ``run()`` performs ``ops`` operations on its prepared inputs."""
+
+    name: str
+    run: Callable[[], object]
+    ops: int
+
+
+@dataclass(frozen=True)
+class Interleaved:
+    """Per-op samples (ns) of every case, one per round, rounds aligned across cases."""
+
+    samples: dict[str, list[float]]
+    clock: str
+
+    def per_op(self, name: str) -> Stat:
+        """Median and IQR of the time per operation (ns)."""
+        return Stat.of(self.samples[name])
+
+    def ratio(self, name: str, *, over: str) -> Stat:
+        """Median and IQR of the per-round ratios ``name / over`` (above 1: ``over`` is faster)."""
+        return Stat.of([a / b for a, b in zip(self.samples[name], self.samples[over], strict=True)])
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "n": self.n,
-            "repeats": self.repeats,
-            "per_op_ns": self.per_op_ns,
-            "ops_per_s": self.ops_per_s,
-            "samples": len(self.samples_ns),
-            "min_per_op_ns": min(self.samples_ns),
-            "max_per_op_ns": max(self.samples_ns),
-        }
+        return {"clock": self.clock, "per_op_ns": self.samples}
 
 
-def measure(run: Callable[[], object], n: int, *, repeats: int, warmup: bool = True) -> Timing:
-    """Time ``run`` (which performs ``n`` operations) ``repeats`` times; see the module doc."""
+def interleave(
+    cases: Sequence[Case], *, rounds: int, clock: str = "wall", warmup: bool = True
+) -> Interleaved:
+    """Time ``cases`` round-robin in this process: see the module docstring."""
+    now = CLOCKS[clock]
     if warmup:
-        run()
-    samples = []
+        for case in cases:
+            case.run()
+    samples: dict[str, list[float]] = {case.name: [] for case in cases}
     enabled = gc.isenabled()
     try:
-        for _ in range(repeats):
-            gc.collect()
-            gc.disable()
-            t0 = time.perf_counter_ns()
-            run()
-            elapsed = time.perf_counter_ns() - t0
-            if enabled:
-                gc.enable()
-            samples.append(elapsed / n)
+        for r in range(rounds):
+            k = r % len(cases)
+            for case in [*cases[k:], *cases[:k]]:  # rotate: no case always runs first
+                gc.collect()
+                gc.disable()
+                t0 = now()
+                case.run()
+                elapsed = now() - t0
+                if enabled:
+                    gc.enable()
+                samples[case.name].append(elapsed / case.ops)
     finally:
         if enabled:
             gc.enable()
-    return Timing(n=n, repeats=repeats, samples_ns=tuple(samples))
+    return Interleaved(samples=samples, clock=clock)
 
 
 def pairs_loop(fn: Callable[[Any, Any], object], xs: Sequence[Any], ys: Sequence[Any]) -> None:
@@ -123,45 +171,81 @@ def pairs_loop(fn: Callable[[Any, Any], object], xs: Sequence[Any], ys: Sequence
         fn(x, y)
 
 
-def measure_pairs(
-    fn: Callable[[Any, Any], object],
-    xs: Sequence[Any],
-    ys: Sequence[Any],
+def cold(make: Callable[[], Callable[[], object]], *, repeats: int, clock: str = "wall") -> Stat:
+    """Time the first call of ``repeats`` fresh objects: ``make()`` (untimed) returns the call."""
+    now = CLOCKS[clock]
+    times = []
+    for _ in range(repeats):
+        call = make()
+        t0 = now()
+        call()
+        times.append(float(now() - t0))
+    return Stat.of(times)
+
+
+# -- answer checks ---------------------------------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    """How a contender's answers compare with escalate's on the same inputs."""
+
+    what: str
+    n: int = 0
+    identical: int = 0
+    equivalent: int = 0
+    examples: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def different(self) -> int:
+        return self.n - self.identical - self.equivalent
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing differs (equivalent answers are explained, so they count as ok)."""
+        return not self.error and self.different == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "different": self.different}
+
+
+def agree(
+    what: str,
+    ours: Sequence[Any],
+    theirs: Sequence[Any],
     *,
-    repeats: int,
-    samples_per_repeat: int = 20,
-    warmup: bool = True,
-) -> Timing:
-    """Time ``fn(x, y)`` over all pairs, ``repeats`` times, in chunks (one sample per chunk)."""
-    n = len(xs)
-    if warmup:
-        pairs_loop(fn, xs, ys)
-    size = max(-(-n // samples_per_repeat), 1)
-    chunks = [(xs[i : i + size], ys[i : i + size]) for i in range(0, n, size)]
-    samples = []
-    enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            for cx, cy in chunks:
-                t0 = time.perf_counter_ns()
-                pairs_loop(fn, cx, cy)
-                samples.append((time.perf_counter_ns() - t0) / len(cx))
-    finally:
-        if enabled:
-            gc.enable()
-    return Timing(n=n, repeats=repeats, samples_ns=tuple(samples))
+    equivalent: Callable[[Any, Any], str | None] | None = None,
+    show: Callable[[int, Any, Any], str] | None = None,
+    limit: int = 4,
+) -> Agreement:
+    """Count identical answers; ``equivalent(a, b)`` names why two different ones agree.
+
+    ``show(i, a, b)`` formats an example of row ``i`` (the first ``limit`` differences
+    and the first ``limit`` equivalences are kept).
+    """
+    out = Agreement(what=what, n=len(ours))
+    if len(theirs) != len(ours):
+        out.error = f"{len(theirs)} answers for {len(ours)} inputs"
+        return out
+    shown_same = shown_diff = 0
+    for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        if a == b:
+            out.identical += 1
+            continue
+        reason = equivalent(a, b) if equivalent else None
+        if reason:
+            out.equivalent += 1
+            if shown_same < limit and show:
+                out.examples.append(f"{show(i, a, b)}  [equivalent: {reason}]")
+                shown_same += 1
+        elif shown_diff < limit and show:
+            out.examples.append(f"{show(i, a, b)}  [DIFFERENT]")
+            shown_diff += 1
+    return out
 
 
-def measure_once(run: Callable[[], object]) -> tuple[int, object]:
-    """Return (nanoseconds, result) of a single call: for cold, first-call costs."""
-    t0 = time.perf_counter_ns()
-    result = run()
-    return time.perf_counter_ns() - t0, result
-
-
-# -- workloads --------------------------------------------------------------------------------
+# -- workloads -------------------------------------------------------------------------------
 
 
 def random_us(rng: random.Random, n: int, lo: int, hi: int, step: int = 1) -> list[int]:
@@ -194,6 +278,11 @@ def fmt_count(n: int) -> str:
 
 def fmt_ratio(ratio: float) -> str:
     return f"{ratio:.3g}x" if ratio < 100 else f"{ratio:,.0f}x"
+
+
+def fmt_stat(stat: Stat, fmt: Callable[[float], str] = fmt_ratio) -> str:
+    """``median [q1-q3]`` in one cell."""
+    return f"{fmt(stat.median)} [{fmt(stat.q1)}-{fmt(stat.q3)}]"
 
 
 def verdict(ok: bool) -> str:
@@ -309,7 +398,7 @@ def load_average() -> tuple[float, float, float] | None:
 
 def write_json(path: str | Path, data: dict[str, Any]) -> None:
     def default(value: object) -> object:
-        if isinstance(value, Timing):
+        if hasattr(value, "to_json"):
             return value.to_json()
         if hasattr(value, "__dataclass_fields__"):
             return asdict(value)  # type: ignore[call-overload]
@@ -319,4 +408,4 @@ def write_json(path: str | Path, data: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    print("benchmarks/_common.py holds shared helpers; run e.g. benchmarks/calendar.py")
+    print("benchmarks/_common.py holds the shared harness; run e.g. benchmarks/calendar.py")

@@ -1,19 +1,32 @@
-"""Time escalate's business-time arithmetic side by side with its peers, in one run.
+"""Time escalate's business-time arithmetic against its peers and a plain floor, interleaved.
 
-Workload (the same for every library): America/Bogota, Mon-Fri 07:30-12:30 and 13:30-17:00,
-the Colombian holidays of 2024-2027; random instants (seeded, whole seconds) in 2024-2026.
-Two operations: add 8 business hours; business time between an instant and a point 0-30
-days later. Every peer gets its natural input type, converted before the clock starts.
+Workload (the same for every contender): America/Bogota, Mon-Fri 07:30-12:30 and
+13:30-17:00, the Colombian holidays of 2024-2027; seeded random instants (whole seconds) in
+2024-2026. Two operations: add 8 business hours; the business time between an instant and
+a point 0-30 days later. Every contender gets its natural input type, converted before any
+clock starts. Contenders:
+
+- the peers users would otherwise pick: workclock, timegrid, pandas ``CustomBusinessHour``
+  and businesstimedelta;
+- a *plain floor*: the simplest correct code on escalate's own compiled index (one
+  ``bisect``/``searchsorted`` per lookup, no validation, no NaT, no index growth), to
+  show what the data structure costs without escalate's tables and checks.
+
+Every comparison is interleaved in this one process (``_common.interleave``): the
+contenders run in rotating order, round after round, on the same inputs, and the ratios
+are the median [interquartile range] of the per-round ratios. Before timing, every
+contender's answers on the timed inputs are compared with escalate's. First calls (index
+builds) are timed separately, on fresh calendars. See ``benchmarks/README.md``.
 
 Usage, from the repository root::
 
-    python benchmarks/calendar.py            # full run (a few minutes at most)
-    python benchmarks/calendar.py --quick    # smaller sizes, under a minute
+    python benchmarks/calendar.py                 # full run (several minutes)
+    python benchmarks/calendar.py --quick         # smaller sizes
+    python benchmarks/calendar.py --clock cpu     # CPU time instead of wall time
+    python benchmarks/calendar.py --only vector   # one part: cold, scalar, slow, vector, durations
     python benchmarks/calendar.py --json results.json
 
-Ratios are peer time / escalate time: above 1 means escalate is faster. Scalar peers are
-compared with escalate's scalar ``add``/``between`` (datetime in, datetime out); batch
-peers with escalate's ``add_many``/``between_many`` on numpy ``datetime64``.
+Ratios are contender time / escalate time: above 1 means escalate is faster.
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).r
 import argparse
 import operator
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -38,16 +52,18 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from _common import (
-    Timing,
+    Agreement,
+    Case,
+    Interleaved,
+    Stat,
+    agree,
+    cold,
     environment,
     fmt_count,
     fmt_ns,
-    fmt_rate,
-    fmt_ratio,
+    fmt_stat,
+    interleave,
     load_average,
-    measure,
-    measure_once,
-    measure_pairs,
     pairs_loop,
     random_us,
     render_table,
@@ -63,17 +79,20 @@ ZONE = ZoneInfo(TZ)
 HOURS = {"mon-fri": ["07:30-12:30", "13:30-17:00"]}
 SPLIT = ((time(7, 30), time(12, 30)), (time(13, 30), time(17)))
 HOLIDAY_YEARS = range(2024, 2028)
-ADD_HOURS = 8
+ADD = timedelta(hours=8)
 MAX_SPAN_US = 30 * 86_400_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_US = timedelta(microseconds=1)
 SECOND_US = 1_000_000
+DURATION_HOURS = (1, 8, 10_000)
 
-SCALAR_TARGET_NS = 5_000.0  # escalate scalar add/between, datetime in and out
-VECTOR_TARGET_OPS = 5e6  # escalate add_many/between_many on datetime64
+# the issue's goals, checked in the Targets table
+VECTOR_RANDOM_GOAL = 3.0  # floor time / escalate time on random instants
+VECTOR_SORTED_GOAL = 1.0  # ... and on sorted instants: no slower than the floor
+SCALAR_PEER_GOAL = 1.0  # timegrid and workclock time / escalate time: escalate ahead
 DURATION_GROWTH_LIMIT = 1.5  # per-op time at 10,000 h / at 1 h
-DURATION_HOURS = (1, ADD_HOURS, 10_000)
 
-PEER_DISTRIBUTIONS = (
+DISTRIBUTIONS = (
     "escalate",
     "numpy",
     "pandas",
@@ -87,16 +106,16 @@ PEER_DISTRIBUTIONS = (
 
 @dataclass(frozen=True)
 class Sizes:
-    scalar: int  # escalate scalar, and the fast peers
-    vector: int  # vectorised calls (the scalar instants tiled)
-    sub: int  # slow peers, and the agreement checks
-    repeats: int  # samples per fast measurement
-    slow_repeats: int  # samples per measurement of a slow peer or a big batch call
-    fresh: int  # fresh calendars for the first-call costs
+    scalar: int  # escalate, the fast peers and the scalar floor
+    sub: int  # the slow peers (and escalate next to them)
+    vector: int  # batch calls
+    rounds: int  # interleaved rounds of a fast comparison
+    slow_rounds: int  # ... of a slow one
+    fresh: int  # fresh calendars for first-call costs
 
 
-FULL = Sizes(scalar=100_000, vector=1_000_000, sub=2_000, repeats=5, slow_repeats=3, fresh=5)
-QUICK = Sizes(scalar=20_000, vector=200_000, sub=300, repeats=3, slow_repeats=1, fresh=3)
+FULL = Sizes(scalar=20_000, sub=400, vector=1_000_000, rounds=21, slow_rounds=7, fresh=5)
+QUICK = Sizes(scalar=4_000, sub=100, vector=200_000, rounds=9, slow_rounds=3, fresh=3)
 
 
 def dt_us(value: datetime) -> int:
@@ -109,7 +128,7 @@ def td_us(value: timedelta) -> int:
 
 
 def us_dt(us: int) -> datetime:
-    return (EPOCH + timedelta(microseconds=us)).astimezone(ZONE)
+    return (EPOCH + ONE_US * us).astimezone(ZONE)
 
 
 def new_calendar() -> escalate.Calendar:
@@ -121,14 +140,14 @@ def new_calendar() -> escalate.Calendar:
 
 @dataclass
 class Workload:
-    start_us: list[int]
-    end_us: list[int]
     starts: list[datetime]  # aware, ZoneInfo(America/Bogota)
     ends: list[datetime]
-    start64: Any  # numpy datetime64[us] (UTC), the instants tiled to the vector size
+    start64: Any  # numpy datetime64[us] (UTC), random order
     end64: Any
-    # for the agreement check only: local wall times on a 30-minute grid, 06:00-18:00, where
-    # results often land exactly on an opening or closing time (conventions differ there)
+    sorted_start64: Any  # the same instants sorted, each end kept with its start
+    sorted_end64: Any
+    # agreement only: local wall times on a 30-minute grid, 06:00-18:00, where results
+    # often land exactly on an opening or closing time (conventions differ there)
     grid_starts: list[datetime] = field(default_factory=list)
     grid_ends: list[datetime] = field(default_factory=list)
 
@@ -138,15 +157,16 @@ def make_workload(sizes: Sizes, seed: int) -> Workload:
     lo = dt_us(datetime(2024, 1, 1, tzinfo=ZONE))
     hi = dt_us(datetime(2027, 1, 1, tzinfo=ZONE))
     start_us = random_us(rng, sizes.scalar, lo, hi, SECOND_US)
-    end_us = [
-        s + span
-        for s, span in zip(
-            start_us, random_us(rng, sizes.scalar, 0, MAX_SPAN_US + 1, SECOND_US), strict=True
-        )
-    ]
-    reps = -(-sizes.vector // sizes.scalar)
-    start64 = np.tile(np.asarray(start_us, dtype="datetime64[us]"), reps)[: sizes.vector]
-    end64 = np.tile(np.asarray(end_us, dtype="datetime64[us]"), reps)[: sizes.vector]
+    spans = random_us(rng, sizes.scalar, 0, MAX_SPAN_US + 1, SECOND_US)
+    end_us = [s + span for s, span in zip(start_us, spans, strict=True)]
+    gen = np.random.default_rng(seed)
+    start64 = (gen.integers(lo // SECOND_US, hi // SECOND_US, sizes.vector) * SECOND_US).view(
+        "datetime64[us]"
+    )
+    span64 = (gen.integers(0, MAX_SPAN_US // SECOND_US + 1, sizes.vector) * SECOND_US).view(
+        "timedelta64[us]"
+    )
+    order = np.argsort(start64, kind="stable")
     first_day = date(2024, 1, 1).toordinal()
     n_days = date(2027, 1, 1).toordinal() - first_day
     grid_starts, grid_ends = [], []
@@ -158,15 +178,56 @@ def make_workload(sizes: Sizes, seed: int) -> Workload:
         grid_starts.append(start)
         grid_ends.append(start + timedelta(minutes=30 * rng.randrange(30 * 48 + 1)))
     return Workload(
-        start_us=start_us,
-        end_us=end_us,
         starts=[us_dt(us) for us in start_us],
         ends=[us_dt(us) for us in end_us],
         start64=start64,
-        end64=end64,
+        end64=start64 + span64,
+        sorted_start64=start64[order],
+        sorted_end64=(start64 + span64)[order],
         grid_starts=grid_starts,
         grid_ends=grid_ends,
     )
+
+
+# -- the plain floor: the simplest correct code on escalate's own index ---------------------
+
+
+class Floor:
+    """One bisect (scalar) or searchsorted (numpy) per lookup of the compiled index."""
+
+    def __init__(self, cal: escalate.Calendar) -> None:
+        lo = dt_us(datetime(2024, 1, 1, tzinfo=ZONE))
+        hi = dt_us(datetime(2027, 12, 31, tzinfo=ZONE))
+        idx = cal._index_for_span(lo, hi)  # private, on purpose: the same data escalate reads
+        self.bounds, self.cum, self.opens = idx.bounds, idx.cum, idx.opens
+        self.np_bounds = np.asarray(idx.bounds, dtype=np.int64)
+        self.np_cum = np.asarray(idx.cum, dtype=np.int64)
+        self.np_opens = np.asarray(idx.opens, dtype=np.int64)
+
+    def f(self, t: int) -> int:
+        i = bisect_right(self.bounds, t)
+        return self.cum[i >> 1] + (t - self.bounds[i - 1] if i & 1 else 0)
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        target = self.f((start - EPOCH) // ONE_US) + duration // ONE_US
+        k = bisect_left(self.cum, target) - 1
+        return (EPOCH + ONE_US * (self.opens[k] + target - self.cum[k])).astimezone(ZONE)
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        return ONE_US * (self.f((end - EPOCH) // ONE_US) - self.f((start - EPOCH) // ONE_US))
+
+    def f_many(self, t: Any) -> Any:
+        i = np.searchsorted(self.np_bounds, t, side="right")
+        return self.np_cum[i >> 1] + np.where(i & 1, t - self.np_bounds[i - 1], 0)
+
+    def add_many(self, starts: Any, duration: timedelta) -> Any:
+        target = self.f_many(starts.view(np.int64)) + duration // ONE_US
+        k = np.searchsorted(self.np_cum, target, side="left") - 1
+        return (self.np_opens[k] + target - self.np_cum[k]).view("datetime64[us]")
+
+    def between_many(self, starts: Any, ends: Any) -> Any:
+        out = self.f_many(ends.view(np.int64)) - self.f_many(starts.view(np.int64))
+        return out.view("timedelta64[us]")
 
 
 # -- peers ----------------------------------------------------------------------------------
@@ -177,10 +238,10 @@ class Peer:
     """How one library expresses the workload. Callables take the peer's native values."""
 
     name: str
-    api: str  # what is called, for the notes
+    api: str
     notes: list[str]
-    slow: bool  # timed on the subsample
-    convert: Callable[[datetime], Any]  # aware datetime -> native start (not timed)
+    slow: bool  # timed on the subsample, next to escalate on the same subsample
+    convert: Callable[[datetime], Any]  # aware datetime -> native instant (not timed)
     duration: Callable[[int], Any] | None  # hours -> native duration for `add`
     add: Callable[[Any, Any], Any] | None
     add_out: Callable[[Any], int]  # native add result -> UTC microseconds
@@ -188,7 +249,7 @@ class Peer:
     between_out: Callable[[Any], int]  # native between result -> microseconds
     add_many: Callable[[Any, timedelta], Any] | None = None  # numpy batch calls
     between_many: Callable[[Any, Any], Any] | None = None
-    setup_ns: float = 0.0
+    setup: Callable[[], object] | None = None  # builds the peer's calendar, for its cold cost
 
 
 def peer_workclock(holidays: list[date]) -> Peer:
@@ -198,10 +259,10 @@ def peer_workclock(holidays: list[date]) -> Peer:
         rules = [workclock.WorkDay(a, b, days=range(5)) for a, b in SPLIT]
         return workclock.Schedule([*rules, workclock.Holidays(holidays)], time_zone=TZ)
 
-    setup_ns, schedule = measure_once(build)
+    schedule = build()
     return Peer(
         name="workclock",
-        api="Schedule([WorkDay x2, Holidays], time_zone=...).add/.between; add_many/between_many on numpy",
+        api="Schedule([WorkDay x2, Holidays], time_zone=...).add/.between; add_many/between_many",
         notes=["expresses the workload exactly (two WorkDay rules, IANA zone)"],
         slow=False,
         convert=lambda dt: dt,
@@ -212,7 +273,7 @@ def peer_workclock(holidays: list[date]) -> Peer:
         between_out=td_us,
         add_many=schedule.add_many,
         between_many=schedule.between_many,
-        setup_ns=setup_ns,
+        setup=build,
     )
 
 
@@ -225,19 +286,20 @@ def peer_timegrid(holidays: list[date]) -> Peer:
             cal = cal.open_weekdays(a, b)
         for day in holidays:
             cal = cal.add_holiday(day)
-        first = min(holidays)
-        last = max(holidays)
-        timeline = cal.compile(datetime(first.year, 1, 1), datetime(last.year + 1, 1, 1))
+        timeline = cal.compile(
+            datetime(min(holidays).year, 1, 1), datetime(max(holidays).year + 1, 1, 1)
+        )
         return cal, timeline
 
-    setup_ns, (cal, timeline) = measure_once(build)
+    cal, timeline = build()
     return Peer(
         name="timegrid",
         api="TimeGridCalendar.add_work_duration (add); compiled timeline.get_working_duration (between)",
         notes=[
             (
-                "no time zones: takes naive wall times, so inputs are converted to naive Bogota local "
-                "time before timing; exact here only because America/Bogota has had no DST since 1993"
+                "no time zones: takes naive wall times, so inputs are converted to naive Bogota "
+                "local time before timing (its calls do no time-zone work at all); exact here only "
+                "because America/Bogota has had no DST since 1993"
             ),
             "the compiled timeline (2024-2027) has no add, so add runs on the uncompiled calendar",
             "between needs end >= start (true for this workload)",
@@ -249,7 +311,7 @@ def peer_timegrid(holidays: list[date]) -> Peer:
         add_out=lambda naive: dt_us(naive.replace(tzinfo=ZONE)),
         between=timeline.get_working_duration,
         between_out=td_us,
-        setup_ns=setup_ns,
+        setup=build,
     )
 
 
@@ -263,16 +325,12 @@ def peer_pandas(holidays: list[date]) -> Peer:
     def offset(hours: int) -> Any:
         return CustomBusinessHour(n=hours, start=starts, end=ends, holidays=holidays)
 
-    setup_ns, _ = measure_once(partial(offset, ADD_HOURS))
     return Peer(
         name="pandas",
         api="Timestamp + CustomBusinessHour(n=8, start=[..], end=[..], holidays=[..]), per element",
         notes=[
             "CustomBusinessHour takes lists of starts/ends, so the split day is exact",
-            (
-                "durations are whole business hours only (n is an int); tz-aware Timestamps are "
-                "handled in local wall time (fine without DST)"
-            ),
+            "whole business hours only (n is an int); tz-aware Timestamps in local wall time",
             "no business-time difference: between is not available",
             (
                 "a result that lands exactly on a closing time is moved to the next opening "
@@ -286,7 +344,7 @@ def peer_pandas(holidays: list[date]) -> Peer:
         add_out=lambda ts: dt_us(ts.to_pydatetime()),
         between=None,
         between_out=td_us,
-        setup_ns=setup_ns,
+        setup=partial(offset, 8),
     )
 
 
@@ -298,22 +356,18 @@ def peer_businesstimedelta(holidays: list[date]) -> Peer:
 
     def build() -> Any:
         (open_, _), (_, close) = SPLIT
+        days = [0, 1, 2, 3, 4]
         return btd.Rules(
             [
-                btd.WorkDayRule(
-                    start_time=open_, end_time=close, working_days=[0, 1, 2, 3, 4], tz=zone
-                ),
+                btd.WorkDayRule(start_time=open_, end_time=close, working_days=days, tz=zone),
                 btd.LunchTimeRule(
-                    start_time=SPLIT[0][1],
-                    end_time=SPLIT[1][0],
-                    working_days=[0, 1, 2, 3, 4],
-                    tz=zone,
+                    start_time=SPLIT[0][1], end_time=SPLIT[1][0], working_days=days, tz=zone
                 ),
                 btd.HolidayRule(frozenset(holidays), tz=zone),
             ]
         )
 
-    setup_ns, rules = measure_once(build)
+    rules = build()
     return Peer(
         name="businesstimedelta",
         api="dt + BusinessTimeDelta(Rules([WorkDayRule, LunchTimeRule, HolidayRule]), hours=8); Rules.difference",
@@ -330,7 +384,7 @@ def peer_businesstimedelta(holidays: list[date]) -> Peer:
         add_out=dt_us,
         between=rules.difference,
         between_out=lambda delta: td_us(delta.timedelta),
-        setup_ns=setup_ns,
+        setup=build,
     )
 
 
@@ -342,621 +396,475 @@ PEERS: tuple[Callable[[list[date]], Peer], ...] = (
 )
 
 
-# -- measurement ----------------------------------------------------------------------------
-
-
-def collect(fn: Callable[[Any, Any], Any], xs: Sequence[Any], ys: Sequence[Any]) -> list[Any]:
-    return [fn(x, y) for x, y in zip(xs, ys, strict=True)]
+# -- one comparison: answers checked, then interleaved timing -------------------------------
 
 
 @dataclass
-class Row:
-    op: str  # "add" | "between"
-    library: str
-    mode: str
-    baseline: str  # "scalar" | "vector": which escalate row the ratio is against
-    timing: Timing | None = None
-    skipped: str = ""
-    reference: bool = False  # escalate's row that the ratios of this op and baseline use
+class Contender:
+    """A case of a comparison and its answers on the timed inputs (None: not checked)."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "op": self.op,
-            "library": self.library,
-            "mode": self.mode,
-            "baseline": self.baseline,
-            "timing": self.timing.to_json() if self.timing else None,
-            "skipped": self.skipped or None,
-        }
+    name: str
+    api: str
+    run: Callable[[], object]
+    ops: int
+    answers: Callable[[], Any] | None = None  # a sequence or array of int microseconds
 
 
 @dataclass
-class Check:
-    """Agreement of one peer operation with escalate on the same inputs."""
+class Comparison:
+    """A table: escalate first (the baseline of every ratio), then its contenders."""
 
-    op: str
-    library: str
-    n: int = 0
-    exact: int = 0
-    equivalent: int = 0  # different instants with no open time between them
-    examples: list[str] = field(default_factory=list)
-    error: str = ""
+    title: str
+    contenders: list[Contender]
+    result: Interleaved | None = None
+    checks: list[Agreement] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def differ(self) -> int:
-        return self.n - self.exact - self.equivalent
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "op": self.op,
-            "library": self.library,
-            "n": self.n,
-            "exact": self.exact,
-            "equivalent": self.equivalent,
-            "differ": self.differ,
-            "examples": self.examples,
-            "error": self.error or None,
-        }
-
-
-def compare(
-    check: Check,
-    cal: escalate.Calendar,
-    starts: Sequence[int],
-    ours: Sequence[int],
-    theirs: Sequence[int],
-    *,
-    instants: bool,
-) -> None:
-    """Count agreements; for instants, answers with no open time between them are equivalent."""
-    for start, a, b in zip(starts, ours, theirs, strict=True):
-        check.n += 1
-        if a == b:
-            check.exact += 1
-            continue
-        kind = "DIFFERENT"
-        if instants and cal.between(us_dt(min(a, b)), us_dt(max(a, b))) == timedelta(0):
-            check.equivalent += 1
-            kind = "equivalent (no open time between: closing instant vs next opening)"
-        if len(check.examples) < 3 or (kind == "DIFFERENT" and len(check.examples) < 6):
-            fmt = (
-                (lambda us: us_dt(us).isoformat())
-                if instants
-                else (lambda us: str(timedelta(microseconds=us)))
-            )
-            check.examples.append(
-                f"start {us_dt(start).isoformat()}: escalate {fmt(a)}, {check.library.split()[0]} {fmt(b)}  [{kind}]"
-            )
+    def ratio(self, name: str) -> Stat | None:
+        if self.result is None or name not in self.result.samples:
+            return None
+        return self.result.ratio(name, over=self.contenders[0].name)
 
 
 class Bench:
-    def __init__(self, sizes: Sizes, seed: int) -> None:
-        self.sizes = sizes
-        self.seed = seed
-        self.rows: list[Row] = []
-        self.checks: list[Check] = []
-        self.first_call: list[tuple[str, str, str]] = []
-        self.first_call_json: dict[str, Any] = {}
-        self.duration_rows: list[tuple[str, int, Timing | None, str]] = []
+    def __init__(self, sizes: Sizes, seed: int, clock: str) -> None:
+        self.sizes, self.seed, self.clock = sizes, seed, clock
+        self.wl = make_workload(sizes, seed)
+        self.cal = new_calendar()
+        self.floor = Floor(self.cal)
         self.peers: list[Peer] = []
         self.peer_errors: dict[str, str] = {}
-        self.cal: escalate.Calendar
-        self.wl: Workload
+        self.comparisons: list[Comparison] = []
+        self.grid: list[Agreement] = []
+        self.cold_rows: list[tuple[str, Stat, str]] = []
 
-    # -- first-call (index build) costs: runs first, in a process that has built nothing ---
+    # -- answers ------------------------------------------------------------------------
 
-    def run_first_call(self) -> None:
-        wl, d = self.wl, timedelta(hours=ADD_HOURS)
-        start, end = wl.starts[0], wl.ends[0]
-        construct, first_add, first_between, second_add = [], [], [], []
+    def equivalent_instants(self, a: int, b: int) -> str | None:
+        """Different instants with no open time between: a closing time vs the next opening."""
+        lo, hi = min(a, b), max(a, b)
+        if self.cal.between(us_dt(lo), us_dt(hi)) == timedelta(0):
+            return "no open time between them (closing instant vs next opening)"
+        return None
+
+    def show(
+        self, start_of: Callable[[int], int], instants: bool
+    ) -> Callable[[int, Any, Any], str]:
+        fmt = (lambda us: us_dt(us).isoformat()) if instants else (lambda us: str(ONE_US * us))
+        return lambda i, a, b: (
+            f"start {us_dt(start_of(i)).isoformat()}: escalate {fmt(a)}, other {fmt(b)}"
+        )
+
+    def check(
+        self, title: str, name: str, ours: Any, theirs: Any, start_of: Callable[[int], int]
+    ) -> Agreement:
+        """``agree`` on two answer arrays: numpy counts the identical, Python looks at the rest."""
+        instants = title.startswith("add")
+        ours, theirs = np.asarray(ours), np.asarray(theirs)
+        if ours.shape != theirs.shape:
+            return Agreement(what=f"{title}: {name}", n=ours.size, error=f"{theirs.size} answers")
+        rows = np.flatnonzero(ours != theirs)
+        found = agree(
+            f"{title}: {name}",
+            ours[rows].tolist(),
+            theirs[rows].tolist(),
+            equivalent=self.equivalent_instants if instants else None,
+            show=self.show(lambda i: start_of(int(rows[i])), instants),
+        )
+        found.n, found.identical = ours.size, ours.size - rows.size
+        return found
+
+    def run(self, comparison: Comparison, rounds: int, start_of: Callable[[int], int]) -> None:
+        """Check every contender's answers against escalate's, then time them interleaved."""
+        base = comparison.contenders[0]
+        ours = base.answers() if base.answers else None
+        timed = [base]
+        for c in comparison.contenders[1:]:
+            try:
+                if c.answers is not None and ours is not None:
+                    comparison.checks.append(
+                        self.check(comparison.title, c.name, ours, c.answers(), start_of)
+                    )
+                timed.append(c)
+            except Exception as exc:  # a peer that fails on the workload is reported, not timed
+                comparison.skipped[c.name] = f"{type(exc).__name__}: {exc}"
+        cases = [Case(c.name, c.run, c.ops) for c in timed]
+        comparison.result = interleave(cases, rounds=rounds, clock=self.clock)
+        self.comparisons.append(comparison)
+
+    # -- cold start -----------------------------------------------------------------------
+
+    def run_cold(self) -> None:
+        """First calls on fresh calendars: index builds, holiday data, numpy tables."""
+        wl, reps = self.wl, self.sizes.fresh
+        start = wl.starts[0]
         span = (datetime(2024, 1, 1, tzinfo=ZONE), datetime(2028, 1, 1, tzinfo=ZONE))
-        all_years, all_years_warm = [], []
-        for _ in range(self.sizes.fresh):
-            ns, cal = measure_once(new_calendar)
-            construct.append(ns)
-            first_add.append(measure_once(partial(cal.add, start, d))[0])
-            second_add.append(measure_once(partial(cal.add, start, d))[0])
-            first_between.append(measure_once(partial(cal.between, start, end))[0])
-            cal = new_calendar()
-            all_years.append(measure_once(partial(cal.between, *span))[0])
-            all_years_warm.append(measure_once(partial(cal.between, *span))[0])
-        # a cold pass over all the scalar instants (builds 2024-2027) against a warm pass
-        cal = new_calendar()
-        starts, ds = wl.starts, [d] * len(wl.starts)
-        cold_pass = measure_once(partial(pairs_loop, cal.add, starts, ds))[0]
-        warm_pass = measure_once(partial(pairs_loop, cal.add, starts, ds))[0]
-        # the vectorised call on a fresh calendar (index for all years + its numpy arrays)
-        cold_vec = []
-        for _ in range(min(self.sizes.fresh, 3)):
-            fresh = new_calendar()
-            cold_vec.append(measure_once(partial(fresh.add_many, wl.start64, d))[0])
-        warm_vec = (
-            measure(
-                partial(fresh.add_many, wl.start64, d),
-                wl.start64.size,
-                repeats=self.sizes.slow_repeats,
-            ).per_op_ns
-            * wl.start64.size
-        )
 
-        def med(values: list[int]) -> float:
-            return float(np.median(values))
+        def after(
+            calls: int, call: Callable[[escalate.Calendar], object]
+        ) -> Callable[[], Callable[[], object]]:
+            def make() -> Callable[[], object]:
+                cal = new_calendar()
+                for _ in range(calls):
+                    call(cal)
+                return partial(call, cal)
 
-        rest = slice(1, None) if len(first_add) > 1 else slice(None)
-        n_fresh = len(first_add[rest])
-        self.first_call = [
-            (
-                "Calendar(...) with Holidays.country('CO'), first ever in this process",
-                fmt_ns(construct[0]),
-                "1 call; loads the holidays package's country data (all countries)",
-            ),
-            (
-                "Calendar(...) with Holidays.country('CO')",
-                fmt_ns(med(construct[rest])),
-                f"median of {n_fresh} fresh",
-            ),
-            (
-                "first add on a fresh calendar, first ever in this process",
-                fmt_ns(first_add[0]),
-                "1 call",
-            ),
-            (
-                "first add on a fresh calendar (builds one year)",
-                fmt_ns(med(first_add[rest])),
-                f"median of {n_fresh} fresh",
-            ),
-            (
-                "second add, same calendar (one isolated timed call)",
-                fmt_ns(med(second_add[rest])),
-                f"median of {n_fresh} fresh",
-            ),
-            (
-                "first between on that calendar (may extend the index)",
-                fmt_ns(med(first_between[rest])),
-                f"median of {n_fresh} fresh",
-            ),
-            (
-                "between(2024-01-01, 2028-01-01) on a fresh calendar (builds 2024-2027)",
-                fmt_ns(med(all_years[rest])),
-                f"then {fmt_ns(med(all_years_warm[rest]))} warm (one isolated call); median of {n_fresh} fresh",
-            ),
-            (
-                f"cold pass: {fmt_count(len(starts))} adds on a fresh calendar (2024-2027)",
-                fmt_ns(cold_pass),
-                f"then a warm pass {fmt_ns(warm_pass)}",
-            ),
-            (
-                f"add_many over {fmt_count(wl.start64.size)} datetime64 on a fresh calendar",
-                fmt_ns(med(cold_vec)),
-                f"warm {fmt_ns(warm_vec)}; median of {len(cold_vec)} fresh",
-            ),
-        ]
-        self.first_call_json = {
-            "construct_ns": construct,
-            "first_add_ns": first_add,
-            "second_add_ns": second_add,
-            "first_between_ns": first_between,
-            "build_2024_2027_ns": all_years,
-            "cold_pass_ns": cold_pass,
-            "warm_pass_ns": warm_pass,
-            "cold_add_many_ns": cold_vec,
-            "warm_add_many_ns": warm_vec,
-        }
+            return make
 
-    # -- escalate ---------------------------------------------------------------------------
+        def add(c: escalate.Calendar) -> object:
+            return c.add(start, ADD)
 
-    def run_escalate(self) -> None:
-        import pandas as pd
+        def between(c: escalate.Calendar) -> object:
+            return c.between(*span)
 
-        sz, wl, cal = self.sizes, self.wl, self.cal
-        d = timedelta(hours=ADD_HOURS)
-        ds = [d] * len(wl.starts)
-        n, reps = wl.start64.size, sz.repeats
-        s_a = pd.Series(pd.DatetimeIndex(wl.start64).tz_localize("UTC").tz_convert(TZ))
-        s_b = pd.Series(pd.DatetimeIndex(wl.end64).tz_localize("UTC").tz_convert(TZ))
+        def adds(c: escalate.Calendar) -> object:
+            return pairs_loop(c.add, wl.starts, [ADD] * len(wl.starts))
+
+        def add_many(c: escalate.Calendar) -> object:
+            return c.add_many(wl.start64, ADD)
+
+        n, few = len(wl.starts), min(reps, 3)
         rows = [
+            ("Calendar(...) with Holidays.country('CO')", cold(lambda: new_calendar, repeats=reps)),
             (
-                "add",
-                "add (datetime in/out)",
-                "scalar",
-                measure_pairs(cal.add, wl.starts, ds, repeats=reps),
+                "first add on a fresh calendar (builds the year's index)",
+                cold(after(0, add), repeats=reps),
             ),
+            ("second add (builds the year's lookup tables)", cold(after(1, add), repeats=reps)),
+            ("third add (warm)", cold(after(2, add), repeats=reps)),
             (
-                "between",
-                "between (datetime in/out)",
-                "scalar",
-                measure_pairs(cal.between, wl.starts, wl.ends, repeats=reps),
+                "first between(2024-01-01, 2028-01-01) (builds 2024-2027)",
+                cold(after(0, between), repeats=reps),
             ),
+            ("second between (builds the lookup tables)", cold(after(1, between), repeats=reps)),
+            ("third between (warm)", cold(after(2, between), repeats=reps)),
+            (f"{fmt_count(n)} adds on a fresh calendar", cold(after(0, adds), repeats=few)),
+            (f"the same {fmt_count(n)} adds again (warm)", cold(after(1, adds), repeats=few)),
             (
-                "add",
-                "add_many (numpy datetime64)",
-                "vector",
-                measure(partial(cal.add_many, wl.start64, d), n, repeats=reps),
+                f"add_many over {fmt_count(wl.start64.size)} on a fresh calendar",
+                cold(after(0, add_many), repeats=few),
             ),
-            (
-                "between",
-                "between_many (numpy datetime64)",
-                "vector",
-                measure(partial(cal.between_many, wl.start64, wl.end64), n, repeats=reps),
-            ),
+            ("the same add_many again (warm)", cold(after(1, add_many), repeats=few)),
         ]
-        for op, mode, baseline, timing in rows:
-            self.rows.append(Row(op, "escalate", mode, baseline, timing, reference=True))
-        for op, run in (
-            ("add", partial(cal.add_many, s_a, d)),
-            ("between", partial(cal.between_many, s_a, s_b)),
-        ):
-            mode = f"{op}_many (pandas Series, tz-aware)"
-            self.rows.append(
-                Row(op, "escalate", mode, "vector", measure(run, n, repeats=sz.slow_repeats))
-            )
-        # self-consistency: the vectorised answers equal the scalar ones
-        k = min(sz.sub, len(wl.starts))
-        scalar_add = [dt_us(cal.add(s, d)) for s in wl.starts[:k]]
-        vec_add = cal.add_many(wl.start64[:k], d).astype("datetime64[us]").astype(np.int64).tolist()
-        check = Check("add", "escalate add_many vs escalate add")
-        compare(check, cal, wl.start_us[:k], scalar_add, vec_add, instants=True)
-        self.checks.append(check)
-        scalar_between = [
-            td_us(cal.between(a, b)) for a, b in zip(wl.starts[:k], wl.ends[:k], strict=True)
-        ]
-        vec_between = (
-            cal.between_many(wl.start64[:k], wl.end64[:k])
-            .astype("timedelta64[us]")
-            .astype(np.int64)
-            .tolist()
-        )
-        check = Check("between", "escalate between_many vs escalate between")
-        compare(check, cal, wl.start_us[:k], scalar_between, vec_between, instants=False)
-        self.checks.append(check)
+        self.cold_rows = [(what, stat, f"median of {stat.n} fresh") for what, stat in rows]
+        for peer in self.peers:
+            if peer.setup is not None:
+                self.cold_rows.append(
+                    (
+                        f"{peer.name}: build its calendar",
+                        cold(lambda p=peer: p.setup, repeats=reps),
+                        "",
+                    )
+                )
 
-    # -- peers ------------------------------------------------------------------------------
+    # -- comparisons ----------------------------------------------------------------------
 
-    def run_peers(self, holidays: list[date]) -> None:
+    def load_peers(self, holidays: list[date]) -> None:
         for build in PEERS:
             name = build.__name__.removeprefix("peer_")
             try:
-                peer = build(holidays)
+                self.peers.append(build(holidays))
             except ImportError as exc:
                 self.peer_errors[name] = f"not installed ({exc})"
-                continue
             except Exception as exc:
                 self.peer_errors[name] = f"setup failed: {exc!r}"
-                continue
-            self.peers.append(peer)
-            self.run_peer(peer)
 
-    def run_peer(self, peer: Peer) -> None:
-        sz, wl, cal = self.sizes, self.wl, self.cal
-        n = sz.sub if peer.slow else sz.scalar
-        repeats = sz.slow_repeats if peer.slow else sz.repeats
-        k = min(sz.sub, n)
-        xs = [peer.convert(dt) for dt in wl.starts[:n]]
-        ends = [peer.convert(dt) for dt in wl.ends[:n]]
-        mode = "per element" if peer.slow else "scalar"
-        d_esc = timedelta(hours=ADD_HOURS)
-
-        if peer.add is None or peer.duration is None:
-            self.rows.append(Row("add", peer.name, mode, "scalar", skipped="no add"))
-        else:
-            d = peer.duration(ADD_HOURS)
-            ds = [d] * n
-            check = Check("add", peer.name)
-            try:
-                # the agreement pass doubles as the warm-up
-                theirs = [peer.add_out(r) for r in collect(peer.add, xs[:k], ds[:k])]
-                ours = [dt_us(cal.add(s, d_esc)) for s in wl.starts[:k]]
-                compare(check, cal, wl.start_us[:k], ours, theirs, instants=True)
-                timing = measure_pairs(peer.add, xs, ds, repeats=repeats, warmup=not peer.slow)
-                self.rows.append(Row("add", peer.name, mode, "scalar", timing))
-            except Exception as exc:
-                check.error = repr(exc)
-                self.rows.append(Row("add", peer.name, mode, "scalar", skipped=f"error: {exc!r}"))
-            self.checks.append(check)
-            self.grid_check(peer, "add")
-
-        if peer.between is None:
-            self.rows.append(Row("between", peer.name, mode, "scalar", skipped="not available"))
-        else:
-            check = Check("between", peer.name)
-            try:
-                theirs = [peer.between_out(r) for r in collect(peer.between, xs[:k], ends[:k])]
-                ours = [
-                    td_us(cal.between(a, b))
-                    for a, b in zip(wl.starts[:k], wl.ends[:k], strict=True)
-                ]
-                compare(check, cal, wl.start_us[:k], ours, theirs, instants=False)
-                timing = measure_pairs(
-                    peer.between, xs, ends, repeats=repeats, warmup=not peer.slow
-                )
-                self.rows.append(Row("between", peer.name, mode, "scalar", timing))
-            except Exception as exc:
-                check.error = repr(exc)
-                self.rows.append(
-                    Row("between", peer.name, mode, "scalar", skipped=f"error: {exc!r}")
-                )
-            self.checks.append(check)
-            self.grid_check(peer, "between")
-
-        nv = wl.start64.size
-        if peer.add_many is not None:
-            check = Check("add", f"{peer.name} add_many vs escalate add_many")
-            try:
-                theirs_v = (
-                    peer.add_many(wl.start64, d_esc).astype("datetime64[us]").astype(np.int64)
-                )
-                ours_v = cal.add_many(wl.start64, d_esc).astype("datetime64[us]").astype(np.int64)
-                self._compare_arrays(check, ours_v, theirs_v, instants=True)
-                timing = measure(
-                    partial(peer.add_many, wl.start64, d_esc),
-                    nv,
-                    repeats=sz.slow_repeats,
-                    warmup=False,
-                )
-                self.rows.append(
-                    Row("add", peer.name, "add_many (numpy datetime64)", "vector", timing)
-                )
-            except Exception as exc:
-                check.error = repr(exc)
-                self.rows.append(
-                    Row(
-                        "add",
-                        peer.name,
-                        "add_many (numpy datetime64)",
-                        "vector",
-                        skipped=f"error: {exc!r}",
-                    )
-                )
-            self.checks.append(check)
-        if peer.between_many is not None:
-            check = Check("between", f"{peer.name} between_many vs escalate between_many")
-            try:
-                theirs_v = (
-                    peer.between_many(wl.start64, wl.end64)
-                    .astype("timedelta64[us]")
-                    .astype(np.int64)
-                )
-                ours_v = (
-                    cal.between_many(wl.start64, wl.end64)
-                    .astype("timedelta64[us]")
-                    .astype(np.int64)
-                )
-                self._compare_arrays(check, ours_v, theirs_v, instants=False)
-                timing = measure(
-                    partial(peer.between_many, wl.start64, wl.end64),
-                    nv,
-                    repeats=sz.slow_repeats,
-                    warmup=False,
-                )
-                self.rows.append(
-                    Row("between", peer.name, "between_many (numpy datetime64)", "vector", timing)
-                )
-            except Exception as exc:
-                check.error = repr(exc)
-                self.rows.append(
-                    Row(
-                        "between",
-                        peer.name,
-                        "between_many (numpy datetime64)",
-                        "vector",
-                        skipped=f"error: {exc!r}",
-                    )
-                )
-            self.checks.append(check)
-
-    def grid_check(self, peer: Peer, op: str) -> None:
-        """Agreement on the half-hour grid of starts (and ends), where conventions show."""
-        wl, cal = self.wl, self.cal
-        check = Check(op, f"{peer.name} (starts on a 30-min grid)")
-        starts_us = [dt_us(dt) for dt in wl.grid_starts]
-        xs = [peer.convert(dt) for dt in wl.grid_starts]
-        try:
-            if op == "add" and peer.add and peer.duration:
-                ds = [peer.duration(ADD_HOURS)] * len(xs)
-                theirs = [peer.add_out(r) for r in collect(peer.add, xs, ds)]
-                d = timedelta(hours=ADD_HOURS)
-                ours = [dt_us(cal.add(dt, d)) for dt in wl.grid_starts]
-            elif op == "between" and peer.between:
-                ends = [peer.convert(dt) for dt in wl.grid_ends]
-                theirs = [peer.between_out(r) for r in collect(peer.between, xs, ends)]
-                pairs = zip(wl.grid_starts, wl.grid_ends, strict=True)
-                ours = [td_us(cal.between(a, b)) for a, b in pairs]
-            else:
-                return
-            compare(check, cal, starts_us, ours, theirs, instants=op == "add")
-        except Exception as exc:
-            check.error = repr(exc)
-        self.checks.append(check)
-
-    def _compare_arrays(self, check: Check, ours: Any, theirs: Any, *, instants: bool) -> None:
-        same = ours == theirs
-        check.n = int(same.size)
-        check.exact = int(same.sum())
-        bad = np.flatnonzero(~same)
-        start_us = self.wl.start64.astype(np.int64)
-        if bad.size:  # classify only the differing ones
-            compare(
-                check,
-                self.cal,
-                start_us[bad].tolist(),
-                ours[bad].tolist(),
-                theirs[bad].tolist(),
-                instants=instants,
-            )
-            check.n -= int(bad.size)
-
-    # -- duration scaling -------------------------------------------------------------------
-
-    def run_durations(self) -> None:
-        sz, wl, cal = self.sizes, self.wl, self.cal
-        n = len(wl.starts)
-        for hours in DURATION_HOURS:
-            d = timedelta(hours=hours)
-            ds = [d] * n
-            pairs_loop(cal.add, wl.starts, ds)  # grows the index to the years the results reach
-            self.duration_rows.append(
-                (
+    def scalar_comparisons(self, *, slow: bool) -> None:
+        sz, cal = self.sizes, self.cal
+        n = sz.sub if slow else sz.scalar
+        starts, ends = self.wl.starts[:n], self.wl.ends[:n]
+        peers = [p for p in self.peers if p.slow == slow]
+        # next to slow peers, escalate goes over the same inputs ``repeat`` times per sample,
+        # so that its samples are long enough to time
+        repeat = 20 if slow else 1
+        for op in ("add", "between"):
+            ours_call: Callable[[Any, Any], Any] = cal.add if op == "add" else cal.between
+            second = [ADD] * n if op == "add" else ends
+            out = dt_us if op == "add" else td_us
+            contenders = [
+                Contender(
                     "escalate",
-                    hours,
-                    measure_pairs(cal.add, wl.starts, ds, repeats=sz.repeats),
-                    "",
+                    f"Calendar.{op} (datetime in/out)",
+                    partial(pairs_loop, ours_call, starts * repeat, second * repeat),
+                    n * repeat,
+                    partial(
+                        lambda f, ys, o: [o(f(x, y)) for x, y in zip(starts, ys, strict=True)],
+                        ours_call,
+                        second,
+                        out,
+                    ),
                 )
-            )
-        for peer in self.peers:
+            ]
+            if not slow:
+                floor_call = self.floor.add if op == "add" else self.floor.between
+                contenders.append(
+                    Contender(
+                        "plain floor (bisect)",
+                        "aware datetimes, one bisect per lookup, no checks",
+                        partial(pairs_loop, floor_call, starts, second),
+                        n,
+                        partial(
+                            lambda f, ys, o: [o(f(x, y)) for x, y in zip(starts, ys, strict=True)],
+                            floor_call,
+                            second,
+                            out,
+                        ),
+                    )
+                )
+            for peer in peers:
+                contender = self.peer_contender(peer, op, starts, ends)
+                if contender is not None:
+                    contenders.append(contender)
+            label = f"{op}, one call at a time, {fmt_count(n)} {'(slow peers)' if slow else ''}"
+            rounds = sz.slow_rounds if slow else sz.rounds
+            self.run(Comparison(label.strip(), contenders), rounds, lambda i: dt_us(starts[i]))
+
+    def peer_contender(
+        self, peer: Peer, op: str, starts: list[datetime], ends: list[datetime]
+    ) -> Contender | None:
+        xs = [peer.convert(dt) for dt in starts]
+        if op == "add":
             if peer.add is None or peer.duration is None:
-                continue
-            k = min(sz.sub, n)
-            xs = [peer.convert(dt) for dt in wl.starts[:k]]
+                return None
+            fn, ys, out = peer.add, [peer.duration(8)] * len(xs), peer.add_out
+        else:
+            if peer.between is None:
+                return None
+            fn, ys, out = peer.between, [peer.convert(dt) for dt in ends], peer.between_out
+        return Contender(
+            peer.name,
+            peer.api,
+            partial(pairs_loop, fn, xs, ys),
+            len(xs),
+            lambda: [out(fn(x, y)) for x, y in zip(xs, ys, strict=True)],
+        )
+
+    def vector_comparisons(self) -> None:
+        import pandas as pd
+
+        wl, cal, sz = self.wl, self.cal, self.sizes
+        for order, a64, b64 in (
+            ("random", wl.start64, wl.end64),
+            ("sorted", wl.sorted_start64, wl.sorted_end64),
+        ):
+            n = a64.size
+            series = pd.Series(pd.DatetimeIndex(a64).tz_localize("UTC").tz_convert(TZ))
+            series_b = pd.Series(pd.DatetimeIndex(b64).tz_localize("UTC").tz_convert(TZ))
+            for op in ("add", "between"):
+                if op == "add":
+                    ours = partial(cal.add_many, a64, ADD)
+                    floor = partial(self.floor.add_many, a64, ADD)
+                    on_series = partial(cal.add_many, series, ADD)
+                else:
+                    ours = partial(cal.between_many, a64, b64)
+                    floor = partial(self.floor.between_many, a64, b64)
+                    on_series = partial(cal.between_many, series, series_b)
+
+                def ints(call: Callable[[], Any]) -> Callable[[], Any]:
+                    return lambda: _as_us(call())
+
+                contenders = [
+                    Contender(
+                        "escalate",
+                        f"Calendar.{op}_many (numpy datetime64[us])",
+                        ours,
+                        n,
+                        ints(ours),
+                    ),
+                    Contender(
+                        "plain floor (searchsorted)",
+                        "prefix sums + numpy.searchsorted, no checks",
+                        floor,
+                        n,
+                        ints(floor),
+                    ),
+                    Contender(
+                        "escalate, pandas Series",
+                        f"Calendar.{op}_many on tz-aware Series",
+                        on_series,
+                        n,
+                        ints(on_series),
+                    ),
+                ]
+                title = f"{op}_many, numpy, {fmt_count(n)} {order} instants"
+                start_of = partial(_start_of, a64)
+                self.run(Comparison(title, contenders), sz.rounds, start_of)
+                # the batch peers take seconds per call: a comparison of their own, fewer rounds
+                peers = [contenders[0]]
+                for peer in self.peers:
+                    batch = peer.add_many if op == "add" else peer.between_many
+                    if batch is not None:
+                        call = partial(batch, a64, ADD) if op == "add" else partial(batch, a64, b64)
+                        peers.append(
+                            Contender(
+                                peer.name, f"{peer.name}.{op}_many on numpy", call, n, ints(call)
+                            )
+                        )
+                if len(peers) > 1:
+                    title = f"{op}_many vs batch peers, {fmt_count(n)} {order} instants"
+                    self.run(Comparison(title, peers), sz.slow_rounds, start_of)
+
+    def duration_comparisons(self) -> None:
+        """Per-op cost against the duration added: flat for an index, growing for a walk."""
+        sz = self.sizes
+        for name, call, convert, n in (
+            ("escalate", self.cal.add, lambda dt: dt, sz.scalar),
+            *(
+                (p.name, p.add, p.convert, min(sz.sub, 100))
+                for p in self.peers
+                if p.add is not None
+            ),
+        ):
+            peer = next((p for p in self.peers if p.name == name), None)
+            xs = [convert(dt) for dt in self.wl.starts[:n]]
+            contenders = []
             for hours in DURATION_HOURS:
+                d = peer.duration(hours) if peer and peer.duration else timedelta(hours=hours)
+                contenders.append(
+                    Contender(
+                        f"{hours:,} h", f"{name} add", partial(pairs_loop, call, xs, [d] * n), n
+                    )
+                )
+            comparison = Comparison(f"durations: {name}, {fmt_count(n)} adds", contenders)
+            try:
+                for c in contenders:
+                    c.run()  # also grows escalate's index to the years the results reach
+            except Exception as exc:
+                comparison.skipped[name] = f"{type(exc).__name__}: {exc}"
+                self.comparisons.append(comparison)
+                continue
+            self.run(comparison, sz.slow_rounds, lambda _i: 0)
+
+    def grid_checks(self) -> None:
+        """Agreement on a half-hour grid of starts, where boundary conventions show."""
+        wl, cal = self.wl, self.cal
+        for peer in self.peers:
+            xs = [peer.convert(dt) for dt in wl.grid_starts]
+            for op in ("add", "between"):
                 try:
-                    d = peer.duration(hours)
-                    timing = measure_pairs(peer.add, xs, [d] * k, repeats=sz.slow_repeats)
-                    self.duration_rows.append((peer.name, hours, timing, ""))
+                    if op == "add" and peer.add and peer.duration:
+                        d = peer.duration(8)
+                        theirs = [peer.add_out(peer.add(x, d)) for x in xs]
+                        ours = [dt_us(cal.add(dt, ADD)) for dt in wl.grid_starts]
+                    elif op == "between" and peer.between:
+                        ys = [peer.convert(dt) for dt in wl.grid_ends]
+                        theirs = [
+                            peer.between_out(peer.between(x, y))
+                            for x, y in zip(xs, ys, strict=True)
+                        ]
+                        ours = [
+                            td_us(cal.between(a, b))
+                            for a, b in zip(wl.grid_starts, wl.grid_ends, strict=True)
+                        ]
+                    else:
+                        continue
+                    self.grid.append(
+                        agree(
+                            f"{op} on a 30-min grid: {peer.name}",
+                            ours,
+                            theirs,
+                            equivalent=self.equivalent_instants if op == "add" else None,
+                            show=self.show(lambda i: dt_us(wl.grid_starts[i]), op == "add"),
+                        )
+                    )
                 except Exception as exc:
-                    self.duration_rows.append(
-                        (peer.name, hours, None, f"error: {type(exc).__name__}: {exc}")
+                    self.grid.append(
+                        Agreement(what=f"{op} on a 30-min grid: {peer.name}", error=repr(exc))
                     )
 
-    # -- report -----------------------------------------------------------------------------
+    # -- report ---------------------------------------------------------------------------
 
-    def baseline(self, op: str, kind: str) -> Timing | None:
-        for row in self.rows:
-            if row.reference and row.op == op and row.baseline == kind:
-                return row.timing
-        return None
+    def find(self, title_start: str) -> Comparison | None:
+        return next((c for c in self.comparisons if c.title.startswith(title_start)), None)
 
-    def ops_table(self, op: str) -> str:
-        rows = []
-        for row in self.rows:
-            if row.op != op:
-                continue
-            if row.timing is None:
-                rows.append((row.library, row.mode, "-", "-", "-", "-", "-", "n/a", row.skipped))
-                continue
-            base = self.baseline(op, row.baseline)
-            is_base = base is row.timing
-            ratio = (
-                "1 (baseline)"
-                if is_base
-                else fmt_ratio(row.timing.per_op_ns / base.per_op_ns)
-                if base
-                else "-"
-            )
-            vs = (
-                ""
-                if is_base
-                else f"vs escalate {'scalar' if row.baseline == 'scalar' else 'add_many' if op == 'add' else 'between_many'}"
-            )
-            rows.append(
-                (
-                    row.library,
-                    row.mode,
-                    fmt_count(row.timing.n),
-                    fmt_ns(row.timing.per_op_ns),
-                    fmt_ns(row.timing.best_ns),
-                    fmt_rate(row.timing.ops_per_s),
-                    f"{row.timing.spread:.0%}",
-                    ratio,
-                    vs,
-                )
-            )
-        headers = (
-            "library",
-            "API / mode",
-            "n",
-            "per op",
-            "best",
-            "ops/s",
-            "spread",
-            "peer/escalate",
-            "",
-        )
-        return render_table(headers, rows)
-
-    def durations_table(self) -> str:
-        per_lib: dict[str, dict[int, Timing | None]] = {}
-        errors: dict[str, str] = {}
-        for name, hours, timing, err in self.duration_rows:
-            per_lib.setdefault(name, {})[hours] = timing
-            if err:
-                errors[name] = err
-        rows = []
-        for name, by_hours in per_lib.items():
-            cells = [
-                fmt_ns(t.per_op_ns) if t else "error"
-                for t in (by_hours.get(h) for h in DURATION_HOURS)
-            ]
-            one, big = by_hours.get(DURATION_HOURS[0]), by_hours.get(DURATION_HOURS[-1])
-            growth = fmt_ratio(big.per_op_ns / one.per_op_ns) if one and big else "-"
-            n = next((t.n for t in by_hours.values() if t), 0)
-            rows.append((name, fmt_count(n), *cells, growth, errors.get(name, "")))
-        headers = (
-            "library",
-            "n",
-            *(f"add {h:,} h" for h in DURATION_HOURS),
-            f"{DURATION_HOURS[-1]:,} h / 1 h",
-            "",
-        )
-        return render_table(headers, rows)
-
-    def checks_table(self) -> str:
-        rows = []
-        for c in self.checks:
-            if c.error and not c.n:
-                rows.append((c.op, c.library, "-", "-", "-", "-", f"error: {c.error}"))
-                continue
-            rows.append(
-                (
-                    c.op,
-                    c.library,
-                    fmt_count(c.n),
-                    f"{c.exact / c.n:.2%}" if c.n else "-",
-                    f"{c.equivalent / c.n:.2%}" if c.n else "-",
-                    f"{c.differ / c.n:.2%}" if c.n else "-",
-                    c.error,
-                )
-            )
-        return render_table(
-            ("op", "compared", "n", "identical", "equivalent*", "different", ""), rows
-        )
-
-    def targets(self) -> list[tuple[str, str, str, bool]]:
+    def targets(self) -> list[tuple[str, Stat | None, str, bool]]:
         out = []
         for op in ("add", "between"):
-            t = self.baseline(op, "scalar")
-            if t:
+            for order, goal in (("random", VECTOR_RANDOM_GOAL), ("sorted", VECTOR_SORTED_GOAL)):
+                c = next(
+                    (
+                        x
+                        for x in self.comparisons
+                        if x.title.startswith(f"{op}_many, numpy") and order in x.title
+                    ),
+                    None,
+                )
+                r = c.ratio("plain floor (searchsorted)") if c else None
                 out.append(
                     (
-                        f"escalate {op}, scalar, datetime in/out (median per op)",
-                        f"{fmt_ns(t.per_op_ns)} (best {fmt_ns(t.best_ns)})",
-                        f"<= {fmt_ns(SCALAR_TARGET_NS)}",
-                        t.per_op_ns <= SCALAR_TARGET_NS,
+                        f"{op}_many vs plain floor, {order} instants",
+                        r,
+                        f">= {goal}x",
+                        bool(r and r.median >= goal),
                     )
                 )
-        for op, api in (("add", "add_many"), ("between", "between_many")):
-            t = self.baseline(op, "vector")
-            if t:
-                label = f"escalate {api}, {fmt_count(t.n)} datetime64"
+        for op in ("between", "add"):
+            c = self.find(f"{op}, one call at a time")
+            for peer in ("timegrid", "workclock"):
+                r = c.ratio(peer) if c else None
                 out.append(
                     (
-                        label,
-                        f"{fmt_rate(t.ops_per_s)} (best {fmt_rate(1e9 / t.best_ns)})",
-                        f">= {fmt_rate(VECTOR_TARGET_OPS)}",
-                        t.ops_per_s >= VECTOR_TARGET_OPS,
+                        f"scalar {op} vs {peer}",
+                        r,
+                        f">= {SCALAR_PEER_GOAL}x",
+                        bool(r and r.median >= SCALAR_PEER_GOAL),
                     )
                 )
-        esc = {h: t for name, h, t, _ in self.duration_rows if name == "escalate" and t}
-        if DURATION_HOURS[0] in esc and DURATION_HOURS[-1] in esc:
-            growth = esc[DURATION_HOURS[-1]].per_op_ns / esc[DURATION_HOURS[0]].per_op_ns
+        c = self.find("durations: escalate")
+        if c and c.result:
+            r = c.result.ratio(f"{DURATION_HOURS[-1]:,} h", over=f"{DURATION_HOURS[0]:,} h")
             out.append(
                 (
-                    f"escalate add {DURATION_HOURS[-1]:,} h vs 1 h (cost flat in duration)",
-                    fmt_ratio(growth),
+                    f"escalate add {DURATION_HOURS[-1]:,} h / {DURATION_HOURS[0]} h (flat in duration)",
+                    r,
                     f"<= {DURATION_GROWTH_LIMIT}x",
-                    growth <= DURATION_GROWTH_LIMIT,
+                    r.median <= DURATION_GROWTH_LIMIT,
                 )
             )
         return out
+
+    def comparison_table(self, c: Comparison) -> str:
+        if c.result is None:
+            return "\n".join(f"{name}: skipped, {why}" for name, why in c.skipped.items())
+        rows = []
+        base = c.contenders[0].name
+        for contender in c.contenders:
+            if contender.name in c.skipped:
+                rows.append(
+                    (
+                        contender.name,
+                        contender.api,
+                        "-",
+                        "-",
+                        f"skipped: {c.skipped[contender.name]}",
+                    )
+                )
+                continue
+            if c.result is None or contender.name not in c.result.samples:
+                continue
+            per_op = c.result.per_op(contender.name)
+            ratio = (
+                "1 (baseline)"
+                if contender.name == base
+                else fmt_stat(c.result.ratio(contender.name, over=base))
+            )
+            rows.append(
+                (
+                    contender.name,
+                    contender.api,
+                    fmt_stat(per_op, fmt_ns),
+                    f"{per_op.spread:.0%}",
+                    ratio,
+                )
+            )
+        headers = (
+            "contender",
+            "API",
+            "per op: median [IQR]",
+            "spread",
+            f"time / {base}: median [IQR]",
+        )
+        return render_table(headers, rows)
 
     def report(self, env: dict[str, Any], holidays_match: bool, n_holidays: int) -> str:
         sz = self.sizes
@@ -970,59 +878,113 @@ class Bench:
             (
                 f"workload: {TZ}, Mon-Fri 07:30-12:30 + 13:30-17:00, {n_holidays} Colombian holidays "
                 f"{HOLIDAY_YEARS.start}-{HOLIDAY_YEARS.stop - 1} (escalate Holidays.country('CO') "
-                f"{'==' if holidays_match else '!='} holidays.country_holidays('CO'))"
+                f"{'==' if holidays_match else '!='} holidays.country_holidays('CO')); seed {self.seed}"
             ),
             (
-                f"instants: {fmt_count(sz.scalar)} random (seed {self.seed}, whole seconds) in 2024-2026; "
-                f"add {ADD_HOURS} business hours; between start and start + U[0, 30 days]"
+                f"timing: {self.clock} clock; interleaved rounds ({sz.rounds} per comparison, "
+                f"{sz.slow_rounds} for slow peers and durations), order rotating each round, "
+                "after one untimed warm-up call each; one sample = one pass over the inputs"
             ),
-            (
-                f"sizes: escalate scalar and fast peers {fmt_count(sz.scalar)}, slow peers "
-                f"{fmt_count(sz.sub)}, vectorised {fmt_count(sz.vector)} (instants tiled)"
-            ),
-            (
-                f"timing: scalar loops are timed in 20 chunks per pass, {sz.repeats} passes "
-                f"({sz.slow_repeats} for slow peers); a vectorised call is one sample, {sz.repeats} "
-                f"samples ({sz.slow_repeats} for peers' batch calls); per op = median over samples, "
-                "after a warm-up; spread = interquartile range / median"
-            ),
-            section("First-call cost (index build) vs warm"),
-            render_table(("what", "time", ""), self.first_call),
-            section(f"add {ADD_HOURS} business hours"),
-            self.ops_table("add"),
-            section("between (business time from start to a point 0-30 days later)"),
-            self.ops_table("between"),
-            section("Cost against the duration added (per op, warm)"),
-            self.durations_table(),
-            (
-                "peers hold holidays only through 2027 (the workload's list); escalate computes later "
-                "years' holidays, so long results differ in value. Timing only."
-            ),
-            section("Agreement with escalate (same inputs)"),
-            self.checks_table(),
-            (
-                "* equivalent: a different instant with no open time between the two answers, i.e. the "
-                "closing instant (escalate, DESIGN rule 6) against the next opening."
-            ),
+            "ratios: contender time / escalate time, median [interquartile range] of the per-round ratios",
         ]
-        for c in self.checks:
-            if c.examples:
-                out.append(f"\n{c.op} / {c.library}: {c.n - c.exact:,} not identical; first ones:")
-                out.extend(f"  {e}" for e in c.examples)
-        out.append(section("How each peer expresses the workload"))
-        for peer in self.peers:
-            out.append(f"{peer.name}: {peer.api}  (setup {fmt_ns(peer.setup_ns)})")
-            out.extend(f"  - {note}" for note in peer.notes)
-        for name, err in self.peer_errors.items():
-            out.append(f"{name}: skipped, {err}")
-        out.append(section("Targets"))
+        if self.cold_rows:
+            out += [
+                section("Cold: first calls on fresh objects (not in any warm figure)"),
+                render_table(
+                    ("what", "time: median [IQR]", ""),
+                    [(w, fmt_stat(s, fmt_ns), note) for w, s, note in self.cold_rows],
+                ),
+            ]
+        for c in self.comparisons:
+            out += [section(c.title), self.comparison_table(c)]
+        checks = [a for c in self.comparisons for a in c.checks] + self.grid
+        if checks:
+            out.append(section("Answers compared with escalate's before timing (same inputs)"))
+            out.append(
+                render_table(
+                    ("compared", "n", "identical", "equivalent*", "different", ""),
+                    [
+                        (
+                            a.what,
+                            fmt_count(a.n),
+                            fmt_count(a.identical),
+                            fmt_count(a.equivalent),
+                            fmt_count(a.different),
+                            a.error,
+                        )
+                        for a in checks
+                    ],
+                )
+            )
+            out.append(
+                "* equivalent: a different instant with no open time between the two answers, i.e. "
+                "the closing instant (escalate, DESIGN rule 6) against the next opening."
+            )
+            for a in checks:
+                if a.examples:
+                    out.append(f"\n{a.what}: first ones not identical")
+                    out.extend(f"  {e}" for e in a.examples)
+        if self.peers or self.peer_errors:
+            out.append(section("How each peer expresses the workload"))
+            for peer in self.peers:
+                out.append(f"{peer.name}: {peer.api}")
+                out.extend(f"  - {note}" for note in peer.notes)
+            for name, err in self.peer_errors.items():
+                out.append(f"{name}: skipped, {err}")
+        out.append(section("Targets (median of the per-round ratios; IQR in brackets)"))
         out.append(
             render_table(
                 ("target", "measured", "goal", "verdict"),
-                [(a, b, c, verdict(ok)) for a, b, c, ok in self.targets()],
+                [
+                    (what, fmt_stat(r) if r else "-", goal, verdict(ok))
+                    for what, r, goal, ok in self.targets()
+                ],
             )
         )
         return "\n".join(out)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cold": [{"what": w, "ns": s.to_json()} for w, s, _ in self.cold_rows],
+            "comparisons": [
+                {
+                    "title": c.title,
+                    "baseline": c.contenders[0].name,
+                    "contenders": [
+                        {"name": x.name, "api": x.api, "ops": x.ops} for x in c.contenders
+                    ],
+                    "timing": c.result.to_json() if c.result else None,
+                    "ratios": {
+                        x.name: r.to_json()
+                        for x in c.contenders[1:]
+                        if (r := c.ratio(x.name)) is not None
+                    },
+                    "answers": [a.to_json() for a in c.checks],
+                    "skipped": c.skipped,
+                }
+                for c in self.comparisons
+            ],
+            "grid": [a.to_json() for a in self.grid],
+            "peer_errors": self.peer_errors,
+            "targets": [
+                {"target": w, "measured": r.to_json() if r else None, "goal": g, "pass": ok}
+                for w, r, g, ok in self.targets()
+            ],
+        }
+
+
+def _start_of(starts: Any, i: int) -> int:
+    """The i-th start of a datetime64[us] array as microseconds, for examples."""
+    return int(starts[i].view(np.int64))
+
+
+def _as_us(values: Any) -> Any:
+    """datetime64/timedelta64 values of any unit, or tz-aware pandas, as int64 microseconds."""
+    if getattr(getattr(values, "dtype", None), "tz", None) is not None:
+        values = values.dt.tz_convert(None) if hasattr(values, "dt") else values.tz_convert(None)
+    array = np.asarray(values)
+    kind = "datetime64[us]" if array.dtype.kind == "M" else "timedelta64[us]"
+    return array.astype(kind).view(np.int64)
 
 
 def _load_line(env: dict[str, Any]) -> str:
@@ -1034,43 +996,53 @@ def _load_line(env: dict[str, Any]) -> str:
     )
     # this benchmark itself keeps one CPU busy; more than that is other work sharing the machine
     if after[0] - 1 > 0.5:
-        line += "  ** other processes were running: expect noisy timings **"
+        line += "  ** other processes were running: the interleaved ratios hold up, absolute times do not **"
     return line
+
+
+PARTS = ("cold", "scalar", "slow", "vector", "durations")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="smaller sizes; finishes in under a minute"
-    )
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer rounds")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
     parser.add_argument("--seed", type=int, default=20_240_101, help="seed of the random instants")
+    parser.add_argument(
+        "--clock", choices=("wall", "cpu"), default="wall", help="what to time with"
+    )
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
+    parts = set(args.only or PARTS)
 
     load_before = load_average()
-    bench = Bench(sizes, args.seed)
-    bench.wl = make_workload(sizes, args.seed)
     print(
         f"running the {'quick' if args.quick else 'full'} benchmark...", file=sys.stderr, flush=True
     )
-    bench.run_first_call()  # before anything else builds an index or loads holiday data
+    bench = Bench(sizes, args.seed, args.clock)
 
     import holidays as holidays_pkg
 
     peer_holidays = sorted(holidays_pkg.country_holidays("CO", years=HOLIDAY_YEARS))
-    bench.cal = new_calendar()
     ours = sorted(day for year in HOLIDAY_YEARS for day in bench.cal.holidays.for_year(year))
     holidays_match = ours == peer_holidays
+    bench.load_peers(peer_holidays)
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("cold", bench.run_cold),
+        ("scalar", partial(bench.scalar_comparisons, slow=False)),
+        ("slow", partial(bench.scalar_comparisons, slow=True)),
+        ("vector", bench.vector_comparisons),
+        ("durations", bench.duration_comparisons),
+    ]
+    for name, step in steps:
+        if name in parts:
+            print(f"{name}...", file=sys.stderr, flush=True)
+            step()
+    if parts & {"scalar", "slow"}:
+        bench.grid_checks()
 
-    print("escalate...", file=sys.stderr, flush=True)
-    bench.run_escalate()
-    print("peers...", file=sys.stderr, flush=True)
-    bench.run_peers(peer_holidays)
-    print("durations...", file=sys.stderr, flush=True)
-    bench.run_durations()
-
-    env = environment(PEER_DISTRIBUTIONS)
+    env = environment(DISTRIBUTIONS)
     env["loadavg_before"] = load_before
     print(bench.report(env, holidays_match, len(peer_holidays)))
     if args.json:
@@ -1080,25 +1052,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "environment": env,
                 "mode": "quick" if args.quick else "full",
                 "seed": args.seed,
+                "clock": args.clock,
                 "sizes": sizes.__dict__,
                 "holidays_match": holidays_match,
-                "first_call": bench.first_call_json,
-                "results": [row.to_json() for row in bench.rows],
-                "durations": [
-                    {
-                        "library": name,
-                        "hours": hours,
-                        "timing": t.to_json() if t else None,
-                        "error": err or None,
-                    }
-                    for name, hours, t, err in bench.duration_rows
-                ],
-                "agreement": [c.to_json() for c in bench.checks],
-                "peer_errors": bench.peer_errors,
-                "targets": [
-                    {"target": a, "measured": b, "goal": c, "pass": ok}
-                    for a, b, c, ok in bench.targets()
-                ],
+                **bench.to_json(),
             },
         )
         print(f"\nwrote {args.json}")

@@ -194,6 +194,48 @@ def instant_lists(draw: st.DrawFn, anchor: int, *, max_size: int = 30) -> list[i
     )
 
 
+# --- the vector index ---
+
+vector_scales = st.sampled_from([1, 1000])
+"""Units per microsecond of the vector path: 1 for ``datetime64[us]``, 1000 for ``[ns]``."""
+
+
+def probe_instants(
+    bounds: list[int], lo: int, hi: int, *, max_size: int = 40
+) -> st.SearchStrategy[list[int | None]]:
+    """Instants in ``[lo, hi)`` (us), ``None`` for NaT, in random order or sorted.
+
+    Most lie on one of the calendar's ``bounds`` or one microsecond either side of one.
+    """
+    near = st.sampled_from(bounds or [lo]).flatmap(lambda b: st.sampled_from((b - 1, b, b + 1)))
+    one = st.one_of(st.none(), near, near, st.integers(lo, hi - 1)).map(
+        lambda t: t if t is None else min(max(t, lo), hi - 1)
+    )
+    drawn = st.lists(one, max_size=max_size)
+    return st.one_of(drawn, drawn.map(lambda ts: sorted(ts, key=lambda t: (t is None, t or 0))))
+
+
+def probe_targets(sums: list[int], lo: int, hi: int) -> st.SearchStrategy[list[int]]:
+    """Open-time values in ``[lo, hi]``: on a prefix sum or 1 us either side, or anywhere."""
+    near = st.sampled_from(sums).flatmap(lambda c: st.sampled_from((c - 1, c, c + 1)))
+    one = st.one_of(near, st.integers(lo, hi)).filter(lambda v: lo <= v <= hi)
+    return st.lists(one, max_size=30)
+
+
+@st.composite
+def wall_datetimes(draw: st.DrawFn, zone_name: str, anchor: int) -> datetime:
+    """A wall-clock datetime in ``zone_name`` within 36 hours of ``anchor``, either fold.
+
+    Built from wall fields, as users build them, so it may lie in a DST gap or fold.
+    """
+    zone = ZoneInfo(zone_name)
+    local = from_us(anchor, zone).replace(tzinfo=None)
+    minutes = draw(st.integers(-36 * 60, 36 * 60))
+    micros = draw(st.sampled_from((0, 0, 1, 999_999)))
+    wall = local + timedelta(minutes=minutes, microseconds=micros)
+    return wall.replace(tzinfo=zone, fold=draw(st.integers(0, 1)))
+
+
 # --- policies ---
 # Strategies for SLA policies (tests/test_policy*.py). Imports are local to this section so
 # that it stays self-contained at the end of the file.

@@ -53,8 +53,10 @@ from escalate._index import (
     Index,
     IndexCache,
     local_to_us,
+    scalar_index,
     to_datetime,
     utc_year,
+    wall_index,
 )
 
 if TYPE_CHECKING:
@@ -282,6 +284,16 @@ class Calendar:
         return zoneinfo.ZoneInfo(self.timezone)
 
     @cached_property
+    def _local_epoch(self) -> datetime:
+        """1970-01-01T00:00 on the wall clock of :attr:`zone`, with ``zone`` as its tzinfo.
+
+        Subtracting it from a datetime of the same tzinfo gives a wall-clock difference
+        without looking up any offset; minus the datetime's own offset, that is its UTC
+        instant, at a third of the cost of subtracting the UTC epoch.
+        """
+        return datetime(1970, 1, 1, tzinfo=self.zone)
+
+    @cached_property
     def _exception_map(self) -> dict[date, tuple[Interval, ...]]:
         return dict(self.exceptions)
 
@@ -458,14 +470,108 @@ class Calendar:
             NeverOpenError: the calendar does not have enough open time, ever.
             HorizonError: the result lies beyond years 1900-2200.
         """
-        t = _instant(start, "start")
-        d = _duration(duration)
-        return to_datetime(self._add_us(t, d), self.zone)
+        # The hot path is written out in full (see "Scalar calls" in
+        # docs/explanation/performance.md): each call saved is a share of the cost.
+        zone = self.zone
+        try:
+            t = (
+                (start - self._local_epoch - zone.utcoffset(start)) // ONE_US  # type: ignore[operator]
+                if start.tzinfo is zone and type(start) is datetime
+                else (start - EPOCH) // ONE_US
+            )
+        except (TypeError, AttributeError):
+            t = _instant(start, "start")  # raises the typed error
+        if type(t) is not int:  # pandas.NaT and its kin answer arithmetic with NaN
+            t = _instant(start, "start")
+        d = duration // ONE_US if type(duration) is timedelta else _duration(duration)
+        idx = self._cache.index
+        if idx is not None and d:
+            h = idx.tables or scalar_index(idx)
+            if h.lo <= t < h.hi:
+                k = h.time_table[(t - h.lo) >> h.time_shift]
+                if t >= h.next_open[k]:
+                    k += 1
+                lead, cum = h.lead, h.cum
+                f = t + lead[k]
+                target = (cum[k] if f > cum[k] else f) + d  # noqa: FURB136 - min() costs a call
+                if h.f_start <= target <= h.f_end:
+                    k = h.sum_table[(target - h.f_start) >> h.sum_shift]
+                    if cum[k] < target or (d < 0 and cum[k] == target):
+                        k += 1
+                    us = target - lead[k]
+                    if us % 1_000_000:
+                        return (EPOCH + ONE_US * us).astimezone(zone)
+                    return datetime.fromtimestamp(us // 1_000_000, zone)
+        return to_datetime(self._add_us(t, d), zone)
 
     def between(self, start: datetime, end: datetime, /) -> timedelta:
         """Return the open time in ``[start, end)``; negative when ``end < start``."""
-        a = _instant(start, "start")
-        b = _instant(end, "end")
+        zone = self.zone
+        idx = self._cache.index
+        if (
+            idx is not None
+            and type(start) is datetime
+            and type(end) is datetime
+            and start.tzinfo is zone
+            and end.tzinfo is zone
+        ):
+            # both in the calendar's own zone: bisect the bounds as datetimes (WallIndex)
+            walls = (idx.tables or scalar_index(idx)).walls or wall_index(idx, zone)
+            bounds = walls.bounds
+            i = _bisect(bounds, start)
+            j = _bisect(bounds, end)
+            if walls.first < i <= walls.last and walls.first < j <= walls.last:
+                offsets = walls.offsets
+                offset = zone.utcoffset(start)
+                if offsets[i - 1] == offset == offsets[i]:
+                    offset = zone.utcoffset(end)
+                    if offsets[j - 1] == offset == offsets[j]:
+                        sums = walls.cum
+                        open_time = sums[j >> 1] - sums[i >> 1]
+                        if j & 1:
+                            open_time += end - bounds[j - 1]
+                        if i & 1:
+                            open_time -= start - bounds[i - 1]
+                        return open_time
+        zone, local = self.zone, self._local_epoch
+        try:
+            a = (
+                (start - local - zone.utcoffset(start)) // ONE_US  # type: ignore[operator]
+                if start.tzinfo is zone and type(start) is datetime
+                else (start - EPOCH) // ONE_US
+            )
+            b = (
+                (end - local - zone.utcoffset(end)) // ONE_US  # type: ignore[operator]
+                if end.tzinfo is zone and type(end) is datetime
+                else (end - EPOCH) // ONE_US
+            )
+        except (TypeError, AttributeError):
+            a = _instant(start, "start")  # raises the typed error
+            b = _instant(end, "end")
+        if type(a) is not int or type(b) is not int:  # pandas.NaT answers with NaN
+            a, b = _instant(start, "start"), _instant(end, "end")
+        if idx is not None:
+            h = idx.tables or scalar_index(idx)
+            lo, hi = h.lo, h.hi
+            if lo <= a < hi and lo <= b < hi:
+                table = h.time_table
+                shift = h.time_shift
+                nxt = h.next_open
+                lead = h.lead
+                cum = h.cum
+                k = table[(a - lo) >> shift]
+                if a >= nxt[k]:
+                    k += 1
+                fa = a + lead[k]
+                if fa > cum[k]:  # noqa: PLR1730 - min() costs a call
+                    fa = cum[k]
+                k = table[(b - lo) >> shift]
+                if b >= nxt[k]:
+                    k += 1
+                fb = b + lead[k]
+                if fb > cum[k]:  # noqa: PLR1730
+                    fb = cum[k]
+                return ONE_US * (fb - fa)
         return ONE_US * self._between_us(a, b)
 
     def _between_us(self, a: int, b: int) -> int:

@@ -185,7 +185,8 @@ def _localize(pd: Any, text: Any, zone: str) -> Any:
     """
     wall = pd.to_datetime(text, format="ISO8601")
     first = pd.Series(data=True, index=wall.index).to_numpy()  # ambiguous: the first one
-    aware = wall.dt.tz_localize(zone, ambiguous=first, nonexistent="NaT")
+    # a ZoneInfo, not the name: pandas would read a name from its own copy of the tz data
+    aware = wall.dt.tz_localize(ZoneInfo(zone), ambiguous=first, nonexistent="NaT")
     skipped = aware.isna() & wall.notna()
     if skipped.any():
         tz = ZoneInfo(zone)
@@ -195,7 +196,7 @@ def _localize(pd: Any, text: Any, zone: str) -> Any:
         ]
         aware = aware.astype(object)
         aware[skipped] = fixed
-        aware = pd.to_datetime(aware, utc=True).dt.tz_convert(zone)
+        aware = pd.to_datetime(aware, utc=True).dt.tz_convert(tz)
     return aware
 
 
@@ -218,7 +219,7 @@ def parse_instants(
     for name in sorted(names & set(frame.columns)):
         column = frame[name]
         if isinstance(column.dtype, pd.DatetimeTZDtype):
-            frame[name] = column.dt.tz_convert(zone)
+            frame[name] = column.dt.tz_convert(ZoneInfo(zone))
             continue
         if pd.api.types.is_datetime64_any_dtype(column):
             column = column.dt.strftime("%Y-%m-%dT%H:%M:%S.%f")  # naive: read as wall times
@@ -237,7 +238,7 @@ def parse_instants(
         try:
             if aware.any():
                 parsed = pd.to_datetime(column, format="ISO8601", utc=True)
-                frame[name] = parsed.dt.tz_convert(zone)
+                frame[name] = parsed.dt.tz_convert(ZoneInfo(zone))
             elif tz is None:
                 first = int(given.argmax())
                 raise UsageProblem(
@@ -247,7 +248,7 @@ def parse_instants(
                     f"({example_instant(_EXAMPLE_WALL_TIME, zone)})"
                 )
             else:
-                frame[name] = _localize(pd, column, tz).dt.tz_convert(zone)
+                frame[name] = _localize(pd, column, tz).dt.tz_convert(ZoneInfo(zone))
         except (ValueError, TypeError) as error:
             raise UsageProblem(f"column {name!r}: {one_line(error)}") from None
     return frame
@@ -357,7 +358,7 @@ def _offsets(np: Any, seconds: Any) -> Any:
 
 def _iso_instants(np: Any, pd: Any, column: Any, zone: str) -> Any:
     """Zone-aware datetimes as ISO 8601 text in ``zone``, vectorised (None for NaT)."""
-    local = column.dt.tz_convert(zone)
+    local = column.dt.tz_convert(ZoneInfo(zone))  # the zoneinfo data, as the library uses
     wall = local.dt.tz_localize(None).to_numpy(dtype="M8[us]")
     utc = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="M8[us]")
     missing = np.isnat(wall)
@@ -407,7 +408,7 @@ def file_table(
     for name, column in frame.items():
         key = str(name)
         if isinstance(column.dtype, pd.DatetimeTZDtype):
-            local = column.dt.tz_convert(zone)
+            local = column.dt.tz_convert(ZoneInfo(zone))
             out[key] = local if keep_instants else _iso_instants(np, pd, column, zone)
         elif pd.api.types.is_timedelta64_dtype(column.dtype):
             out[key if durations == "iso" else f"{key}_seconds"] = _durations(

@@ -282,7 +282,8 @@ def _localize(values: Any, timezone: str) -> Any:
     """Localise naive wall times as the scalar path does (zoneinfo, fold=0)."""
     np, pd = modules()
     series = pd.Series(values).reset_index(drop=True)
-    aware = series.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    # a ZoneInfo, not the name: pandas would read a name from its own copy of the tz data
+    aware = series.dt.tz_localize(ZoneInfo(timezone), ambiguous="NaT", nonexistent="NaT")
     ns = aware.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[ns]").view("i8").copy()
     # ambiguous and non-existent wall times are rare: settle them one by one with fold=0
     odd = np.flatnonzero((ns == NAT) & series.notna().to_numpy())

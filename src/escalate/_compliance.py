@@ -93,7 +93,7 @@ def _wall_times(pd: Any, column: Any, timezone: str | None) -> Any:
         values = pd.to_datetime(text, format="ISO8601", utc=True)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         if timezone is not None:
-            values = values.dt.tz_convert(timezone)
+            values = values.dt.tz_convert(ZoneInfo(timezone))  # the library's tz data
         return values.dt.tz_localize(None)
     return values
 

@@ -17,17 +17,27 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import pairwise
 from typing import Any
 
 __all__ = [
     "EPOCH",
+    "MAX_BUCKETS",
+    "MAX_SCALAR_BUCKETS",
+    "MAX_WALL_BOUNDS",
     "MAX_YEAR",
     "MIN_YEAR",
     "ONE_US",
     "Index",
     "IndexCache",
+    "ScalarIndex",
+    "VectorIndex",
+    "WallIndex",
+    "scalar_index",
     "td_us",
     "to_datetime",
+    "vector_index",
+    "wall_index",
 ]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -92,6 +102,7 @@ class Index:
         "lo",
         "np_arrays",
         "opens",
+        "tables",
     )
 
     def __init__(
@@ -126,6 +137,7 @@ class Index:
         self.f_start = self.f(self.cov_start)
         self.f_end = self.f(self.cov_end)
         self.np_arrays: Any = None
+        self.tables: ScalarIndex | None = None  # built on first use, by scalar_index
 
     def f(self, t: int) -> int:
         """Return the open time before ``t`` (relative to the first interval)."""
@@ -265,3 +277,262 @@ def utc_year(us: int) -> int:
 
 _MIN_US = (date(MIN_YEAR, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY_US
 _MAX_US = (date(MAX_YEAR, 12, 31).toordinal() - _EPOCH_ORDINAL) * _DAY_US
+
+
+# -- lookup tables for the vectorised path ---------------------------------------------------
+
+MAX_BUCKETS = 1 << 20
+"""The most entries of one bucket table (int32: 4 MB); a larger one falls back to searching."""
+
+_INT64_MAX = 2**63 - 1
+
+
+def _bucket_table(
+    np: Any, keys: Any, base: int, last: int, *, side: str, limit: int
+) -> tuple[int, Any]:
+    """Return ``(shift, table)`` of a bucket table for the sorted ``keys`` over ``[base, last]``.
+
+    Buckets are ``2**shift`` wide, no wider than the smallest gap between keys, so each holds
+    at most one key; ``table[j]`` counts the keys below bucket ``j``'s start (``side="left"``)
+    or at or below it (``"right"``). ``table`` is ``None`` when it would exceed ``limit``.
+    """
+    span = max(last - base, 0)
+    gap = int(np.diff(keys).min()) if len(keys) > 1 else span + 1
+    shift = max(gap.bit_length() - 1, 0)
+    size = (span >> shift) + 1
+    if size > limit:
+        return shift, None
+    starts = base + (np.arange(size, dtype=np.int64) << shift)
+    table = np.searchsorted(keys, starts, side=side).astype(np.int32)
+    table.flags.writeable = False
+    return shift, table
+
+
+class VectorIndex:
+    """Lookup tables that answer ``F`` and its inverse for whole arrays with a few gathers.
+
+    Built from one :class:`Index` snapshot for integer instants in units of ``1/scale``
+    microseconds (``scale`` 1 for ``datetime64[us]``, 1000 for ``[ns]``), and immutable.
+
+    Let ``k`` be the number of openings at or before ``t`` (0 before the first). Then
+    ``F(t) = min(t + lead[k], cum[k])``: inside period ``k - 1`` the open time grows with
+    ``t`` from ``cum[k - 1]`` at its opening, and after its close it stays at ``cum[k]``
+    (``lead[0]`` is large enough that ``F`` is 0 before the first opening). Inverting
+    ``F`` at an open-time ``target`` needs the number ``k`` of prefix sums below it (the
+    earliest instant, for ``add`` forwards) or at or below it (the latest, backwards), and
+    then the instant is ``target - lead[k]``.
+
+    Both counts come from a *bucket table* rather than a binary search: instants (or
+    open-time values) are cut into buckets of ``2**shift`` units, no wider than the
+    smallest gap between openings (or the shortest period), so a bucket holds at most one
+    key; the table gives the count at the bucket's start, and one comparison with the
+    next key corrects it. A table that would have more than :data:`MAX_BUCKETS` entries
+    (very short periods over many years) is left out, and ``numpy.searchsorted`` on the
+    keys answers instead.
+    """
+
+    __slots__ = (
+        "cov_end",
+        "cov_start",
+        "cum",
+        "f_end",
+        "f_start",
+        "lead",
+        "next_open",
+        "opens",
+        "scale",
+        "sum_base",
+        "sum_shift",
+        "sum_table",
+        "sums",
+        "time_base",
+        "time_shift",
+        "time_table",
+    )
+
+    def __init__(self, idx: Index, scale: int, *, max_buckets: int = MAX_BUCKETS) -> None:
+        import numpy as np  # noqa: PLC0415 - numpy is an optional extra
+
+        self.scale = scale
+        self.cov_start, self.cov_end = idx.cov_start * scale, idx.cov_end * scale
+        self.f_start, self.f_end = idx.f_start * scale, idx.f_end * scale
+        opens = np.asarray(idx.opens, dtype=np.int64) * scale
+        sums = np.asarray(idx.cum, dtype=np.int64) * scale
+        self.opens, self.sums = opens, sums
+        # cum[k] for k <= len(opens), then a sentinel that no target reaches
+        self.cum = np.append(sums, _INT64_MAX)
+        self.next_open = np.append(opens, _INT64_MAX)
+        # the queries lie in [cov_start, cov_end); F is 0 before the first opening
+        self.time_base = self.cov_start
+        self.lead = np.concatenate([[1 - self.time_base], sums[:-1] - opens])
+        self.time_shift, self.time_table = _bucket_table(
+            np, opens, self.time_base, self.cov_end - 1, side="right", limit=max_buckets
+        )
+        # the open-time targets lie in [f_start, f_end]
+        self.sum_base = self.f_start
+        self.sum_shift, self.sum_table = _bucket_table(
+            np, sums, self.f_start, self.f_end, side="left", limit=max_buckets
+        )
+        for array in (opens, sums, self.cum, self.next_open, self.lead):
+            array.flags.writeable = False
+
+
+def vector_index(idx: Index, scale: int) -> VectorIndex:
+    """Return the lookup tables of ``idx`` in units of ``1/scale`` µs, built once and cached.
+
+    The cache lives on the snapshot (``Index.np_arrays``, a mapping from scale to tables)
+    and is replaced whole, never changed in place; two threads that race build the same
+    tables, and either result is right.
+    """
+    found: dict[int, VectorIndex] | None = idx.np_arrays
+    tables = found.get(scale) if found is not None else None
+    if tables is None:
+        tables = VectorIndex(idx, scale)
+        idx.np_arrays = {**(found or {}), scale: tables}
+    return tables
+
+
+# -- the same tables as Python lists, for the scalar hot paths --------------------------------
+
+MAX_SCALAR_BUCKETS = 1 << 18
+"""The most entries of one scalar bucket table (a list: 2 MB); beyond it, ``bisect`` answers."""
+
+
+def _bucket_list(keys: list[int], base: int, last: int, *, strict: bool) -> tuple[int, list[int]]:
+    """:func:`_bucket_table` as a Python list (``strict``: count keys below, not at or below).
+
+    Empty when it would have more than :data:`MAX_SCALAR_BUCKETS` entries. Built by runs:
+    each key raises the count from the first bucket whose start passes it.
+    """
+    span = max(last - base, 0)
+    gap = min((b - a for a, b in pairwise(keys)), default=span + 1)
+    shift = max(gap.bit_length() - 1, 0)
+    size = (span >> shift) + 1
+    table: list[int] = []
+    if size > MAX_SCALAR_BUCKETS:
+        return shift, table
+    for count, key in enumerate(keys):
+        # the first bucket that counts this key: start > key (strict) or start >= key
+        first = ((key - base) >> shift) + 1 if strict else -((base - key) >> shift)
+        first = min(max(first, 0), size)
+        if first > len(table):
+            table.extend([count] * (first - len(table)))
+    table.extend([len(keys)] * (size - len(table)))
+    return shift, table
+
+
+class ScalarIndex:
+    """:class:`VectorIndex`'s tables as lists of ints, in microseconds, for one value at a time.
+
+    A lookup here is a shift and a few list reads, about half the cost of a ``bisect`` of
+    the bounds; the formulas are those of :class:`VectorIndex`. The tables answer for
+    instants in ``[lo, hi)``, the snapshot's exact range, or for none at all (``lo ==
+    hi``) when a table would have more than :data:`MAX_SCALAR_BUCKETS` entries.
+    """
+
+    __slots__ = (
+        "cum",
+        "f_end",
+        "f_start",
+        "hi",
+        "lead",
+        "lo",
+        "next_open",
+        "sum_shift",
+        "sum_table",
+        "time_shift",
+        "time_table",
+        "walls",
+    )
+
+    def __init__(self, idx: Index) -> None:
+        self.walls: WallIndex | None = None  # built on first use, by wall_index
+        self.f_start, self.f_end = idx.f_start, idx.f_end
+        self.time_shift, self.time_table = _bucket_list(
+            idx.opens, idx.cov_start, idx.cov_end - 1, strict=False
+        )
+        self.sum_shift, self.sum_table = _bucket_list(idx.cum, idx.f_start, idx.f_end, strict=True)
+        usable = bool(self.time_table and self.sum_table)
+        self.lo, self.hi = (idx.cov_start, idx.cov_end) if usable else (0, 0)
+        self.cum = [*idx.cum, _INT64_MAX]
+        self.next_open = [*idx.opens, _INT64_MAX]
+        self.lead = [1 - idx.cov_start, *(c - o for c, o in zip(idx.cum, idx.opens, strict=False))]
+
+    def f(self, t: int) -> int:
+        """Return ``Index.f(t)`` for ``lo <= t < hi``."""
+        k = self.time_table[(t - self.lo) >> self.time_shift]
+        if t >= self.next_open[k]:
+            k += 1
+        return min(t + self.lead[k], self.cum[k])
+
+    def forward(self, target: int) -> int:
+        """Return ``Index.forward(target)`` for a target in ``[f_start, f_end]``."""
+        k = self.sum_table[(target - self.f_start) >> self.sum_shift]
+        if self.cum[k] < target:
+            k += 1
+        return target - self.lead[k]
+
+    def backward(self, target: int) -> int:
+        """Return ``Index.backward(target)`` for a target in ``[f_start, f_end]``."""
+        k = self.sum_table[(target - self.f_start) >> self.sum_shift]
+        if self.cum[k] <= target:
+            k += 1
+        return target - self.lead[k]
+
+
+def scalar_index(idx: Index) -> ScalarIndex:
+    """Return the list tables of ``idx``, built on first use and kept on the snapshot.
+
+    Like :func:`vector_index`, two threads that race build equal tables and either is
+    kept: the snapshot's ``tables`` slot is only ever set, from ``None`` to the result.
+    """
+    found = idx.tables
+    if found is None:
+        found = idx.tables = ScalarIndex(idx)
+    return found
+
+
+# -- the bounds as datetimes, for between on datetimes in the calendar's own zone --------------
+
+MAX_WALL_BOUNDS = 1 << 17
+"""The most bounds kept as datetimes (about 7 MB); an index with more has no wall tables."""
+
+
+class WallIndex:
+    """The bounds as aware datetimes in the calendar's zone, and ``cum`` as timedeltas.
+
+    For datetimes with that same tzinfo, ``bisect`` compares wall-clock fields in C, with
+    no conversion to integers; the answer is then exact when checked. Wall order may
+    differ from time order around a fall-back change, but ``bisect`` on any list still
+    returns ``i`` with ``bounds[i - 1] <= t < bounds[i]`` by the wall clock. If ``t`` and
+    both of those bounds have the same UTC offset, the same holds for their instants
+    (an instant is its wall time minus its offset), so ``i`` is the position of ``t``
+    among the (sorted) instants, and a wall-clock difference from a bound is the elapsed
+    time. When the offsets differ, or ``i`` is not strictly inside the snapshot's exact
+    range (``first < i <= last``), the caller takes the integer path instead.
+    """
+
+    __slots__ = ("bounds", "cum", "first", "last", "offsets")
+
+    def __init__(self, idx: Index, zone: tzinfo) -> None:
+        too_many = len(idx.bounds) > MAX_WALL_BOUNDS
+        self.bounds = [] if too_many else [to_datetime(b, zone) for b in idx.bounds]
+        self.offsets = [zone.utcoffset(b) for b in self.bounds]
+        self.cum = [ONE_US * c for c in idx.cum]
+        # bounds[first] is the first at or after cov_start, bounds[last] the last at or
+        # before cov_end: an instant between them lies in the exact range
+        self.first = bisect_left(idx.bounds, idx.cov_start)
+        self.last = -1 if too_many else bisect_right(idx.bounds, idx.cov_end) - 1
+
+
+def wall_index(idx: Index, zone: tzinfo) -> WallIndex:
+    """Return the wall tables of ``idx`` in ``zone``, built on first use.
+
+    They are kept with the snapshot's list tables: a snapshot belongs to one calendar, so
+    its zone is the only one they are ever asked for.
+    """
+    tables = scalar_index(idx)
+    found = tables.walls
+    if found is None:
+        found = tables.walls = WallIndex(idx, zone)
+    return found
