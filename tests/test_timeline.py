@@ -232,7 +232,7 @@ EVENT_ERRORS = [
         ["expected a date-time, got int"],
         id="not-a-datetime",
     ),
-    pytest.param({"type": "paused"}, "events[1] (paused).at", ["got NoneType"], id="missing-at"),
+    pytest.param({"type": "paused"}, "events[1] (paused).at", ["got None (null)"], id="missing-at"),
     pytest.param({"at": at(1)}, "events[1].type", ["missing or invalid event type"], id="no-type"),
     pytest.param(
         {"type": "", "at": at(1)},

@@ -72,6 +72,7 @@ _EXCERPT: Final = 60  # characters of a string quoted in a message
 _ITEMS: Final = 4  # items of a list or table quoted in a message
 _DEPTH: Final = 2  # levels of nesting quoted in a message
 _BIG_INT_BITS: Final = 200  # ints longer than this are described, not printed
+_LONGEST: Final = 400  # characters of any excerpt, whatever its escapes
 
 
 # -- bounded quoting ------------------------------------------------------------------
@@ -93,9 +94,11 @@ def excerpt(value: object, limit: int = _EXCERPT) -> str:
     '<an integer of 5001 digits>'
     """
     try:
-        return _excerpt(value, limit, 0)
+        text = _excerpt(value, limit, 0)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
         return f"<{type(value).__name__} object>"
+    # escapes (\U0002f382) make a repr longer than the characters it quotes: cut the whole
+    return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + "..."
 
 
 def _excerpt(value: object, limit: int, depth: int) -> str:

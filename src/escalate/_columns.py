@@ -17,15 +17,23 @@ from collections.abc import Sequence
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from escalate._errors import InvalidInstantError, MissingExtraError, NaiveDatetimeError
+from escalate._checks import zone_problem
+from escalate._errors import (
+    ConfigError,
+    InvalidInstantError,
+    MissingExtraError,
+    NaiveDatetimeError,
+)
 from escalate._index import MAX_YEAR, MIN_YEAR
 
 __all__ = [
     "MISSING",
     "NAT",
     "Issues",
+    "hashable",
     "instants",
     "modules",
+    "safe_text",
     "text_codes",
     "texts",
 ]
@@ -118,12 +126,36 @@ def text_codes(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
     is cleaned once, and the rows are handled as integers from then on.
     """
     np, pd = modules()
-    codes, uniques = pd.factorize(pd.Series(values).reset_index(drop=True), use_na_sentinel=True)
-    stripped = pd.Index(uniques).astype(str).str.strip().to_numpy(dtype=object)
+    series = hashable(pd.Series(values).reset_index(drop=True))
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    raw = np.asarray(uniques, dtype=object)
+    stripped = np.array([safe_text(u).strip() for u in raw.tolist()], dtype=object)
     gone = np.isin(stripped, np.array(list(missing), dtype=object))
     again, names = pd.factorize(np.where(gone, None, stripped), use_na_sentinel=True)
     lookup = np.concatenate([np.asarray(again, dtype=np.int64), np.array([-1], dtype=np.int64)])
     return lookup[codes], np.asarray(names, dtype=object)
+
+
+def hashable(series: Any) -> Any:
+    """A column whose lists or tables (junk in a text column) are replaced by their text."""
+    if series.dtype != object:
+        return series
+    odd = series.map(lambda v: isinstance(v, list | dict | set))
+    if not odd.any():
+        return series
+    return series.where(~odd, series[odd].map(safe_text))
+
+
+def safe_text(value: object) -> str:
+    """A value as text, never failing (an int over 4,300 digits becomes an excerpt)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except ValueError:  # an int over 4,300 digits: no status, group or instant
+        from escalate._checks import excerpt  # noqa: PLC0415 - avoids an import cycle
+
+        return excerpt(value)
 
 
 def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
@@ -159,6 +191,8 @@ def instants(
         InvalidInstantError: a column that holds neither datetimes nor text.
     """
     np, pd = modules()
+    if timezone is not None and (problem := zone_problem(timezone, "timezone")) is not None:
+        raise ConfigError([problem])
     series = pd.Series(values).reset_index(drop=True)
     n = len(series)
     problems: list[tuple[Any, str]] = []
@@ -182,7 +216,7 @@ def instants(
                 "numbers with pandas.to_datetime(..., unit='s', utc=True)"
             )
             raise InvalidInstantError(msg)
-        ns, absent = _parse_text(series, timezone, time_format, missing, problems)
+        ns, absent = _parsesafe_text(series, timezone, time_format, missing, problems)
     else:
         msg = f"column {column!r} must hold datetimes or text, got {dtype}"
         raise InvalidInstantError(msg)
@@ -201,7 +235,7 @@ def instants(
     return ns, absent, problems
 
 
-def _parse_text(
+def _parsesafe_text(
     series: Any,
     timezone: str | None,
     time_format: str | None,

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from escalate._calendar import _instant
+from escalate._checks import excerpt
 from escalate._engine import (
     FIRED,
     MANUAL_FIRED,
@@ -36,7 +37,7 @@ from escalate._engine import (
 )
 from escalate._errors import InvalidInstantError
 from escalate._index import ONE_US, to_datetime
-from escalate._plan import ELAPSED, MANUAL, OPEN, PERCENT, Compiled, GoalSpec, compiled
+from escalate._plan import ELAPSED, MANUAL, OPEN, PERCENT, Compiled, GoalSpec, compiled, text
 from escalate._results import (
     Escalation,
     EscalationReason,
@@ -144,7 +145,7 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     out.folded = folded
     attributes = timeline._attributes
     plan_value = attributes.get("plan")
-    plan_name = str(plan_value) if plan_value is not None and plan.plans else None
+    plan_name = text(plan_value) if plan_value is not None and plan.plans else None
     if not folded.times:  # evaluated before the opening: nothing has happened yet
         out.severity = timeline.instants[0][2] or ""
         for tp, spec in zip(plan.targets, plan.goals(out.severity, plan_name), strict=True):
@@ -286,7 +287,7 @@ def _as_of(value: object) -> datetime:
             return datetime.fromisoformat(value.strip())
         except ValueError:
             msg = (
-                f"as_of {value[:80]!r} is not an ISO 8601 date-time; "
+                f"as_of {excerpt(value)} is not an ISO 8601 date-time; "
                 "write e.g. '2026-11-20T16:10:00-05:00' (with its UTC offset)"
             )
             raise InvalidInstantError(msg) from None
@@ -370,7 +371,7 @@ def _evaluation(  # noqa: PLR0917
         severity=out.severity,
         plan=None
         if timeline._attributes.get("plan") is None
-        else str(timeline._attributes["plan"]),
+        else text(timeline._attributes["plan"]),
         route=None if route is None else route.name,
         targets=tuple(results),
         tier=current,

@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from escalate._calendar import _instant
-from escalate._columns import NAT, instants, modules
+from escalate._checks import zone_problem
+from escalate._columns import NAT, hashable, instants, modules, safe_text
 from escalate._errors import (
     ConfigError,
     EscalateError,
@@ -215,8 +216,9 @@ def _factor(values: Any) -> tuple[Any, list[str]]:
     np, pd = _modules()
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         return values.cat.codes.to_numpy(dtype=np.int64), [str(c) for c in values.cat.categories]
-    codes, uniques = pd.factorize(pd.Series(values).reset_index(drop=True), use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
+    series = hashable(pd.Series(values).reset_index(drop=True))
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [safe_text(u) for u in uniques]
 
 
 def _wide(
@@ -642,6 +644,8 @@ def evaluate_frame(
     as_of = _as_of(as_of)
     now_us = _instant(as_of, "as_of")
     plan = compiled(policy)
+    if timezone is not None and (problem := zone_problem(timezone, "timezone")) is not None:
+        raise ConfigError([problem])
     if isinstance(incidents, EventLog):
         low = _log(policy, incidents, plan)
         base = pd.DataFrame({"id": low.ids, "opened": _openings(incidents, plan)})  # type: ignore[attr-defined]

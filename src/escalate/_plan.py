@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+from escalate._checks import excerpt
 from escalate._errors import Problem, TimelineError, did_you_mean
 from escalate._index import td_us
 from escalate._policy import (
@@ -226,9 +227,19 @@ class Compiled:
             timeline._types <= self.known
             and timeline._severities <= self.severities
             and timeline._statuses <= self.meaning.keys()
-            and (plan is None or not self.plans or plan in self.plans)
+            and (plan is None or not self.plans or text(plan) in self.plans)
         ):
             _report(self, timeline)
+
+
+def text(value: object) -> str:
+    """An attribute value as text (a plan, a route key), never failing on a huge number."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except ValueError:  # an int over 4,300 digits: it names no plan and no route
+        return excerpt(value)
 
 
 def compiled(policy: Policy) -> Compiled:
@@ -281,12 +292,12 @@ def _report(plan: Compiled, timeline: Timeline) -> None:
                 )
             )
     plan_name = timeline.opened.get("plan")
-    if plan_name is not None and plans and plan_name not in plans:
+    if plan_name is not None and plans and text(plan_name) not in plans:
         problems.append(
             Problem(
                 path="events[0] (opened).plan",
-                message=f"unknown plan {plan_name!r}",
-                hint=did_you_mean(str(plan_name), plans)
+                message=f"unknown plan {excerpt(plan_name)}",
+                hint=did_you_mean(text(plan_name), plans)
                 or f"the policy's plans are {', '.join(map(repr, plans))}",
             )
         )

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from escalate._checks import describe, excerpt
 from escalate._errors import InvalidInstantError, Problem, TimelineError
 
 __all__ = ["BUILTIN_EVENTS", "Event", "Timeline"]
@@ -50,7 +51,7 @@ def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> date
             problems.append(
                 Problem(
                     path=f"{_path(i, kind)}.at",
-                    message=f"{text[:80]!r} is not an ISO-8601 date-time",
+                    message=f"{excerpt(text)} is not an ISO-8601 date-time",
                     hint="write e.g. '2026-11-20T16:10:00-05:00' (with its UTC offset)",
                 )
             )
@@ -59,7 +60,7 @@ def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> date
         problems.append(
             Problem(
                 path=f"{_path(i, kind)}.at",
-                message=f"expected a date-time, got {type(value).__name__} {str(value)[:80]!r}",
+                message=f"expected a date-time, got {describe(value)}",
                 hint="give an aware datetime or an ISO-8601 string with an offset",
             )
         )
@@ -127,7 +128,7 @@ def _kind_problem(kind: object, i: int, problems: list[Problem]) -> bool:
         problems.append(
             Problem(
                 path=f"{_path(i)}.type",
-                message=f"missing or invalid event type {str(kind)[:80]!r}",
+                message=f"missing or invalid event type {excerpt(kind)}",
                 hint=f"use one of {', '.join(BUILTIN_EVENTS)} or a custom event name",
             )
         )
@@ -152,7 +153,7 @@ def _text_problem(value: object, i: int, kind: str, key: str, problems: list[Pro
     problems.append(
         Problem(
             path=f"{_path(i, kind)}.{key}",
-            message=f"expected non-empty text, got {type(value).__name__} {str(value)[:80]!r}",
+            message=f"expected non-empty text, got {describe(value)}",
         )
     )
     return True
@@ -173,7 +174,7 @@ def _fields_problems(  # noqa: PLR0917 - the fields of one event, checked togeth
         problems.append(
             Problem(
                 path=f"{_path(i, kind)}.severity",
-                message=f"{kind!r} needs a severity, got {str(severity)[:80]!r}",
+                message=f"{kind!r} needs a severity, got {excerpt(severity)}",
                 hint="add e.g. severity = 'alta'",
             )
         )
@@ -183,7 +184,9 @@ def _fields_problems(  # noqa: PLR0917 - the fields of one event, checked togeth
     bad = _text_problem(status, i, kind, "status", problems) or bad
     if reason is not None and not isinstance(reason, str):
         problems.append(
-            Problem(path=f"{_path(i, kind)}.reason", message=f"expected text, got {reason!r}")
+            Problem(
+                path=f"{_path(i, kind)}.reason", message=f"expected text, got {describe(reason)}"
+            )
         )
         bad = True
     if kind == "changed" and severity is None and status is None and not changes:
@@ -206,7 +209,7 @@ def _event(item: object, i: int, problems: list[Problem]) -> Event | None:
         problems.append(
             Problem(
                 path=_path(i),
-                message=f"expected a table with 'type' and 'at', got {str(item)[:80]!r}",
+                message=f"expected a table with 'type' and 'at', got {excerpt(item)}",
             )
         )
         return None
@@ -439,7 +442,7 @@ class Timeline:
         if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
             raise TimelineError.single(
                 "events",
-                f"expected a list of events, got {str(events)[:80]!r}",
+                f"expected a list of events, got {excerpt(events)}",
                 "pass a list of tables",
             )
         problems: list[Problem] = []
