@@ -203,14 +203,22 @@ class _Reader:
 
     # -- parts ------------------------------------------------------------------------
 
+    def goal_duration(self, value: object, path: str) -> Any:
+        """A goal's duration: business time ('8h'), or business days ('3bd')."""
+        if isinstance(value, str):
+            days = _business_days_or_problem(value)
+            if isinstance(days, BusinessDays):
+                return days
+        return self.duration(value, path)
+
     def goal(self, value: object, path: str) -> Goal:
         if not isinstance(value, Mapping):
-            return Goal(duration=self.duration(value, path))
+            return Goal(duration=self.goal_duration(value, path))
         table = self.table(value, path, _GOAL_KEYS, "a goal")
         duration = self.required(table, "duration", path, "write e.g. duration = '5h'")
         warning = table.get("warning")
         return Goal(
-            duration=self.duration(duration, f"{path}.duration")
+            duration=self.goal_duration(duration, f"{path}.duration")
             if duration is not None
             else _DUMMY,
             warning=self.duration(warning, f"{path}.warning", None)
@@ -766,9 +774,14 @@ def load_policy(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy
 
 
 def _goal_form(goal: Goal) -> str | dict[str, Any]:
+    duration = (
+        str(goal.duration)
+        if isinstance(goal.duration, BusinessDays)
+        else format_duration(goal.duration)
+    )
     if goal.warning is None and goal.clock is None:
-        return format_duration(goal.duration)
-    out: dict[str, Any] = {"duration": format_duration(goal.duration)}
+        return duration
+    out: dict[str, Any] = {"duration": duration}
     if goal.warning is not None:
         out["warning"] = format_duration(goal.warning)
     if goal.clock is not None:
@@ -1007,15 +1020,25 @@ _SCHEMA: Final[dict[str, Any]] = {
                 "exceptions": {"type": "object", "additionalProperties": _INTERVALS},
             },
         },
+        "goal_duration": {
+            "anyOf": [
+                {"$ref": "#/$defs/duration"},
+                {
+                    "type": "string",
+                    "pattern": r"(?i)^\s*\d+\s*(bd|business[ _-]days?)\s*$",
+                    "description": "Business days: '3bd' or '3 business days'.",
+                },
+            ]
+        },
         "goal": {
             "oneOf": [
-                {"$ref": "#/$defs/duration"},
+                {"$ref": "#/$defs/goal_duration"},
                 {
                     "type": "object",
                     "required": ["duration"],
                     "additionalProperties": False,
                     "properties": {
-                        "duration": {"$ref": "#/$defs/duration"},
+                        "duration": {"$ref": "#/$defs/goal_duration"},
                         "warning": {"$ref": "#/$defs/duration"},
                         "clock": {"$ref": "#/$defs/clock"},
                     },

@@ -252,7 +252,7 @@ class Measured:
     ``total`` is ``R`` at ``now``.
     """
 
-    __slots__ = ("clocks", "codes", "ends", "first", "starts", "times", "total")
+    __slots__ = ("began", "clocks", "codes", "ends", "first", "starts", "times", "total")
 
     def __init__(  # noqa: PLR0917
         self,
@@ -267,13 +267,18 @@ class Measured:
         self.first = restarts[-1] if restarts else 0
         starts: list[int] = []
         ends: list[int] = []
+        began: list[int | None] = []  # when the measurement of each segment started
+        start: int | None = None
         r = 0
         last = len(times) - 1
         one = clocks[0] if all(c is clocks[0] for c in clocks) else None
         fs = opens.at(one) if opens is not None and one is not None else None
         for j in range(last + 1):
             if restarts and j in restarts:
-                r = 0
+                r, start = 0, None
+            if start is None and codes[j] != PENDING:
+                start = times[j]
+            began.append(start)
             starts.append(r)
             if codes[j] == RUNNING:
                 if fs is not None:
@@ -283,7 +288,7 @@ class Measured:
                     if end > times[j]:
                         r += between(clocks[j], times[j], end)
             ends.append(r)
-        self.starts, self.ends, self.total = starts, ends, r
+        self.starts, self.ends, self.total, self.began = starts, ends, r, began
 
 
 class OpenTime:
@@ -445,7 +450,8 @@ def _candidate(  # noqa: PLR0917
     if code == PENDING:
         return 0, None
     r0 = m.starts[j]
-    amount = percent_amount(spec.us, tier.b) if kind == PERCENT else spec.us + tier.b
+    goal = spec.us if spec.days is None else spec.at(m.began[j])
+    amount = percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
     if end < NEVER and m.ends[j] <= amount:
         # R at the end of the segment is within the amount: nothing fires in it
         return 0, None

@@ -78,6 +78,7 @@ class TargetOutcome:
         "code",
         "due",
         "elapsed",
+        "goal",
         "index",
         "spec",
         "status",
@@ -89,6 +90,7 @@ class TargetOutcome:
         self,
         index: int,
         spec: GoalSpec,
+        goal: int,
         code: int,
         elapsed: int,
         due_us: int | None,
@@ -96,9 +98,9 @@ class TargetOutcome:
         stopped: int | None,
         now: int,
     ) -> None:
-        self.index, self.spec, self.code, self.elapsed = index, spec, code, elapsed
-        self.due, self.warning, self.stopped = due_us, warning, stopped
-        self.status = TargetStatus.BREACHED if elapsed > spec.us else _STATUS[code]
+        self.index, self.spec, self.goal, self.code = index, spec, goal, code
+        self.elapsed, self.due, self.warning, self.stopped = elapsed, due_us, warning, stopped
+        self.status = TargetStatus.BREACHED if elapsed > goal else _STATUS[code]
         self.at_risk = (
             warning is not None
             and warning <= now
@@ -150,7 +152,9 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         out.severity = timeline.instants[0][2] or ""
         for tp, spec in zip(plan.targets, plan.goals(out.severity, plan_name), strict=True):
             if spec is not None:
-                out.targets.append(TargetOutcome(tp.index, spec, PENDING, 0, None, None, None, now))
+                out.targets.append(
+                    TargetOutcome(tp.index, spec, spec.at(None), PENDING, 0, None, None, None, now)
+                )
         out.route = policy.route_for(attributes) if policy.routes else None
         tiers = plan.tiers(out.route)
         out.tiers = [(-1, None)] * len(tiers)
@@ -185,17 +189,18 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         if spec is None:
             continue
         code = folded.codes[i][last]
+        goal = spec.at(folded.began[i])
         if code == STOPPED:
             assert stop is not None  # noqa: S101 - a stopped target has its stop instant
-            due_us = stopped_due(m, spec.clock, stop, spec.us)
+            due_us = stopped_due(m, spec.clock, stop, goal)
         elif code == PENDING:
             due_us = None
         else:
-            due_us = due(m, spec.us, now)
+            due_us = due(m, goal, now)
         warning = None
         if spec.warning_us is not None and code != PENDING:
             warning = due(m, spec.warning_us, now)
-        out.targets.append(TargetOutcome(i, spec, code, m.total, due_us, warning, stop, now))
+        out.targets.append(TargetOutcome(i, spec, goal, code, m.total, due_us, warning, stop, now))
     elapsed = {id(t.b): (t.b, incident_clock(folded, t.b)) for t in tiers if t.kind == ELAPSED}
     rules = [tp.rule for tp in plan.targets]
     out.tiers = escalate(folded, tiers, measured, specs, rules, elapsed)
@@ -307,10 +312,10 @@ def _evaluation(  # noqa: PLR0917
             TargetResult(
                 name=plan.targets[t.index].name,
                 status=t.status,
-                goal=spec.duration,
+                goal=ONE_US * t.goal,
                 elapsed=ONE_US * t.elapsed,
-                remaining=ONE_US * (spec.us - t.elapsed),
-                percent=100.0 * t.elapsed / spec.us,
+                remaining=ONE_US * (t.goal - t.elapsed),
+                percent=100.0 * t.elapsed / t.goal if t.goal else 0.0,
                 due_at=due_at,
                 warning_at=None if t.warning is None else to_datetime(t.warning, zone),
                 breached_at=to_datetime(t.due + 1, zone)

@@ -157,7 +157,7 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
         lines.append(
             f"Target {result.name}: {result.status.value}"
             + (" (at risk)" if result.at_risk else "")
-            + f"; goal {_hours(target.spec.us)} on clock {result.clock!r}, elapsed "
+            + f"; goal {_hours(target.goal)} on clock {result.clock!r}, elapsed "
             f"{_hours(target.elapsed)} ({result.percent:.1f}%)."
         )
         codes = folded.codes[target.index]
@@ -195,7 +195,7 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
             )
         elif result.status is TargetStatus.PAUSED:
             lines.append(
-                f"  no deadline while paused; {_hours(target.spec.us - target.elapsed)} remain"
+                f"  no deadline while paused; {_hours(target.goal - target.elapsed)} remain"
             )
         if result.warning_at is not None:
             lines.append(f"  warning point at {_fmt(result.warning_at)}")

@@ -52,6 +52,9 @@ _RANK: Final = {"opened": 0, "paused": 1, "resumed": 1, "responded": 2, "resolve
 _CODE: Final = {s: i for i, s in enumerate(TargetStatus)}
 
 
+_SCALAR: Final = "(evaluated one by one)"  # a marker that keeps a row out of the engine
+
+
 class BadRowsWarning(EscalateWarning):
     """Some rows of an incident table could not be evaluated; their ``error`` column says why."""
 
@@ -279,6 +282,8 @@ def _wide(
             )
         spans, odd = _pause_spans(pauses, incidents[id_name], opened, timezone)
     ok = np.equal(low.errors, None)
+    # goals in business days depend on each incident's start: those rows go through evaluate()
+    odd |= _in_business_days(policy, sev_codes, sev_names, low.plan)
     attribute_values = {key: (codes, values) for key, (codes, values) in attributes.items()}
     events: list[tuple[Any, Any, Any, Any]] = []  # (row, instant, rank, kind)
     rows = np.flatnonzero(ok & ~odd)
@@ -324,6 +329,23 @@ def _wide(
         except EscalateError as exc:
             low.errors[row] = str(exc)
     return low
+
+
+def _in_business_days(policy: Policy, codes: Any, names: list[str], plans: list[str | None]) -> Any:
+    """Per row (or event), whether its severity has a goal in business days."""
+    np, _pd = _modules()
+    plan = compiled(policy)
+    hit = np.zeros(len(codes), dtype=bool)
+    known = set(policy.severity_names)
+    for code, name in enumerate(names):
+        if name not in known:
+            continue
+        choices = {None, *(p for p in plans if p in plan.plans)} if plan.plans else {None}
+        for choice in choices:
+            if any(s is not None and s.days is not None for s in plan.goals(name, choice)):
+                hit |= codes == code
+                break
+    return hit
 
 
 def _assemble_wide(
@@ -661,6 +683,14 @@ def evaluate_frame(
         base = incidents
     n = low.n
     res = _Collect(np, plan, n, now_us)
+    if isinstance(incidents, EventLog) and low.events is not None:
+        # goals in business days depend on each incident's start: through evaluate()
+        ev = low.events
+        days = np.zeros(low.n, dtype=bool)
+        days[ev.inc[_in_business_days(policy, ev.severity, ev.severities, [None])]] = True
+        for k in np.flatnonzero(days & np.equal(low.errors, None)).tolist():
+            low.scalar.append((k, incidents.timeline(low.ids[k])))  # type: ignore[attr-defined]
+            low.errors[k] = _SCALAR
     if low.events is not None:
         ok_inc = np.equal(low.errors[low.rows], None)
         sub, kept = _select(low.events, ok_inc, now_us)
@@ -669,6 +699,8 @@ def evaluate_frame(
         # incidents not open yet at as_of: everything pending, as evaluate() says
         res.take_unopened(low.events, np.setdiff1d(np.flatnonzero(ok_inc), kept), low.rows)
     for row, timeline in low.scalar:
+        if low.errors[row] is _SCALAR:
+            low.errors[row] = None
         try:
             res.take_scalar(row, evaluate(policy, timeline, as_of=as_of))
         except EscalateError as exc:

@@ -15,8 +15,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from escalate._checks import excerpt
+from escalate._duration import BusinessDays
 from escalate._errors import Problem, TimelineError, did_you_mean
-from escalate._index import td_us
+from escalate._index import td_us, to_datetime
 from escalate._policy import (
     REOPEN_RULES,
     AfterElapsed,
@@ -73,17 +74,44 @@ OPEN, ELAPSED, PERCENT, BREACH, MANUAL = range(5)
 
 
 class GoalSpec:
-    """A goal compiled for the evaluators: integer durations and the clock itself."""
+    """A goal compiled for the evaluators: integer durations and the clock itself.
 
-    __slots__ = ("clock", "clock_name", "duration", "us", "warning_us", "zone")
+    ``days`` is set for a goal in business days, whose length in business time depends
+    on when the target starts (:meth:`at`); ``us`` is then ``0``.
+    """
+
+    __slots__ = ("clock", "clock_name", "days", "duration", "us", "warning_us", "zone")
 
     def __init__(
-        self, duration: timedelta, warning: timedelta | None, clock: str, policy: Policy
+        self,
+        duration: timedelta | BusinessDays,
+        warning: timedelta | None,
+        clock: str,
+        policy: Policy,
     ) -> None:
-        self.duration, self.us = duration, td_us(duration)
+        if isinstance(duration, BusinessDays):
+            self.days: int | None = duration.days
+            self.us = 0
+        else:
+            self.days, self.us = None, td_us(duration)
+        self.duration = duration
         self.warning_us = None if warning is None else td_us(warning)
         self.clock_name, self.clock = clock, policy.calendar(clock)
         self.zone = self.clock.zone
+
+    def at(self, start: int | None) -> int:
+        """The goal in business time (µs) of a target that started at ``start``.
+
+        A goal in business days is the open time from the start to the same wall-clock
+        time that many business days later (DESIGN rule 8); before the start, ``0``.
+        """
+        if self.days is None:
+            return self.us
+        if start is None:
+            return 0
+        clock = self.clock
+        later = clock.add_business_days(to_datetime(start, clock.zone), self.days)
+        return clock._between_us(start, _instant_us(later))
 
 
 class TargetPlan:
@@ -230,6 +258,12 @@ class Compiled:
             and (plan is None or not self.plans or text(plan) in self.plans)
         ):
             _report(self, timeline)
+
+
+def _instant_us(value: object) -> int:
+    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
+
+    return _instant(value, "at")
 
 
 def text(value: object) -> str:

@@ -129,7 +129,7 @@ def _frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenM
     return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 
-def _goal(value: Goal | timedelta) -> Goal:
+def _goal(value: Goal | timedelta | BusinessDays) -> Goal:
     return value if isinstance(value, Goal) else Goal(duration=value)
 
 
@@ -316,17 +316,22 @@ class Goal:
     """How long a target may take: a duration on a clock, with an optional warning point.
 
     Seed 002 promises "3 to 5 business hours": that is ``Goal(duration=5h, warning=3h)``,
-    the target is met up to 5 hours and the warning point flags it at 3 hours.
+    the target is met up to 5 hours and the warning point flags it at 3 hours. "Within 3
+    business days" is ``Goal(duration=BusinessDays(3))``.
 
     Attributes:
         duration: The goal; the target is met while its elapsed time is ``<= duration``.
+            A :class:`~escalate.BusinessDays` goal becomes business time when the target
+            starts: the open time from its start to the same wall-clock time that many
+            business days later (:meth:`escalate.Calendar.add_business_days`), so a half
+            day on the way counts as the half day it is.
         warning: An earlier point (``0 < warning < duration``) at which the ticket is
             flagged, or ``None``.
         clock: The calendar for this goal only (``"24x7"`` for a critical severity), or
             ``None`` to use the plan's or the target's clock.
     """
 
-    duration: timedelta
+    duration: timedelta | BusinessDays
     warning: timedelta | None = None
     clock: str | None = None
 
@@ -824,6 +829,18 @@ class _Checker:
             )
 
     def goal(self, path: str, goal: Goal) -> None:
+        if isinstance(goal.duration, BusinessDays):
+            if not 0 < goal.duration.days <= MAX_BUSINESS_DAYS:
+                self.add(
+                    path,
+                    f"a goal in business days must be 1 to {MAX_BUSINESS_DAYS}, "
+                    f"got '{goal.duration}'",
+                    "write e.g. '3bd'",
+                )
+            if goal.warning is not None:
+                self.span(f"{path}.warning", goal.warning, "a warning point")
+            self.clock(f"{path}.clock", goal.clock)
+            return
         self.positive(path, goal.duration, "a goal")
         if goal.warning is not None and not (
             self.span(f"{path}.warning", goal.warning, "a warning point")

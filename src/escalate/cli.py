@@ -66,6 +66,7 @@ from escalate._policy import (
     Policy,
     Tier,
     Trigger,
+    _condition_text,
 )
 
 if TYPE_CHECKING:
@@ -607,7 +608,9 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
     )
     goals.add_column("severity")
     for target in policy.targets:
-        goals.add_column(Text(f"{target.name} ({target.start} -> {target.stop})"))
+        start = " or ".join(_condition_text(c) for c in target.start)
+        stop = " or ".join(_condition_text(c) for c in target.stop)
+        goals.add_column(Text(f"{target.name} ({start} -> {stop})"))
     for severity in policy.severities:
         cells = []
         for target in policy.targets:
@@ -615,7 +618,11 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
             if goal is None:
                 cells.append(Text("-"))
                 continue
-            cell = _duration(goal.duration)
+            cell = (
+                str(goal.duration)
+                if isinstance(goal.duration, escalate.BusinessDays)
+                else _duration(goal.duration)
+            )
             if goal.warning is not None:
                 cell += f" (warn {_duration(goal.warning)})"
             if goal.clock != (target.clock or policy.clock):
