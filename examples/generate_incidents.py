@@ -164,6 +164,10 @@ def generate(n: int = 5000, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
             "opened": _local(opened),
             "responded": _local(responded),
             "resolved": _local(resolved),
+            # the agreement's resolution clock also stops on a workaround or a
+            # released fix; these generated tickets never have one
+            "workaround_applied": _local(np.full(n, _NAT)),
+            "fix_released": _local(np.full(n, _NAT)),
             "severity": severity,
             "category": category,
             "team": rng.choice(TEAMS, size=n),

@@ -204,9 +204,15 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     elapsed = {id(t.b): (t.b, incident_clock(folded, t.b)) for t in tiers if t.kind == ELAPSED}
     rules = [tp.rule for tp in plan.targets]
     out.tiers = escalate(folded, tiers, measured, specs, rules, elapsed)
-    out.notes = [
-        _note(plan, t, o, folded, measured, specs) for t, o in zip(tiers, out.tiers, strict=True)
-    ]
+    notes: list[str] = []
+    for tier, result in zip(tiers, out.tiers, strict=True):
+        waiting_below = bool(notes) and out.tiers[len(notes) - 1][0] == -1
+        notes.append(
+            "waits for the tier below it"
+            if waiting_below
+            else _note(plan, tier, result, folded, measured, specs)
+        )
+    out.notes = notes
     out.next_change = _next_change(out, now)
     return out
 
