@@ -742,6 +742,23 @@ def test_naive_as_of():
     assert isinstance(info.value, TypeError)
 
 
+def test_naive_as_of_suggests_the_policys_zone():
+    """The fix for a naive as_of names the zone of the policy's desk, not a stock example."""
+    policy = load_policy(
+        {
+            "clock": "office",
+            "calendars": {
+                "office": {"timezone": "Asia/Tokyo", "hours": {"mon-fri": ["09:00-17:00"]}}
+            },
+            "severities": {"high": {"response": "1h", "resolution": "8h"}},
+        }
+    )
+    tokyo = ZoneInfo("Asia/Tokyo")
+    timeline = Timeline.open(datetime(2026, 1, 13, 9, tzinfo=tokyo), severity="high")
+    with pytest.raises(NaiveDatetimeError, match="ZoneInfo\\('Asia/Tokyo'\\)"):
+        evaluate(policy, timeline, as_of=datetime(2026, 1, 13, 10))
+
+
 def test_all_policy_problems_at_once():
     """Unknown event, severity and plan are reported together."""
     tl = Timeline.from_events(

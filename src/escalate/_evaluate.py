@@ -35,7 +35,7 @@ from escalate._engine import (
     measure,
     stopped_due,
 )
-from escalate._errors import InvalidInstantError
+from escalate._errors import InvalidInstantError, NaiveDatetimeError
 from escalate._index import ONE_US, to_datetime
 from escalate._plan import ELAPSED, MANUAL, OPEN, PERCENT, Compiled, GoalSpec, compiled, text
 from escalate._results import (
@@ -285,7 +285,10 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime | str) ->
         InvalidInstantError: ``as_of`` is not an instant.
     """
     as_of = _as_of(as_of)
-    now = _instant(as_of, "as_of")
+    try:
+        now = _instant(as_of, "as_of")
+    except NaiveDatetimeError:  # suggest the zone the policy's desk works in
+        raise NaiveDatetimeError("as_of", as_of, zone=policy.timezone) from None
     plan = compiled(policy)
     plan.check(timeline)
     out = outcome(plan, timeline, now)
