@@ -258,6 +258,7 @@ def _as_changes(expected: dict[str, list[dict]]) -> tuple[str, str]:
 
 
 def _by_id(text: str) -> list[dict[str, str]]:
+    """The rows of a CSV of results, sorted by incident."""
     return sorted(csv.DictReader(io.StringIO(text)), key=lambda r: r["id"])
 
 
@@ -507,6 +508,11 @@ def test_attributes_are_mapped_and_route_keys_read_by_default(tmp_path: Path):
     ("args", "expected"),
     [
         (["--shape", "tickets"], "Invalid value for '--shape'"),
+        (
+            ["-c", "at=when"],
+            "-c at=...: 'at' is a column of a history, not of a table of incidents; say what the file holds with --shape events or --shape snapshots or --shape changes",
+        ),
+        (["-c", "opened_at=created"], "with --shape snapshots"),
         (["--shape", "events", "--before-opening", "drop"], "Invalid value for '--before-opening'"),
         (["--shape", "snapshots", "--order", "random"], "Invalid value for '--order'"),
         (
@@ -640,10 +646,12 @@ def test_a_history_without_a_required_column_names_the_flag(tmp_path: Path):
 
 
 def _zoneless_csv(path: Path) -> Path:
+    """The events with their offsets removed, as CSV text."""
     return write(path.with_suffix(".csv"), EVENTS.replace("-03:00", ""))
 
 
 def _zoneless_parquet(path: Path) -> Path:
+    """The events with their offsets removed, as naive Parquet datetimes."""
     frame = pd.read_csv(io.StringIO(EVENTS.replace("-03:00", "")))
     frame["at"] = pd.to_datetime(frame["at"])
     frame.to_parquet(path.with_suffix(".parquet"))

@@ -173,6 +173,7 @@ class History:
     ) -> Source:
         """Read the incidents (and their side tables), reporting what the reader repaired."""
         if self.shape == "incidents":
+            _not_history_roles(columns, policy)
             frame = read_incidents(path)
             check_layout(frame, columns, path.name)
             frame = parse_instants(frame, policy, columns, tz=tz, zone=zone)
@@ -222,6 +223,21 @@ class Source:
         return (
             "opened" if isinstance(self.table, EventLog) else self.columns.get("opened", "opened")
         )
+
+
+def _not_history_roles(columns: Mapping[str, str], policy: Policy) -> None:
+    """A ``-c`` role of histories (``at``, ``status``...) on a table of incidents: name --shape."""
+    history = {role for roles in _ROLES.values() for role in roles}
+    wide = {"id", "opened", "severity", "plan", *policy.event_names}
+    wide |= {key for route in policy.routes for key in route.when}
+    for role in columns:
+        if role in history - wide:
+            shapes = [shape for shape, roles in _ROLES.items() if role in roles]
+            raise UsageProblem(
+                f"-c {role}=...: {role!r} is a column of a history, not of a table of "
+                "incidents; say what the file holds with "
+                + " or ".join(f"--shape {shape}" for shape in shapes)
+            )
 
 
 def _check_time_format(text: str) -> None:
