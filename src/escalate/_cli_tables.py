@@ -15,14 +15,20 @@ Files written by the command line follow one rule, documented in the CLI how-to:
 
 from __future__ import annotations
 
+import bz2
+import contextlib
+import gzip
+import io
 import json
+import lzma
 import re
 import stat
 import warnings
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 import click
@@ -31,6 +37,7 @@ from rich.progress import Progress
 
 import escalate
 from escalate._errors import ConfigError
+from escalate._history import EventLog
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -45,10 +52,12 @@ __all__ = [
     "evaluate_table",
     "example_instant",
     "file_table",
+    "instant_columns",
     "one_line",
     "output_format",
     "pandas",
     "parse_instants",
+    "read_header",
     "read_incidents",
     "read_json",
     "write_table",
@@ -63,6 +72,7 @@ _INSTANT_COLUMNS = ("opened", "responded", "resolved")
 _AWARE = r"(?:[+-]\d\d(?::?\d\d(?::?\d\d)?)?|Z)$"
 _OUTPUT_FORMATS = (".csv", ".json", ".parquet")
 _SEPARATORS = (",", ";", "\t")
+_COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip")
 #: The wall time of the examples in messages, given the offset it has in the policy's zone.
 _EXAMPLE_WALL_TIME = datetime(2026, 11, 13, 16, 10)  # noqa: DTZ001 - a wall time, on purpose
 
@@ -98,10 +108,54 @@ def example_instant(wall: datetime, zone: str) -> str:
 # -- reading --------------------------------------------------------------------------
 
 
+def _table_suffix(path: Path) -> str:
+    """The format of an input table: ``.csv``, ``.json`` or ``.parquet`` (``.csv.gz``: ``.csv``).
+
+    A compressed CSV (``.csv.gz``, ``.csv.bz2``, ``.csv.xz``, ``.csv.zip``) and a zip holding
+    one CSV (ServiceNow's ``incident_event_log.zip``) are read as CSV.
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in _COMPRESSIONS:
+        if suffixes[-1] == ".zip" or suffixes[-2:-1] == [".csv"]:
+            return ".csv"
+        return suffixes[-1]
+    return path.suffix.lower()
+
+
+@contextlib.contextmanager
+def _text(path: Path) -> Iterator[IO[str]]:
+    """The file as text, decompressed on the fly (a zip must hold exactly one file)."""
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename for i in archive.infolist() if not i.is_dir()]
+            if len(names) != 1:
+                raise UsageProblem(
+                    f"{path.name} holds {count_of(len(names), 'file')}; "
+                    "a zip of incidents must hold exactly one CSV file"
+                )
+            with archive.open(names[0]) as raw:
+                yield io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        return
+    openers: dict[str, Callable[..., IO[str]]] = {
+        ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open
+    }  # fmt: skip
+    opener = openers.get(suffix)
+    if opener is None:
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
 def _separator(path: Path) -> str:
     """The separator of a CSV file, told from its header line (commas unless it has none)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = handle.readline()
+    try:
+        with _text(path) as handle:
+            header = handle.readline()
+    except (OSError, zipfile.BadZipFile, EOFError, lzma.LZMAError) as error:
+        raise UsageProblem(f"{path.name} cannot be decompressed: {one_line(error)}") from None
     if not header.strip():
         raise UsageProblem(
             f"{path.name} is empty; a CSV of incidents starts with a header line such as "
@@ -122,30 +176,52 @@ def read_json(path: Path) -> Any:
         ) from None
 
 
-def read_incidents(path: Path) -> DataFrame:
-    """Read a CSV (comma, semicolon or tab separated), JSON or Parquet table of incidents."""
+def read_header(path: Path) -> list[str]:
+    """The column names of a table, read without reading its rows where the format allows."""
     pd = pandas()
-    suffix = path.suffix.lower()
+    if _table_suffix(path) == ".csv":
+        sep = _separator(path)
+        names: list[str] = list(pd.read_csv(path, sep=sep, nrows=0, dtype=str).columns)
+        return names
+    return [str(c) for c in read_incidents(path).columns]
+
+
+def read_incidents(path: Path, *, usecols: Collection[str] | None = None) -> DataFrame:
+    """Read a CSV (comma, semicolon or tab separated), JSON or Parquet table of incidents.
+
+    With ``usecols``, only those of the table's columns are kept (a CSV reads no others).
+    """
+    pd = pandas()
+    suffix = _table_suffix(path)
     table: DataFrame
     if suffix == ".csv":
         sep = _separator(path)
-        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+        wanted = None if usecols is None else (lambda name: name in usecols)
+        # pandas decompresses by the extension itself, faster than through a text stream
+        table = pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], usecols=wanted
+        )
         return table
     if suffix == ".json":
         data = read_json(path)
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
             raise UsageProblem(f"{path.name}: expected a JSON list of objects, one per incident")
         table = pd.DataFrame.from_records(data)
-        return table
-    if suffix == ".parquet":
+    elif suffix == ".parquet":
         try:
             table = pd.read_parquet(path)
         except ImportError:
             raise UsageProblem(
                 "reading Parquet needs pyarrow; install it with: pip install pyarrow"
             ) from None
-        return table
-    raise UsageProblem(f"cannot tell the format of {path.name!r}; use .csv, .json or .parquet")
+    else:
+        raise UsageProblem(
+            f"cannot tell the format of {path.name!r}; use .csv, .json or .parquet "
+            "(a CSV may be compressed: .csv.gz, .csv.bz2, .csv.xz, .zip)"
+        )
+    if usecols is not None:
+        table = table[[c for c in table.columns if c in usecols]]
+    return table
 
 
 def _row(frame: DataFrame, position: int, columns: Mapping[str, str]) -> str:
@@ -213,10 +289,25 @@ def parse_instants(
     Instants without a UTC offset are read in ``tz``; without ``--tz`` they are an error
     that suggests the policy's zone.
     """
-    pd = pandas()
     names = {columns.get(name, name) for name in (*_INSTANT_COLUMNS, *policy.event_names)}
+    return instant_columns(frame, names, columns, tz=tz, zone=zone)
+
+
+def instant_columns(
+    frame: DataFrame,
+    names: Collection[str],
+    columns: Mapping[str, str],
+    *,
+    tz: str | None,
+    zone: str,
+) -> DataFrame:
+    """Turn the text columns ``names`` (those the table has) into datetimes in ``zone``.
+
+    As :func:`parse_instants`; ``columns`` names the id column for messages.
+    """
+    pd = pandas()
     frame = frame.copy()
-    for name in sorted(names & set(frame.columns)):
+    for name in sorted(set(names) & set(frame.columns)):
         column = frame[name]
         if isinstance(column.dtype, pd.DatetimeTZDtype):
             frame[name] = column.dt.tz_convert(ZoneInfo(zone))
@@ -258,41 +349,49 @@ def parse_instants(
 
 
 def evaluate_table(
-    frame: DataFrame,
+    incidents: DataFrame | EventLog,
     policy: Policy,
     *,
     as_of: datetime,
     columns: Mapping[str, str],
     progress: bool,
+    pauses: DataFrame | None = None,
 ) -> DataFrame:
-    """Evaluate in chunks (a progress bar on a terminal); report bad rows in one line."""
+    """Evaluate in chunks (a progress bar on a terminal); report bad rows in one line.
+
+    ``incidents`` is a wide table (one row per incident, with ``columns`` and ``pauses``)
+    or an event log, evaluated in chunks of whole incidents.
+    """
     pd = pandas()
-    options: dict[str, Any] = {"as_of": as_of, "columns": dict(columns) or None}
-    starts = range(0, max(len(frame), 1), _CHUNK)
-    parts = []
+    is_log = isinstance(incidents, EventLog)
+    options: dict[str, Any] = {"as_of": as_of}
+    if not is_log:
+        options.update(columns=dict(columns) or None, pauses=pauses)
+        columns_for_rows = columns
+    else:
+        columns_for_rows = {}  # the results of a log name their incidents in "id"
+    chunks = _Chunks(pd, incidents)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", escalate.EscalateWarning)
-        if progress and len(starts) > 1:
+        if progress and chunks.count > 1:
             with Progress(console=Console(stderr=True), transient=True) as bar:
-                task = bar.add_task("evaluating", total=len(frame))
-                for start in starts:
-                    part = frame.iloc[start : start + _CHUNK]
+                task = bar.add_task("evaluating", total=chunks.size)
+                parts = []
+                for part, size in chunks:
                     parts.append(escalate.evaluate_frame(part, policy, **options))
-                    bar.advance(task, len(part))
+                    bar.advance(task, size)
         else:
-            parts = [
-                escalate.evaluate_frame(frame.iloc[start : start + _CHUNK], policy, **options)
-                for start in starts
-            ]
-    combined: DataFrame = parts[0] if len(parts) == 1 else pd.concat(parts)
+            parts = [escalate.evaluate_frame(part, policy, **options) for part, _size in chunks]
+    combined: DataFrame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=is_log)
     # the bad rows of every chunk make one line; other warnings once each
     bad = combined["error"].notna().to_numpy()
     if bad.any():
         first = int(bad.argmax())
         click.echo(
-            f"escalate: warning: {int(bad.sum())} of {count_of(len(combined), 'incident row')} "
+            f"escalate: warning: {int(bad.sum())} of "
+            f"{count_of(len(combined), 'incident' if is_log else 'incident row')} "
             f"could not be evaluated; their 'error' column says why (first, "
-            f"{_row(combined, first, columns)}: "
+            f"{_row(combined, first, columns_for_rows)}: "
             f"{_cli_words(str(combined['error'].iloc[first]))})",
             err=True,
         )
@@ -314,8 +413,40 @@ def evaluate_table(
     return combined
 
 
+class _Chunks:
+    """The parts of a table evaluated one call at a time, each with its number of incidents."""
+
+    def __init__(self, pd: Any, incidents: DataFrame | EventLog) -> None:
+        self.incidents = incidents
+        if isinstance(incidents, EventLog):
+            # whole incidents per part, in the order the library gives them
+            self.codes = pd.factorize(incidents.frame["id"])[0]
+            self.size = int(self.codes.max()) + 1 if len(self.codes) else 0
+        else:
+            self.size = len(incidents)
+        self.count = len(range(0, max(self.size, 1), _CHUNK))
+
+    def __iter__(self) -> Iterator[tuple[Any, int]]:
+        incidents = self.incidents
+        for start in range(0, max(self.size, 1), _CHUNK):
+            size = min(_CHUNK, self.size - start)
+            if not isinstance(incidents, EventLog):
+                yield incidents.iloc[start : start + _CHUNK], size
+            elif self.count == 1:
+                yield incidents, size
+            else:
+                mine = (self.codes >= start) & (self.codes < start + _CHUNK)
+                part = EventLog(
+                    frame=incidents.frame[mine],
+                    issues=incidents.issues,
+                    attributes=incidents.attributes,
+                )
+                yield part, size
+
+
 def _cli_words(message: str) -> str:
     """A library message in the command line's words (``--as-of``, not ``as_of``)."""
+    message = re.sub(r"(?<![\w-])timezone=(?:'[^']*')?", "--tz", message)
     return re.sub(r"(?<![\w-])as_of\b", "--as-of", message)
 
 

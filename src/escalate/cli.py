@@ -41,6 +41,7 @@ except ModuleNotFoundError as _missing:  # pragma: no cover - tested in a subpro
     raise MissingExtraError("the escalate command", "cli", _missing.name or "click") from None
 
 import escalate
+from escalate._cli_histories import History, history_options
 from escalate._cli_tables import (
     _EXAMPLE_WALL_TIME,
     DurationStyle,
@@ -440,8 +441,9 @@ _COLUMNS = click.option(
     "-c",
     "column_pairs",
     multiple=True,
-    metavar="OURS=YOURS",
-    help="Map a column name, e.g. -c opened=created_at (repeatable).",
+    metavar="ROLE=YOURS",
+    help="Map a column to its role, e.g. -c opened=created_at, or for a history "
+    "-c at=sys_updated_at (repeatable).",
 )
 
 
@@ -737,6 +739,12 @@ _EPILOG_EVALUATE_COMMAND = _example(
     "escalate evaluate --policy examples/policies/seed_003_saas.toml \\\n"
     "      src/escalate/_data/sample_incidents.csv \\\n"
     "      --as-of 2026-12-01T00:00-05:00 -o results.csv",
+    "escalate evaluate --policy examples/policies/servicenow_desk.toml \\\n"
+    "      tests/data/servicenow_sample.csv.gz --shape snapshots \\\n"
+    "      -c id=number -c at=sys_updated_at -c status=incident_state \\\n"
+    "      -c severity=priority -c sequence=sys_mod_count \\\n"
+    "      --time-format '%d/%m/%Y %H:%M' --tz America/Sao_Paulo \\\n"
+    "      --as-of 2017-06-01T00:00-03:00 -o results.csv",
 )
 
 
@@ -759,6 +767,7 @@ _EPILOG_EVALUATE_COMMAND = _example(
 @_TZ
 @_DURATIONS
 @_COLUMNS
+@history_options
 @_debug_option
 def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
     policy_path: Path,
@@ -768,13 +777,16 @@ def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
     tz: str | None,
     durations: DurationStyle,
     column_pairs: tuple[str, ...],
+    history: History,
 ) -> None:
-    """Evaluate a table of incidents: one row out per row in, with every target's figures.
+    """Evaluate a table of incidents or their histories: one row out per incident.
 
-    The input has the columns id, opened, responded, resolved, severity (plan and route
-    attributes such as category optional); other columns are copied through. Bad rows get
-    an error message instead of figures. Instants are written in the policy's zone (or
-    --tz), durations in seconds.
+    A table of incidents (the default --shape) has the columns id, opened, responded,
+    resolved, severity (plan and route attributes such as category optional); other
+    columns are copied through, and --pauses adds pause spans. A history (--shape events,
+    snapshots or changes) gives one row per incident: id, opened, then the same figures.
+    Bad rows get an error message instead of figures. Instants are written in the
+    policy's zone (or --tz), durations in seconds.
     """
     policy = _load(policy_path)
     zone = tz or policy.timezone
@@ -782,10 +794,9 @@ def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
     if output is not None:
         output_format(output)
     columns = _pairs(column_pairs, "--column")
-    frame = _incidents(incidents, policy, columns, tz=tz, zone=zone)
-    results = evaluate_table(
-        frame, policy, as_of=when, columns=columns, progress=sys.stderr.isatty()
-    )
+    history.check()
+    source = history.read(incidents, policy, columns, tz=tz, zone=zone)
+    results = source.evaluate(policy, as_of=when)
     write_table(results, output, zone=zone, durations=durations)
     if output is not None and str(output) != "-":
         failed = int(results["error"].notna().sum())
@@ -828,6 +839,7 @@ _EPILOG_REPORT = _example(
 )
 @_TZ
 @_COLUMNS
+@history_options
 @click.option(
     "--output",
     "-o",
@@ -853,11 +865,15 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     as_of: str | None,
     tz: str | None,
     column_pairs: tuple[str, ...],
+    history: History,
     output: Path | None,
     durations: DurationStyle,
     plot: Path | None,
 ) -> None:
-    """Print the compliance table: share of targets met per group, with a 95% interval."""
+    """Print the compliance table: share of targets met per group, with a 95% interval.
+
+    Reads incidents as ``escalate evaluate`` does (--shape, -c, --pauses...).
+    """
     policy = _load(policy_path)
     zone = tz or policy.timezone
     keys = _csv_list(by, "--by")
@@ -867,23 +883,17 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     plotter = _plotter(plot) if plot is not None else None
     when = _as_of_or_now(as_of, tz, zone)
     columns = _pairs(column_pairs, "--column")
-    frame = _incidents(incidents, policy, columns, tz=tz, zone=zone)
-    if frame.empty:
-        raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to report")
-    known = {*map(str, frame.columns), *_RESULT_KEYS}
-    missing = [k for k in keys if k not in known]
-    if missing:
-        raise UsageProblem(
-            f"--by: no column {missing[0]!r}; the columns are "
-            + ", ".join(map(str, frame.columns))
-            + " and month"
-        )
+    history.check()
     if output is not None:
         output_format(output)
-    results = evaluate_table(
-        frame, policy, as_of=when, columns=columns, progress=sys.stderr.isatty()
-    )
-    opened = columns.get("opened", "opened")
+    if history.shape != "incidents":  # the results' columns are known before reading
+        _check_by(keys, ["id", "opened"])
+    source = history.read(incidents, policy, columns, tz=tz, zone=zone)
+    if not source.count:
+        raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to report")
+    _check_by(keys, source.names)
+    results = source.evaluate(policy, as_of=when)
+    opened = source.opened
     table = _in_policy_order(
         escalate.compliance(
             results, by=tuple(keys), targets=names, time_column=opened, timezone=zone
@@ -893,7 +903,7 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     )
     _console().print(
         _compliance_table(
-            table, keys, f"Compliance of {count_of(len(frame), 'incident')} as of {_when(when)}"
+            table, keys, f"Compliance of {count_of(source.count, 'incident')} as of {_when(when)}"
         )
     )
     if output is not None:
@@ -902,6 +912,16 @@ def report(  # noqa: PLR0917 - click passes options by keyword
         line_key = next((k for k in keys if k != "month"), "severity")
         plotter(results, target=(names or ["resolution"])[0], by=line_key, opened=opened, zone=zone)
         click.echo(f"saved the chart to {plot}", err=True)
+
+
+def _check_by(keys: Sequence[str], columns: Sequence[str]) -> None:
+    """Fail when a ``--by`` key is neither an input column kept, a result, nor ``month``."""
+    known = {*columns, *_RESULT_KEYS}
+    missing = [k for k in keys if k not in known]
+    if missing:
+        raise UsageProblem(
+            f"--by: no column {missing[0]!r}; the columns are " + ", ".join(columns) + " and month"
+        )
 
 
 def _plotter(path: Path) -> Callable[..., None]:
