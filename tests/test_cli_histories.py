@@ -622,11 +622,6 @@ def test_zoneless_changes_need_tz(tmp_path: Path):
     assert figures(run(*args, "--tz", "America/Sao_Paulo").stdout) == HAND_CHECKED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="EventLog.from_changes raises IndexError when no opening survives (engine, reported)",
-)
 def test_zoneless_openings_need_tz(tmp_path: Path):
     """An --openings table of instants without offsets, and no --tz: one line naming --tz."""
     args = _changes_args(tmp_path, CHANGES, OPENINGS.replace("-03:00", ""))

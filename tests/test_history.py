@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from escalate import (
     BadRowsWarning,
@@ -316,3 +317,37 @@ def test_an_incident_without_a_severity_is_flagged_not_guessed():
         out = evaluate_frame(log, policy, as_of="2016-03-02T00:00:00-03:00")
     assert "no severity at the opening" in out["error"][0]
     assert out["response_status"][1] == "breached"  # still New 16 office hours later
+
+
+@settings(max_examples=60, deadline=None)
+@given(s.snapshot_histories(), st.data())
+def test_no_incident_goes_missing_from_a_damaged_export(case, data):
+    """Every id of the source is in the log or in ``lost``, never both; no-id rows are issues.
+
+    Some rows lose their id, some their instant (possibly every row of an incident); the
+    incidents whose rows all failed are named in ``log.lost``, each failed row in
+    ``log.issues`` with its row number.
+    """
+    rows, _expected = case
+    damaged = []
+    for original in rows:
+        damage = data.draw(st.sampled_from(["none", "none", "none", "id", "instant"]))
+        row = dict(original)
+        if damage == "id":
+            row["number"] = None
+        elif damage == "instant":
+            row["updated"] = "not a time"
+        damaged.append(row)
+    frame = pd.DataFrame(damaged)
+    log = EventLog.from_snapshots(frame, **SNAPSHOT_OPTIONS)
+    source = {r["number"] for r in damaged if r["number"] is not None}
+    assert set(log.ids) | set(log.lost) == source
+    assert not set(log.ids) & set(log.lost)
+    refused = log.issues[log.issues["action"] == "refused"]
+    bad_rows = {
+        i for i, r in enumerate(damaged) if r["number"] is None or r["updated"] == "not a time"
+    }
+    assert set(refused["row"]) == bad_rows
+    for number in log.lost:
+        mine = {i for i, r in enumerate(damaged) if r["number"] == number}
+        assert mine <= set(refused["row"])

@@ -53,11 +53,15 @@ class EventLog:
         issues: One row per repaired or refused source row: ``id``, ``row``, ``column``,
             ``value``, ``action`` (``repaired`` or ``refused``) and ``reason``.
         attributes: The attribute columns, in order.
+        lost: The ids of incidents in the source table none of whose rows could be read
+            (each of their rows is in ``issues``); :func:`~escalate.evaluate_frame` gives
+            each one a row with an ``error``, so no incident goes missing.
     """
 
     frame: pd.DataFrame
     issues: pd.DataFrame
     attributes: tuple[str, ...] = ()
+    lost: tuple[Any, ...] = ()
 
     @property
     def ids(self) -> list[Any]:
@@ -139,9 +143,10 @@ class EventLog:
         ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
         values = {key: _optional(frame, column, missing) for key, column in optional.items()}
         attrs_ = {a: _optional(frame, a, missing) for a in attributes}
-        keep = ~no_kind & (ns != NAT)
+        keep = ~no_kind & (ns != NAT) & ~_no_id(frame, id, issues)
         order = _sequence(frame, sequence, n)
-        return _build(ids, ns, kinds, values, attrs_, rows, order, keep, issues, before_opening)
+        log = _build(ids, ns, kinds, values, attrs_, rows, order, keep, issues, before_opening)
+        return _account(log, frame[id])
 
     @classmethod
     def from_snapshots(
@@ -225,7 +230,7 @@ class EventLog:
                     "repaired",
                     "empty value; the previous one is kept",
                 )
-        keep = ns != NAT
+        keep = (ns != NAT) & ~_no_id(frame, id, issues)
         if order == "sequence":
             sort = np.lexsort((rows, seq, codes))
         else:
@@ -233,7 +238,7 @@ class EventLog:
         sort = sort[keep[sort]]
         ns_sorted = ns[sort].copy()
         code_sorted = codes[sort]
-        first = np.r_[True, code_sorted[1:] != code_sorted[:-1]]
+        first = np.r_[True, code_sorted[1:] != code_sorted[:-1]][: sort.size]  # none if empty
         if order == "sequence" and sort.size:
             # an update stamped before the previous one is moved to it
             running = _group_cummax(ns_sorted, code_sorted)
@@ -252,9 +257,10 @@ class EventLog:
             opened_ns = _instants(frame, opened_at, ids, issues, timezone, time_format, missing)
             given = opened_ns[sort]
             opening = np.where(given != NAT, given, ns_sorted)
-        return _snapshots(
+        log = _snapshots(
             ids, sort, ns_sorted, opening, first, state, attrs_, issues, before_opening, at
         )
+        return _account(log, frame[id])
 
     @classmethod
     def from_changes(
@@ -323,7 +329,7 @@ class EventLog:
             texts(frame[old], missing)[0] if old in frame.columns else np.full(n, None, object)
         )
         seq = _sequence(frame, sequence, n)
-        keep = wanted & (ns != NAT)
+        keep = wanted & (ns != NAT) & ~_no_id(frame, id, issues)
         roles = [fields[str(x)] if ok else None for x, ok in zip(names, wanted, strict=True)]
         role = np.array(roles, dtype=object)
         attributes = sorted({r for r in fields.values() if r not in ("status", "severity")})
@@ -358,13 +364,33 @@ class EventLog:
         optional["reason"] = (np.full(all_ids.size, None, object), np.ones(all_ids.size, bool))
         attrs_ = {a: merged[a] for a in attributes}
         keep_all = np.ones(all_ids.size, dtype=bool)
-        return _build(
+        log = _build(
             all_ids, all_ns, all_kinds, optional, attrs_, all_rows, all_seq, keep_all, issues,
             before_opening, merge=True,
         )  # fmt: skip
+        return _account(log, frame[id])
 
 
 # -- helpers --------------------------------------------------------------------------
+
+
+def _no_id(frame: Any, column: str, issues: Issues) -> Any:
+    """The rows without an incident id, refused: they belong to no incident."""
+    np, _pd = modules()
+    absent = frame[column].isna().to_numpy()
+    if absent.any():
+        where = np.flatnonzero(absent)
+        none = np.full(where.size, None, dtype=object)
+        issues.add(where, none, column, none, "refused", "no incident id")
+    return absent
+
+
+def _account(log: EventLog, source_ids: Any) -> EventLog:
+    """Name the incidents of the source none of whose rows made it into the log."""
+    _np, pd = modules()
+    seen = pd.unique(source_ids.dropna().to_numpy(dtype=object))
+    lost = seen[~pd.Index(seen).isin(pd.Index(log.frame["id"].astype(object)).unique())]
+    return attrs.evolve(log, lost=tuple(lost.tolist())) if lost.size else log
 
 
 def _pandas(table: Any) -> Any:
@@ -595,7 +621,7 @@ def _openings(  # noqa: PLR0917
         _check_columns(table, {"id": id_column, "opened_at": opened_at}, {}, (), None)
         o_ids = table[id_column].to_numpy(dtype=object)
         o_ns = _instants(table, opened_at, o_ids, issues, timezone, time_format, missing)
-        good = o_ns != NAT
+        good = (o_ns != NAT) & ~_no_id(table, id_column, issues)
         out = {"id": o_ids[good], "at": o_ns[good], "row": np.full(int(good.sum()), -1)}
         for key in keys:
             col = texts(table[key], missing)[0] if key in table.columns else None
@@ -690,7 +716,7 @@ def _build(  # noqa: PLR0917
     out_values = {k: (v[pick], a[pick]) for k, (v, a) in values.items()}
     out_attrs = {k: (v[pick], a[pick]) for k, (v, a) in attrs_.items()}
     at_final, code_final = at_ns[final], code[final]
-    if merge:
+    if merge and pick.size:
         # changes of several fields at one instant are one change of the incident
         k = kinds[pick]
         same = (k[1:] == "changed") & (k[:-1] == "changed")
