@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 pytest.importorskip("click", reason="the command line needs the 'cli' extra")
 pytest.importorskip("rich", reason="the command line needs the 'cli' extra")
 
+import pandas as pd
 from click.testing import CliRunner, Result
 
 import escalate
@@ -491,7 +493,7 @@ def test_evaluate_reads_json_incidents(tmp_path: Path):
 
 
 def test_evaluate_naive_columns_take_the_zone(tmp_path: Path):
-    """Instants without offsets are read in ``--tz``; mixing forms is an error."""
+    """Instants without offsets are read in ``--tz``; one without, among others with, flags its row."""
     path = tmp_path / "naive.csv"
     path.write_text("id,opened,severity\nA,2026-11-13T16:10:00,alta\n", encoding="utf-8")
     result = run(
@@ -504,10 +506,30 @@ def test_evaluate_naive_columns_take_the_zone(tmp_path: Path):
         "id,opened,severity\nA,2026-11-13T16:10:00,alta\nB,2026-11-13T16:10:00-05:00,alta\n",
         encoding="utf-8",
     )
-    line = one_line_error(
-        run("evaluate", "--policy", SAAS, mixed, "--as-of", "2026-11-17T08:00-05:00")
+    result = run("evaluate", "--policy", SAAS, mixed, "--as-of", "2026-11-17T08:00-05:00")
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert rows["error"].tolist()[0].startswith("opened has no time zone; pass --tz")
+    assert rows["error"].tolist()[1] == ""
+    assert rows["response_status"].tolist() == ["", "running"]
+    assert "1 of 2 incident rows could not be evaluated" in result.stderr
+
+
+def test_evaluate_junk_instants_flag_their_rows(tmp_path: Path):
+    """A value that is no date-time at all flags its row; the other rows are evaluated."""
+    path = tmp_path / "junk.csv"
+    path.write_text(
+        "id,opened,severity\nA,not a date,alta\nB,2026-11-13T16:10:00-05:00,alta\n",
+        encoding="utf-8",
     )
-    assert "mixes instants with and without a UTC offset" in line
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-17T08:00-05:00")
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert rows["error"].tolist()[0] == (
+        "opened is not a date-time in ISO 8601 (e.g. 2026-11-20T16:10:00-05:00)"
+    )
+    assert rows["opened"].tolist() == ["not a date", "2026-11-13T16:10:00-05:00"]
+    assert rows["response_status"].tolist() == ["", "running"]
 
 
 @pytest.mark.parametrize(
@@ -516,7 +538,6 @@ def test_evaluate_naive_columns_take_the_zone(tmp_path: Path):
         ("x.txt", "id\n", "use .csv, .json or .parquet"),
         ("x.json", "{", "not valid JSON"),
         ("x.json", '{"a": 1}', "expected a JSON list of objects"),
-        ("x.csv", "id,opened,severity\nA,not a date,alta\n", "column 'opened'"),
     ],
 )
 def test_evaluate_bad_files_are_one_line(tmp_path: Path, name: str, content: str, expected: str):

@@ -350,7 +350,9 @@ def test_the_issues_are_one_line_and_a_file(tmp_path: Path):
     moved = table.iloc[0]
     assert (moved["id"], moved["column"], moved["action"]) == ("A", "at", "repaired")
     assert moved["value"] == "2016-03-01T08:00:00-03:00"  # an instant, in the policy's zone
-    assert table.iloc[2]["reason"].startswith("has no time zone; pass --tz (the zone")
+    assert (
+        table.iloc[2]["reason"] == "is not a date-time in ISO 8601 (e.g. 2026-11-20T16:10:00-05:00)"
+    )
     assert table.iloc[3]["reason"] == "the incident has no 'opened' event"
     library_issues = EventLog.from_events(pd.read_csv(path, dtype=str)).issues
     assert table["reason"].tolist() == [

@@ -36,6 +36,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 import escalate
+from escalate._columns import instants
 from escalate._errors import ConfigError
 from escalate._history import EventLog
 
@@ -253,29 +254,6 @@ def check_layout(frame: DataFrame, columns: Mapping[str, str], source: str) -> N
         )
 
 
-def _localize(pd: Any, text: Any, zone: str) -> Any:
-    """Wall times (text without offsets) as instants in ``zone``, as zoneinfo's fold=0 does.
-
-    The rare wall time that a DST change skips moves forward by the gap, and one that
-    happens twice is its first occurrence: the calendar's rule for boundaries.
-    """
-    wall = pd.to_datetime(text, format="ISO8601")
-    first = pd.Series(data=True, index=wall.index).to_numpy()  # ambiguous: the first one
-    # a ZoneInfo, not the name: pandas would read a name from its own copy of the tz data
-    aware = wall.dt.tz_localize(ZoneInfo(zone), ambiguous=first, nonexistent="NaT")
-    skipped = aware.isna() & wall.notna()
-    if skipped.any():
-        tz = ZoneInfo(zone)
-        fixed = [
-            pd.Timestamp(value.to_pydatetime().replace(tzinfo=tz).astimezone(tz))
-            for value in wall[skipped]
-        ]
-        aware = aware.astype(object)
-        aware[skipped] = fixed
-        aware = pd.to_datetime(aware, utc=True).dt.tz_convert(tz)
-    return aware
-
-
 def parse_instants(
     frame: DataFrame,
     policy: Policy,
@@ -303,9 +281,12 @@ def instant_columns(
 ) -> DataFrame:
     """Turn the text columns ``names`` (those the table has) into datetimes in ``zone``.
 
-    As :func:`parse_instants`; ``columns`` names the id column for messages.
+    As :func:`parse_instants`; ``columns`` names the id column for messages. Text is read
+    by the library's own parser (one rule for the library and the command line). A value
+    it cannot take (junk, or no offset and no ``--tz``) stays as written, so that
+    ``evaluate_frame`` flags its row with the reason instead of the whole run failing.
     """
-    pd = pandas()
+    np, pd = __import__("numpy"), pandas()
     frame = frame.copy()
     for name in sorted(set(names) & set(frame.columns)):
         column = frame[name]
@@ -315,33 +296,32 @@ def instant_columns(
         if pd.api.types.is_datetime64_any_dtype(column):
             column = column.dt.strftime("%Y-%m-%dT%H:%M:%S.%f")  # naive: read as wall times
         text = column.astype("string").str.strip()
-        given = text.notna().to_numpy()
         aware = text.str.contains(_AWARE, regex=True).fillna(value=False).to_numpy()
-        if aware.any() and not aware[given].all():
-            first = int((given & ~aware).argmax())
+        wall = (
+            None
+            if aware.any() or tz is not None
+            else pd.to_datetime(text, format="ISO8601", errors="coerce")
+        )
+        if wall is not None and wall.notna().any():  # date-times, none with its zone
+            first = int(wall.notna().to_numpy().argmax())
             raise UsageProblem(
-                f"column {name!r} mixes instants with and without a UTC offset "
-                f"({_row(frame, first, columns)}: {text.iloc[first]!r}); use one form"
+                f"column {name!r} has instants without a UTC offset "
+                f"({_row(frame, first, columns)}: {text.iloc[first]!r}); pass --tz {zone} "
+                f"if they are {zone} times, or write offsets "
+                f"({example_instant(_EXAMPLE_WALL_TIME, zone)})"
             )
-        if not given.any():
-            frame[name] = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[us, {zone}]")
+        ns, _absent, problems = instants(column, column=name, timezone=tz)
+        parsed = pd.Series(
+            pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC").tz_convert(ZoneInfo(zone)),
+            index=frame.index,
+        )
+        if not problems:
+            frame[name] = parsed
             continue
-        try:
-            if aware.any():
-                parsed = pd.to_datetime(column, format="ISO8601", utc=True)
-                frame[name] = parsed.dt.tz_convert(ZoneInfo(zone))
-            elif tz is None:
-                first = int(given.argmax())
-                raise UsageProblem(
-                    f"column {name!r} has instants without a UTC offset "
-                    f"({_row(frame, first, columns)}: {text.iloc[first]!r}); pass --tz {zone} "
-                    f"if they are {zone} times, or write offsets "
-                    f"({example_instant(_EXAMPLE_WALL_TIME, zone)})"
-                )
-            else:
-                frame[name] = _localize(pd, column, tz).dt.tz_convert(ZoneInfo(zone))
-        except (ValueError, TypeError) as error:
-            raise UsageProblem(f"column {name!r}: {one_line(error)}") from None
+        bad = np.logical_or.reduce([mask for mask, _reason in problems])
+        kept = _iso_instants(np, pd, parsed, zone)
+        kept[bad] = column.astype(object).to_numpy()[bad]
+        frame[name] = kept
     return frame
 
 
@@ -366,7 +346,9 @@ def evaluate_table(
     is_log = isinstance(incidents, EventLog)
     options: dict[str, Any] = {"as_of": as_of}
     if not is_log:
-        options.update(columns=dict(columns) or None, pauses=pauses)
+        # -c ROLE= (nothing after the '=') says the table has no such events
+        mapping = {role: (name or None) for role, name in columns.items()}
+        options.update(columns=mapping or None, pauses=pauses)
         columns_for_rows = columns
     else:
         columns_for_rows = {}  # the results of a log name their incidents in "id"
@@ -400,7 +382,7 @@ def evaluate_table(
         if issubclass(warning.category, escalate.BadRowsWarning):
             continue
         if issubclass(warning.category, escalate.EscalateWarning):
-            line = one_line(Exception(warning.message))
+            line = _cli_words(one_line(Exception(warning.message)))
             if line not in seen:
                 seen.add(line)
                 click.echo(f"escalate: warning: {line}", err=True)
@@ -446,6 +428,8 @@ class _Chunks:
 
 def _cli_words(message: str) -> str:
     """A library message in the command line's words (``--as-of``, not ``as_of``)."""
+    message = message.replace("columns={...: 'your column'}", "-c ROLE=YOUR_COLUMN")
+    message = message.replace("columns={...: None}", "-c ROLE= (nothing after the '=')")
     message = re.sub(r"(?<![\w-])timezone=(?:'[^']*')?", "--tz", message)
     return re.sub(r"(?<![\w-])as_of\b", "--as-of", message)
 

@@ -268,6 +268,12 @@ def _parsesafe_text(
             parsed = pd.to_datetime(strings[naive], format=fmt, errors="coerce")
         parsed_ns[naive] = _localize(parsed, timezone)
     ns[rows] = parsed_ns[codes]
+    if timezone is None and naive.any():
+        # only a date-time without its zone lacks a zone; junk is not a date-time at all
+        wall = _strptime(strings[naive], time_format) if time_format else None
+        if wall is None:
+            wall = pd.to_datetime(strings[naive], format=fmt, errors="coerce")
+        naive[np.flatnonzero(naive)[wall.isna().to_numpy()]] = False
     naive_rows = rows[naive[codes]]
     if naive_rows.size and timezone is None:
         problems.append(
@@ -283,7 +289,8 @@ def _parsesafe_text(
     if timezone is None:
         bad &= ~_mask(n, naive_rows)
     if bad.any():
-        hint = f"format {time_format!r}" if time_format else "ISO 8601 (e.g. 2026-11-20T16:10:00)"
+        example = "2026-11-20T16:10:00" if timezone is not None else "2026-11-20T16:10:00-05:00"
+        hint = f"format {time_format!r}" if time_format else f"ISO 8601 (e.g. {example})"
         problems.append((bad, f"is not a date-time in {hint}"))
     return ns, absent
 

@@ -443,7 +443,8 @@ _COLUMNS = click.option(
     multiple=True,
     metavar="ROLE=YOURS",
     help="Map a column to its role, e.g. -c opened=created_at, or for a history "
-    "-c at=sys_updated_at (repeatable).",
+    "-c at=sys_updated_at; -c fix_released= (nothing after the '=') says the table has "
+    "no such events (repeatable).",
 )
 
 
