@@ -147,6 +147,29 @@ def test_validate_summary_shows_goals_and_contacts():
     assert "billing@example.com" in out
 
 
+def test_validate_prints_the_policys_warnings(tmp_path: Path):
+    """What policy_warnings finds is printed at its key path; the policy is still valid (0)."""
+    path = tmp_path / "held.toml"
+    path.write_text(
+        'clock = "24x7"\n[severities.alta]\nresponse = "1h"\nresolution = "8h"\n'
+        '[[tiers]]\nlevel = 1\nname = "Desk"\ntrigger = "open"\n'
+        '[[tiers]]\nlevel = 2\nname = "Lead"\ntrigger = "manual"\n'
+        '[[tiers]]\nlevel = 3\nname = "Director"\ntrigger = { breach = "resolution" }\n',
+        encoding="utf-8",
+    )
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
+    expected = [
+        f"warning: {path}: {p}" for p in escalate.policy_warnings(escalate.load_policy(path))
+    ]
+    assert len(expected) == 1
+    assert [line for line in result.stdout.splitlines() if line.startswith("warning:")] == expected
+    assert "tiers[1].trigger" in expected[0]
+    assert result.stderr.strip() == f"{path}: 1 warning"
+    clean = run("validate", SAAS)
+    assert "warning" not in clean.stdout + clean.stderr
+
+
 def test_validate_lists_every_problem_with_its_key_path(tmp_path: Path):
     """A policy with three mistakes gets three lines, each with its key path, and status 1."""
     bad = tmp_path / "bad.toml"

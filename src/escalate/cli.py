@@ -665,6 +665,11 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
     if policy.availability is not None:
         a = policy.availability
         console.print(Text(f"Availability objective: {a.objective:g}% per {a.period}"))
+    found = escalate.policy_warnings(policy)
+    for problem in found:  # legal, but probably not what the agreement means
+        click.echo(f"warning: {_problem_line(policy_path, problem)}")
+    if found:
+        click.echo(f"{policy_path}: {count_of(len(found), 'warning')}", err=True)
 
 
 _EPILOG_DEADLINE = _example(
