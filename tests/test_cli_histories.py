@@ -628,7 +628,7 @@ def test_zoneless_openings_need_tz(tmp_path: Path):
     """An --openings table of instants without offsets, and no --tz: one line naming --tz."""
     args = _changes_args(tmp_path, CHANGES, OPENINGS.replace("-03:00", ""))
     line = one_line_error(run(*args))
-    assert "column 'created' has instants without a UTC offset (id A:" in line
+    assert "column 'created' of openings.csv has instants without a UTC offset (id A:" in line
 
 
 def test_a_history_without_a_required_column_names_the_flag(tmp_path: Path):

@@ -351,3 +351,55 @@ def test_no_incident_goes_missing_from_a_damaged_export(case, data):
     for number in log.lost:
         mine = {i for i, r in enumerate(damaged) if r["number"] == number}
         assert mine <= set(refused["row"])
+
+
+def test_issues_name_the_callers_columns_and_quote_values_as_written():
+    """An issue names the table's own column (not the role) and its value as the file has it."""
+    frame = pd.DataFrame(
+        [
+            {"ticket": "A", "kind": "opened", "when": "2026-01-13T08:00:00-05:00", "prio": None},
+            {"ticket": "A", "kind": "responded", "when": "2026-01-13T07:00:00-05:00"},
+            {"ticket": "B", "kind": "responded", "when": "2026-01-13T07:30:00-05:00"},
+        ]
+    )
+    log = EventLog.from_events(frame, id="ticket", type="kind", at="when", severity="prio")
+    got = log.issues[["id", "row", "column", "value", "action"]].values.tolist()
+    assert got == [
+        ["A", 0, "prio", None, "kept"],
+        ["A", 1, "when", "2026-01-13T07:00:00-05:00", "repaired"],
+        ["B", 2, "kind", "responded", "refused"],
+    ]
+
+
+def test_changes_issues_give_rows_of_their_own_table():
+    """Issues of a change table give its rows; those of the openings table are 'openings.*'."""
+    changes = pd.DataFrame(
+        {
+            "key": ["A", "A"],
+            "when": ["2026-01-13T07:00:00-05:00", "2026-01-13T09:00:00-05:00"],
+            "field": ["status", "status"],
+            "from": ["New", "Active"],
+            "to": ["Active", "Done"],
+        }
+    )
+    openings = pd.DataFrame(
+        {
+            "key": ["A", "A", None],
+            "created": ["2026-01-13T08:00:00-05:00", "2026-01-13T08:30:00-05:00", "x"],
+            "status": ["New", "New", "New"],
+            "severity": ["a", "a", "a"],
+        }
+    )
+    log = EventLog.from_changes(
+        changes, fields={"status": "status"}, id="key", at="when",
+        openings=openings, opened_at="created",
+    )  # fmt: skip
+    got = log.issues[["row", "column", "value", "action"]].values.tolist()
+    assert got == [
+        [0, "when", "2026-01-13T07:00:00-05:00", "repaired"],  # the 07:00 change, row 0
+        [1, "openings.key", "A", "refused"],  # a second opening of A
+        [2, "openings.created", "x", "refused"],
+        [2, "openings.key", None, "refused"],
+    ]
+    opened = log.timeline("A").events[0]
+    assert opened.at == datetime(2026, 1, 13, 13, tzinfo=UTC)  # the first opening is kept

@@ -36,6 +36,10 @@ pytestmark = [
 
 if shutil.which("java") is None and not os.environ.get("CI"):  # pragma: no cover
     pytest.skip("Spark needs a Java runtime (CI installs one)", allow_module_level=True)
+if importlib.util.find_spec("pyspark") is None and not os.environ.get("CI"):  # pragma: no cover
+    pytest.skip(
+        "needs pyspark, from the test dependencies (CI installs it)", allow_module_level=True
+    )
 
 
 def _generator() -> Any:

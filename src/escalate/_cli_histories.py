@@ -461,9 +461,8 @@ class _Reader:
                 f"{error.path or 'a column'} holds datetimes without a UTC offset; pass --tz "
                 f"{self.zone} if they are {self.zone} times"
             ) from None
-        self._refuse_zoneless(log, [frame] if openings is None else [frame, openings])
-        instants = {"at", opened_at, *(used[r] for r in _INSTANT_ROLES if r in used)}
-        issues = _issues_table(log.issues, instants, self.zone)
+        self._refuse_zoneless(log, frame, openings)
+        issues = _issues_table(log.issues)
         if self.history.issues is not None:
             write_table(issues, self.history.issues, zone=self.zone, durations="seconds")
         if len(frame) and not len(log):
@@ -539,7 +538,7 @@ class _Reader:
             opened_at=opened_at, **common,
         )  # fmt: skip
 
-    def _refuse_zoneless(self, log: EventLog, frames: Sequence[DataFrame]) -> None:
+    def _refuse_zoneless(self, log: EventLog, frame: DataFrame, openings: DataFrame | None) -> None:
         """A column of instants none of which has an offset, and no ``--tz``: one error.
 
         As for a table of incidents, the zone is never guessed. A column where only some
@@ -550,44 +549,36 @@ class _Reader:
         reasons = log.issues["reason"].astype(str)
         zoneless = log.issues[reasons.str.startswith("has no time zone").to_numpy()]
         missing = set(self.history.missing or MISSING)
-        for column, rows in zoneless.groupby("column", sort=False):
+        for label, rows in zoneless.groupby("column", sort=False):
+            # the reader names the columns of the openings table "openings.<column>"
+            table, column, where = frame, str(label), ""
+            if openings is not None and column.startswith("openings."):
+                table, column = openings, column.removeprefix("openings.")
+                where = f" of {self.history.openings.name if self.history.openings else ''}"
             given = 0
-            for frame in frames:
-                if column in frame.columns:
-                    text = frame[column].dropna().astype(str).str.strip()
-                    given += int((~text.isin(missing)).sum())
+            if column in table.columns:
+                text = table[column].dropna().astype(str).str.strip()
+                given = int((~text.isin(missing)).sum())
             if len(rows) < given:
                 continue
             first = rows.iloc[0]
             raise UsageProblem(
-                f"column {column!r} has instants without a UTC offset (id {first['id']}: "
+                f"column {column!r}{where} has instants without a UTC offset (id {first['id']}: "
                 f"{first['value']!r}); pass --tz {self.zone} if they are {self.zone} times, "
                 f"or write offsets ({example_instant(_EXAMPLE_WALL_TIME, self.zone)})"
             )
 
 
-def _issues_table(issues: DataFrame, instants: set[str], zone: str) -> DataFrame:
-    """The reader's issues as the command line writes them: rows from 1, instants in ``zone``.
+def _issues_table(issues: DataFrame) -> DataFrame:
+    """The reader's issues as the command line writes them: rows numbered from 1.
 
-    The reader gives an instant it moved as nanoseconds since the epoch; a reader of the
-    file wants it as the other instants are written.
+    Values are quoted as the file has them; the reasons are in the command line's words.
     """
     pd = pandas()
     out = issues.copy()
     rows = out["row"].to_numpy()
     out["row"] = pd.array([r + 1 if r >= 0 else None for r in rows.tolist()], dtype="Int64")
-
-    def readable(column: str, value: Any) -> Any:
-        if column in instants and isinstance(value, int | float) and not isinstance(value, bool):
-            stamp = pd.Timestamp(int(value), unit="ns", tz="UTC").tz_convert(zone)
-            return stamp.isoformat()
-        return value
-
     out["reason"] = out["reason"].map(_cli_words)
-    out["value"] = [
-        readable(c, v.item() if hasattr(v, "item") else v)
-        for c, v in zip(out["column"].tolist(), out["value"].tolist(), strict=True)
-    ]
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -60,10 +60,29 @@ def modules() -> tuple[Any, Any]:
 
 
 class Issues:
-    """Rows a reader repaired or refused: id, source row, column, value, action, reason."""
+    """Rows a reader repaired or refused: id, source row, column, value, action, reason.
 
-    def __init__(self) -> None:
+    ``source`` is the table read and ``names`` maps roles (``at``, ``type``...) to its
+    column names, so an issue names the caller's column and quotes the value as written.
+    """
+
+    def __init__(self, source: Any = None, names: Mapping[str, str] | None = None) -> None:
         self.parts: list[dict[str, Any]] = []
+        self.source = source
+        self.names = dict(names or {})
+
+    def column(self, role: str) -> str:
+        """The source table's column for ``role`` (the role itself when not renamed)."""
+        return self.names.get(role, role)
+
+    def given(self, role: str, rows: Any) -> Any:
+        """The values of ``role``'s column at the source ``rows``, as written."""
+        np, _pd = modules()
+        rows = np.asarray(rows, dtype=np.int64)
+        name = self.column(role)
+        if self.source is None or name not in self.source.columns:
+            return np.full(rows.size, None, dtype=object)
+        return self.source[name].to_numpy(dtype=object)[rows]
 
     def add(  # noqa: PLR0917 - one issue's fields, each an array or a constant
         self, rows: Any, ids: Any, column: str, values: Any, action: str, reason: str

@@ -134,7 +134,7 @@ class EventLog:
         names = {"id": id, "type": type, "at": at}
         optional = {"severity": severity, "status": status, "reason": reason}
         _check_columns(frame, names, optional, attributes, sequence)
-        issues = Issues()
+        issues = Issues(frame, {**names, **{k: v for k, v in optional.items() if v}})
         n = len(frame)
         rows = np.arange(n)
         ids = frame[id].to_numpy(dtype=object)
@@ -206,7 +206,8 @@ class EventLog:
             raise ConfigError.single(
                 "order", f"unknown order {order!r}", "use 'sequence' or 'time'"
             )
-        issues = Issues()
+        roles = {"id": id, "at": at, "status": status, "severity": severity}
+        issues = Issues(frame, {k: v for k, v in roles.items() if v})
         n = len(frame)
         rows = np.arange(n)
         id_codes, id_names = pd.factorize(frame[id])
@@ -310,7 +311,10 @@ class EventLog:
         np, pd = modules()
         frame = _pandas(table)
         _check_columns(frame, {"id": id, "at": at, "field": field, "new": new}, {}, (), sequence)
-        issues = Issues()
+        # an opening or a severity comes from a field's change: name the field column
+        issues = Issues(
+            frame, {"id": id, "at": at, "type": field, "severity": field, "status": field}
+        )
         n = len(frame)
         rows = np.arange(n)
         ids = frame[id].to_numpy(dtype=object)
@@ -374,14 +378,14 @@ class EventLog:
 # -- helpers --------------------------------------------------------------------------
 
 
-def _no_id(frame: Any, column: str, issues: Issues) -> Any:
+def _no_id(frame: Any, column: str, issues: Issues, label: str | None = None) -> Any:
     """The rows without an incident id, refused: they belong to no incident."""
     np, _pd = modules()
     absent = frame[column].isna().to_numpy()
     if absent.any():
         where = np.flatnonzero(absent)
         none = np.full(where.size, None, dtype=object)
-        issues.add(where, none, column, none, "refused", "no incident id")
+        issues.add(where, none, label or column, none, "refused", "no incident id")
     return absent
 
 
@@ -474,16 +478,19 @@ def _instants(  # noqa: PLR0917
     timezone: str | None,
     time_format: str | None,
     missing: Sequence[str],
+    label: str | None = None,
 ) -> Any:
+    """Parse an instant column; its bad rows are issues under ``label`` (else its name)."""
     np, _pd = modules()
     ns, absent, problems = instants(
         frame[column], column=column, timezone=timezone, time_format=time_format, missing=missing
     )
     raw = frame[column].to_numpy(dtype=object)
     rows = np.arange(len(frame))
-    issues.add(rows[absent], ids[absent], column, raw[absent], "refused", "no instant")
+    name = label or column
+    issues.add(rows[absent], ids[absent], name, raw[absent], "refused", "no instant")
     for mask, reason in problems:
-        issues.add(rows[mask], ids[mask], column, raw[mask], "refused", reason)
+        issues.add(rows[mask], ids[mask], name, raw[mask], "refused", reason)
     return ns
 
 
@@ -535,11 +542,18 @@ def _snapshots(  # noqa: PLR0917
     if early.any():
         rows = sort[early]
         if before_opening == "refuse":
-            issues.add(rows, ids[rows], at, at_ns[early], "refused", "stamped before the opening")
+            issues.add(
+                rows,
+                ids[rows],
+                at,
+                issues.given("at", rows),
+                "refused",
+                "stamped before the opening",
+            )
             keep &= ~early
         else:
             issues.add(
-                rows, ids[rows], at, at_ns[early], "repaired",
+                rows, ids[rows], at, issues.given("at", rows), "repaired",
                 "stamped before the opening; moved to it",
             )  # fmt: skip
             at_ns = np.maximum(at_ns, opened)
@@ -567,8 +581,9 @@ def _categorical_log(  # noqa: PLR0917
     if "severity" in columns:
         bare = (kinds[1][kinds[0]] == "opened") & (columns["severity"][0] < 0)
         issues.add(
-            rows[bare], ids[rows[bare]], "severity", np.full(int(bare.sum()), None, object),
-            "kept", "no severity at the opening: evaluating this incident will say so",
+            rows[bare], ids[rows[bare]], issues.column("severity"),
+            np.full(int(bare.sum()), None, object), "kept",
+            "no severity at the opening: evaluating this incident will say so",
         )  # fmt: skip
 
     def cat(pair: tuple[Any, Any]) -> Any:
@@ -620,8 +635,19 @@ def _openings(  # noqa: PLR0917
         table = _pandas(openings)
         _check_columns(table, {"id": id_column, "opened_at": opened_at}, {}, (), None)
         o_ids = table[id_column].to_numpy(dtype=object)
-        o_ns = _instants(table, opened_at, o_ids, issues, timezone, time_format, missing)
-        good = (o_ns != NAT) & ~_no_id(table, id_column, issues)
+        # issues of this table name its columns "openings.<column>", at its own rows
+        o_ns = _instants(
+            table, opened_at, o_ids, issues, timezone, time_format, missing,
+            label=f"openings.{opened_at}",
+        )  # fmt: skip
+        good = (o_ns != NAT) & ~_no_id(table, id_column, issues, label=f"openings.{id_column}")
+        twice = good & pd.Series(np.where(good, o_ids, None)).duplicated().to_numpy()
+        where = np.flatnonzero(twice)
+        issues.add(
+            where, o_ids[where], f"openings.{id_column}", o_ids[where], "refused",
+            "a second opening of the incident; the first one is kept",
+        )  # fmt: skip
+        good &= ~twice
         out = {"id": o_ids[good], "at": o_ns[good], "row": np.full(int(good.sum()), -1)}
         for key in keys:
             col = texts(table[key], missing)[0] if key in table.columns else None
@@ -641,7 +667,7 @@ def _openings(  # noqa: PLR0917
         col[:] = [lookup.get(i) for i in ids[starts].tolist()]
         out[key] = col
     issues.add(
-        starts, ids[starts], "at", ns[starts], "repaired",
+        starts, ids[starts], issues.column("at"), issues.given("at", starts), "repaired",
         "no opening given: opened at the first change, with each field's first 'from' value",
     )  # fmt: skip
     return out
@@ -677,17 +703,15 @@ def _build(  # noqa: PLR0917
     taken = pd.Series(code[opens]).duplicated().to_numpy()
     first_open[code[opens[~taken]]] = opens[~taken]
     extra = opens[taken]
+    # positions here are into the arrays given; ``rows`` turns them into source rows
     issues.add(
-        sort[extra],
-        ids[sort[extra]],
-        "type",
-        kinds[sort[extra]],
-        "refused",
-        "a second 'opened' event",
-    )
+        rows[sort[extra]], ids[sort[extra]], issues.column("type"),
+        issues.given("type", rows[sort[extra]]), "refused", "a second 'opened' event",
+    )  # fmt: skip
     no_open = first_open[code] < 0
     issues.add(
-        sort[no_open], ids[sort[no_open]], "type", kinds[sort[no_open]], "refused",
+        rows[sort[no_open]], ids[sort[no_open]], issues.column("type"),
+        issues.given("type", rows[sort[no_open]]), "refused",
         "the incident has no 'opened' event",
     )  # fmt: skip
     good = ~no_open
@@ -697,14 +721,17 @@ def _build(  # noqa: PLR0917
     at_ns = ns[sort].copy()
     if early.any():
         where = sort[early]
+        source = rows[where]
+        given = issues.given("at", source)
         if before_opening == "refuse":
             issues.add(
-                where, ids[where], "at", at_ns[early], "refused", "stamped before the opening"
-            )
+                source, ids[where], issues.column("at"), given, "refused",
+                "stamped before the opening",
+            )  # fmt: skip
             good &= ~early
         else:
             issues.add(
-                where, ids[where], "at", at_ns[early], "repaired",
+                source, ids[where], issues.column("at"), given, "repaired",
                 "stamped before the opening; moved to it",
             )  # fmt: skip
             at_ns[early] = opening[early]
@@ -748,7 +775,8 @@ def _assemble(  # noqa: PLR0917
     if severity is not None:
         bare = (kinds == "opened") & severity[1]
         issues.add(
-            rows[bare], ids[bare], "severity", np.full(int(bare.sum()), None, object), "kept",
+            rows[bare], ids[bare], issues.column("severity"),
+            np.full(int(bare.sum()), None, object), "kept",
             "no severity at the opening: evaluating this incident will say so",
         )  # fmt: skip
     order = np.argsort(codes, kind="stable")
