@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 import tomllib
@@ -659,3 +660,33 @@ def test_policy_error_hierarchy():
     assert isinstance(error, EscalateError)
     assert isinstance(error, ValueError)
     assert error.problems[0].hint == "did you mean 'office'?"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "loads"),
+    [
+        ("pause", "paused", True),
+        ("pause", {"status": "Awaiting Vendor"}, True),
+        ("pause", ["paused", {"status": ["Awaiting Vendor"]}], True),
+        ("pause", [], True),
+        ("stop", "resolved", True),
+        ("stop", {"status": ["Resolved", "Closed"]}, True),
+        ("stop", [], False),
+        ("start", [], False),
+        ("stop", {"status": "Resolved", "left": "New"}, False),
+        ("pause", 3, False),
+    ],
+)
+def test_the_schema_and_the_loader_agree_on_conditions(key, value, loads):
+    """Every condition form the loader takes, the schema takes, and each one it refuses too."""
+    policy = copy.deepcopy(FULL)
+    statuses = {"Awaiting Vendor": "paused", "Resolved": "resolved", "Closed": "closed"}
+    policy.setdefault("statuses", {}).update(statuses)
+    policy.setdefault("targets", {}).setdefault("resolution", {})[key] = value
+    validator = jsonschema.Draft202012Validator(policy_schema())
+    assert validator.is_valid(policy) is loads
+    if loads:
+        load_policy(policy)
+    else:
+        with pytest.raises(PolicyError):
+            load_policy(policy)

@@ -1065,7 +1065,7 @@ _SCHEMA: Final[dict[str, Any]] = {
         "conditions": {
             "oneOf": [
                 {"$ref": "#/$defs/condition"},
-                {"type": "array", "items": {"$ref": "#/$defs/condition"}},
+                {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}},
             ]
         },
         "target": {
@@ -1074,7 +1074,13 @@ _SCHEMA: Final[dict[str, Any]] = {
             "properties": {
                 "start": {"$ref": "#/$defs/conditions"},
                 "stop": {"$ref": "#/$defs/conditions"},
-                "pause": {"type": "array", "items": {"$ref": "#/$defs/condition"}},
+                "pause": {
+                    "oneOf": [
+                        {"$ref": "#/$defs/condition"},
+                        {"type": "array", "items": {"$ref": "#/$defs/condition"}},
+                    ],
+                    "description": "What pauses it; [] for nothing.",
+                },
                 "on_reopen": {"enum": ["continue", "restart", "keep"]},
                 "pauses": {"type": "boolean"},
                 "clock": {"$ref": "#/$defs/clock"},
