@@ -120,9 +120,9 @@ class History:
             for target in policy.targets:
                 st_ = targets[target.name]
                 if reopen:
-                    if target.reopen == "continue" and st_["state"] == "stopped":
+                    if _rule(policy, target) == "continue" and st_["state"] == "stopped":
                         st_["state"], st_["stop"] = "active", None
-                    elif target.reopen == "restart":
+                    elif _rule(policy, target) == "restart":
                         st_["state"], st_["stop"] = "pending", None
                         st_["epoch"] += 1
                 if st_["state"] == "pending" and _happens(target.start, signals, entered, left):
@@ -187,6 +187,26 @@ class History:
             if not self.after[j]["concluded"] and end > t:
                 total += clock.between(_dt(t), _dt(end)) // US
         return total
+
+
+def _rule(policy, target) -> str:
+    """The reopen rule, restated: explicit, else from what starts and stops the target."""
+    if target.on_reopen is not None:
+        return target.on_reopen
+
+    def concluding(conditions) -> bool:
+        return any(
+            c in {"resolved", "closed"}
+            if isinstance(c, str)
+            else not c.left and {policy.statuses.get(n) for n in c.names} & {"resolved", "closed"}
+            for c in conditions
+        )
+
+    if concluding(target.start):
+        return "restart"
+    if "responded" in target.stop:
+        return "keep"
+    return "continue" if concluding(target.stop) else "keep"
 
 
 def _happens(conditions, signals, entered, left) -> bool:
@@ -460,7 +480,7 @@ def _condition(h: History, tier: Tier):
         def dead(j):
             state = h.after[j]["targets"][target.name]["state"]
             return h.goal(target.name, j) is None or (
-                state == "stopped" and target.reopen == "keep"
+                state == "stopped" and _rule(policy, target) == "keep"
             )
 
         def cond(x):
@@ -553,6 +573,8 @@ _TARGETS = [
         pauses=False,
         required=False,
     ),
+    # stops on statuses that mean resolved or closed: continues after a reopen by default
+    Target(name="repair", stop=Status("Resolved", "Closed"), pauses=False, required=False),
 ]
 
 
@@ -566,6 +588,7 @@ def _severities():
                 "postmortem": 72 * H,
                 "handover": Goal(duration=3 * H, clock="24x7"),
                 "first_touch": Goal(duration=30 * M),
+                "repair": 6 * H,
             },
         ),
         Severity(

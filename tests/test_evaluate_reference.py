@@ -22,6 +22,11 @@ EXAMPLES = [
     .change_severity("2026-01-16T17:30:00-05:00", "low")
     .change_severity("2026-01-17T09:00:00-05:00", "high")
     .change_severity("2026-01-17T09:00:00-05:00", "low"),
+    # resolved and reopened by statuses alone: 'repair' stops on a status meaning resolved,
+    # so by default it continues after the reopen (and breaches on the second day)
+    Timeline.open("2026-01-13T08:00:00-05:00", severity="high", status="New")
+    .change("2026-01-13T09:00:00-05:00", status="Resolved")
+    .change("2026-01-13T10:00:00-05:00", status="Working"),
 ]
 AS_OF = datetime.fromisoformat("2026-01-19T10:00:00-05:00")
 
@@ -30,6 +35,7 @@ AS_OF = datetime.fromisoformat("2026-01-19T10:00:00-05:00")
 @given(incidents())
 @example(incident=("bogota", POLICIES["bogota"], EXAMPLES[0], AS_OF))
 @example(incident=("bogota", POLICIES["bogota"], EXAMPLES[1], AS_OF))
+@example(incident=("bogota", POLICIES["bogota"], EXAMPLES[2], AS_OF))
 def test_fast_evaluator_matches_the_reference_model(incident):
     """evaluate(...).to_dict() equals the reference model's output, key for key."""
     _name, policy, timeline, as_of = incident

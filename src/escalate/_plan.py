@@ -33,6 +33,8 @@ from escalate._policy import (
 from escalate._timeline import BUILTIN_EVENTS
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from escalate._calendar import Calendar
     from escalate._timeline import Timeline
 
@@ -138,14 +140,14 @@ class TargetPlan:
         "stop_left",
     )
 
-    def __init__(self, index: int, target: Target) -> None:
+    def __init__(self, index: int, target: Target, statuses: Mapping[str, str]) -> None:
         self.index, self.name = index, target.name
         self.start_ev, self.start_in, self.start_left = _split(target.start)
         self.stop_ev, self.stop_in, self.stop_left = _split(target.stop)
         pause = target.pause_conditions
         self.pause_flag = "paused" in pause
         self.pause_in = frozenset(n for c in pause if isinstance(c, Status) for n in c.names)
-        self.rule = REOPEN_RULES.index(target.reopen)
+        self.rule = REOPEN_RULES.index(target.reopen_rule(statuses))
 
 
 def _split(
@@ -201,7 +203,9 @@ class Compiled:
         self.severities = frozenset(policy.severity_names)
         self.plans = [p.name for p in policy.plans]
         self.meaning = {name: _MEANING[m] for name, m in policy.statuses.items()}
-        self.targets = tuple(TargetPlan(i, t) for i, t in enumerate(policy.targets))
+        self.targets = tuple(
+            TargetPlan(i, t, policy.statuses) for i, t in enumerate(policy.targets)
+        )
         # the clock a target counts on while the severity in force has no goal for it
         # and none applies at the evaluation either
         self.fallback = tuple(policy.calendar(t.clock or policy.clock) for t in policy.targets)

@@ -282,21 +282,44 @@ class Target:
 
     @property
     def reopen(self) -> str:
+        """The reopen rule in force when no status means resolved or closed.
+
+        A policy reads its own status meanings: see :meth:`reopen_rule`.
+        """
+        return self.reopen_rule()
+
+    def reopen_rule(self, statuses: Mapping[str, str] | None = None) -> str:
         """The reopen rule in force: :attr:`on_reopen`, else the default.
 
-        The default: ``"restart"`` for a target that starts on ``resolved`` or ``closed``
+        The default: ``"restart"`` for a target that starts on a resolution or a closing
         (seed 000's report is due 72 h after the *last* resolution); ``"keep"`` for one
         that stops on ``responded`` (a response is counted once); ``"continue"`` for one
-        that stops on ``resolved`` or ``closed`` (the resolution clock runs on); ``"keep"``
-        otherwise.
+        that stops on a resolution or a closing (the resolution clock runs on); ``"keep"``
+        otherwise. A resolution or a closing is the ``resolved`` or ``closed`` event, or
+        entering a status that ``statuses`` (a policy's :attr:`Policy.statuses`) says
+        means ``resolved`` or ``closed``.
+
+        >>> target = Target(name="resolution", stop=Status("Resolved"))
+        >>> target.reopen_rule({"Resolved": "resolved"}), target.reopen_rule()
+        ('continue', 'keep')
         """
         if self.on_reopen is not None:
             return self.on_reopen
-        if not CONCLUDING_EVENTS.isdisjoint(self.start):
+        meanings = statuses or {}
+
+        def concluding(conditions: tuple[Condition, ...]) -> bool:
+            return any(
+                c in CONCLUDING_EVENTS
+                if isinstance(c, str)
+                else not c.left and any(meanings.get(n) in CONCLUDING_EVENTS for n in c.names)
+                for c in conditions
+            )
+
+        if concluding(self.start):
             return "restart"
         if "responded" in self.stop:
             return "keep"
-        if not CONCLUDING_EVENTS.isdisjoint(self.stop):
+        if concluding(self.stop):
             return "continue"
         return "keep"
 
