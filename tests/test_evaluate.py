@@ -1025,6 +1025,40 @@ def test_explain_of_a_pending_target():
     assert f"Target definitive_fix: pending; goal {goal} on clock '24x7'" in text
 
 
+def test_explain_says_what_a_status_change_meant_for_the_incident():
+    """A status meaning resolved, then one meaning open: the history and the clock say so."""
+    policy = load_policy(
+        {
+            "clock": "24x7",
+            "statuses": {"New": "open", "Active": "open", "Resolved": "resolved"},
+            "severities": {"a": {"response": "1h", "resolution": "8h"}},
+        }
+    )
+    utc = ZoneInfo("UTC")
+    timeline = (
+        Timeline.open(datetime(2026, 1, 13, 8, tzinfo=utc), severity="a", status="New")
+        .change(datetime(2026, 1, 13, 10, tzinfo=utc), status="Resolved")
+        .change(datetime(2026, 1, 13, 11, tzinfo=utc), status="Active")
+        .change(datetime(2026, 1, 13, 11, 30, tzinfo=utc), status="New")
+    )
+    lines = evaluate(policy, timeline, as_of=datetime(2026, 1, 13, 12, tzinfo=utc)).explain()
+    lines = lines.splitlines()
+    assert lines[1:5] == [
+        "History:",
+        "  Tue 2026-01-13 10:00+0000 changed: status 'Resolved' (resolves the incident)",
+        "  Tue 2026-01-13 11:00+0000 changed: status 'Active' (reopens the incident)",
+        "  Tue 2026-01-13 11:30+0000 changed: status 'New'",
+    ]
+    resolution = lines[lines.index(next(x for x in lines if x.startswith("Target resolution"))) :]
+    assert resolution[2:5] == [
+        "  stopped at Tue 2026-01-13 10:00+0000",
+        "  reopened    Tue 2026-01-13 11:00+0000: the clock runs on",
+        "  counted     Tue 2026-01-13 11:00+0000 -> Tue 2026-01-13 12:00+0000 = 1h",
+    ]
+    response = lines[lines.index(next(x for x in lines if x.startswith("Target response"))) :]
+    assert "reopened" not in " ".join(response[: response.index(resolution[0])])  # kept
+
+
 def test_severity_change_to_another_clock_keeps_the_elapsed_time():
     """A change to a severity on another clock keeps the time already elapsed.
 

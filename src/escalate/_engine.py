@@ -115,12 +115,15 @@ class Folded:
         stopped: per target, the instant it stopped (current measurement), or ``None``.
         began: per target, the instant its current measurement started, or ``None``.
         manual: the instants of manual escalations, in order (one per event).
+        derived: by event index, what a status change meant for the incident when the
+            event's own type does not say it (``resolved``, ``closed``, ``reopened``).
     """
 
     __slots__ = (
         "began",
         "codes",
         "concluded",
+        "derived",
         "manual",
         "restarts",
         "severity",
@@ -137,6 +140,7 @@ class Folded:
         self.stopped: list[int | None] = [None] * n_targets
         self.began: list[int | None] = [None] * n_targets
         self.manual: list[int] = []
+        self.derived: dict[int, str] = {}
 
 
 def fold(
@@ -152,7 +156,7 @@ def fold(
     status: str | None = None
     held = False
     concluded = 0  # 0, RESOLVED or CLOSED
-    for kind, at, sev, st in events:
+    for index, (kind, at, sev, st) in enumerate(events):
         if at > now:
             break
         if sev is not None:
@@ -186,6 +190,8 @@ def fold(
         reopen = before != 0 and concluded == 0
         if reopen:
             derived = "reopened"
+        if derived is not None and derived != kind:
+            out.derived[index] = derived
         new = not times or times[-1] != at
         if new:
             times.append(at)

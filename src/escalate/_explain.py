@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from escalate._duration import format_duration
 from escalate._engine import PAUSED, PENDING, RUNNING, STOPPED, between
@@ -110,10 +110,19 @@ def _td(value: timedelta) -> int:
     return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
-def _history(timeline: Timeline, now: int, lines: list[str]) -> None:
+_MEANS: Final = {
+    "resolved": "resolves the incident",
+    "closed": "closes the incident",
+    "reopened": "reopens the incident",
+}
+
+
+def _history(timeline: Timeline, now: int, lines: list[str], derived: dict[int, str]) -> None:
     events = [
-        (e, at)
-        for e, (_k, at, _s, _st) in zip(timeline.events, timeline.instants, strict=True)
+        (e, i)
+        for i, (e, (_k, at, _s, _st)) in enumerate(
+            zip(timeline.events, timeline.instants, strict=True)
+        )
         if at <= now
     ][1:]
     notable = events
@@ -122,7 +131,7 @@ def _history(timeline: Timeline, now: int, lines: list[str]) -> None:
     lines.append("History:")
     half = EVENT_LINES // 2
     chosen = notable if len(notable) <= EVENT_LINES else notable[:half] + notable[-half:]
-    for i, (event, _at) in enumerate(chosen):
+    for i, (event, index) in enumerate(chosen):
         if len(notable) > EVENT_LINES and i == half:
             lines.append(f"  ... {len(notable) - EVENT_LINES} more events ...")
         details = []
@@ -134,7 +143,8 @@ def _history(timeline: Timeline, now: int, lines: list[str]) -> None:
         if event.reason:
             details.append(f"reason: {event.reason}")
         text = f": {', '.join(details)}" if details else ""
-        lines.append(f"  {_fmt(event.at)} {event.type}{text}")
+        means = f" ({_MEANS[derived[index]]})" if index in derived else ""
+        lines.append(f"  {_fmt(event.at)} {event.type}{text}{means}")
 
 
 def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> list[str]:
@@ -148,8 +158,8 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
         + (f", route {ev.route!r}" if ev.route else ", default tiers")
         + f"; evaluated as of {_fmt(ev.as_of)}, severity now {ev.severity!r}."
     ]
-    _history(timeline, now, lines)
     folded = out.folded
+    _history(timeline, now, lines, folded.derived)
     times = folded.times
     reasons = _pause_reasons(timeline, now)
     for result, target in zip(ev.targets, out.targets, strict=True):
@@ -175,6 +185,8 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
                 lines.append(
                     f"  reopened    {_fmt(to_datetime(a, clock.zone))}: a new measurement starts"
                 )
+            elif j > 0 and codes[j - 1] == STOPPED and code in (RUNNING, PAUSED):
+                lines.append(f"  reopened    {_fmt(to_datetime(a, clock.zone))}: the clock runs on")
             if code == RUNNING and b > a:
                 _counted(clock, a, b, lines)
             elif code == PAUSED and b >= a:
