@@ -168,12 +168,14 @@ def evaluate_one_incident() -> None:
     check("incident response", ev["response"].status.value, "met")
     check("incident response used", ev["response"].elapsed, timedelta(hours=1, minutes=20))
     # resolution: 0:50 + 1:30 (07:30-09:00) + 3:00 (14:00-17:00) + 3:30 today = 8:50 > 8 h;
-    # the 8 h ran out Wednesday 10:10 (0:50 + 1:30 + 3:00 + 2:40 from 07:30).
+    # the 8 h ran out Wednesday 10:10 (0:50 + 1:30 + 3:00 + 2:40 from 07:30): due at 10:10,
+    # the last instant that still counts as met, and breached one microsecond later.
     check("incident resolution", ev["resolution"].status.value, "breached")
+    check("incident due", ev["resolution"].due_at, datetime(2026, 11, 18, 10, 10, tzinfo=BOGOTA))
     check(
         "incident breach",
         ev["resolution"].breached_at,
-        datetime(2026, 11, 18, 10, 10, tzinfo=BOGOTA),
+        datetime(2026, 11, 18, 10, 10, 0, 1, tzinfo=BOGOTA),
     )
     check("incident tier", ev.tier.name if ev.tier else None, "Billing")
 
