@@ -316,6 +316,19 @@ def test_a_log_in_chunks_equals_one_call(monkeypatch):
         chunked = tables.evaluate_table(log, POLICY, as_of=as_of, columns={}, progress=progress)
         assert library(chunked) == library_log(log)
     assert evaluated(SERVICENOW, *DESK_FLAGS, "--as-of", AS_OF) == library_log(log)
+    # an incident none of whose rows can be read keeps its row, last, as in one call
+    frame = pd.read_csv(SERVICENOW)
+    frame.loc[frame["number"] == frame["number"].iloc[0], "sys_updated_at"] = "?"
+    damaged = EventLog.from_snapshots(frame, **DESK_OPTIONS)  # type: ignore[arg-type]
+    assert damaged.lost == (frame["number"].iloc[0],)
+    chunked = tables.evaluate_table(damaged, POLICY, as_of=as_of, columns={}, progress=False)
+    with pytest.warns(escalate.BadRowsWarning, match="none of this incident's rows"):
+        expected = library_log(damaged)
+    # the same rows; the error names the command line's --issues, not EventLog.issues
+    assert library(chunked) == expected.replace("(EventLog.issues)", "(--issues FILE)")
+    assert "(--issues FILE)" in chunked["error"].iloc[-1]
+    assert chunked["id"].iloc[-1] == damaged.lost[0]
+    assert len(chunked) == frame["number"].nunique()
 
 
 # -- what the readers repaired or refused ----------------------------------------------

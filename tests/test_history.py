@@ -29,6 +29,7 @@ from escalate import (
 )
 from tests import strategies as s
 
+SERVICENOW_POLICY = load_policy("examples/policies/servicenow_desk.toml")
 SNAPSHOT_OPTIONS = {
     "id": "number",
     "at": "updated",
@@ -351,6 +352,15 @@ def test_no_incident_goes_missing_from_a_damaged_export(case, data):
     for number in log.lost:
         mine = {i for i, r in enumerate(damaged) if r["number"] == number}
         assert mine <= set(refused["row"])
+    # and evaluate_frame gives every source incident a row: the lost ones last, with an error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BadRowsWarning)
+        out = evaluate_frame(log, SERVICENOW_POLICY, as_of="2031-01-01T00:00:00+00:00")
+    assert out["id"].tolist() == [*log.ids, *log.lost]
+    tail = out.iloc[len(log.ids) :]
+    assert tail["error"].str.startswith("none of this incident's rows could be read").all()
+    assert tail["opened"].isna().all()
+    assert tail["resolution_status"].isna().all()
 
 
 def test_issues_name_the_callers_columns_and_quote_values_as_written():

@@ -422,6 +422,8 @@ class _Chunks:
                     frame=incidents.frame[mine],
                     issues=incidents.issues,
                     attributes=incidents.attributes,
+                    # the incidents the reader lost come last, as in one call
+                    lost=incidents.lost if start + _CHUNK >= self.size else (),
                 )
                 yield part, size
 
@@ -429,6 +431,7 @@ class _Chunks:
 def _cli_words(message: str) -> str:
     """A library message in the command line's words (``--as-of``, not ``as_of``)."""
     message = message.replace("columns={...: 'your column'}", "-c ROLE=YOUR_COLUMN")
+    message = message.replace("(EventLog.issues)", "(--issues FILE)")
     message = message.replace("columns={...: None}", "-c ROLE= (nothing after the '=')")
     message = re.sub(r"(?<![\w-])timezone=(?:'[^']*')?", "--tz", message)
     return re.sub(r"(?<![\w-])as_of\b", "--as-of", message)

@@ -583,6 +583,25 @@ def _select(ev: Events, keep_incident: Any, now_us: int) -> tuple[Events, Any]:
 # -- evaluate_frame -----------------------------------------------------------------------
 
 
+#: The error of an incident none of whose rows a reader could read.
+LOST = (
+    "none of this incident's rows could be read; the log's issues (EventLog.issues) "
+    "say why for each row"
+)
+
+
+def _add_lost(np: Any, pd: Any, low: _Lowered, base: Any, lost: tuple[Any, ...]) -> Any:
+    """Give each incident the reader lost a row of its own, with an error, after the rest."""
+    k = len(lost)
+    low.n += k
+    low.errors = np.concatenate([low.errors, np.full(k, LOST, dtype=object)])
+    low.plan.extend([None] * k)
+    low.route = np.concatenate([low.route, np.full(k, -1, dtype=np.int64)])
+    opened = pd.Series(pd.NaT, index=range(len(base), low.n), dtype=base["opened"].dtype)
+    extra = pd.DataFrame({"id": list(lost), "opened": opened}, index=opened.index)
+    return pd.concat([base, extra])
+
+
 def _openings(log: EventLog, plan: Compiled) -> Any:
     """Each incident's opening instant, in the zone of the policy's escalation clock."""
     frame = log.frame
@@ -644,7 +663,8 @@ def evaluate_frame(
 
     Returns:
         For a table of incidents, its rows in its order and index, with its columns; for
-        an event log, one row per incident in the log's order with its ``id`` and
+        an event log, one row per incident in the log's order (then one per incident in
+        ``lost``, with an ``error``) with its ``id`` and
         ``opened`` (in the zone of the policy's escalation clock, so that months are the
         desk's months). Then
         ``severity`` (in force at ``as_of``), ``plan``, ``route``, ``tier_level``,
@@ -671,6 +691,8 @@ def evaluate_frame(
     if isinstance(incidents, EventLog):
         low = _log(policy, incidents, plan)
         base = pd.DataFrame({"id": low.ids, "opened": _openings(incidents, plan)})  # type: ignore[attr-defined]
+        if incidents.lost:
+            base = _add_lost(np, pd, low, base, incidents.lost)
     else:
         incidents = _to_pandas(incidents)
         low = _wide(

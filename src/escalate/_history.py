@@ -55,7 +55,8 @@ class EventLog:
         attributes: The attribute columns, in order.
         lost: The ids of incidents in the source table none of whose rows could be read
             (each of their rows is in ``issues``); :func:`~escalate.evaluate_frame` gives
-            each one a row with an ``error``, so no incident goes missing.
+            each one a row with an ``error``, after the others, so no incident goes
+            missing.
     """
 
     frame: pd.DataFrame
