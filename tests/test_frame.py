@@ -272,8 +272,12 @@ def test_naive_columns_need_a_timezone():
         responded=frame["responded"].dt.tz_localize(None),
         resolved=frame["resolved"].dt.tz_localize(None),
     )
-    with pytest.raises(NaiveDatetimeError, match="timezone="):
+    with pytest.raises(NaiveDatetimeError, match="timezone=") as raised:
         evaluate_frame(naive, SAAS, as_of=AS_OF)
+    # the hint names the policy's zone, which a naive export was most likely written in
+    assert f"timezone={SAAS.timezone!r} (the zone the times were written in, the policy's)" in (
+        str(raised.value)
+    )
     got = evaluate_frame(naive, SAAS, as_of=AS_OF, timezone="America/Bogota")
     want = evaluate_frame(frame, SAAS, as_of=AS_OF)
     pd.testing.assert_frame_equal(
@@ -375,6 +379,29 @@ def test_beyond_horizon_and_bad_pauses_are_row_errors():
     assert "beyond the supported years" in out.loc[30, "error"]
     assert out.loc[10, "error"] == "a pause without a start"
     assert "paused twice" in out.loc[20, "error"]
+
+
+def test_an_unreadable_pause_instant_flags_its_incident_not_still_paused():
+    """A pause end that cannot be read is a row error naming the pause row, never "still paused".
+
+    The other incidents, and the incident's readable pauses elsewhere, are unaffected.
+    """
+    frame = small_table()
+    pauses = pd.DataFrame(
+        {
+            "id": [2, 3, 3],
+            "start": ["2026-01-12T09:00:00-05:00", "2026-01-13T08:00:00-05:00", "nonsense"],
+            "end": ["13/45/2026", "2026-01-13T08:30:00-05:00", "2026-01-13T09:30:00-05:00"],
+        }
+    )
+    with pytest.warns(BadRowsWarning, match="2 of 3"):
+        out = evaluate_frame(frame, SAAS, as_of=AS_OF, pauses=pauses)
+    assert out.loc[10, "error"].startswith("pause table row 0: end '13/45/2026' is not a date-time")
+    assert out.loc[20, "error"].startswith("pause table row 2: start 'nonsense' is not a date-time")
+    assert out.loc[10, "resolution_status"] is pd.NA
+    # the first incident is the one without pauses: evaluated as without a pause table
+    alone = evaluate_frame(frame.loc[[30]], SAAS, as_of=AS_OF)
+    pd.testing.assert_frame_equal(out.loc[[30]], alone)
 
 
 def test_polars_input_is_converted():

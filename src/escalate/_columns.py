@@ -193,6 +193,7 @@ def instants(
     time_format: str | None = None,
     missing: Sequence[str] = MISSING,
     required: bool = False,
+    zone: str | None = None,
 ) -> tuple[Any, Any, list[tuple[Any, str]]]:
     """Parse a column of instants into int64 UTC nanoseconds (``NAT`` where absent).
 
@@ -204,6 +205,8 @@ def instants(
         ``(ns, missing_mask, problems)``: ``problems`` lists ``(mask, reason)`` of the
         rows that could not be taken (unparseable, no zone, beyond the supported years);
         their ``ns`` is ``NAT``.
+
+    ``zone`` is the zone a naive column's error suggests (the policy's, where known).
 
     Raises:
         NaiveDatetimeError: a naive datetime column without ``timezone``.
@@ -221,9 +224,11 @@ def instants(
         absent = ns == NAT
     elif dtype.kind == "M":
         if timezone is None and series.notna().any():
+            example = zone or "..."
+            whose = ", the policy's" if zone else ""
             fix = (
-                "pass timezone='...' (the zone the times were written in, e.g. the "
-                "policy's), or localise the column first: .dt.tz_localize('...')"
+                f"pass timezone={example!r} (the zone the times were written in{whose}), "
+                f"or localise the column first: .dt.tz_localize({example!r})"
             )
             raise NaiveDatetimeError(f"column {column!r}", str(dtype), fix=fix)
         ns = _localize(series, timezone) if timezone is not None else np.full(n, NAT)

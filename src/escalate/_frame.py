@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from escalate._calendar import _instant
-from escalate._checks import zone_problem
+from escalate._checks import excerpt, zone_problem
 from escalate._columns import NAT, hashable, instants, modules, safe_text
 from escalate._errors import (
     ConfigError,
@@ -243,7 +243,7 @@ def _wide(
         if name is None:
             at[event] = np.full(n, NAT, dtype=np.int64)
             continue
-        ns, _absent, problems = _column_instants(incidents[name], name, timezone)
+        ns, _absent, problems = _column_instants(incidents[name], name, timezone, policy)
         at[event] = ns
         for mask, reason in problems:
             low.fail(mask, f"{name} {reason}")
@@ -280,7 +280,9 @@ def _wide(
                 f"{layout.names['id']!r}",
                 "map it with columns={'id': 'your id column'}",
             )
-        spans, odd = _pause_spans(pauses, incidents[id_name], opened, timezone)
+        spans, odd, bad = _pause_spans(pauses, incidents[id_name], opened, timezone, policy)
+        for mask, message in bad:
+            low.fail(mask, message)
     ok = np.equal(low.errors, None)
     # goals in business days depend on each incident's start: those rows go through evaluate()
     odd |= _in_business_days(policy, sev_codes, sev_names, low.plan)
@@ -398,10 +400,12 @@ def _assemble_wide(
     )
 
 
-def _column_instants(values: Any, name: str, timezone: str | None) -> tuple[Any, Any, list[Any]]:
+def _column_instants(
+    values: Any, name: str, timezone: str | None, policy: Policy
+) -> tuple[Any, Any, list[Any]]:
     """An instant column of an incident table (raises for a column of the wrong kind)."""
     try:
-        return instants(values, column=name, timezone=timezone)
+        return instants(values, column=name, timezone=timezone, zone=policy.timezone)
     except NaiveDatetimeError:
         raise
     except InvalidInstantError as exc:
@@ -413,12 +417,13 @@ def _column_instants(values: Any, name: str, timezone: str | None) -> tuple[Any,
 
 
 def _pause_spans(
-    pauses: Any, ids: Any, opened: Any, timezone: str | None
-) -> tuple[dict[int, list[tuple[int, int]]], Any]:
-    """Return each row's pause spans (ns), and the rows whose pauses are odd.
+    pauses: Any, ids: Any, opened: Any, timezone: str | None, policy: Policy
+) -> tuple[dict[int, list[tuple[int, int]]], Any, list[tuple[Any, str]]]:
+    """Return each row's pause spans (ns), the rows whose pauses are odd, and bad rows.
 
     Odd: not in order, overlapping, without a start, or before the opening; the engine
-    does not lay those out, evaluate() judges them.
+    does not lay those out, evaluate() judges them. Bad: ``(incident rows, message)`` for
+    pause rows whose start or end cannot be read (an unreadable end is not "still paused").
     """
     np, pd = _modules()
     pauses = _to_pandas(pauses)
@@ -429,10 +434,18 @@ def _pause_spans(
             f"the pause table has no column {missing[0]!r}",
             "give it the columns id, start and end",
         )
-    start = _column_instants(pauses["start"], "start", timezone)[0]
-    end = _column_instants(pauses["end"], "end", timezone)[0]
+    start, _absent, start_problems = _column_instants(pauses["start"], "start", timezone, policy)
+    end, _absent, end_problems = _column_instants(pauses["end"], "end", timezone, policy)
     table = pd.DataFrame({"id": pauses["id"].to_numpy(), "start": start, "end": end})
     position = pd.DataFrame({"id": ids.to_numpy(), "row": np.arange(len(ids))})
+    bad: list[tuple[Any, str]] = []
+    for column, problems in (("start", start_problems), ("end", end_problems)):
+        for mask, reason in problems:
+            for at in np.flatnonzero(mask).tolist():
+                mine = position["row"].to_numpy()[position["id"].to_numpy() == table["id"][at]]
+                value = excerpt(pauses[column].iloc[at])
+                message = f"pause table row {at}: {column} {value} {reason}"
+                bad.append((_mask(len(ids), mine), message))
     joined = table.merge(position, on="id", how="inner")
     joined = joined.sort_values(["row", "start"], kind="stable")
     spans: dict[int, list[tuple[int, int]]] = {}
@@ -449,7 +462,7 @@ def _pause_spans(
         ):
             odd[row] = True
         mine.append((a, b))
-    return spans, odd
+    return spans, odd, bad
 
 
 def _row_timeline(  # noqa: PLR0917
