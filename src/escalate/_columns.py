@@ -82,7 +82,7 @@ class Issues:
         name = self.column(role)
         if self.source is None or name not in self.source.columns:
             return np.full(rows.size, None, dtype=object)
-        return self.source[name].to_numpy(dtype=object)[rows]
+        return self.source[name].iloc[rows].to_numpy(dtype=object)
 
     def add(  # noqa: PLR0917 - one issue's fields, each an array or a constant
         self, rows: Any, ids: Any, column: str, values: Any, action: str, reason: str
@@ -155,9 +155,26 @@ def text_codes(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
     return lookup[codes], np.asarray(names, dtype=object)
 
 
+#: What ``pandas.api.types.infer_dtype`` says of columns that hold no list, dict or set.
+_PLAIN: Final = frozenset(
+    {"string", "bytes", "integer", "floating", "decimal", "complex", "boolean", "empty",
+     "datetime", "datetime64", "date", "time", "timedelta", "timedelta64", "period"}
+)  # fmt: skip
+
+
+def pd_infer(series: Any) -> str:
+    """The kind of values an object column holds, missing values left out."""
+    _np, pd = modules()
+    kind: str = pd.api.types.infer_dtype(series, skipna=True)
+    return kind
+
+
 def hashable(series: Any) -> Any:
     """A column whose lists or tables (junk in a text column) are replaced by their text."""
     if series.dtype != object:
+        return series
+    # one pass in compiled code: text, numbers, dates... cannot hold a list or a table
+    if pd_infer(series) in _PLAIN:
         return series
     odd = series.map(lambda v: isinstance(v, list | dict | set))
     if not odd.any():

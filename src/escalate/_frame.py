@@ -619,7 +619,8 @@ def _openings(log: EventLog, plan: Compiled) -> Any:
     """Each incident's opening instant, in the zone of the policy's escalation clock."""
     frame = log.frame
     first = frame["at"].groupby(frame["id"], sort=False, observed=True).first()
-    return first.dt.tz_convert(plan.escalation_zone).to_numpy()
+    # the datetime array itself: .to_numpy() would give Timestamp objects, parsed again
+    return first.dt.tz_convert(plan.escalation_zone).array
 
 
 class LogRun:
@@ -985,14 +986,9 @@ def _output(  # noqa: PLR0917
         next_code[mine & (res.next_pos >= 0)] = offset + res.next_pos[mine & (res.next_pos >= 0)]
     levels = np.array([*tier_levels, 0], dtype=np.int64)
     plan_names = sorted({p for p in low.plan if p is not None})
-    plan_codes = np.array(
-        [plan_names.index(p) if p is not None else -1 for p in low.plan], dtype=np.int64
-    )
+    plan_codes = _codes_in(pd, np, np.array(low.plan, dtype=object), plan_names)
     sev_names = list(policy.severity_names)
-    sev_codes = np.array(
-        [sev_names.index(s) if isinstance(s, str) and s in sev_names else -1 for s in res.severity],
-        dtype=np.int64,
-    )
+    sev_codes = _codes_in(pd, np, res.severity, sev_names)
     error_codes, error_values = _factor(low.errors)
     new: dict[str, Any] = {
         "severity": _strings(pd, np, np.where(bad, -1, sev_codes), sev_names),
@@ -1045,6 +1041,11 @@ def _output(  # noqa: PLR0917
             stacklevel=3,
         )
     return out
+
+
+def _codes_in(pd: Any, np: Any, values: Any, names: list[str]) -> Any:
+    """Each value's position in ``names`` (``-1``: missing or not there), in compiled code."""
+    return np.asarray(pd.Categorical(values, categories=names).codes, dtype=np.int64)
 
 
 def _strings(pd: Any, np: Any, codes: Any, names: list[str]) -> Any:

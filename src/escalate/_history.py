@@ -393,6 +393,8 @@ def _no_id(frame: Any, column: str, issues: Issues, label: str | None = None) ->
 def _account(log: EventLog, source_ids: Any) -> EventLog:
     """Name the incidents of the source none of whose rows made it into the log."""
     _np, pd = modules()
+    if not log.issues["action"].isin(["refused", "ignored"]).any():
+        return log  # every row is in the log, so every incident is
     seen = pd.unique(source_ids.dropna().to_numpy(dtype=object))
     lost = seen[~pd.Index(seen).isin(pd.Index(log.frame["id"].astype(object)).unique())]
     return attrs.evolve(log, lost=tuple(lost.tolist())) if lost.size else log
@@ -486,12 +488,12 @@ def _instants(  # noqa: PLR0917
     ns, absent, problems = instants(
         frame[column], column=column, timezone=timezone, time_format=time_format, missing=missing
     )
-    raw = frame[column].to_numpy(dtype=object)
-    rows = np.arange(len(frame))
     name = label or column
-    issues.add(rows[absent], ids[absent], name, raw[absent], "refused", "no instant")
-    for mask, reason in problems:
-        issues.add(rows[mask], ids[mask], name, raw[mask], "refused", reason)
+    for mask, reason in [(absent, "no instant"), *problems]:
+        rows = np.flatnonzero(mask)
+        if rows.size:  # the values as written, converted only where there is an issue
+            raw = frame[column].iloc[rows].to_numpy(dtype=object)
+            issues.add(rows, ids[rows], name, raw, "refused", reason)
     return ns
 
 
@@ -697,8 +699,10 @@ def _build(  # noqa: PLR0917
     codes = pd.factorize(ids[sel])[0]
     is_open = kinds[sel] == "opened"
     # time order; at one instant the opening first, then the given order
-    sort = sel[np.lexsort((order[sel], ~is_open, ns[sel], codes))]
-    code = pd.factorize(ids[sort])[0]
+    perm = np.lexsort((order[sel], ~is_open, ns[sel], codes))
+    sort = sel[perm]
+    # codes number incidents by first appearance, so sorted they number them the same way
+    code = codes[perm]
     first_open = np.full(int(code.max()) + 1 if code.size else 0, -1, dtype=np.int64)
     opens = np.flatnonzero(kinds[sort] == "opened")
     taken = pd.Series(code[opens]).duplicated().to_numpy()
@@ -738,8 +742,10 @@ def _build(  # noqa: PLR0917
             at_ns[early] = opening[early]
     # the opening first: re-sort the clamped rows after it, keeping their order
     final = np.flatnonzero(good)
-    is_open_final = kinds[sort[final]] == "opened"
-    final = final[np.lexsort((np.arange(final.size), ~is_open_final, at_ns[final], code[final]))]
+    if early.any():
+        is_open_final = kinds[sort[final]] == "opened"
+        keys = (np.arange(final.size), ~is_open_final, at_ns[final], code[final])
+        final = final[np.lexsort(keys)]
     pick = sort[final]
     out_values = {k: (v[pick], a[pick]) for k, (v, a) in values.items()}
     out_attrs = {k: (v[pick], a[pick]) for k, (v, a) in attrs_.items()}
@@ -785,20 +791,27 @@ def _assemble(  # noqa: PLR0917
     data: dict[str, Any] = {
         "id": ids[order],
         "at": pd.DatetimeIndex(ns[order].view("M8[ns]")).tz_localize("UTC"),
-        "type": pd.Categorical(kinds[order].astype(object)),
+        "type": _categorical(kinds[order].astype(object)),
     }
     for key in ("severity", "status", "reason"):
         v, a = values.get(key, (np.full(ids.size, None, object), np.ones(ids.size, bool)))
         col = v[order].copy()
         col[a[order]] = None
-        data[key] = pd.Categorical(col)
+        data[key] = _categorical(col)
     for key, (v, a) in attrs_.items():
         col = v[order].copy()
         col[a[order]] = None
-        data[key] = pd.Categorical(col)
+        data[key] = _categorical(col)
     data["row"] = rows[order]
     frame = pd.DataFrame(data)
     return EventLog(frame=frame, issues=issues.frame(), attributes=tuple(attrs_))
+
+
+def _categorical(values: Any) -> Any:
+    """A categorical column in order of first appearance (one hash pass, no sort)."""
+    _np, pd = modules()
+    codes, uniques = pd.factorize(values)
+    return pd.Categorical.from_codes(codes, categories=uniques)
 
 
 def _timeline(rows: Any, attributes: tuple[str, ...]) -> Timeline:
