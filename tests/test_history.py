@@ -55,6 +55,33 @@ def test_snapshots_read_back_as_the_history_they_record(case):
         assert log.timeline(number) == Timeline.from_events(events)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    s.snapshot_histories(),
+    st.datetimes(min_value=datetime(2016, 2, 28), max_value=datetime(2016, 3, 8)),
+)
+def test_results_carry_each_attribute_as_in_force_at_as_of(case, when):
+    """A log's results carry its attributes as the history set them by ``as_of``.
+
+    The reference walks each incident's timeline: the last value an event at or before
+    ``as_of`` gave (``None`` once cleared); for an incident opened later, its opening's.
+    """
+    rows, expected = case
+    log = EventLog.from_snapshots(pd.DataFrame(rows), **SNAPSHOT_OPTIONS)
+    as_of = when.replace(tzinfo=UTC)
+    out = evaluate_frame(log, SERVICENOW_POLICY, as_of=as_of).set_index("id")
+    for number in expected:
+        timeline = log.timeline(number)
+        value = None
+        for k, event in enumerate(timeline.events):
+            if k and event.at > as_of:
+                break
+            if "group" in dict(event.attributes):
+                value = event.get("group")
+        got = out.loc[number, "group"]
+        assert (None if pd.isna(got) else got) == value
+
+
 @settings(max_examples=60, deadline=None)
 @given(s.snapshot_histories())
 def test_field_changes_read_back_as_the_same_history(case):

@@ -150,6 +150,34 @@ class History:
                 raise UsageProblem("--issues: name a file; standard output carries the results")
             output_format(self.issues)
 
+    def named_attributes(self) -> list[str]:
+        """The columns ``--attributes`` names (they must be in the table)."""
+        if self.attributes is None:
+            return []
+        named = [a.strip() for a in self.attributes.split(",") if a.strip()]
+        if not named:
+            raise UsageProblem(
+                f"--attributes: expected a comma-separated list, got {self.attributes!r}"
+            )
+        return named
+
+    def attribute_roles(self, policy: Policy) -> list[str]:
+        """The attributes a history is read with, which its results carry.
+
+        The policy's route keys and plan, then ``--attributes``; for a history of changes,
+        the roles its ``--field`` options name. Those named in ``--attributes`` must be in
+        the table; the others are read when they are. The results carry each one, as in
+        force at ``--as-of``.
+        """
+        if self.shape == "changes":
+            roles = self.field_roles().values()
+            return sorted({r for r in roles if r not in ("status", "severity")})
+        keys = {key for route in policy.routes for key in route.when}
+        if policy.plans:
+            keys.add("plan")
+        named = self.named_attributes()
+        return [*sorted(keys - set(named)), *named]
+
     def field_roles(self) -> dict[str, str]:
         """``--field NAME=ROLE`` as a mapping of the ticket system's field names to roles."""
         out: dict[str, str] = {}
@@ -185,7 +213,9 @@ class History:
                 names=[str(c) for c in frame.columns],
             )  # fmt: skip
         log = _Reader(self, path, policy, columns, tz=tz, zone=zone).log()
-        return Source(table=log, columns={}, pauses=None, count=len(log), names=["id", "opened"])
+        names = ["id", "opened", *log.attributes]
+        count = len(log) + len(log.lost)  # the lost incidents keep a row with an error
+        return Source(table=log, columns={}, pauses=None, count=count, names=names)
 
 
 @attrs.frozen(kw_only=True)
@@ -383,25 +413,9 @@ class _Reader:
         self._check_roles()
 
     def _attribute_roles(self) -> list[str]:
-        """The attributes read: the policy's route keys and plan, then ``--attributes``.
-
-        Those named in ``--attributes`` must be in the table; the others are read when
-        they are. A history of changes has the attributes its ``--field`` options name.
-        """
-        self.named: list[str] = []
-        if self.shape == "changes":
-            return sorted({r for r in self.fields.values() if r not in ("status", "severity")})
-        keys = {key for route in self.policy.routes for key in route.when}
-        if self.policy.plans:
-            keys.add("plan")
-        if self.history.attributes is not None:
-            self.named = [a.strip() for a in self.history.attributes.split(",") if a.strip()]
-            if not self.named:
-                raise UsageProblem(
-                    f"--attributes: expected a comma-separated list, got "
-                    f"{self.history.attributes!r}"
-                )
-        return [*sorted(keys - set(self.named)), *self.named]
+        """The attributes read (see :meth:`History.attribute_roles`)."""
+        self.named = self.history.named_attributes()
+        return self.history.attribute_roles(self.policy)
 
     def _check_roles(self) -> None:
         """Every ``-c`` role is one of the shape's (or of its ``--openings`` table)."""

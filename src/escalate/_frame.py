@@ -615,6 +615,28 @@ def _add_lost(np: Any, pd: Any, low: _Lowered, base: Any, lost: tuple[Any, ...])
     return pd.concat([base, extra])
 
 
+def _attributes_at(log: EventLog, now_us: int) -> dict[str, Any]:
+    """Each attribute of a log as in force at ``now`` (its last value by then), per incident.
+
+    An incident opened after ``now`` has the values of its opening.
+    """
+    frame = log.frame
+    if not log.attributes:
+        return {}
+    at_us = frame["at"].to_numpy("M8[ns]").view("i8") // 1000
+    # an incident's rows are together, its opening first: the opening always counts
+    seen = (at_us <= now_us) | ~frame["id"].duplicated().to_numpy()
+    by_then = frame.loc[seen, ["id", *log.attributes]]
+    # empty values are "not set by this event"; "" is a value cleared (a snapshot reader's)
+    last = by_then.groupby("id", sort=False, observed=True).last()
+    out = {}
+    for name in log.attributes:
+        values = last[name].to_numpy(dtype=object)
+        values[values == ""] = None
+        out[name] = values
+    return out
+
+
 def _openings(log: EventLog, plan: Compiled) -> Any:
     """Each incident's opening instant, in the zone of the policy's escalation clock."""
     frame = log.frame
@@ -678,9 +700,10 @@ def evaluate_frame(
     Returns:
         For a table of incidents, its rows in its order and index, with its columns; for
         an event log, one row per incident in the log's order (then one per incident in
-        ``lost``, with an ``error``) with its ``id`` and
-        ``opened`` (in the zone of the policy's escalation clock, so that months are the
-        desk's months). Then
+        ``lost``, with an ``error``) with its ``id``, ``opened`` (in the zone of the
+        policy's escalation clock, so that months are the desk's months) and the log's
+        attributes (``assignment_group``...) as in force at ``as_of``, so that results
+        can be grouped by them. Then
         ``severity`` (in force at ``as_of``), ``plan``, ``route``, ``tier_level``,
         ``tier_name``, ``tier_at``, ``next_tier_level``, ``next_tier_name``,
         ``next_tier_at``, ``next_change_at``, ``error``; per target ``T``: ``T_status``,
@@ -704,7 +727,13 @@ def evaluate_frame(
         raise ConfigError([problem])
     if isinstance(incidents, EventLog):
         low = _log(policy, incidents, plan)
-        base = pd.DataFrame({"id": low.ids, "opened": _openings(incidents, plan)})  # type: ignore[attr-defined]
+        base = pd.DataFrame(
+            {
+                "id": low.ids,  # type: ignore[attr-defined]
+                "opened": _openings(incidents, plan),
+                **_attributes_at(incidents, now_us),
+            }
+        )
         if incidents.lost:
             base = _add_lost(np, pd, low, base, incidents.lost)
     else:

@@ -893,7 +893,7 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     if output is not None:
         output_format(output)
     if history.shape != "incidents":  # the results' columns are known before reading
-        _check_by(keys, ["id", "opened"])
+        _check_by(keys, ["id", "opened", *history.attribute_roles(policy)])
     source = history.read(incidents, policy, columns, tz=tz, zone=zone)
     if not source.count:
         raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to report")
