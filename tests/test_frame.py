@@ -437,7 +437,7 @@ def test_dask_map_partitions_on_a_local_cluster():
     ddf = dd.from_pandas(frame, npartitions=3)
     meta = evaluate_frame(ddf._meta, SAAS, as_of=AS_OF)
     with (
-        distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=":0") as cluster,
         distributed.Client(cluster),
     ):
         got = ddf.map_partitions(evaluate_frame, policy=SAAS, as_of=AS_OF, meta=meta).compute()
