@@ -493,6 +493,16 @@ def _draw_top(ax: Axes, pic: Picture, y: int, tz: ZoneInfo, handles: dict[str, A
                 rotation=35,
                 rotation_mode="anchor",
             )
+    else:
+        ax.annotate(
+            "no events after the opening",
+            (_x(pic.start, tz), y + 1),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="x-small",
+            color=_COLORS["event"],
+        )
     for k, at in enumerate(pic.severity_changes):
         line = ax.axvline(
             _x(at, tz), color=_COLORS["event"], linestyle=(0, (1, 3)), lw=1, gid="severity"
