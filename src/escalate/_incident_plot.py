@@ -13,6 +13,8 @@ marked (the first and last half).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -28,8 +30,6 @@ from escalate._results import Evaluation, TierState
 from escalate._spans import DAY_US, open_periods, stretches
 
 if TYPE_CHECKING:
-    from datetime import datetime, timedelta
-
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -344,10 +344,17 @@ def plot_incident(evaluation: Evaluation, /, *, zone: str | None = None) -> Figu
     return figure
 
 
-def _x(us: int, tz: ZoneInfo) -> float:
+@cache
+def _epoch() -> float:
+    """The x of the Unix epoch on matplotlib's date axis (its epoch is configurable)."""
     from matplotlib.dates import date2num  # noqa: PLC0415
 
-    return float(date2num(to_datetime(us, tz)))  # type: ignore[no-untyped-call]
+    return float(date2num(datetime(1970, 1, 1, tzinfo=UTC)))  # type: ignore[no-untyped-call]
+
+
+def _x(us: int, _tz: ZoneInfo) -> float:
+    """The x of an instant: days since matplotlib's epoch (exact to well under 1 ms)."""
+    return _epoch() + us / DAY_US
 
 
 def _bars(spans: list[Span], tz: ZoneInfo) -> list[tuple[float, float]]:
@@ -522,6 +529,4 @@ def _draw_top(ax: Axes, pic: Picture, y: int, tz: ZoneInfo, handles: dict[str, A
 
 
 def _td(us: int) -> timedelta:
-    from datetime import timedelta as _timedelta  # noqa: PLC0415
-
-    return _timedelta(microseconds=us)
+    return timedelta(microseconds=us)
