@@ -318,7 +318,7 @@ def plot_incident(evaluation: Evaluation, /, *, zone: str | None = None) -> Figu
     handles["as of (evaluated)"] = now
     span = _x(pic.end, tz) - _x(pic.start, tz)
     ax.set_xlim(_x(pic.start, tz) - 0.02 * span, _x(pic.end, tz) + 0.04 * span)
-    ax.set_ylim(0.4, n + 3.2)
+    ax.set_ylim(0.4, n + 3.6)
     ax.set_yticks(
         [*range(1, n + 1), n + 1, n + 2],
         [*(f"{lane.name}\n({lane.clock})" for lane in reversed(pic.lanes)), "tiers", "history"],
@@ -488,11 +488,17 @@ def _draw_top(ax: Axes, pic: Picture, y: int, tz: ZoneInfo, handles: dict[str, A
         )
         mark.set_gid("events")
         handles.setdefault("history event", mark)
+        close = (_x(pic.end, tz) - _x(pic.start, tz)) / 25
+        level, previous = 0, None
         for at, text in pic.events:
+            x = _x(at, tz)
+            # events close together stack their labels instead of writing over each other
+            level = (level + 1) % 3 if previous is not None and x - previous < close else 0
+            previous = x
             ax.annotate(
                 text,
-                (_x(at, tz), y + 1),
-                xytext=(2, 5),
+                (x, y + 1),
+                xytext=(2, 5 + 11 * level),
                 textcoords="offset points",
                 ha="left",
                 va="bottom",
