@@ -365,3 +365,54 @@ def test_counted_spans_drawn_sum_to_each_targets_elapsed(incident):
         hidden = sum(n for _a, _b, n, current in lane.counted_gaps if current)
         assert drawn + hidden == pytest.approx(elapsed, abs=1 + len(lane.counted))
         assert all(pic.start <= lo < hi <= pic.now for lo, hi in lane.paused)
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def deadline(*args: str | Path):
+    """Run ``escalate deadline`` on seed 003 for an alta incident, with ``args`` added."""
+    pytest.importorskip("click", reason="the command line needs the 'cli' extra")
+    pytest.importorskip("rich", reason="the command line needs the 'cli' extra")
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from escalate.cli import app  # noqa: PLC0415
+
+    base = ["deadline", "--policy", str(EXAMPLES / "seed_003_saas.toml"), "--severity", "alta"]
+    base += ["--opened", "2026-11-13T16:10-05:00", "--as-of", "2026-11-17T09:00-05:00"]
+    return CliRunner().invoke(app, [*base, *(str(a) for a in args)])
+
+
+def test_deadline_plot_writes_the_incidents_picture(tmp_path: Path):
+    """``deadline --plot incident.png`` writes a PNG, says so, and still prints JSON."""
+    out = tmp_path / "incident.png"
+    result = deadline("--plot", out, "--json")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG\r\n")
+    assert f"saved the timeline to {out}" in result.stderr
+    assert '"severity": "alta"' in result.stdout
+
+
+def test_deadline_plot_in_another_zone_and_format(tmp_path: Path):
+    """``--tz`` sets the zone of the picture too; ``.svg`` writes an SVG."""
+    out = tmp_path / "incident.svg"
+    result = deadline("--plot", out, "--tz", "Europe/Madrid")
+    assert result.exit_code == 0, result.output
+    assert "time in Europe/Madrid" in out.read_text()
+
+
+def test_deadline_plot_without_matplotlib_names_the_extra(monkeypatch, tmp_path: Path):
+    """Without matplotlib, ``deadline --plot`` fails first, naming the extra to install."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    result = deadline("--plot", tmp_path / "incident.png")
+    assert result.exit_code == 2
+    assert "pip install 'escalate-sla[plot]'" in result.stderr
+    assert not (tmp_path / "incident.png").exists()
+
+
+def test_deadline_plot_checks_the_image_format_first(tmp_path: Path):
+    """An extension matplotlib cannot write is refused before anything is evaluated."""
+    result = deadline("--plot", tmp_path / "incident.xyz")
+    assert result.exit_code == 2
+    assert "cannot tell the image format of 'incident.xyz'" in result.stderr
