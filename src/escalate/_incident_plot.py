@@ -26,7 +26,7 @@ from escalate._evaluate import outcome
 from escalate._explain import EVENT_LINES
 from escalate._index import to_datetime
 from escalate._plan import compiled
-from escalate._results import Evaluation, TierState
+from escalate._results import Evaluation, TargetStatus, TierState
 from escalate._spans import DAY_US, open_periods, stretches
 
 if TYPE_CHECKING:
@@ -107,7 +107,9 @@ class Picture:
     """An evaluated incident as :func:`plot_incident` draws it (instants in µs).
 
     Attributes:
-        start, end: The view: from the opening to past the last instant shown.
+        start, end: The view: from the opening to the last event or instant shown (a
+            deadline, a tier, a stop), and to ``now`` while a target's clock runs or is
+            paused; a met target's deadline does not widen it.
         now: The evaluation instant.
         zone: The zone the times are shown in.
         lanes: One :class:`Lane` per target, in the policy's order.
@@ -132,7 +134,7 @@ class Picture:
     )
 
     def __init__(self, start: int, now: int, zone: str) -> None:
-        self.start, self.end, self.now, self.zone = start, max(start, now), now, zone
+        self.start, self.end, self.now, self.zone = start, start, now, zone
         self.lanes: list[Lane] = []
         self.tiers: list[tuple[int, str, int, bool]] = []
         self.events: list[tuple[int, str]] = []
@@ -156,17 +158,23 @@ def picture(evaluation: Evaluation, *, zone: str | None = None) -> Picture:
     folded = out.folded
     opened = timeline.instants[0][1]
     pic = Picture(min(opened, now), now, zone or policy.timezone)
-    marks: list[int] = []
+    found: list[list[Stretch]] = []
+    # the view: to the last event or instant that matters, and to now while a clock runs
+    seen = [at for _k, at, _sev, _st in timeline.instants if at <= now]
+    marks: list[int] = [pic.start, *seen[-1:]]
     for result, target in zip(evaluation.targets, out.targets, strict=True):
-        lane = Lane(result.name, result.clock, target.elapsed)
         m = out.measured[target.index] if out.measured else None
-        found = stretches(folded, target.index, m, now) if m is not None else []
-        for stretch in found:
-            _stretch(lane, stretch)
+        found.append(stretches(folded, target.index, m, now) if m is not None else [])
+        lane = Lane(result.name, result.clock, target.elapsed)
         lane.due, lane.warning, lane.stopped = target.due, target.warning, target.stopped
         if result.breached_at is not None:
             lane.breached = _us(result.breached_at)
-        marks += [x for x in (lane.due, lane.warning, lane.breached, lane.stopped) if x is not None]
+        if target.code in {RUNNING, PAUSED}:
+            marks.append(now)
+        # a met target's deadline and warning are drawn when in view, never widen it
+        met = result.status is TargetStatus.MET
+        wanted = (lane.stopped,) if met else (lane.due, lane.warning, lane.breached, lane.stopped)
+        marks += [x for x in wanted if x is not None]
         pic.lanes.append(lane)
     for entry in evaluation.schedule:
         if entry.at is not None and entry.state in {TierState.FIRED, TierState.PROJECTED}:
@@ -175,19 +183,20 @@ def picture(evaluation: Evaluation, *, zone: str | None = None) -> Picture:
                 (entry.tier.level, entry.tier.name, at, entry.state is TierState.FIRED)
             )
             marks.append(at)
-    pic.end = max([pic.end, *marks])
+    pic.end = max(marks)
     if pic.end == pic.start:  # nothing has happened yet: show the next hour
         pic.end = pic.start + 3_600_000_000
-    for result, target, lane in zip(evaluation.targets, out.targets, pic.lanes, strict=True):
-        m = out.measured[target.index] if out.measured else None
-        found = stretches(folded, target.index, m, now) if m is not None else []
-        _shade(lane, found, policy.calendar(result.clock), pic.start, pic.end)
+    for result, lane, spans in zip(evaluation.targets, pic.lanes, found, strict=True):
+        for stretch in spans:
+            _stretch(lane, stretch, pic.end)
+        _shade(lane, spans, policy.calendar(result.clock), pic.start, pic.end)
     _events(pic, timeline, now)
     return pic
 
 
-def _stretch(lane: Lane, stretch: Stretch) -> None:
-    a, b, current = stretch.start, stretch.end, stretch.current
+def _stretch(lane: Lane, stretch: Stretch, end: int) -> None:
+    # only a stopped or pending stretch can outlast the view (see picture)
+    a, b, current = stretch.start, min(stretch.end, end), stretch.current
     if stretch.restart or stretch.resumed:
         lane.reopened.append(a)
     if stretch.kind == RUNNING and b > a:
@@ -314,8 +323,9 @@ def plot_incident(evaluation: Evaluation, /, *, zone: str | None = None) -> Figu
     for i, lane in enumerate(pic.lanes):
         _draw_lane(ax, lane, n - i, tz, handles)
     _draw_top(ax, pic, n + 1, tz, handles)
-    now = ax.axvline(_x(pic.now, tz), color="black", linewidth=1, gid="as_of")
-    handles["as of (evaluated)"] = now
+    if pic.now <= pic.end:
+        now = ax.axvline(_x(pic.now, tz), color="black", linewidth=1, gid="as_of")
+        handles["as of (evaluated)"] = now
     span = _x(pic.end, tz) - _x(pic.start, tz)
     ax.set_xlim(_x(pic.start, tz) - 0.02 * span, _x(pic.end, tz) + 0.04 * span)
     ax.set_ylim(0.4, n + 3.6)
