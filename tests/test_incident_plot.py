@@ -246,6 +246,19 @@ def test_an_incident_open_for_decades_draws_a_bounded_picture():
     assert any(t.get_text().endswith(" counted") for t in figure.axes[0].texts)
 
 
+def test_a_concluded_incident_is_drawn_to_its_end_not_to_as_of():
+    """Evaluated a year after every clock stopped, the view ends with the incident."""
+    tl = Timeline.open(bog(15, 9), severity="alta").respond(bog(15, 10)).resolve(bog(15, 12))
+    tl = tl.then("report_sent", bog(16, 9))
+    ev = evaluate(POLICY, tl, as_of=datetime(2027, 1, 15, tzinfo=BOG))
+    pic = picture(ev)
+    assert pic.end == pic.lanes[2].stopped == int((bog(16, 9) - bog(15, 9)) / US) + pic.start
+    figure = plot_incident(ev)
+    assert artists(figure, "as_of") == []
+    assert artists(figure, "due:response")  # met: drawn, though it does not widen the view
+    assert "as of 2027-01-15" in figure.axes[0].get_title(loc="left")
+
+
 def test_many_events_are_marked_bounded():
     """A thousand pauses mark at most EVENT_MARKS events and say how many are not."""
     tl = Timeline.open(bog(13, 8), severity="baja")
@@ -347,7 +360,26 @@ def test_explain_counts_each_stretch_on_the_clock_in_force():
     counted = [line for line in ev.explain().splitlines() if line.startswith("  counted")]
     assert [line.rsplit("= ", 1)[1] for line in counted] == ["1h", "30m"]
     assert ev["response"].elapsed == timedelta(hours=1, minutes=30)
-    assert picture(ev).lanes[0].counted_total() == 5_400_000_000
+    lane = picture(ev).lanes[0]
+    assert lane.counted_total() == 5_400_000_000
+    # shaded on office hours until the raise, then 24x7: one span from 09:00 on
+    assert lane.open[0] == (_us("2026-01-19T08:00:00-05:00"), _us("2026-01-19T09:00:00-05:00"))
+    assert lane.open[-1][0] == _us("2026-01-19T09:00:00-05:00")
+    at_the_change = evaluate(policy, tl, as_of="2026-01-19T09:00:00-05:00")
+    assert picture(at_the_change).lanes[0].open[-1][1] == _us("2026-01-19T09:00:00-05:00")
+
+
+def _us(text: str) -> int:
+    """The instant of an ISO 8601 text in microseconds since the epoch."""
+    return int(datetime.fromisoformat(text).timestamp()) * 1_000_000
+
+
+def test_explain_before_the_opening_lists_no_spans():
+    """Evaluated before the opening, explain() names each target pending and nothing else."""
+    ev = evaluate(POLICY, Timeline.open(bog(15, 15), severity="alta"), as_of=bog(15, 14))
+    lines = ev.explain().splitlines()
+    assert lines[1].startswith("Target response: pending")
+    assert not any(line.startswith(("  counted", "  paused")) for line in lines)
 
 
 @given(incidents())

@@ -18,7 +18,7 @@ from escalate._evaluate import outcome
 from escalate._index import to_datetime
 from escalate._plan import compiled
 from escalate._results import TargetStatus, TierState
-from escalate._spans import open_periods, stretches
+from escalate._spans import of_target, open_periods
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
@@ -151,10 +151,8 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
             + f"; goal {_hours(target.goal)} on clock {result.clock!r}, elapsed "
             f"{_hours(target.elapsed)} ({result.percent:.1f}%)."
         )
-        measured = out.measured[target.index]
-        assert measured is not None  # noqa: S101 - a target that applies is measured
         previous: int | None = None
-        for stretch in stretches(folded, target.index, measured, now):
+        for stretch in of_target(out, target.index, now):
             code, a, b, clock = stretch.kind, stretch.start, stretch.end, stretch.clock
             if stretch.restart:
                 lines.append(

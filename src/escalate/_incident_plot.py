@@ -27,7 +27,7 @@ from escalate._explain import EVENT_LINES
 from escalate._index import to_datetime
 from escalate._plan import compiled
 from escalate._results import Evaluation, TargetStatus, TierState
-from escalate._spans import DAY_US, open_periods, stretches
+from escalate._spans import DAY_US, of_target, open_periods
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -155,7 +155,6 @@ def picture(evaluation: Evaluation, *, zone: str | None = None) -> Picture:
     if zone is not None and (problem := zone_problem(zone, "zone")) is not None:
         raise ConfigError([problem])
     out = outcome(compiled(policy), timeline, now)
-    folded = out.folded
     opened = timeline.instants[0][1]
     pic = Picture(min(opened, now), now, zone or policy.timezone)
     found: list[list[Stretch]] = []
@@ -163,8 +162,7 @@ def picture(evaluation: Evaluation, *, zone: str | None = None) -> Picture:
     seen = [at for _k, at, _sev, _st in timeline.instants if at <= now]
     marks: list[int] = [pic.start, *seen[-1:]]
     for result, target in zip(evaluation.targets, out.targets, strict=True):
-        m = out.measured[target.index] if out.measured else None
-        found.append(stretches(folded, target.index, m, now) if m is not None else [])
+        found.append(of_target(out, target.index, now))
         lane = Lane(result.name, result.clock, target.elapsed)
         lane.due, lane.warning, lane.stopped = target.due, target.warning, target.stopped
         if result.breached_at is not None:
@@ -212,20 +210,21 @@ def _stretch(lane: Lane, stretch: Stretch, end: int) -> None:
         lane.pending.append((a, b))
 
 
-def _shade(lane: Lane, found: list[Stretch], last: Calendar, start: int, end: int) -> None:
-    """Shade business hours on the clock in force: per run of stretches on one clock."""
+def _shade(lane: Lane, found: list[Stretch], clock: Calendar, start: int, end: int) -> None:
+    """Shade business hours on the clock in force: per run of stretches on one clock.
+
+    Before the first stretch the first clock is shown; with no stretch, ``clock``.
+    """
     runs: list[tuple[Calendar, int]] = []
     for stretch in found:
         if not runs or runs[-1][0] is not stretch.clock:
             runs.append((stretch.clock, stretch.start))
-    if not runs or runs[-1][0] is not last:
-        runs.append((last, found[-1].end if found else start))
-    runs[0] = (runs[0][0], start)
-    for k, (clock, a) in enumerate(runs):
+    runs[:1] = [(runs[0][0] if runs else clock, start)]
+    for k, (run_clock, a) in enumerate(runs):
         b = runs[k + 1][1] if k + 1 < len(runs) else end
-        if b > a:
+        if b > a:  # empty when a clock changes at the very end of the view
             periods = open_periods(
-                clock, a, b, head=PERIODS, tail=PERIODS, window=2 * PERIODS * DAY_US
+                run_clock, a, b, head=PERIODS, tail=PERIODS, window=2 * PERIODS * DAY_US
             )
             lane.open += periods.shown
             if periods.gap is not None:

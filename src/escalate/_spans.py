@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
     from escalate._calendar import Calendar
     from escalate._engine import Folded, Measured
+    from escalate._evaluate import Outcome
 
-__all__ = ["Periods", "Stretch", "open_periods", "stretches"]
+__all__ = ["Periods", "Stretch", "of_target", "open_periods", "stretches"]
 
 DAY_US = 86_400_000_000
 
@@ -98,6 +99,12 @@ def stretches(folded: Folded, index: int, m: Measured, now: int) -> list[Stretch
     return out
 
 
+def of_target(out: Outcome, index: int, now: int) -> list[Stretch]:
+    """Return the stretches of target ``index`` of an evaluation (none before the opening)."""
+    m = out.measured[index] if out.measured else None
+    return [] if m is None else stretches(out.folded, index, m, now)
+
+
 class Periods:
     """The open periods of ``[a, b)`` on a clock, bounded.
 
@@ -124,10 +131,6 @@ class Periods:
     def shown(self) -> list[tuple[int, int]]:
         """The listed periods: the head, then the tail."""
         return self.head + self.tail
-
-    def total(self) -> int:
-        """Return the open time of ``[a, b)``: the listed periods plus the gap's."""
-        return sum(hi - lo for lo, hi in self.shown) + self.hidden
 
 
 def open_periods(
