@@ -213,7 +213,8 @@ def test_business_hours_are_shaded_on_each_targets_clock():
 def test_severity_changes_and_history_are_marked():
     """A line across the lanes at the severity raise, and one mark per event."""
     figure = plot_incident(disputed())
-    assert one(figure, "severity").get_xdata()[0] == pytest.approx(x(bog(15, 16)), abs=1e-9)
+    (segment,) = one(figure, "severity").get_segments()
+    assert segment[0][0] == pytest.approx(x(bog(15, 16)), abs=1e-9)
     assert len(one(figure, "events").get_offsets()) == len(DISPUTED.events) - 1
     texts = {t.get_text() for t in figure.axes[0].texts}
     assert {"severity alta", "paused (waiting for customer)", "resolved"} <= texts

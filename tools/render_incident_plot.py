@@ -1,8 +1,8 @@
 # ruff: noqa: INP001 - a maintenance script, not a package
 """Render the disputed incident of the how-to, as docs/_static/incident.png.
 
-It draws the incident of ``docs/how-to/dispute-a-breach.md`` (the same policy and events,
-kept in step by ``tests/test_incident_plot.py``) with :func:`escalate.plot_incident`.
+It draws the incident of ``docs/how-to/dispute-a-breach.md`` (the same policy and events:
+change both together) with :func:`escalate.plot_incident`.
 
 Run it with: python tools/render_incident_plot.py
 """

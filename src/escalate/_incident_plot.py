@@ -525,12 +525,18 @@ def _draw_top(ax: Axes, pic: Picture, y: int, tz: ZoneInfo, handles: dict[str, A
             fontsize="x-small",
             color=_COLORS["event"],
         )
-    for k, at in enumerate(pic.severity_changes):
-        line = ax.axvline(
-            _x(at, tz), color=_COLORS["event"], linestyle=(0, (1, 3)), lw=1, gid="severity"
+    if pic.severity_changes:  # one collection of lines across the lanes, however many
+        lines = ax.vlines(
+            [_x(at, tz) for at in pic.severity_changes],
+            0,
+            1,
+            transform=ax.get_xaxis_transform(),
+            colors=_COLORS["event"],
+            linestyles="dotted",
+            lw=1,
+            gid="severity",
         )
-        if k == 0:
-            handles["severity changed"] = line
+        handles["severity changed"] = lines
     if pic.hidden_events:
         ax.annotate(
             f"{pic.hidden_events} more events not marked",
