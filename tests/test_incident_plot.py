@@ -303,6 +303,29 @@ def test_a_reopen_that_restarts_draws_the_earlier_measurement_apart():
     assert len(one(figure, "reopened:resolution").get_offsets()) == 1
 
 
+def test_a_restarted_target_waiting_for_its_start_is_pending_again():
+    """Reopened with a restart but no new start: explain and the picture say pending."""
+    policy = load_policy(
+        {
+            "clock": "24x7",
+            "targets": {"resolution": {"on_reopen": "restart"}},
+            "severities": {"alta": {"response": "2h", "resolution": "8h"}},
+        }
+    )
+    start = datetime(2026, 1, 13, 9, tzinfo=BOG)
+    tl = Timeline.open(start, severity="alta").resolve(start + timedelta(hours=3))
+    reopened = start + timedelta(hours=5)
+    ev = evaluate(policy, tl.reopen(reopened), as_of=start + timedelta(hours=6))
+    text = ev.explain()
+    assert "a new measurement starts" in text
+    assert "  pending from Tue 2026-01-13 19:00+0000" in text
+    pic = picture(ev)
+    lane = pic.lanes[1]
+    # no clock runs: the view ends at the reopen, which is marked on the lane
+    assert lane.reopened == [pic.end] == [int(reopened.timestamp()) * 10**6]
+    assert lane.counted_total() == 0 == ev["resolution"].elapsed / US
+
+
 def test_before_the_opening_nothing_is_drawn_but_the_lanes():
     """An evaluation before the incident opened draws empty lanes over an hour."""
     ev = evaluate(POLICY, Timeline.open(bog(15, 15), severity="alta"), as_of=bog(15, 14))
