@@ -44,8 +44,8 @@ def main() -> int:
     errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     images = [o for c in code for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     print(f"{NOTEBOOK.name}: {len(code)} code cells ran in {elapsed:.1f} s, {len(images)} figures")
-    if errors or len(images) != 2:
-        print(f"expected no errors and 2 figures, got {len(errors)} and {len(images)}")
+    if errors or len(images) != 3:
+        print(f"expected no errors and 3 figures, got {len(errors)} and {len(images)}")
         return 1
     return 0
 

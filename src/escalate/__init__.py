@@ -45,6 +45,7 @@ from escalate._frame import BadRowsWarning, MissingColumnsWarning, evaluate_fram
 from escalate._history import EventLog
 from escalate._holidays import Holidays
 from escalate._hours import Interval
+from escalate._incident_plot import plot_incident
 from escalate._lint import policy_warnings
 from escalate._plots import plot_compliance, plot_elapsed, plot_survival
 from escalate._policy import (
@@ -155,6 +156,7 @@ __all__ = [
     "parse_duration",
     "plot_compliance",
     "plot_elapsed",
+    "plot_incident",
     "plot_survival",
     "policy_schema",
     "policy_warnings",

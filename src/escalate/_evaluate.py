@@ -120,9 +120,20 @@ class Outcome:
         route: the route chosen at the opening, or ``None``.
         notes: per tier, why it is skipped or waiting (empty when it fired or will).
         next_change: the earliest instant after ``now`` at which the evaluation changes.
+        measured: per target of the plan, its elapsed time through the segments (on the
+            clock in force in each), or ``None`` where nothing needed it.
     """
 
-    __slots__ = ("folded", "next_change", "notes", "route", "severity", "targets", "tiers")
+    __slots__ = (
+        "folded",
+        "measured",
+        "next_change",
+        "notes",
+        "route",
+        "severity",
+        "targets",
+        "tiers",
+    )
 
     def __init__(self) -> None:
         self.folded: Folded
@@ -132,6 +143,7 @@ class Outcome:
         self.route: Route | None = None
         self.notes: list[str] = []
         self.next_change: int | None = None
+        self.measured: list[Measured | None] = []
 
 
 def _segment_of(times: list[int], at: int) -> int:
@@ -174,7 +186,7 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     route = out.route = policy.route_for(attributes) if policy.routes else None
     tiers = plan.tiers(route)
     wanted = {t.a for t in tiers if t.kind not in {OPEN, ELAPSED, MANUAL}}
-    measured: list[Measured | None] = []
+    measured: list[Measured | None] = out.measured
     for tp in plan.targets:
         i = tp.index
         stop = folded.stopped[i]

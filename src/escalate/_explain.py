@@ -9,16 +9,16 @@ the stretch (an incident open for decades prints a few hundred lines, not megaby
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from itertools import islice
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from escalate._duration import format_duration
-from escalate._engine import PAUSED, PENDING, RUNNING, STOPPED, between
+from escalate._engine import PAUSED, PENDING, RUNNING, STOPPED
 from escalate._evaluate import outcome
 from escalate._index import to_datetime
 from escalate._plan import compiled
 from escalate._results import TargetStatus, TierState
+from escalate._spans import of_target, open_periods
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
@@ -69,21 +69,13 @@ def _closed_reason(clock: Calendar, start: datetime, end: datetime) -> str:
 def _counted(clock: Calendar, a: int, b: int, lines: list[str]) -> None:
     """Describe the open periods of ``[a, b)``: the first and last few, a summary between."""
     zone = clock.zone
-    start, end = to_datetime(a, zone), to_datetime(b, zone)
-    head = list(islice(clock._periods(a, b), HEAD + 1))
-    if len(head) > HEAD:
-        tail_from = max(a, b - 8 * 86_400_000_000)
-        tail = list(clock._periods(max(tail_from, _us(head[HEAD - 1][1])), b))[-TAIL:]
-        shown = head[:HEAD]
-        gap_from, gap_to = _us(shown[-1][1]), _us(tail[0][0]) if tail else b
-        hidden = between(clock, gap_from, gap_to) if gap_to > gap_from else 0
-    else:
-        shown, tail, hidden = head, [], 0
-    cursor = start
-    for i, (lo, hi) in enumerate(shown + tail):
-        if i == len(shown) and hidden:
+    found = open_periods(clock, a, b, head=HEAD, tail=TAIL)
+    cursor = to_datetime(a, zone)
+    for i, (lo_us, hi_us) in enumerate(found.shown):
+        lo, hi = to_datetime(lo_us, zone), to_datetime(hi_us, zone)
+        if i == len(found.head) and found.hidden:
             lines.append(
-                f"  ...         {_fmt(cursor)} -> {_fmt(lo)}: {_hours(hidden)} more counted "
+                f"  ...         {_fmt(cursor)} -> {_fmt(lo)}: {_hours(found.hidden)} more counted "
                 "in the open periods between"
             )
             cursor = lo
@@ -91,23 +83,14 @@ def _counted(clock: Calendar, a: int, b: int, lines: list[str]) -> None:
             lines.append(
                 f"  skipped     {_fmt(cursor)} -> {_fmt(lo)}: {_closed_reason(clock, cursor, lo)}"
             )
-        length = hi.astimezone(UTC) - lo.astimezone(UTC)  # physical, not wall-clock
-        lines.append(f"  counted     {_fmt(lo)} -> {_fmt(hi)} = {_hours(_td(length))}")
+        # physical length, not wall-clock
+        lines.append(f"  counted     {_fmt(lo)} -> {_fmt(hi)} = {_hours(hi_us - lo_us)}")
         cursor = hi
+    end = to_datetime(b, zone)
     if cursor < end:
         lines.append(
             f"  skipped     {_fmt(cursor)} -> {_fmt(end)}: {_closed_reason(clock, cursor, end)}"
         )
-
-
-def _us(value: datetime) -> int:
-    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
-
-    return _instant(value, "at")
-
-
-def _td(value: timedelta) -> int:
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
 _MEANS: Final = {
@@ -160,32 +143,22 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
     ]
     folded = out.folded
     _history(timeline, now, lines, folded.derived)
-    times = folded.times
     reasons = _pause_reasons(timeline, now)
     for result, target in zip(ev.targets, out.targets, strict=True):
-        clock = policy.calendar(result.clock)
         lines.append(
             f"Target {result.name}: {result.status.value}"
             + (" (at risk)" if result.at_risk else "")
             + f"; goal {_hours(target.goal)} on clock {result.clock!r}, elapsed "
             f"{_hours(target.elapsed)} ({result.percent:.1f}%)."
         )
-        codes = folded.codes[target.index]
-        restarts = folded.restarts[target.index]
-        j = 0
-        last = len(times) - 1
-        while j <= last:
-            code = codes[j]
-            k = j
-            while k < last and codes[k + 1] == code and k + 1 not in restarts:
-                k += 1
-            a = times[j]
-            b = times[k + 1] if k < last else now
-            if j in restarts:
+        previous: int | None = None
+        for stretch in of_target(out, target.index, now):
+            code, a, b, clock = stretch.kind, stretch.start, stretch.end, stretch.clock
+            if stretch.restart:
                 lines.append(
                     f"  reopened    {_fmt(to_datetime(a, clock.zone))}: a new measurement starts"
                 )
-            elif j > 0 and codes[j - 1] == STOPPED and code in (RUNNING, PAUSED):
+            elif stretch.resumed:
                 lines.append(f"  reopened    {_fmt(to_datetime(a, clock.zone))}: the clock runs on")
             if code == RUNNING and b > a:
                 _counted(clock, a, b, lines)
@@ -195,11 +168,11 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
                     f"  paused      {_fmt(to_datetime(a, clock.zone))} -> "
                     f"{_fmt(to_datetime(b, clock.zone))}: {why}"
                 )
-            elif code == STOPPED and (j == 0 or codes[j - 1] != STOPPED):
+            elif code == STOPPED and previous != STOPPED:
                 lines.append(f"  stopped at {_fmt(to_datetime(a, clock.zone))}")
-            elif code == PENDING and j > 0 and codes[j - 1] != PENDING:
+            elif code == PENDING and previous not in {None, PENDING}:
                 lines.append(f"  pending from {_fmt(to_datetime(a, clock.zone))}")
-            j = k + 1
+            previous = code
         if result.due_at is not None:
             word = "was due" if result.status is TargetStatus.BREACHED else "due"
             lines.append(

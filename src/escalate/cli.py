@@ -675,6 +675,9 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
 _EPILOG_DEADLINE = _example(
     "escalate deadline --policy examples/policies/seed_003_saas.toml \\\n"
     "      --severity alta --opened 2026-11-13T16:10-05:00 -a category=billing",
+    "escalate deadline --policy examples/policies/seed_003_saas.toml \\\n"
+    "      --severity alta --opened 2026-11-13T16:10-05:00 \\\n"
+    "      --as-of 2026-11-17T09:00-05:00 --plot incident.png",
 )
 
 
@@ -706,6 +709,13 @@ _EPILOG_DEADLINE = _example(
 @_TZ
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
 @click.option("--explain", is_flag=True, help="Also print the explanation.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also save the incident's timeline (.png, .svg, .pdf): counted and closed time, "
+    "the deadlines and the tiers, per target. Needs matplotlib.",
+)
 @_debug_option
 def deadline(  # noqa: PLR0917 - click passes options by keyword
     policy_path: Path,
@@ -717,8 +727,11 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
     tz: str | None,
     as_json: bool,
     explain: bool,
+    plot: Path | None,
 ) -> None:
     """Show the targets, due instants and tier schedule of a new incident."""
+    if plot is not None:
+        _image_format(plot)
     policy = _load(policy_path)
     _known("--severity", severity, policy.severity_names)
     if plan is not None:
@@ -735,6 +748,9 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
         )
     timeline = escalate.Timeline.open(opened_at, severity=severity, **attributes)
     ev = escalate.evaluate(policy, timeline, as_of=when)
+    if plot is not None:
+        escalate.plot_incident(ev, zone=tz).savefig(plot, bbox_inches="tight")
+        click.echo(f"saved the timeline to {plot}", err=True)
     if as_json:
         click.echo(json.dumps({**ev.to_dict(), "schedule": _schedule_json(ev)}, indent=2))
         return
@@ -935,6 +951,19 @@ def _plotter(path: Path) -> Callable[..., None]:
 
     Checked before any work is done: matplotlib is there and knows the file's format.
     """
+    _image_format(path)
+
+    def save(results: pd.DataFrame, *, target: str, by: str, opened: str, zone: str) -> None:
+        figure = escalate.plot_compliance(
+            results, target=target, by=by, freq="M", time_column=opened, timezone=zone
+        )
+        figure.savefig(path, bbox_inches="tight")
+
+    return save
+
+
+def _image_format(path: Path) -> None:
+    """Fail with what is missing unless matplotlib is there and can write ``path``."""
     try:
         figure_module = importlib.import_module("matplotlib.figure")
     except ImportError:
@@ -947,14 +976,6 @@ def _plotter(path: Path) -> Callable[..., None]:
         raise UsageProblem(
             f"--plot: cannot tell the image format of {path.name!r}; use .png, .svg or .pdf"
         )
-
-    def save(results: pd.DataFrame, *, target: str, by: str, opened: str, zone: str) -> None:
-        figure = escalate.plot_compliance(
-            results, target=target, by=by, freq="M", time_column=opened, timezone=zone
-        )
-        figure.savefig(path, bbox_inches="tight")
-
-    return save
 
 
 _EPILOG_SCHEMA = _example(
