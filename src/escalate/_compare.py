@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from escalate._policy import Policy
 
-__all__ = ["Comparison", "compare", "paired_difference"]
+__all__ = ["Comparison", "compare", "compare_results", "paired_difference"]
 
 #: The columns of each side's compliance table in the side-by-side table.
 _SIDE_COLUMNS = (
@@ -71,7 +71,7 @@ class Comparison:
             in percentage points) and its interval ``diff_ci_low``, ``diff_ci_high``.
         summary: One row per target: ``target``, ``status_changed``,
             ``met_to_breached``, ``breached_to_met``, ``due_earlier``, ``due_later`` and
-            ``median_due_moved`` (over the incidents with a deadline on both sides).
+            ``median_due_moved`` (over the incidents whose deadline moved).
         before: The :func:`evaluate_frame` output under the first policy.
         after: The :func:`evaluate_frame` output under the second policy.
         confidence: The confidence level of the intervals.
@@ -116,10 +116,7 @@ def paired_difference(
     >>> [round(x, 4) for x in paired_difference(59, 6, 16, 80)]  # Cavo et al. (2012)
     [-0.0621, -0.1186, -0.0046]
     """
-    if not 0 < confidence < 1:
-        raise ConfigError.single(
-            "confidence", f"must be between 0 and 1, got {confidence!r}", "e.g. 0.95"
-        )
+    _check_confidence(confidence)
     counts = (both, first_only, second_only, neither)
     if min(counts) < 0:
         msg = f"paired counts must not be negative, got {counts!r}"
@@ -203,13 +200,8 @@ def compare(
         ConfigError: a target of neither policy, a ``by`` column the results lack, or a
             confidence outside (0, 1); and whatever :func:`evaluate_frame` raises.
     """
-    np, pd = _modules()
-    if not 0 < confidence < 1:
-        raise ConfigError.single(
-            "confidence", f"must be between 0 and 1, got {confidence!r}", "e.g. 0.95"
-        )
-    zone = _zone(period_timezone)
-    names = _targets(before, after, targets)
+    _check_confidence(confidence)
+    _targets(before, after, targets)  # before the long part
     options: dict[str, Any] = {"as_of": as_of, "timezone": timezone}
     if not isinstance(incidents, EventLog):
         options.update(columns=columns, pauses=pauses)
@@ -219,12 +211,59 @@ def compare(
         time_column = "opened"
         if not isinstance(incidents, EventLog):
             time_column = dict(columns or {}).get("opened") or "opened"
+    return compare_results(
+        (first, second),
+        (before, after),
+        by=by,
+        targets=targets,
+        confidence=confidence,
+        freq=freq,
+        time_column=time_column,
+        period_timezone=period_timezone,
+    )
+
+
+def _check_confidence(confidence: float) -> None:
+    if not 0 < confidence < 1:
+        raise ConfigError.single(
+            "confidence", f"must be between 0 and 1, got {confidence!r}", "e.g. 0.95"
+        )
+
+
+def compare_results(
+    results: tuple[pd.DataFrame, pd.DataFrame],
+    policies: tuple[Policy, Policy],
+    *,
+    by: Sequence[str] = ("severity",),
+    targets: Sequence[str] | None = None,
+    confidence: float = 0.95,
+    freq: str | None = None,
+    time_column: str = "opened",
+    period_timezone: str | None = None,
+) -> Comparison:
+    """:func:`compare` on two :func:`evaluate_frame` outputs of the same incidents.
+
+    The command line evaluates each side itself (in chunks, with a progress bar), then
+    calls this; the options are :func:`compare`'s.
+    """
+    np, pd = _modules()
+    _check_confidence(confidence)
+    zone = _zone(period_timezone)
+    before, after = policies
+    names = _targets(before, after, targets)
+    first, second = results
+    if len(first) != len(second) or not first.index.equals(second.index):
+        raise ConfigError.single(
+            "results",
+            f"the two result tables have different rows ({len(first)} and {len(second)})",
+            "evaluate the same incidents on both sides",
+        )
     sides = []
-    for results in (first, second):
-        own = [t for t in names if f"{t}_status" in results.columns]
+    for side in (first, second):
+        own = [t for t in names if f"{t}_status" in side.columns]
         sides.append(
             compliance(
-                results,
+                side,
                 by=by,
                 targets=own,
                 confidence=confidence,
@@ -234,14 +273,14 @@ def compare(
             )
         )
     keys = [*by, *(["period"] if freq is not None else [])]
-    groups = _group_keys(pd, first, by, freq, time_column, zone)
-    pairs = _pairs(np, pd, first, second, names, keys, groups)
-    table = _side_by_side(pd, sides, pairs, keys, names, confidence)
-    changes = _changes(np, pd, first, second, [*by], [*before.targets, *after.targets])
+    groups = _group_keys(pd, first, by, freq=freq, time_column=time_column, zone=zone)
+    pairs = _pairs(np, pd, (first, second), names, keys=keys, groups=groups)
+    table = _side_by_side(sides, pairs, keys=keys, targets=names, confidence=confidence)
+    changes = _changes(np, pd, (first, second), by=by, targets=[*before.targets, *after.targets])
     return Comparison(
         changes=changes,
         compliance=table,
-        summary=_summary(np, pd, changes, names),
+        summary=_summary(pd, changes, names),
         before=first,
         after=second,
         confidence=confidence,
@@ -267,7 +306,13 @@ def _targets(before: Policy, after: Policy, wanted: Sequence[str] | None) -> lis
 
 
 def _group_keys(
-    pd: Any, results: Any, by: Sequence[str], freq: str | None, time_column: str, zone: str | None
+    pd: Any,
+    results: Any,
+    by: Sequence[str],
+    *,
+    freq: str | None,
+    time_column: str,
+    zone: str | None,
 ) -> dict[str, Any]:
     """The group keys of each row, derived as :func:`compliance` derives them."""
     out: dict[str, Any] = {}
@@ -294,13 +339,14 @@ def _decided(column: Any) -> tuple[Any, Any]:
 def _pairs(
     np: Any,
     pd: Any,
-    first: Any,
-    second: Any,
+    sides: tuple[Any, Any],
     targets: Sequence[str],
+    *,
     keys: Sequence[str],
     groups: Mapping[str, Any],
 ) -> Any:
     """The paired 2x2 counts per group and target, over incidents decided on both sides."""
+    first, second = sides
     parts = []
     for target in targets:
         column = f"{target}_status"
@@ -329,9 +375,9 @@ def _pairs(
 
 
 def _side_by_side(
-    pd: Any,
     sides: Sequence[Any],
     pairs: Any,
+    *,
     keys: Sequence[str],
     targets: Sequence[str],
     confidence: float,
@@ -387,9 +433,10 @@ def _column(pd: Any, results: Any, name: str, dtype: str) -> Any:
 
 
 def _changes(
-    np: Any, pd: Any, first: Any, second: Any, by: Sequence[str], targets: Sequence[Any]
+    np: Any, pd: Any, sides: tuple[Any, Any], *, by: Sequence[str], targets: Sequence[Any]
 ) -> Any:
     """The per-incident differences, column against column (both sides have the same rows)."""
+    first, second = sides
     out: dict[str, Any] = {}
     for key in ("id", *by):
         if key in first.columns and key not in out:
@@ -421,13 +468,13 @@ def _changes(
     )
 
 
-def _summary(np: Any, pd: Any, changes: Any, targets: Sequence[str]) -> Any:
+def _summary(pd: Any, changes: Any, targets: Sequence[str]) -> Any:
     rows = []
     for name in targets:
         before = changes[f"{name}_status_before"]
         after = changes[f"{name}_status_after"]
-        moved = changes[f"{name}_due_moved"]
-        known = moved.dropna()
+        known = changes[f"{name}_due_moved"].dropna()
+        moved = known[known != pd.Timedelta(0)]
         rows.append(
             {
                 "target": name,
@@ -436,7 +483,7 @@ def _summary(np: Any, pd: Any, changes: Any, targets: Sequence[str]) -> Any:
                 "breached_to_met": int(((before == "breached") & (after == "met")).sum()),
                 "due_earlier": int((known < pd.Timedelta(0)).sum()),
                 "due_later": int((known > pd.Timedelta(0)).sum()),
-                "median_due_moved": known.median() if len(known) else pd.NaT,
+                "median_due_moved": moved.median() if len(moved) else pd.NaT,
             }
         )
     return pd.DataFrame(rows, columns=[
