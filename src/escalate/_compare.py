@@ -374,6 +374,15 @@ def _pairs(
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
+def _merge(left: Any, right: Any, *, on: list[str], how: str) -> Any:
+    """``left.merge(right)``; an empty side is not merged (pandas fails on empty Arrow keys)."""
+    if len(left) and len(right):
+        return left.merge(right, on=on, how=how, sort=False)
+    columns = [*left.columns, *(c for c in right.columns if c not in left.columns)]
+    base = left if len(left) or how == "left" else right
+    return base.reindex(columns=columns)
+
+
 def _side_by_side(
     sides: Sequence[Any],
     pairs: Any,
@@ -387,8 +396,8 @@ def _side_by_side(
         side[[*on, *_SIDE_COLUMNS]].rename(columns={c: f"{c}_{suffix}" for c in _SIDE_COLUMNS})
         for side, suffix in zip(sides, ("before", "after"), strict=True)
     )
-    table = left.merge(right, on=on, how="outer", sort=False)
-    table = table.merge(pairs, on=on, how="left", sort=False)
+    table = _merge(left, right, on=on, how="outer")
+    table = _merge(table, pairs, on=on, how="left")
     for name in ("met_both", "gained", "lost", "breached_both"):
         table[name] = table[name].fillna(0).astype("int64")
     figures = [
