@@ -426,11 +426,17 @@ def _side_by_side(
     return table[[*on, *sided, *paired]]
 
 
-def _differs(np: Any, pd: Any, x: Any, y: Any) -> Any:
+def _differs(np: Any, x: Any, y: Any) -> Any:
     """Whether two aligned columns differ; NA on both sides is no difference."""
-    both_na = x.isna().to_numpy() & y.isna().to_numpy()
-    ne = pd.array(x.array != y.array, dtype="boolean").fillna(value=True)
-    return np.asarray(ne, dtype=bool) & ~both_na
+    x_na, y_na = x.isna().to_numpy(), y.isna().to_numpy()
+    ne = x.array != y.array  # NA (or an object array holding NA) where either side is NA
+    if isinstance(ne, np.ndarray):
+        filled = ne.copy()
+        filled[x_na | y_na] = True
+        raw = filled.astype(bool)
+    else:
+        raw = ne.to_numpy(dtype=bool, na_value=True)
+    return raw & ~(x_na & y_na)
 
 
 def _column(pd: Any, results: Any, name: str, dtype: str) -> Any:
@@ -459,17 +465,16 @@ def _changes(
 
     changed = np.zeros(len(first), dtype=bool)
     for column, label in (("tier_level", "tier"), ("tier_name", "tier_name")):
-        changed |= _differs(np, pd, *side_by_side(column, "string", label))
+        changed |= _differs(np, *side_by_side(column, "string", label))
     out["tier_changed"] = changed
     for name in dict.fromkeys(t.name for t in targets):
-        status = _differs(np, pd, *side_by_side(f"{name}_status", "string", f"{name}_status"))
+        status = _differs(np, *side_by_side(f"{name}_status", "string", f"{name}_status"))
         out[f"{name}_status_changed"] = status
         changed = changed | status
         due_b, due_a = side_by_side(f"{name}_due_at", "datetime64[ns, UTC]", f"{name}_due_at")
         out[f"{name}_due_moved"] = due_a.array - due_b.array
-        out[f"{name}_met_changed"] = _differs(
-            np, pd, *side_by_side(f"{name}_met", "boolean", f"{name}_met")
-        )
+        met = side_by_side(f"{name}_met", "boolean", f"{name}_met")
+        out[f"{name}_met_changed"] = _differs(np, *met)
     side_by_side("error", "string", "error")
     out["changed"] = changed
     return pd.DataFrame(
