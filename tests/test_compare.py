@@ -340,7 +340,7 @@ def test_cli_compare_prints_both_sides_and_writes_the_changes(new_goals: Path, t
         "--as-of", "2026-12-01T00:00-05:00", "-o", out, "--changed-only",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "seed_003_saas.toml (before)" in result.stdout
+    assert "before: seed_003_saas.toml; after: new_goals.toml" in result.stdout
     assert "-11.4" in result.stdout
     assert "12 of 200 incidents change outcome" in result.stdout
     rows = json.loads(out.read_text(encoding="utf-8"))

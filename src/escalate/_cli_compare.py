@@ -244,10 +244,8 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
     console = (
         Console(highlight=False, soft_wrap=False, stderr=True) if to_stdout else cli._console()
     )
-    title = (
-        f"Share met of {count_of(source.count, 'incident')} as of {cli._when(when)}: "
-        f"{before_path.name} (before) and {after_path.name} (after)"
-    )
+    console.print(Text(f"before: {before_path.name}; after: {after_path.name}"))
+    title = f"Share met of {count_of(source.count, 'incident')} as of {cli._when(when)}"
     table = cli._in_policy_order(result.compliance, before, keys)
     console.print(_compliance_table(table, keys, title))
     console.print(_summary_table(result))
