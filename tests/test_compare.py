@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -25,7 +26,7 @@ from escalate import (
     load_policy,
     paired_difference,
 )
-from escalate._compare import compare_results
+from escalate._compare import _differs, compare_results
 from tests.frame_check import same_instant
 from tests.test_frame import tables, timeline_of
 
@@ -306,3 +307,17 @@ def test_bad_arguments_are_config_errors():
         compare_results((one, one.head(3)), (SAAS, NEW))
     only = compare(frame, SAAS, NEW, as_of=AS_OF, targets=["response"])
     assert set(only.compliance["target"]) == {"response"}
+
+
+def test_differences_of_plain_object_columns_treat_missing_alike():
+    """Object and NaN-semantics columns: NA on both sides is no change, on one side is one."""
+    for dtype in (object, "str"):
+        x = pd.Series(["met", None, None, "met", "breached"], dtype=dtype)
+        y = pd.Series(["met", None, "met", None, "met"], dtype=dtype)
+        assert _differs(np, x, y).tolist() == [False, False, True, True, True]
+    ints = pd.Series([1, None, 2], dtype="Int64")
+    assert _differs(np, ints, pd.Series([1, None, None], dtype="Int64")).tolist() == [
+        False,
+        False,
+        True,
+    ]
