@@ -19,6 +19,7 @@ from escalate._availability import (
     availability_frame,
 )
 from escalate._calendar import Calendar
+from escalate._compare import Comparison, compare, paired_difference
 from escalate._compliance import compliance
 from escalate._config import load_policy, policy_schema
 from escalate._duration import BusinessDays, format_duration, parse_business_days, parse_duration
@@ -94,6 +95,7 @@ __all__ = [
     "BadRowsWarning",
     "BusinessDays",
     "Calendar",
+    "Comparison",
     "ConfigError",
     "Contact",
     "EscalateError",
@@ -146,12 +148,14 @@ __all__ = [
     "__version__",
     "availability",
     "availability_frame",
+    "compare",
     "compliance",
     "evaluate",
     "evaluate_frame",
     "evaluate_spark",
     "format_duration",
     "load_policy",
+    "paired_difference",
     "parse_business_days",
     "parse_duration",
     "plot_compliance",

@@ -421,7 +421,7 @@ _POLICY = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The policy file (.toml, .json, .yaml).",
 )
-_TZ = click.option(
+_TZ: Callable[[_F], _F] = click.option(
     "--tz",
     default=None,
     metavar="ZONE",
@@ -429,14 +429,14 @@ _TZ = click.option(
     help="The IANA zone (e.g. America/Bogota) of instants written without a UTC offset; "
     "also the zone of months and of instants written out, which is the policy's otherwise.",
 )
-_DURATIONS = click.option(
+_DURATIONS: Callable[[_F], _F] = click.option(
     "--durations",
     type=click.Choice(["seconds", "iso"]),
     default="seconds",
     show_default=True,
     help="Durations in files: seconds (columns named ..._seconds) or ISO 8601 (PT40H).",
 )
-_COLUMNS = click.option(
+_COLUMNS: Callable[[_F], _F] = click.option(
     "--column",
     "-c",
     "column_pairs",
@@ -1117,6 +1117,12 @@ def availability_command(  # noqa: PLR0917 - click passes options by keyword
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     _console().print(Text(result.explain()), soft_wrap=True)
+
+
+# `escalate compare` lives in its own module, which reuses the helpers above
+from escalate._cli_compare import compare_command  # noqa: E402
+
+app.add_command(compare_command)
 
 
 def main(args: Sequence[str] | None = None) -> NoReturn:
