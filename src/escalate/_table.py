@@ -112,7 +112,8 @@ class Results:
     ``stopped``, ``at_risk``; ``tiers[route]`` holds, per tier, ``(outcome, instant)``
     arrays over the route's incidents; ``severity`` the severity index at ``now``.
     ``segments`` and ``measured`` keep the segments and each target's state and ``R``
-    through them (per target index), for analyses such as a time ledger.
+    through them (per target index), for analyses such as a time ledger; ``clocks`` the
+    calendars that the targets' ``clock`` ids name.
     """
 
     def __init__(self, n: int) -> None:
@@ -123,6 +124,7 @@ class Results:
         self.next_change: Any = None
         self.segments: _Segments | None = None
         self.measured: list[_Target] = []
+        self.clocks: _Clocks | None = None
 
 
 def _np() -> Any:
@@ -372,7 +374,7 @@ def run(plan: Compiled, ev: Events, now: int) -> Results:
                          status_lut, status, held, paused_status, ev.t)  # fmt: skip
         targets.append(target)
         out.targets[tp.name] = _results(np, target, seg, clocks, now)
-    out.segments, out.measured = seg, targets
+    out.segments, out.measured, out.clocks = seg, targets, clocks
 
     # -- tiers, per route --
     manual = np.flatnonzero(is_kind("escalated"))
