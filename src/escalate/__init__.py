@@ -45,6 +45,7 @@ from escalate._frame import BadRowsWarning, MissingColumnsWarning, evaluate_fram
 from escalate._history import EventLog
 from escalate._holidays import Holidays
 from escalate._hours import Interval
+from escalate._ledger import ledger, ola
 from escalate._lint import policy_warnings
 from escalate._plots import plot_compliance, plot_elapsed, plot_survival
 from escalate._policy import (
@@ -150,7 +151,9 @@ __all__ = [
     "evaluate_frame",
     "evaluate_spark",
     "format_duration",
+    "ledger",
     "load_policy",
+    "ola",
     "parse_business_days",
     "parse_duration",
     "plot_compliance",

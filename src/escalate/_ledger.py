@@ -33,14 +33,15 @@ from escalate._duration import _duration_problem
 from escalate._engine import PAUSED, RUNNING
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import BadRowsWarning, LogRun
-from escalate._history import EventLog
 from escalate._index import td_us
 from escalate._plan import compiled
 from escalate._table import _Groups
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pandas import DataFrame as _DataFrame
 
+    from escalate._history import EventLog
     from escalate._policy import Policy
 
 __all__ = ["ledger", "ola"]
@@ -72,7 +73,7 @@ class _Split:
         res = run.results
         seg = res.segments
         self.by = by
-        self.values: dict[str, tuple[Any, Any]] = {}
+        self.columns: dict[str, tuple[Any, Any]] = {}
         if seg is None or res.clocks is None:  # no event at or before as_of
             self.sel = np.zeros(0, dtype=np.int64)
             self.inc = self.code = self.us = self.reason = self.sel
@@ -80,7 +81,7 @@ class _Split:
             self.last = self.sel
             self.reasons = np.zeros(0, dtype=object)
             for column in by:
-                self.values[column] = (self.sel, np.zeros(0, dtype=object))
+                self.columns[column] = (self.sel, np.zeros(0, dtype=object))
             return
         m = res.measured[tp.index]
         elapsed = res.targets[target]["elapsed"]
@@ -95,13 +96,13 @@ class _Split:
         rows = sel[paused]
         us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
         # the log's row of the last event at each segment's instant: its state holds there
-        source = run.events.source[seg.at[sel]]
+        source = run.events.source[seg.at[sel]]  # noqa: PD008 - not pandas
         frame = log.frame
         groups = _Groups(_first_rows(np, frame))
         status_codes, statuses = _ffilled(np, groups, frame["status"])
         for column in by:
             codes, values = _ffilled(np, groups, frame[column])
-            self.values[column] = (codes[source], values)
+            self.columns[column] = (codes[source], values)
         self.sel, self.inc, self.code, self.us = sel, seg.index[sel], code[sel], us
         self.end = seg.end[sel]
         self.last = seg.last[sel]
@@ -185,8 +186,8 @@ def _by(log: EventLog, by: Sequence[str] | str, path: str = "by") -> list[str]:
         where = f"{path}[{i}]" if not isinstance(by, str) else path
         if name not in known:
             hint = did_you_mean(str(name), known) or (
-                "the log has " + ", ".join(map(repr, known)) + "; follow other columns "
-                "with the reader's attributes="
+                "the log follows " + ", ".join(map(repr, known)) + "; read other columns "
+                "with attributes=[...] in the EventLog reader"
             )
             problems.append(Problem(path=where, message=f"unknown column {name!r}", hint=hint))
         elif columns.index(name) != i:
@@ -280,7 +281,7 @@ def ledger(
     columns = _by(log, by)
     split = _Split(log, policy, as_of, target, columns)
     part = (split.code == PAUSED).astype(np.int64)
-    keys = [split.inc, *(split.values[c][0] for c in columns), split.reason, part]
+    keys = [split.inc, *(split.columns[c][0] for c in columns), split.reason, part]
     codes = _group_keys(np, keys)
     k = int(codes.max()) + 1 if codes.size else 0
     us = _sums(np, codes, split.us, k)
@@ -290,16 +291,17 @@ def ledger(
         "target": pd.Categorical([target] * k, categories=[target]),
     }
     for column in columns:
-        values_codes, values = split.values[column]
+        values_codes, values = split.columns[column]
         data[column] = _category(pd, np, values_codes[first], values)
     data["pause_reason"] = _category(pd, np, split.reason[first], split.reasons)
     data["part"] = pd.Categorical.from_codes(part[first], categories=list(PARTS))
     data["time"] = _deltas(np, us)
     data["us"] = us
-    return pd.DataFrame(data)
+    out: _DataFrame = pd.DataFrame(data)
+    return out
 
 
-def _goals(goals: Mapping[str, str | timedelta]) -> dict[str, int]:
+def _goals(goals: object) -> dict[str, int]:
     """Parse the goals per group; every mistake at once, by key path."""
     if not isinstance(goals, Mapping):
         msg = f"expected a mapping of group to goal, got {type(goals).__name__}"
@@ -363,7 +365,7 @@ def ola(
     parsed = _goals(goals)
     _by(log, group, path="group")
     split = _Split(log, policy, as_of, target, [group])
-    codes_g, names = split.values[group]
+    codes_g, names = split.columns[group]
     codes = _group_keys(np, [split.inc, codes_g])
     k = int(codes.max()) + 1 if codes.size else 0
     counted = np.where(split.code == RUNNING, split.us, 0)
@@ -387,11 +389,14 @@ def ola(
     )
     stopped = np.where(holding, NAT, split.end[last])
     utc = pd.DatetimeIndex(_deltas(np, stopped).view("M8[ns]")).tz_localize("UTC")
-    return pd.DataFrame({
-        "id": _ids(np, split.run, split.inc[first]),
-        group: _category(pd, np, codes_g[first], names),
-        "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
-        "ola_elapsed": _deltas(np, held),
-        "ola_status": status_col,
-        "ola_stopped_at": utc,
-    })
+    out: _DataFrame = pd.DataFrame(
+        {
+            "id": _ids(np, split.run, split.inc[first]),
+            group: _category(pd, np, codes_g[first], names),
+            "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
+            "ola_elapsed": _deltas(np, held),
+            "ola_status": status_col,
+            "ola_stopped_at": utc,
+        }
+    )
+    return out
