@@ -16,9 +16,10 @@ has one status and one value of each field; the ledger reads them and adds up.
 - *Paused* rows are the paused segments of the current measurement, measured on the same
   clock; they are not part of ``elapsed``.
 
-:func:`ola` turns the counted rows per group into operational level agreements: a goal
-per assignment group for the time it holds the ticket, with a table shaped like
+:func:`ola` turns a ledger's counted rows per group into operational level agreements: a
+goal per assignment group for the time it holds the ticket, in a table shaped like
 :func:`~escalate.evaluate_frame`'s so that :func:`~escalate.compliance` reports it per group.
+It reads the ledger, not the log: one pass of the engine serves both tables.
 """
 
 from __future__ import annotations
@@ -49,11 +50,19 @@ __all__ = ["ledger", "ola"]
 PARTS: Final = ("counted", "paused")
 """The two kinds of ledger rows: time the target counted, and time it was paused."""
 
-_OLA: Final = "ola"
+OLA_STATUSES: Final = ("running", "paused", "met", "breached")
+"""The statuses of a group's hold of a ticket, as the OLA table's categories."""
 
 
 class _Split:
-    """One target's segments of a log, with the log's values in force in each."""
+    """One target's segments of a log, with the log's values in force in each.
+
+    Arrays per selected segment (running or paused, in the current measurement, of an
+    incident whose target applies): ``inc`` (the engine's incident index), ``code``,
+    ``us`` (business time on the target's clock), ``end`` (µs), ``current`` (the last
+    segment: in force at ``as_of``), ``reason`` (codes into ``reasons``; ``-1``: counted)
+    and, per ``by`` column, ``columns[name] = (codes, values)``.
+    """
 
     def __init__(
         self, log: EventLog, policy: Policy, as_of: datetime | str, target: str, by: list[str]
@@ -67,26 +76,23 @@ class _Split:
             )
             raise ConfigError.single("target", f"unknown target {target!r}", hint)
         tp = plan.targets[names.index(target)]
-        self.target = target
-        self.run = run = LogRun(log, policy, as_of)
+        self.run = run = LogRun(log, policy, as_of, only=tp.index)
         _warn_errors(np, run)
         res = run.results
         seg = res.segments
-        self.by = by
+        frame = log.frame
         self.columns: dict[str, tuple[Any, Any]] = {}
         if seg is None or res.clocks is None:  # no event at or before as_of
-            self.sel = np.zeros(0, dtype=np.int64)
-            self.inc = self.code = self.us = self.reason = self.sel
-            self.end = self.sel
-            self.last = self.sel
+            empty = np.zeros(0, dtype=np.int64)
+            self.inc = self.code = self.us = self.end = self.reason = empty
+            self.current = empty.astype(bool)
             self.reasons = np.zeros(0, dtype=object)
             for column in by:
-                self.columns[column] = (self.sel, np.zeros(0, dtype=object))
+                self.columns[column] = (empty, _codes(np, frame[column])[1])
             return
         m = res.measured[tp.index]
         elapsed = res.targets[target]["elapsed"]
-        n_seg = seg.t.size
-        current = np.arange(n_seg) >= m.measure.start_of[seg.last_of][seg.index]
+        current = np.arange(seg.t.size) >= m.measure.start_of[seg.last_of][seg.index]
         code = m.code
         sel = np.flatnonzero(
             current & (elapsed[seg.index] != NAT) & ((code == RUNNING) | (code == PAUSED))
@@ -95,50 +101,51 @@ class _Split:
         paused = np.flatnonzero((code[sel] == PAUSED) & (seg.end[sel] > seg.t[sel]))
         rows = sel[paused]
         us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
-        # the log's row of the last event at each segment's instant: its state holds there
-        source = run.events.source[seg.at[sel]]  # noqa: PD008 - not pandas
-        frame = log.frame
-        groups = _Groups(_first_rows(np, frame))
-        status_codes, statuses = _ffilled(np, groups, frame["status"])
+        # the state after the last event at each segment's instant holds in the segment
+        ev = run.events
+        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
+        at = seg.at[sel]  # noqa: PD008 - not pandas
+        status_codes, statuses = _ffilled(np, groups, ev.source, frame["status"])
         for column in by:
-            codes, values = _ffilled(np, groups, frame[column])
-            self.columns[column] = (codes[source], values)
-        self.sel, self.inc, self.code, self.us = sel, seg.index[sel], code[sel], us
-        self.end = seg.end[sel]
-        self.last = seg.last[sel]
+            codes, values = _ffilled(np, groups, ev.source, frame[column])
+            self.columns[column] = (codes[at], values)
+        self.inc, self.code, self.us, self.end = seg.index[sel], code[sel], us, seg.end[sel]
+        self.current = seg.last[sel]
         self.reason, self.reasons = _reasons(
-            np, groups, frame, source, code[sel] == PAUSED, tp.pause_flag, status_codes, statuses
-        )
+            np, groups, ev.source, frame, at, code[sel] == PAUSED, tp.pause_flag,
+            (status_codes, statuses),
+        )  # fmt: skip
 
 
-def _first_rows(np: Any, frame: Any) -> Any:
-    """Whether each row of a log's frame is its incident's first (incidents contiguous)."""
+def _codes(np: Any, column: Any) -> tuple[Any, Any]:
+    """A log column as codes into its distinct values (``-1``: empty)."""
     _np, pd = modules()
-    inc = np.asarray(pd.factorize(frame["id"])[0])
-    return np.r_[True, inc[1:] != inc[:-1]] if inc.size else np.zeros(0, dtype=bool)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy(dtype=np.int64)
+        return codes, np.asarray(column.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(column)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _ffilled(np: Any, groups: _Groups, column: Any) -> tuple[Any, Any]:
-    """A log column's value in force after each row: codes into its distinct values.
+def _ffilled(np: Any, groups: _Groups, source: Any, column: Any) -> tuple[Any, Any]:
+    """A log column's value in force after each engine event: codes into its values.
 
     A log writes a status or field only where it changes; ``""`` is a change to none.
     """
-    _np, pd = modules()
-    codes, uniques = pd.factorize(column)
-    codes = np.asarray(codes, dtype=np.int64)
-    values = np.asarray(uniques, dtype=object)
+    codes, values = _codes(np, column)
+    codes = codes[source]
     return groups.ffill(codes, codes >= 0, default=np.int64(-1)), values
 
 
 def _reasons(  # noqa: PLR0917
     np: Any,
     groups: _Groups,
-    frame: Any,
     source: Any,
+    frame: Any,
+    at: Any,
     paused: Any,
     pause_flag: bool,
-    status_codes: Any,
-    statuses: Any,
+    status: tuple[Any, Any],
 ) -> tuple[Any, Any]:
     """Why each paused segment is paused: codes into the reasons (``-1``: counted).
 
@@ -147,19 +154,20 @@ def _reasons(  # noqa: PLR0917
     """
     _np, pd = modules()
     kinds = frame["type"]
-    is_paused = (kinds == "paused").to_numpy(dtype=bool)
-    mark = is_paused | (kinds == "resumed").to_numpy(dtype=bool)
-    reason, reasons = pd.factorize(frame["reason"])
-    reason = np.asarray(reason, dtype=np.int64)
+    is_paused = (kinds == "paused").to_numpy(dtype=bool)[source]
+    mark = is_paused | (kinds == "resumed").to_numpy(dtype=bool)[source]
+    reason, reasons = _codes(np, frame["reason"])
+    reason = reason[source]
     n_reasons = len(reasons)
     # after a pause: its reason (n_reasons: none given); after a resume: -2
     held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
-    held = groups.ffill(held, mark, default=np.int64(-2))[source]
-    by_event = held >= 0 if pause_flag else np.zeros(source.size, dtype=bool)
-    status = status_codes[source]
-    out = np.where(by_event, held, np.where(status >= 0, n_reasons + 1 + status, n_reasons))
+    held = groups.ffill(held, mark, default=np.int64(-2))[at]
+    by_event = held >= 0 if pause_flag else np.zeros(at.size, dtype=bool)
+    status_codes, statuses = status
+    in_force = status_codes[at]
+    out = np.where(by_event, held, np.where(in_force >= 0, n_reasons + 1 + in_force, n_reasons))
     out = np.where(paused, out, -1)
-    names = np.array([*np.asarray(reasons, dtype=object), "paused", *statuses], dtype=object)
+    names = np.array([*reasons, "paused", *statuses], dtype=object)
     # a reason may also be a status name: one value, one code
     dense, uniques = pd.factorize(names)
     dense = np.asarray(dense, dtype=np.int64)
@@ -177,13 +185,13 @@ def _warn_errors(np: Any, run: LogRun) -> None:
         )
 
 
-def _by(log: EventLog, by: Sequence[str] | str, path: str = "by") -> list[str]:
+def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
     """Check the columns to split by; every mistake at once, by position."""
     columns = [by] if isinstance(by, str) else list(by)
     known = ["status", "severity", *log.attributes]
     problems = []
     for i, name in enumerate(columns):
-        where = f"{path}[{i}]" if not isinstance(by, str) else path
+        where = "by" if isinstance(by, str) else f"by[{i}]"
         if name not in known:
             hint = did_you_mean(str(name), known) or (
                 "the log follows " + ", ".join(map(repr, known)) + "; read other columns "
@@ -197,48 +205,71 @@ def _by(log: EventLog, by: Sequence[str] | str, path: str = "by") -> list[str]:
     return columns
 
 
-def _group_keys(np: Any, keys: list[Any]) -> Any:
-    """Codes (in order of first appearance) of the distinct tuples of integer columns."""
-    _np, pd = modules()
-    key = np.zeros(keys[0].size, dtype=np.int64)
-    for column in keys:
-        width = int(column.max()) + 2 if column.size else 1
-        if key.size and int(key.max()) >= (2**62) // width:
-            key = np.asarray(pd.factorize(key)[0], dtype=np.int64)  # keep it inside int64
-        key = key * width + (column + 1)
-    return np.asarray(pd.factorize(key)[0], dtype=np.int64)
+class _Reduced:
+    """The distinct tuples of integer key columns (the first one sorted or runs of equal).
 
+    ``first`` and ``last``: the first and last position of each tuple, tuples in order
+    of first appearance; ``order``/``starts`` reduce value arrays per tuple.
+    """
 
-def _sums(np: Any, codes: Any, values: Any, k: int) -> Any:
-    """Exact integer sums of ``values`` per code ``0..k-1``."""
-    order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], np.arange(k))
-    if not k:
-        return np.zeros(0, dtype=np.int64)
-    return np.add.reduceat(values[order], starts).astype(np.int64)
+    def __init__(self, np: Any, keys: list[Any]) -> None:
+        key = np.zeros(keys[0].size, dtype=np.int64)
+        for column in keys:
+            width = int(column.max()) + 2 if column.size else 1
+            if key.size and int(key.max()) >= (2**62) // width:
+                key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # stay in int64
+            key = key * width + (column + 1)
+        # stable: equal keys keep their order, so each tuple's rows stay in time order
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if key.size else key
+        ends = np.r_[starts[1:], key.size] if key.size else key
+        first, last = order[starts], order[ends - 1]
+        appear = np.argsort(first, kind="stable")
+        self.order, self.starts, self.appear = order, starts, appear
+        self.first, self.last = first[appear], last[appear]
+        self.k = int(starts.size)
 
+    def sum(self, np: Any, values: Any) -> Any:
+        """Exact integer sums per tuple."""
+        if not self.k:
+            return np.zeros(0, dtype=np.int64)
+        return np.add.reduceat(values[self.order], self.starts)[self.appear].astype(np.int64)
 
-def _firsts(np: Any, codes: Any, k: int) -> Any:
-    """The first position of each code ``0..k-1``."""
-    out = np.empty(k, dtype=np.int64)
-    out[codes[::-1]] = np.arange(codes.size - 1, -1, -1)
-    return out
+    def max(self, np: Any, values: Any) -> Any:
+        """The largest value of each tuple."""
+        if not self.k:
+            return values[:0]
+        return np.maximum.reduceat(values[self.order], self.starts)[self.appear]
+
+    def any(self, np: Any, values: Any) -> Any:
+        """Whether any value of each tuple is true."""
+        if not self.k:
+            return np.zeros(0, dtype=bool)
+        return np.logical_or.reduceat(values[self.order], self.starts)[self.appear]
 
 
 def _category(pd: Any, np: Any, codes: Any, values: Any) -> Any:
     """A categorical column; ``""`` (a change to none) is NA."""
-    keep = values != ""
+    keep = np.asarray([v != "" for v in values], dtype=bool)
     remap = np.where(keep, np.cumsum(keep) - 1, -1)
     fixed = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if values.size else codes
     return pd.Categorical.from_codes(fixed, categories=pd.Index(values[keep], dtype=object))
 
 
 def _ids(np: Any, run: LogRun, inc: Any) -> Any:
-    return np.asarray(run.ids, dtype=object)[run.kept[inc]]
+    ids = run.ids
+    if hasattr(ids, "take"):
+        return ids.take(run.kept[inc])
+    return np.asarray(ids, dtype=object)[run.kept[inc]]  # pragma: no cover
 
 
 def _deltas(np: Any, us: Any) -> Any:
     return np.where(us == NAT, NAT, us * 1000).view("m8[ns]")
+
+
+def _utc(pd: Any, np: Any, us: Any) -> Any:
+    return pd.DatetimeIndex(_deltas(np, us).view("M8[ns]")).tz_localize("UTC")
 
 
 def ledger(
@@ -263,13 +294,16 @@ def ledger(
 
     Returns:
         One row per incident and distinct (``by`` values, ``pause_reason``, ``part``),
-        incidents in the log's order: ``id``, ``target``, the ``by`` columns (NA while a
-        field is empty), ``pause_reason`` (NA on counted rows), ``part`` (``"counted"``
-        or ``"paused"``), ``time`` (a timedelta) and ``us`` (integer microseconds). The
-        counted rows of an incident sum exactly to its target's ``elapsed``; paused rows
-        are the time its clock was held, on the same clock, and are not part of it. Only
-        the current measurement counts (after a reopen under ``restart``, the new one).
-        An incident whose target does not apply, or has not started, has no rows.
+        incidents in the log's order and rows in order of first appearance: ``id``,
+        ``target``, the ``by`` columns (NA while a field is empty), ``pause_reason`` (NA
+        on counted rows), ``part`` (``"counted"`` or ``"paused"``), ``time`` (a
+        timedelta), ``us`` (the same in integer microseconds), ``until`` (when the
+        row's last stretch ended, UTC) and ``current`` (whether the incident is in the
+        row's state at ``as_of``, with the target running or paused). The counted rows
+        of an incident sum exactly to its target's ``elapsed``; paused rows are the time
+        its clock was held, on the same clock, and are not part of it. Only the current
+        measurement counts (after a reopen under ``restart``, the new one). An incident
+        whose target does not apply, or has not started, has no rows.
 
     Raises:
         ConfigError: an unknown target, or a ``by`` column the log does not have.
@@ -282,21 +316,22 @@ def ledger(
     split = _Split(log, policy, as_of, target, columns)
     part = (split.code == PAUSED).astype(np.int64)
     keys = [split.inc, *(split.columns[c][0] for c in columns), split.reason, part]
-    codes = _group_keys(np, keys)
-    k = int(codes.max()) + 1 if codes.size else 0
-    us = _sums(np, codes, split.us, k)
-    first = _firsts(np, codes, k)
+    groups = _Reduced(np, keys)
+    first = groups.first
+    us = groups.sum(np, split.us)
     data: dict[str, Any] = {
         "id": _ids(np, split.run, split.inc[first]),
-        "target": pd.Categorical([target] * k, categories=[target]),
+        "target": pd.Categorical.from_codes(np.zeros(groups.k, dtype=np.int8), [target]),
     }
     for column in columns:
-        values_codes, values = split.columns[column]
-        data[column] = _category(pd, np, values_codes[first], values)
+        codes, values = split.columns[column]
+        data[column] = _category(pd, np, codes[first], values)
     data["pause_reason"] = _category(pd, np, split.reason[first], split.reasons)
     data["part"] = pd.Categorical.from_codes(part[first], categories=list(PARTS))
     data["time"] = _deltas(np, us)
     data["us"] = us
+    data["until"] = _utc(pd, np, split.end[groups.last])
+    data["current"] = split.current[groups.last]
     out: _DataFrame = pd.DataFrame(data)
     return out
 
@@ -323,80 +358,78 @@ def _goals(goals: object) -> dict[str, int]:
 
 
 def ola(
-    log: EventLog,
-    policy: Policy,
+    table: pd.DataFrame,
     /,
     *,
     goals: Mapping[str, str | timedelta],
-    as_of: datetime | str,
-    target: str = "resolution",
     group: str = "assignment_group",
 ) -> pd.DataFrame:
     """Operational level agreements: a goal per group for the time it holds the ticket.
 
-    The time a group holds a ticket is the business time the target counted while the
-    group was assigned: the counted rows of :func:`ledger` by ``group``, so pauses do
-    not count and the times of an incident's groups add up to its ``elapsed``. A group
-    that holds a ticket twice (it came back) is judged on the sum.
+    The time a group holds a ticket is the business time its target counted while the
+    group was assigned: the counted rows of a :func:`ledger` split by ``group``, so
+    pauses do not count and the times of an incident's groups add up to its
+    ``elapsed``. A group that holds a ticket twice (it came back) is judged on the sum.
 
     Args:
-        log: The incidents' histories, following ``group`` (``attributes=[...]``).
-        policy: The support agreement whose ``target`` is measured.
+        table: The output of :func:`ledger` with ``group`` among its ``by`` columns.
         goals: Group name to goal, e.g. ``{"Service Desk": "4h", "Network": "8h"}``
             (duration text or a timedelta, in business time on the target's clock).
-        as_of: The instant of evaluation.
-        target: The target whose time the groups share.
-        group: The log's column of the group that holds the ticket.
+        group: The column of the group that holds the ticket.
 
     Returns:
         One row per incident and group that held it while the target ran or was
-        paused: ``id``, ``group`` (under its column name; NA: no group), ``ola_goal``,
-        ``ola_elapsed`` (time held), ``ola_status`` (``breached`` over the goal; else
-        ``running`` or ``paused`` while the group holds the ticket and the target runs
-        or is paused, ``met`` once it no longer does; NA for a group without a goal)
-        and ``ola_stopped_at`` (when its last hold ended; NaT while it holds). The
-        columns are those of :func:`evaluate_frame` for a target named ``ola``, so
-        ``compliance(table, by=[group], targets=["ola"])`` gives the share met per group.
+        paused, in the ledger's order: ``id``, ``group`` (under its column name; NA:
+        no group), ``ola_goal``, ``ola_elapsed`` (time held), ``ola_status``
+        (``breached`` over the goal; else ``running`` or ``paused`` while the group
+        holds the ticket and the target runs or is paused, ``met`` once it no longer
+        does; NA for a group without a goal) and ``ola_stopped_at`` (when its last hold
+        ended, UTC; NaT while it holds). The columns are those of :func:`evaluate_frame`
+        for a target named ``ola``, so ``compliance(table, by=[group], targets=["ola"])``
+        gives the share met per group.
 
     Raises:
-        ConfigError: a goal is not a duration, or ``target`` or ``group`` is unknown.
+        ConfigError: a goal is not a duration, or the table is not a ledger by ``group``.
     """
     np, pd = modules()
     parsed = _goals(goals)
-    _by(log, group, path="group")
-    split = _Split(log, policy, as_of, target, [group])
-    codes_g, names = split.columns[group]
-    codes = _group_keys(np, [split.inc, codes_g])
-    k = int(codes.max()) + 1 if codes.size else 0
-    counted = np.where(split.code == RUNNING, split.us, 0)
-    held = _sums(np, codes, counted, k)
-    first = _firsts(np, codes, k)
-    # per (incident, group): the end of its last hold, and whether it holds the ticket now
-    last = np.zeros(k, dtype=np.int64)
-    last[codes] = np.arange(codes.size)  # the last position of each code wins
-    holding = split.last[last]
+    wanted = ["id", group, "part", "us", "until", "current"]
+    missing = [c for c in wanted if c not in table.columns]
+    if missing:
+        hint = (
+            f"pass the output of ledger(..., by=[..., {group!r}])"
+            if missing != [group]
+            else f"split the ledger by it: ledger(..., by=[..., {group!r}])"
+        )
+        what = ", ".join(map(repr, missing))
+        raise ConfigError.single("table", f"the table has no column {what}", hint)
+    ids = table["id"].to_numpy()
+    inc = np.cumsum(np.r_[True, ids[1:] != ids[:-1]]) - 1 if ids.size else ids.astype(np.int64)
+    codes_g, names = _codes(np, table[group])
+    groups = _Reduced(np, [inc.astype(np.int64), codes_g])
+    first = groups.first
+    counted = (table["part"] == "counted").to_numpy(dtype=bool)
+    held = groups.sum(np, np.where(counted, table["us"].to_numpy(dtype=np.int64), 0))
+    current = table["current"].to_numpy(dtype=bool)
+    holding = groups.any(np, current)
+    # the group's stretch in force now is running or paused, as its ledger row says
+    paused_now = groups.any(np, current & ~counted)
+    until = table["until"].to_numpy("M8[ns]").view("i8") // 1000
     goal_of = np.array([parsed.get(str(v), -1) for v in names] + [-1], dtype=np.int64)
     goal = goal_of[codes_g[first]]
     applies = goal >= 0
-    status = np.where(
-        held > goal,
-        "breached",
-        np.where(holding, np.where(split.code[last] == PAUSED, "paused", "running"), "met"),
-    )
-    status_col = pd.Categorical(
-        np.where(applies, status, None),
-        categories=["running", "paused", "met", "breached"],
-    )
-    stopped = np.where(holding, NAT, split.end[last])
-    utc = pd.DatetimeIndex(_deltas(np, stopped).view("M8[ns]")).tz_localize("UTC")
+    # codes into OLA_STATUSES
+    status = np.where(held > goal, 3, np.where(holding, np.where(paused_now, 1, 0), 2))
     out: _DataFrame = pd.DataFrame(
         {
-            "id": _ids(np, split.run, split.inc[first]),
+            "id": table["id"].to_numpy()[first] if len(table) else table["id"].to_numpy(),
             group: _category(pd, np, codes_g[first], names),
             "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
             "ola_elapsed": _deltas(np, held),
-            "ola_status": status_col,
-            "ola_stopped_at": utc,
+            "ola_status": pd.Categorical.from_codes(
+                np.where(applies, status, -1), categories=list(OLA_STATUSES)
+            ),
+            "ola_stopped_at": _utc(pd, np, np.where(holding, NAT, groups.max(np, until))),
         }
     )
     return out

@@ -112,7 +112,7 @@ class Results:
     ``stopped``, ``at_risk``; ``tiers[route]`` holds, per tier, ``(outcome, instant)``
     arrays over the route's incidents; ``severity`` the severity index at ``now``.
     ``segments`` and ``measured`` keep the segments and each target's state and ``R``
-    through them (per target index), for analyses such as a time ledger; ``clocks`` the
+    through them (by target index), for analyses such as a time ledger; ``clocks`` the
     calendars that the targets' ``clock`` ids name.
     """
 
@@ -123,7 +123,7 @@ class Results:
         self.severity: Any = None
         self.next_change: Any = None
         self.segments: _Segments | None = None
-        self.measured: list[_Target] = []
+        self.measured: dict[int, _Target] = {}
         self.clocks: _Clocks | None = None
 
 
@@ -200,6 +200,8 @@ def _passes(clock: Calendar, t: Any, amount: Any) -> Any:
 def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
     """Apply ``fn(clock, *args)`` to the rows of each clock id and gather the results."""
     np = _np()
+    if ids.size and ids.min() == ids.max():  # one clock, the usual case: no grouping
+        return fn(clocks[int(ids[0])], *args)
     out = np.zeros(ids.size, dtype=np.int64)
     for c in np.unique(ids):
         rows = np.flatnonzero(ids == c)
@@ -292,8 +294,12 @@ class _Target:
         self.stop_seg, self.stop_t = stop_seg, stop_t
 
 
-def run(plan: Compiled, ev: Events, now: int) -> Results:
-    """Evaluate every incident of ``ev`` as of ``now`` (later events already removed)."""
+def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Results:
+    """Evaluate every incident of ``ev`` as of ``now`` (later events already removed).
+
+    With ``only``, measure that target alone (by index) and run no tiers: what a time
+    ledger reads.
+    """
     np = _np()
     out = Results(ev.n)
     m = ev.t.size
@@ -369,12 +375,15 @@ def run(plan: Compiled, ev: Events, now: int) -> Results:
         specs.append(plan.goals(ev.severities[key // width], name))
     clocks = _Clocks()
     targets: list[_Target] = []
-    for tp in plan.targets:
+    for tp in plan.targets if only is None else [plan.targets[only]]:
         target = _target(np, tp, plan, specs, combo_of, clocks, seg, rows, happens, reopen,
                          status_lut, status, held, paused_status, ev.t)  # fmt: skip
         targets.append(target)
         out.targets[tp.name] = _results(np, target, seg, clocks, now)
-    out.segments, out.measured, out.clocks = seg, targets, clocks
+        out.measured[tp.index] = target
+    out.segments, out.clocks = seg, clocks
+    if only is not None:
+        return out
 
     # -- tiers, per route --
     manual = np.flatnonzero(is_kind("escalated"))
