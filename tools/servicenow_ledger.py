@@ -73,6 +73,8 @@ def main() -> int:
     decided = held["ola_status"].isin(["met", "breached"])
     share = (held["ola_status"] == "met").sum() / decided.sum()
     print(f"all groups: {100 * share:.1f}% of {int(decided.sum()):,} decided holds met 8 h")
+    no_group = int(held["assignment_group"].isna().sum())
+    print(f"holds without a group (no goal): {no_group:,}")
 
     results = evaluate_frame(log, policy, as_of=AS_OF)
     elapsed = results.set_index("id")["resolution_elapsed"].dropna()
