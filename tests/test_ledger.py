@@ -306,7 +306,13 @@ def test_unknown_target_and_columns_are_reported_by_key_path():
     assert "did you mean 'group'" in str(caught.value)
     assert "given twice" in str(caught.value)
     assert "attributes=[...]" in str(caught.value)
+    renamed = EventLog.from_events(EVENTS.rename(columns={"group": "part"}), attributes=["part"])
+    with pytest.raises(ConfigError, match=r"^by\[0\]: the ledger has a column 'part' of its own"):
+        ledger(renamed, POLICY, as_of=AS_OF, by=["part"])
     by_status = ledger(LOG, POLICY, as_of=AS_OF, by="status")
+    both = pd.concat([TABLE, ledger(LOG, POLICY, as_of=AS_OF, target="response", by="group")])
+    with pytest.raises(ConfigError, match=r"^table: the table mixes targets \('resolution', 'r"):
+        ola(both, goals={}, group="group")
     with pytest.raises(ConfigError, match=r"^table: the table has no column 'group'; split the"):
         ola(by_status, goals={}, group="group")
     with pytest.raises(ConfigError, match=r"no column 'part', 'us'.*pass the output of ledger"):

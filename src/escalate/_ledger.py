@@ -50,6 +50,11 @@ __all__ = ["ledger", "ola"]
 PARTS: Final = ("counted", "paused")
 """The two kinds of ledger rows: time the target counted, and time it was paused."""
 
+_RESERVED: Final = frozenset(
+    {"id", "target", "pause_reason", "part", "time", "us", "until", "current"}
+)
+"""The ledger's own columns: no ``by`` column can take their names."""
+
 OLA_STATUSES: Final = ("running", "paused", "met", "breached")
 """The statuses of a group's hold of a ticket, as the OLA table's categories."""
 
@@ -198,6 +203,14 @@ def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
                 "with attributes=[...] in the EventLog reader"
             )
             problems.append(Problem(path=where, message=f"unknown column {name!r}", hint=hint))
+        elif name in _RESERVED:
+            problems.append(
+                Problem(
+                    path=where,
+                    message=f"the ledger has a column {name!r} of its own",
+                    hint="rename the attribute before reading the log",
+                )
+            )
         elif columns.index(name) != i:
             problems.append(Problem(path=where, message=f"{name!r} is given twice"))
     if problems:
@@ -257,11 +270,9 @@ def _category(pd: Any, np: Any, codes: Any, values: Any) -> Any:
     return pd.Categorical.from_codes(fixed, categories=pd.Index(values[keep], dtype=object))
 
 
-def _ids(np: Any, run: LogRun, inc: Any) -> Any:
-    ids = run.ids
-    if hasattr(ids, "take"):
-        return ids.take(run.kept[inc])
-    return np.asarray(ids, dtype=object)[run.kept[inc]]  # pragma: no cover
+def _ids(run: LogRun, inc: Any) -> Any:
+    """The log's ids of the engine's incidents (as the log holds them)."""
+    return run.ids.take(run.kept[inc])
 
 
 def _deltas(np: Any, us: Any) -> Any:
@@ -320,7 +331,7 @@ def ledger(
     first = groups.first
     us = groups.sum(np, split.us)
     data: dict[str, Any] = {
-        "id": _ids(np, split.run, split.inc[first]),
+        "id": _ids(split.run, split.inc[first]),
         "target": pd.Categorical.from_codes(np.zeros(groups.k, dtype=np.int8), [target]),
     }
     for column in columns:
@@ -403,6 +414,12 @@ def ola(
         )
         what = ", ".join(map(repr, missing))
         raise ConfigError.single("table", f"the table has no column {what}", hint)
+    distinct = table["target"].dropna().unique() if "target" in table.columns else ()
+    if len(distinct) > 1:
+        names = ", ".join(map(repr, sorted(map(str, distinct))))
+        raise ConfigError.single(
+            "table", f"the table mixes targets ({names})", "pass the ledger of one target"
+        )
     ids = table["id"].to_numpy()
     inc = np.cumsum(np.r_[True, ids[1:] != ids[:-1]]) - 1 if ids.size else ids.astype(np.int64)
     codes_g, names = _codes(np, table[group])
