@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import escalate
 from escalate import (
     BadRowsWarning,
+    BusinessDays,
     Calendar,
     ConfigError,
     EventLog,
@@ -343,3 +344,18 @@ def test_public_names():
     assert escalate.ola is ola
     assert ledger.__doc__
     assert ola.__doc__
+
+
+def test_a_goal_in_business_days_splits_the_same_elapsed():
+    """With a goal in business days the parts still sum to evaluate's elapsed."""
+    days = Policy(
+        clock="office",
+        calendars={"office": OFFICE},
+        statuses=POLICY.statuses,
+        severities=[Severity(name="P1", goals={"response": H, "resolution": BusinessDays(1)})],
+    )
+    table = ledger(LOG, days, as_of=AS_OF, by="group")
+    counted = table[table["part"] == "counted"].groupby("id", observed=True)["time"].sum()
+    for key, timeline in LOG.timelines():
+        results = {t.name: t for t in evaluate(days, timeline, as_of=AS_OF).targets}
+        assert counted[key] == results["resolution"].elapsed
