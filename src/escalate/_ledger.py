@@ -36,7 +36,7 @@ from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import BadRowsWarning, LogRun
 from escalate._index import td_us
 from escalate._plan import compiled
-from escalate._table import _Groups
+from escalate._table import Events, _Groups
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,18 +108,22 @@ class _Split:
         us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
         # the state after the last event at each segment's instant holds in the segment
         ev = run.events
-        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
         at = seg.at[sel]  # noqa: PD008 - not pandas
-        status_codes, statuses = _ffilled(np, groups, ev.source, frame["status"])
+        statuses = np.asarray(ev.statuses, dtype=object)
+        status = res.status[sel]  # the engine's own: no second pass over the events
+        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]]) if by != ["status"] else None
         for column in by:
-            codes, values = _ffilled(np, groups, ev.source, frame[column])
-            self.columns[column] = (codes[at], values)
+            if column == "status":
+                self.columns[column] = (status, statuses)
+            else:
+                assert groups is not None  # noqa: S101 - built for every other column
+                codes, values = _ffilled(np, groups, ev.source, frame[column])
+                self.columns[column] = (codes[at], values)
         self.inc, self.code, self.us, self.end = seg.index[sel], code[sel], us, seg.end[sel]
         self.current = seg.last[sel]
         self.reason, self.reasons = _reasons(
-            np, groups, ev.source, frame, at, code[sel] == PAUSED, tp.pause_flag,
-            (status_codes, statuses),
-        )  # fmt: skip
+            np, ev, frame, at, code[sel] == PAUSED, tp.pause_flag, (status, statuses)
+        )
 
 
 def _codes(np: Any, column: Any) -> tuple[Any, Any]:
@@ -144,8 +148,7 @@ def _ffilled(np: Any, groups: _Groups, source: Any, column: Any) -> tuple[Any, A
 
 def _reasons(  # noqa: PLR0917
     np: Any,
-    groups: _Groups,
-    source: Any,
+    ev: Events,
     frame: Any,
     at: Any,
     paused: Any,
@@ -158,19 +161,20 @@ def _reasons(  # noqa: PLR0917
     none) when the target takes the incident's pauses; else the status that holds it.
     """
     _np, pd = modules()
-    kinds = frame["type"]
-    is_paused = (kinds == "paused").to_numpy(dtype=bool)[source]
-    mark = is_paused | (kinds == "resumed").to_numpy(dtype=bool)[source]
     reason, reasons = _codes(np, frame["reason"])
-    reason = reason[source]
     n_reasons = len(reasons)
-    # after a pause: its reason (n_reasons: none given); after a resume: -2
-    held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
-    held = groups.ffill(held, mark, default=np.int64(-2))[at]
-    by_event = held >= 0 if pause_flag else np.zeros(at.size, dtype=bool)
     status_codes, statuses = status
-    in_force = status_codes[at]
-    out = np.where(by_event, held, np.where(in_force >= 0, n_reasons + 1 + in_force, n_reasons))
+    out = np.where(status_codes >= 0, n_reasons + 1 + status_codes, n_reasons)
+    kinds = {name: k for k, name in enumerate(ev.kinds)}
+    if pause_flag and "paused" in kinds:
+        # the last paused or resumed event at or before each segment, in its incident
+        is_paused = ev.kind == kinds["paused"]
+        mark = is_paused | (ev.kind == kinds.get("resumed", -1))
+        reason = reason[ev.source]
+        held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
+        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
+        held = groups.ffill(held, mark, default=np.int64(-2))[at]
+        out = np.where(held >= 0, held, out)
     out = np.where(paused, out, -1)
     names = np.array([*reasons, "paused", *statuses], dtype=object)
     # a reason may also be a status name: one value, one code

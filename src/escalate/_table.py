@@ -113,7 +113,8 @@ class Results:
     arrays over the route's incidents; ``severity`` the severity index at ``now``.
     ``segments`` and ``measured`` keep the segments and each target's state and ``R``
     through them (by target index), for analyses such as a time ledger; ``clocks`` the
-    calendars that the targets' ``clock`` ids name.
+    calendars that the targets' ``clock`` ids name; ``status`` the status in force in
+    each segment (an index into ``Events.statuses``, ``-1``: none).
     """
 
     def __init__(self, n: int) -> None:
@@ -125,6 +126,7 @@ class Results:
         self.segments: _Segments | None = None
         self.measured: dict[int, _Target] = {}
         self.clocks: _Clocks | None = None
+        self.status: Any = None
 
 
 def _np() -> Any:
@@ -297,8 +299,8 @@ class _Target:
 def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Results:
     """Evaluate every incident of ``ev`` as of ``now`` (later events already removed).
 
-    With ``only``, measure that target alone (by index) and run no tiers: what a time
-    ledger reads.
+    With ``only``, measure that target alone (by index), with its ``elapsed`` as its
+    only figure, and run no tiers: what a time ledger reads.
     """
     np = _np()
     out = Results(ev.n)
@@ -361,6 +363,7 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
     s_sev = severity[seg.at]
     s_concluded = concluded[seg.at] != 0
     out.severity = s_sev[seg.last_of]
+    out.status = status[seg.at]
 
     # the goals of each (severity, plan) pair present, per segment
     plan_codes, plan_names = _codes(ev.plan)
@@ -379,7 +382,7 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         target = _target(np, tp, plan, specs, combo_of, clocks, seg, rows, happens, reopen,
                          status_lut, status, held, paused_status, ev.t)  # fmt: skip
         targets.append(target)
-        out.targets[tp.name] = _results(np, target, seg, clocks, now)
+        out.targets[tp.name] = _results(np, target, seg, clocks, now, full=only is None)
         out.measured[tp.index] = target
     out.segments, out.clocks = seg, clocks
     if only is not None:
@@ -530,13 +533,18 @@ def _crossing(  # noqa: PLR0917
     return out
 
 
-def _results(np: Any, target: _Target, seg: _Segments, clocks: _Clocks, now: int) -> dict[str, Any]:
+def _results(  # noqa: PLR0917
+    np: Any, target: _Target, seg: _Segments, clocks: _Clocks, now: int, full: bool = True
+) -> dict[str, Any]:
+    """A target's figures per incident; without ``full``, only ``elapsed`` (and NA)."""
     last = seg.last_of
     code = target.code[last]
     total = target.r[last] + target.length[last]
     goal_seg = np.where(code == STOPPED, target.stop_seg, last)
     goal = target.goal[goal_seg]
     applies = goal >= 0
+    if not full:
+        return {"elapsed": np.where(applies, total, _NAT)}
     stopped = code == STOPPED
     stopped_at = np.where(stopped, target.stop_t, _NAT)
     due = _crossing(np, target, seg, clocks, goal, applies & (code != PENDING))
