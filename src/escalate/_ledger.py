@@ -111,7 +111,8 @@ class _Split:
         at = seg.at[sel]  # noqa: PD008 - not pandas
         statuses = np.asarray(ev.statuses, dtype=object)
         status = res.status[sel]  # the engine's own: no second pass over the events
-        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]]) if by != ["status"] else None
+        others = any(column != "status" for column in by)
+        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]]) if others else None
         for column in by:
             if column == "status":
                 self.columns[column] = (status, statuses)
