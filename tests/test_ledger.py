@@ -359,3 +359,11 @@ def test_a_goal_in_business_days_splits_the_same_elapsed():
     for key, timeline in LOG.timelines():
         results = {t.name: t for t in evaluate(days, timeline, as_of=AS_OF).targets}
         assert counted[key] == results["resolution"].elapsed
+
+
+def test_a_log_with_plain_text_columns_splits_the_same():
+    """A log frame built by hand with object columns gives the same ledger as a reader's."""
+    frame = LOG.frame.astype({"group": object, "reason": object})
+    plain = EventLog(frame=frame, issues=LOG.issues, attributes=LOG.attributes)
+    table = ledger(plain, POLICY, as_of=AS_OF, by="group")
+    pd.testing.assert_frame_equal(table, TABLE, check_categorical=False)
