@@ -47,6 +47,7 @@ from escalate._history import EventLog
 from escalate._holidays import Holidays
 from escalate._hours import Interval
 from escalate._incident_plot import plot_incident
+from escalate._ledger import ledger, ola
 from escalate._lint import policy_warnings
 from escalate._plots import plot_compliance, plot_elapsed, plot_survival
 from escalate._policy import (
@@ -154,7 +155,9 @@ __all__ = [
     "evaluate_frame",
     "evaluate_spark",
     "format_duration",
+    "ledger",
     "load_policy",
+    "ola",
     "paired_difference",
     "parse_business_days",
     "parse_duration",

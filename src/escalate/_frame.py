@@ -578,7 +578,7 @@ def _select(ev: Events, keep_incident: Any, now_us: int) -> tuple[Events, Any]:
     keep = keep_incident[ev.inc] & (ev.t <= now_us)
     kept = np.flatnonzero(keep_incident)
     alive = np.zeros(ev.n, dtype=bool)
-    alive[np.unique(ev.inc[keep])] = True
+    alive[ev.inc[keep]] = True
     kept = np.flatnonzero(keep_incident & alive)
     renumber = np.full(ev.n, -1, dtype=np.int64)
     renumber[kept] = np.arange(kept.size)
@@ -654,10 +654,13 @@ class LogRun:
         events: the engine's events (``events.source``: their rows in ``log.frame``).
         kept: the incidents the engine evaluated (indices into ``ids``); the others
             have an error or were not open yet.
-        results: the engine's results (with its segments and measured targets).
+        results: the engine's results (with its segments and measured targets); with
+            ``only``, of that target alone (by index) and without tiers.
     """
 
-    def __init__(self, log: EventLog, policy: Policy, as_of: datetime | str) -> None:
+    def __init__(
+        self, log: EventLog, policy: Policy, as_of: datetime | str, *, only: int | None = None
+    ) -> None:
         np, _pd = _modules()
         now = _instant(_as_of(as_of), "as_of")
         plan = compiled(policy)
@@ -667,7 +670,7 @@ class LogRun:
         assert low.events is not None  # noqa: S101 - a log always lowers to events
         ok = np.equal(low.errors, None)
         self.events, self.kept = _select(low.events, ok, now)
-        self.results = run(plan, self.events, now)
+        self.results = run(plan, self.events, now, only=only)
 
 
 def evaluate_frame(

@@ -112,7 +112,9 @@ class Results:
     ``stopped``, ``at_risk``; ``tiers[route]`` holds, per tier, ``(outcome, instant)``
     arrays over the route's incidents; ``severity`` the severity index at ``now``.
     ``segments`` and ``measured`` keep the segments and each target's state and ``R``
-    through them (per target index), for analyses such as a time ledger.
+    through them (by target index), for analyses such as a time ledger; ``clocks`` the
+    calendars that the targets' ``clock`` ids name; ``status`` the status in force in
+    each segment (an index into ``Events.statuses``, ``-1``: none).
     """
 
     def __init__(self, n: int) -> None:
@@ -122,7 +124,9 @@ class Results:
         self.severity: Any = None
         self.next_change: Any = None
         self.segments: _Segments | None = None
-        self.measured: list[_Target] = []
+        self.measured: dict[int, _Target] = {}
+        self.clocks: _Clocks | None = None
+        self.status: Any = None
 
 
 def _np() -> Any:
@@ -198,6 +202,8 @@ def _passes(clock: Calendar, t: Any, amount: Any) -> Any:
 def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
     """Apply ``fn(clock, *args)`` to the rows of each clock id and gather the results."""
     np = _np()
+    if ids.size and ids.min() == ids.max():  # one clock, the usual case: no grouping
+        return fn(clocks[int(ids[0])], *args)
     out = np.zeros(ids.size, dtype=np.int64)
     for c in np.unique(ids):
         rows = np.flatnonzero(ids == c)
@@ -290,8 +296,12 @@ class _Target:
         self.stop_seg, self.stop_t = stop_seg, stop_t
 
 
-def run(plan: Compiled, ev: Events, now: int) -> Results:
-    """Evaluate every incident of ``ev`` as of ``now`` (later events already removed)."""
+def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Results:
+    """Evaluate every incident of ``ev`` as of ``now`` (later events already removed).
+
+    With ``only``, measure that target alone (by index), with its ``elapsed`` as its
+    only figure, and run no tiers: what a time ledger reads.
+    """
     np = _np()
     out = Results(ev.n)
     m = ev.t.size
@@ -353,6 +363,7 @@ def run(plan: Compiled, ev: Events, now: int) -> Results:
     s_sev = severity[seg.at]
     s_concluded = concluded[seg.at] != 0
     out.severity = s_sev[seg.last_of]
+    out.status = status[seg.at]
 
     # the goals of each (severity, plan) pair present, per segment
     plan_codes, plan_names = _codes(ev.plan)
@@ -367,12 +378,15 @@ def run(plan: Compiled, ev: Events, now: int) -> Results:
         specs.append(plan.goals(ev.severities[key // width], name))
     clocks = _Clocks()
     targets: list[_Target] = []
-    for tp in plan.targets:
+    for tp in plan.targets if only is None else [plan.targets[only]]:
         target = _target(np, tp, plan, specs, combo_of, clocks, seg, rows, happens, reopen,
                          status_lut, status, held, paused_status, ev.t)  # fmt: skip
         targets.append(target)
-        out.targets[tp.name] = _results(np, target, seg, clocks, now)
-    out.segments, out.measured = seg, targets
+        out.targets[tp.name] = _results(np, target, seg, clocks, now, full=only is None)
+        out.measured[tp.index] = target
+    out.segments, out.clocks = seg, clocks
+    if only is not None:
+        return out
 
     # -- tiers, per route --
     manual = np.flatnonzero(is_kind("escalated"))
@@ -519,13 +533,18 @@ def _crossing(  # noqa: PLR0917
     return out
 
 
-def _results(np: Any, target: _Target, seg: _Segments, clocks: _Clocks, now: int) -> dict[str, Any]:
+def _results(  # noqa: PLR0917
+    np: Any, target: _Target, seg: _Segments, clocks: _Clocks, now: int, full: bool = True
+) -> dict[str, Any]:
+    """A target's figures per incident; without ``full``, only ``elapsed`` (and NA)."""
     last = seg.last_of
     code = target.code[last]
     total = target.r[last] + target.length[last]
     goal_seg = np.where(code == STOPPED, target.stop_seg, last)
     goal = target.goal[goal_seg]
     applies = goal >= 0
+    if not full:
+        return {"elapsed": np.where(applies, total, _NAT)}
     stopped = code == STOPPED
     stopped_at = np.where(stopped, target.stop_t, _NAT)
     due = _crossing(np, target, seg, clocks, goal, applies & (code != PENDING))

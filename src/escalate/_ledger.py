@@ -1,0 +1,457 @@
+"""A time ledger: where a target's business time went, and goals per assignment group.
+
+:func:`ledger` splits one target's elapsed business time, per incident of an
+:class:`~escalate.EventLog`, by status, assignment group (any column the log carries) and
+pause reason. It does not decide anything about the SLA itself: the table engine
+(:func:`escalate._table.run`, the one behind :func:`~escalate.evaluate_frame`) already cuts
+each incident into *segments* between event instants and says, for every segment, whether
+the target runs, is paused, pending or stopped, which measurement it belongs to (a reopen
+under ``restart`` begins a new one), on which clock it counts, and how much business time
+it counted. The log's statuses and fields change only at event instants, so each segment
+has one status and one value of each field; the ledger reads them and adds up.
+
+- *Counted* rows are the running segments of the current measurement: they sum exactly
+  (integer microseconds) to the target's ``elapsed``, as :func:`~escalate.evaluate` reports
+  it. That law is a tested property.
+- *Paused* rows are the paused segments of the current measurement, measured on the same
+  clock; they are not part of ``elapsed``.
+
+:func:`ola` turns a ledger's counted rows per group into operational level agreements: a
+goal per assignment group for the time it holds the ticket, in a table shaped like
+:func:`~escalate.evaluate_frame`'s so that :func:`~escalate.compliance` reports it per group.
+It reads the ledger, not the log: one pass of the engine serves both tables.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from escalate._columns import NAT, modules
+from escalate._duration import _duration_problem
+from escalate._engine import PAUSED, RUNNING
+from escalate._errors import ConfigError, Problem, did_you_mean
+from escalate._frame import BadRowsWarning, LogRun
+from escalate._index import td_us
+from escalate._plan import compiled
+from escalate._table import Events, _Groups
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pandas import DataFrame as _DataFrame
+
+    from escalate._history import EventLog
+    from escalate._policy import Policy
+
+__all__ = ["ledger", "ola"]
+
+PARTS: Final = ("counted", "paused")
+"""The two kinds of ledger rows: time the target counted, and time it was paused."""
+
+_RESERVED: Final = frozenset(
+    {"id", "target", "pause_reason", "part", "time", "us", "until", "current"}
+)
+"""The ledger's own columns: no ``by`` column can take their names."""
+
+OLA_STATUSES: Final = ("running", "paused", "met", "breached")
+"""The statuses of a group's hold of a ticket, as the OLA table's categories."""
+
+
+class _Split:
+    """One target's segments of a log, with the log's values in force in each.
+
+    Arrays per selected segment (running or paused, in the current measurement, of an
+    incident whose target applies): ``inc`` (the engine's incident index), ``code``,
+    ``us`` (business time on the target's clock), ``end`` (µs), ``current`` (the last
+    segment: in force at ``as_of``), ``reason`` (codes into ``reasons``; ``-1``: counted)
+    and, per ``by`` column, ``columns[name] = (codes, values)``.
+    """
+
+    def __init__(
+        self, log: EventLog, policy: Policy, as_of: datetime | str, target: str, by: list[str]
+    ) -> None:
+        np, _pd = modules()
+        plan = compiled(policy)
+        names = [tp.name for tp in plan.targets]
+        if target not in names:
+            hint = did_you_mean(target, names) or "the policy's targets are " + ", ".join(
+                map(repr, names)
+            )
+            raise ConfigError.single("target", f"unknown target {target!r}", hint)
+        tp = plan.targets[names.index(target)]
+        self.run = run = LogRun(log, policy, as_of, only=tp.index)
+        _warn_errors(np, run)
+        res = run.results
+        seg = res.segments
+        frame = log.frame
+        self.columns: dict[str, tuple[Any, Any]] = {}
+        if seg is None or res.clocks is None:  # no event at or before as_of
+            empty = np.zeros(0, dtype=np.int64)
+            self.inc = self.code = self.us = self.end = self.reason = empty
+            self.current = empty.astype(bool)
+            self.reasons = np.zeros(0, dtype=object)
+            for column in by:
+                self.columns[column] = (empty, _codes(np, frame[column])[1])
+            return
+        m = res.measured[tp.index]
+        elapsed = res.targets[target]["elapsed"]
+        current = np.arange(seg.t.size) >= m.measure.start_of[seg.last_of][seg.index]
+        code = m.code
+        sel = np.flatnonzero(
+            current & (elapsed[seg.index] != NAT) & ((code == RUNNING) | (code == PAUSED))
+        )
+        us = m.length[sel].copy()
+        paused = np.flatnonzero((code[sel] == PAUSED) & (seg.end[sel] > seg.t[sel]))
+        rows = sel[paused]
+        us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
+        # the state after the last event at each segment's instant holds in the segment
+        ev = run.events
+        at = seg.at[sel]  # noqa: PD008 - not pandas
+        statuses = np.asarray(ev.statuses, dtype=object)
+        status = res.status[sel]  # the engine's own: no second pass over the events
+        others = any(column != "status" for column in by)
+        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]]) if others else None
+        for column in by:
+            if column == "status":
+                self.columns[column] = (status, statuses)
+            else:
+                assert groups is not None  # noqa: S101 - built for every other column
+                codes, values = _ffilled(np, groups, ev.source, frame[column])
+                self.columns[column] = (codes[at], values)
+        self.inc, self.code, self.us, self.end = seg.index[sel], code[sel], us, seg.end[sel]
+        self.current = seg.last[sel]
+        self.reason, self.reasons = _reasons(
+            np, ev, frame, at, code[sel] == PAUSED, tp.pause_flag, (status, statuses)
+        )
+
+
+def _codes(np: Any, column: Any) -> tuple[Any, Any]:
+    """A log column as codes into its distinct values (``-1``: empty)."""
+    _np, pd = modules()
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy(dtype=np.int64)
+        return codes, np.asarray(column.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(column)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _ffilled(np: Any, groups: _Groups, source: Any, column: Any) -> tuple[Any, Any]:
+    """A log column's value in force after each engine event: codes into its values.
+
+    A log writes a status or field only where it changes; ``""`` is a change to none.
+    """
+    codes, values = _codes(np, column)
+    codes = codes[source]
+    return groups.ffill(codes, codes >= 0, default=np.int64(-1)), values
+
+
+def _reasons(  # noqa: PLR0917
+    np: Any,
+    ev: Events,
+    frame: Any,
+    at: Any,
+    paused: Any,
+    pause_flag: bool,
+    status: tuple[Any, Any],
+) -> tuple[Any, Any]:
+    """Why each paused segment is paused: codes into the reasons (``-1``: counted).
+
+    The reason of the ``paused`` event that holds the clock (``"paused"`` when it gives
+    none) when the target takes the incident's pauses; else the status that holds it.
+    """
+    _np, pd = modules()
+    reason, reasons = _codes(np, frame["reason"])
+    n_reasons = len(reasons)
+    status_codes, statuses = status
+    out = np.where(status_codes >= 0, n_reasons + 1 + status_codes, n_reasons)
+    kinds = {name: k for k, name in enumerate(ev.kinds)}
+    if pause_flag and "paused" in kinds:
+        # the last paused or resumed event at or before each segment, in its incident
+        is_paused = ev.kind == kinds["paused"]
+        mark = is_paused | (ev.kind == kinds.get("resumed", -1))
+        reason = reason[ev.source]
+        held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
+        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
+        held = groups.ffill(held, mark, default=np.int64(-2))[at]
+        out = np.where(held >= 0, held, out)
+    out = np.where(paused, out, -1)
+    names = np.array([*reasons, "paused", *statuses], dtype=object)
+    # a reason may also be a status name: one value, one code
+    dense, uniques = pd.factorize(names)
+    dense = np.asarray(dense, dtype=np.int64)
+    return np.where(out >= 0, dense[np.maximum(out, 0)], -1), np.asarray(uniques, dtype=object)
+
+
+def _warn_errors(np: Any, run: LogRun) -> None:
+    bad = np.flatnonzero(np.not_equal(run.errors, None))
+    if bad.size:
+        warnings.warn(
+            f"{bad.size} of {len(run.errors)} incidents could not be evaluated and are left "
+            f"out; evaluate_frame gives each one its 'error' (first: {run.errors[bad[0]]})",
+            BadRowsWarning,
+            stacklevel=4,
+        )
+
+
+def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
+    """Check the columns to split by; every mistake at once, by position."""
+    columns = [by] if isinstance(by, str) else list(by)
+    known = ["status", "severity", *log.attributes]
+    problems = []
+    for i, name in enumerate(columns):
+        where = "by" if isinstance(by, str) else f"by[{i}]"
+        if name not in known:
+            hint = did_you_mean(str(name), known) or (
+                "the log follows " + ", ".join(map(repr, known)) + "; read other columns "
+                "with attributes=[...] in the EventLog reader"
+            )
+            problems.append(Problem(path=where, message=f"unknown column {name!r}", hint=hint))
+        elif name in _RESERVED:
+            problems.append(
+                Problem(
+                    path=where,
+                    message=f"the ledger has a column {name!r} of its own",
+                    hint="rename the attribute before reading the log",
+                )
+            )
+        elif columns.index(name) != i:
+            problems.append(Problem(path=where, message=f"{name!r} is given twice"))
+    if problems:
+        raise ConfigError(problems)
+    return columns
+
+
+class _Reduced:
+    """The distinct tuples of integer key columns (the first one sorted or runs of equal).
+
+    ``first`` and ``last``: the first and last position of each tuple, tuples in order
+    of first appearance; ``order``/``starts`` reduce value arrays per tuple.
+    """
+
+    def __init__(self, np: Any, keys: list[Any]) -> None:
+        key = np.zeros(keys[0].size, dtype=np.int64)
+        for column in keys:
+            width = int(column.max()) + 2 if column.size else 1
+            if key.size and int(key.max()) >= (2**62) // width:
+                key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # stay in int64
+            key = key * width + (column + 1)
+        # stable: equal keys keep their order, so each tuple's rows stay in time order
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if key.size else key
+        ends = np.r_[starts[1:], key.size] if key.size else key
+        first, last = order[starts], order[ends - 1]
+        appear = np.argsort(first, kind="stable")
+        self.order, self.starts, self.appear = order, starts, appear
+        self.first, self.last = first[appear], last[appear]
+        self.k = int(starts.size)
+
+    def sum(self, np: Any, values: Any) -> Any:
+        """Exact integer sums per tuple."""
+        if not self.k:
+            return np.zeros(0, dtype=np.int64)
+        return np.add.reduceat(values[self.order], self.starts)[self.appear].astype(np.int64)
+
+    def max(self, np: Any, values: Any) -> Any:
+        """The largest value of each tuple."""
+        if not self.k:
+            return values[:0]
+        return np.maximum.reduceat(values[self.order], self.starts)[self.appear]
+
+    def any(self, np: Any, values: Any) -> Any:
+        """Whether any value of each tuple is true."""
+        if not self.k:
+            return np.zeros(0, dtype=bool)
+        return np.logical_or.reduceat(values[self.order], self.starts)[self.appear]
+
+
+def _category(pd: Any, np: Any, codes: Any, values: Any) -> Any:
+    """A categorical column; ``""`` (a change to none) is NA."""
+    keep = np.asarray([v != "" for v in values], dtype=bool)
+    remap = np.where(keep, np.cumsum(keep) - 1, -1)
+    fixed = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if values.size else codes
+    return pd.Categorical.from_codes(fixed, categories=pd.Index(values[keep], dtype=object))
+
+
+def _ids(run: LogRun, inc: Any) -> Any:
+    """The log's ids of the engine's incidents (as the log holds them)."""
+    return run.ids.take(run.kept[inc])
+
+
+def _deltas(np: Any, us: Any) -> Any:
+    return np.where(us == NAT, NAT, us * 1000).view("m8[ns]")
+
+
+def _utc(pd: Any, np: Any, us: Any) -> Any:
+    return pd.DatetimeIndex(_deltas(np, us).view("M8[ns]")).tz_localize("UTC")
+
+
+def ledger(
+    log: EventLog,
+    policy: Policy,
+    /,
+    *,
+    as_of: datetime | str,
+    target: str = "resolution",
+    by: Sequence[str] | str = ("status", "assignment_group"),
+) -> pd.DataFrame:
+    """Split a target's business time per incident by status, group and pause reason.
+
+    Args:
+        log: The incidents' histories.
+        policy: The support agreement: its target's start, pause and stop conditions,
+            reopen rule and clock decide what counts, exactly as in :func:`evaluate`.
+        as_of: The instant of evaluation (timezone-aware, or ISO 8601 with an offset).
+        target: The target to split.
+        by: The columns to split by: ``"status"``, ``"severity"`` or attributes the log
+            follows (``assignment_group``...), each the value in force at the time.
+
+    Returns:
+        One row per incident and distinct (``by`` values, ``pause_reason``, ``part``),
+        incidents in the log's order and rows in order of first appearance: ``id``,
+        ``target``, the ``by`` columns (NA while a field is empty), ``pause_reason`` (NA
+        on counted rows), ``part`` (``"counted"`` or ``"paused"``), ``time`` (a
+        timedelta), ``us`` (the same in integer microseconds), ``until`` (when the
+        row's last stretch ended, UTC) and ``current`` (whether the incident is in the
+        row's state at ``as_of``, with the target running or paused). The counted rows
+        of an incident sum exactly to its target's ``elapsed``; paused rows are the time
+        its clock was held, on the same clock, and are not part of it. Only the current
+        measurement counts (after a reopen under ``restart``, the new one). An incident
+        whose target does not apply, or has not started, has no rows.
+
+    Raises:
+        ConfigError: an unknown target, or a ``by`` column the log does not have.
+
+    Incidents that cannot be evaluated are left out, and one :class:`BadRowsWarning`
+    counts them (:func:`evaluate_frame` says why for each).
+    """
+    np, pd = modules()
+    columns = _by(log, by)
+    split = _Split(log, policy, as_of, target, columns)
+    part = (split.code == PAUSED).astype(np.int64)
+    keys = [split.inc, *(split.columns[c][0] for c in columns), split.reason, part]
+    groups = _Reduced(np, keys)
+    first = groups.first
+    us = groups.sum(np, split.us)
+    data: dict[str, Any] = {
+        "id": _ids(split.run, split.inc[first]),
+        "target": pd.Categorical.from_codes(np.zeros(groups.k, dtype=np.int8), [target]),
+    }
+    for column in columns:
+        codes, values = split.columns[column]
+        data[column] = _category(pd, np, codes[first], values)
+    data["pause_reason"] = _category(pd, np, split.reason[first], split.reasons)
+    data["part"] = pd.Categorical.from_codes(part[first], categories=list(PARTS))
+    data["time"] = _deltas(np, us)
+    data["us"] = us
+    data["until"] = _utc(pd, np, split.end[groups.last])
+    data["current"] = split.current[groups.last]
+    out: _DataFrame = pd.DataFrame(data)
+    return out
+
+
+def _goals(goals: object) -> dict[str, int]:
+    """Parse the goals per group; every mistake at once, by key path."""
+    if not isinstance(goals, Mapping):
+        msg = f"expected a mapping of group to goal, got {type(goals).__name__}"
+        raise ConfigError.single("goals", msg, 'e.g. {"Service Desk": "4h"}')
+    out: dict[str, int] = {}
+    problems = []
+    for group, goal in goals.items():
+        path = f"goals[{group!r}]"
+        parsed = _duration_problem(goal)
+        if isinstance(parsed, str):
+            problems.append(Problem(path=path, message=parsed, hint="write it as '4h' or '1h30m'"))
+        elif parsed < timedelta(0):
+            problems.append(Problem(path=path, message=f"a negative goal, {goal!r}"))
+        else:
+            out[str(group)] = td_us(parsed)
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def ola(
+    table: pd.DataFrame,
+    /,
+    *,
+    goals: Mapping[str, str | timedelta],
+    group: str = "assignment_group",
+) -> pd.DataFrame:
+    """Operational level agreements: a goal per group for the time it holds the ticket.
+
+    The time a group holds a ticket is the business time its target counted while the
+    group was assigned: the counted rows of a :func:`ledger` split by ``group``, so
+    pauses do not count and the times of an incident's groups add up to its
+    ``elapsed``. A group that holds a ticket twice (it came back) is judged on the sum.
+
+    Args:
+        table: The output of :func:`ledger` with ``group`` among its ``by`` columns.
+        goals: Group name to goal, e.g. ``{"Service Desk": "4h", "Network": "8h"}``
+            (duration text or a timedelta, in business time on the target's clock).
+        group: The column of the group that holds the ticket.
+
+    Returns:
+        One row per incident and group that held it while the target ran or was
+        paused, in the ledger's order: ``id``, ``group`` (under its column name; NA:
+        no group), ``ola_goal``, ``ola_elapsed`` (time held), ``ola_status``
+        (``breached`` over the goal; else ``running`` or ``paused`` while the group
+        holds the ticket and the target runs or is paused, ``met`` once it no longer
+        does; NA for a group without a goal) and ``ola_stopped_at`` (when its last hold
+        ended, UTC; NaT while it holds). The columns are those of :func:`evaluate_frame`
+        for a target named ``ola``, so ``compliance(table, by=[group], targets=["ola"])``
+        gives the share met per group.
+
+    Raises:
+        ConfigError: a goal is not a duration, or the table is not a ledger by ``group``.
+    """
+    np, pd = modules()
+    parsed = _goals(goals)
+    wanted = ["id", group, "part", "us", "until", "current"]
+    missing = [c for c in wanted if c not in table.columns]
+    if missing:
+        hint = (
+            f"pass the output of ledger(..., by=[..., {group!r}])"
+            if missing != [group]
+            else f"split the ledger by it: ledger(..., by=[..., {group!r}])"
+        )
+        what = ", ".join(map(repr, missing))
+        raise ConfigError.single("table", f"the table has no column {what}", hint)
+    distinct = table["target"].dropna().unique() if "target" in table.columns else ()
+    if len(distinct) > 1:
+        names = ", ".join(map(repr, sorted(map(str, distinct))))
+        raise ConfigError.single(
+            "table", f"the table mixes targets ({names})", "pass the ledger of one target"
+        )
+    ids = table["id"].to_numpy()
+    inc = np.cumsum(np.r_[True, ids[1:] != ids[:-1]]) - 1 if ids.size else ids.astype(np.int64)
+    codes_g, names = _codes(np, table[group])
+    groups = _Reduced(np, [inc.astype(np.int64), codes_g])
+    first = groups.first
+    counted = (table["part"] == "counted").to_numpy(dtype=bool)
+    held = groups.sum(np, np.where(counted, table["us"].to_numpy(dtype=np.int64), 0))
+    current = table["current"].to_numpy(dtype=bool)
+    holding = groups.any(np, current)
+    # the group's stretch in force now is running or paused, as its ledger row says
+    paused_now = groups.any(np, current & ~counted)
+    until = table["until"].to_numpy("M8[ns]").view("i8") // 1000
+    goal_of = np.array([parsed.get(str(v), -1) for v in names] + [-1], dtype=np.int64)
+    goal = goal_of[codes_g[first]]
+    applies = goal >= 0
+    # codes into OLA_STATUSES
+    status = np.where(held > goal, 3, np.where(holding, np.where(paused_now, 1, 0), 2))
+    out: _DataFrame = pd.DataFrame(
+        {
+            "id": table["id"].to_numpy()[first] if len(table) else table["id"].to_numpy(),
+            group: _category(pd, np, codes_g[first], names),
+            "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
+            "ola_elapsed": _deltas(np, held),
+            "ola_status": pd.Categorical.from_codes(
+                np.where(applies, status, -1), categories=list(OLA_STATUSES)
+            ),
+            "ola_stopped_at": _utc(pd, np, np.where(holding, NAT, groups.max(np, until))),
+        }
+    )
+    return out
