@@ -79,6 +79,7 @@ from escalate._results import (
 from escalate._spark import evaluate_spark, spark_schema
 from escalate._survival import SurvivalReport, survival
 from escalate._timeline import Event, Timeline
+from escalate._versions import PolicyVersion, PolicyVersions, load_versions
 
 #: The installed version; the distribution is called ``escalate-sla`` (``escalate`` on the
 #: package index is another project), the import name is ``escalate``.
@@ -127,6 +128,8 @@ __all__ = [
     "Plan",
     "Policy",
     "PolicyError",
+    "PolicyVersion",
+    "PolicyVersions",
     "Problem",
     "Route",
     "ScheduledTier",
@@ -151,6 +154,7 @@ __all__ = [
     "evaluate_spark",
     "format_duration",
     "load_policy",
+    "load_versions",
     "parse_business_days",
     "parse_duration",
     "plot_compliance",
