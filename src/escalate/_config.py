@@ -1226,6 +1226,9 @@ def policy_schema() -> dict[str, Any]:
     """Return a JSON Schema (draft 2020-12) of the policy config format, for editors.
 
     The schema checks the shape; :func:`load_policy` also checks what a schema cannot,
-    such as references between calendars, targets and triggers.
+    such as references between calendars, targets and triggers. A file is either one
+    policy or policy versions (see :func:`~escalate.load_versions`).
     """
-    return copy.deepcopy(_SCHEMA)
+    from escalate._versions import with_versions  # noqa: PLC0415 - it imports this module
+
+    return with_versions(copy.deepcopy(_SCHEMA))

@@ -374,6 +374,60 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
     return PolicyVersions(versions=versions, rule=rule)
 
 
+_EFFECTIVE_PATTERN: Final = (
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$"
+)
+
+
+def with_versions(schema: dict[str, Any]) -> dict[str, Any]:
+    """The policy JSON Schema made to accept either one policy or policy versions."""
+    top = ("$schema", "$id", "title", "$defs")
+    policy = {key: value for key, value in schema.items() if key not in top}
+    later = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["effective"],
+        "oneOf": [{"required": ["policy"]}, {"required": ["changes"]}],
+        "properties": {
+            "effective": {
+                "type": "string",
+                "pattern": _EFFECTIVE_PATTERN,
+                "description": "A date (midnight in the policy's zone) or an instant "
+                "with its UTC offset.",
+            },
+            "policy": {"$ref": "#/$defs/policy"},
+            "changes": {
+                "type": "object",
+                "description": "Tables laid over the previous version's config, key by key.",
+            },
+        },
+    }
+    first = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["policy"],
+        "properties": {"policy": {"$ref": "#/$defs/policy"}},
+    }
+    versions = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["versions"],
+        "properties": {
+            "rule": {"enum": list(_RULES), "description": "Which version judges an incident."},
+            "versions": {
+                "type": "array",
+                "minItems": 1,
+                "prefixItems": [first],
+                "items": later,
+            },
+        },
+    }
+    out = {key: schema[key] for key in top[:3]}
+    out["oneOf"] = [{"$ref": "#/$defs/policy"}, {"$ref": "#/$defs/versions"}]
+    out["$defs"] = {**schema["$defs"], "policy": policy, "versions": versions}
+    return out
+
+
 def load_any(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy | PolicyVersions:
     """A policy file as written: a :class:`Policy`, or :class:`PolicyVersions` with ``versions``."""
     mapping = read_source(source)
