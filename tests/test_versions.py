@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 import warnings
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -66,7 +68,9 @@ CONFIG: dict[str, Any] = {
             "effective": "2026-07-01",
             "changes": {
                 "severities": {"high": {"response": "30m", "report": "72h"}},
-                "targets": {"report": {"start": "resolved", "stop": "report_sent", "required": False}},
+                "targets": {
+                    "report": {"start": "resolved", "stop": "report_sent", "required": False}
+                },
                 "tiers": [
                     {"level": 1, "name": "desk", "trigger": "open"},
                     {"level": 2, "name": "lead", "trigger": {"percent": 50, "of": "response"}},
@@ -186,7 +190,10 @@ def test_a_versioned_evaluation_is_the_evaluation_under_the_version_in_force(
     """evaluate(versions) == evaluate(the one version its rule picks), error or not."""
     _name, policy, timeline, as_of = incident
     opened = timeline.events[0].at
-    later = [(opened + timedelta(seconds=s), POLICIES[n]) for s, n in zip(sorted(offsets), names)]
+    later = [
+        (opened + timedelta(seconds=s), POLICIES[n])
+        for s, n in zip(sorted(offsets), names, strict=False)
+    ]
     versions = PolicyVersions(versions=[(None, policy), *later], rule=rule)
     chosen = versions.select(timeline, as_of=as_of)
     expected = versions.at(min(opened, as_of) if rule == "opened" else as_of)
@@ -198,9 +205,11 @@ def test_a_versioned_evaluation_is_the_evaluation_under_the_version_in_force(
 def version_lists(draw: st.DrawFn) -> PolicyVersions:
     """Up to three generated policies, effective on increasing dates or instants."""
     found = draw(st.lists(policies(), min_size=1, max_size=3))
-    days = sorted(draw(st.lists(st.integers(0, 3000), min_size=len(found), unique=True)))
+    days = sorted(
+        draw(st.lists(st.integers(0, 3000), min_size=len(found), max_size=len(found), unique=True))
+    )
     versions: list[tuple[Any, Policy]] = [(None, found[0])]
-    for day, policy in zip(days[1:], found[1:]):
+    for day, policy in zip(days[1:], found[1:], strict=True):
         when = date(2020, 1, 1) + timedelta(days=day)
         if draw(st.booleans()):  # an instant, a little after that day's local midnight
             when = datetime(when.year, when.month, when.day, 12, tzinfo=UTC)
@@ -324,7 +333,7 @@ def test_config_problems_are_listed_with_their_key_paths(config, paths):
         ({"versions": [(None, goals(4)), ("2026-07-01", goals(3))]}, ["versions[1].effective"]),
         ({"versions": [(None, "policy.toml")]}, ["versions[0].policy"]),
         (
-            {"versions": [(None, goals(4)), (datetime(2026, 7, 1), goals(3))]},  # noqa: DTZ001
+            {"versions": [(None, goals(4)), (datetime(2026, 7, 1), goals(3))]},
             ["versions[1].effective"],
         ),
         (
@@ -410,7 +419,8 @@ def test_the_table_path_equals_the_scalar_path_on_versions():
         assert row["policy_version"] == version.name
         check_row(version.policy, row, evaluate(VERSIONS, timeline, as_of=AS_OF))
         if "report" not in {t.name for t in version.policy.targets}:
-            assert pd.isna(row["report_status"]) and pd.isna(row["tier_3_at"])
+            assert pd.isna(row["report_status"])
+            assert pd.isna(row["tier_3_at"])
 
 
 def test_columns_of_another_version_keep_their_types():
@@ -452,10 +462,22 @@ def test_bad_rows_make_one_warning_for_the_whole_table():
 
 def test_other_warnings_are_passed_on_once():
     """A warning every version's group raises (a missing column) reaches the caller once."""
-    table = _table().drop(columns=["report_sent"])
+    table = _table().drop(columns=["responded"])
     with pytest.warns(escalate.MissingColumnsWarning) as caught:
         evaluate_frame(table, VERSIONS, as_of=AS_OF)
     assert len([w for w in caught if issubclass(w.category, escalate.MissingColumnsWarning)]) == 1
+
+
+def test_the_as_of_rule_in_a_table_judges_every_row_by_todays_version():
+    """rule="as_of": every row is judged by the version at as_of, as evaluate() says."""
+    today = PolicyVersions(versions=VERSIONS.versions, rule="as_of")
+    table = _table()
+    got = evaluate_frame(table, today, as_of=AS_OF)
+    assert set(got["policy_version"]) == {"2026-07-01"}
+    for index, row in got.iloc[::7].iterrows():
+        check_row(
+            today.latest.policy, row, evaluate(today, _timeline(table.loc[index]), as_of=AS_OF)
+        )
 
 
 def test_rows_without_an_opening_are_judged_as_of_the_evaluation():
@@ -481,7 +503,7 @@ def test_table_errors_are_the_table_paths():
         evaluate_frame(_table().drop(columns=["opened"]), VERSIONS, as_of=AS_OF)
     assert caught.value.paths == ("columns.opened",)
     with pytest.raises(NaiveDatetimeError) as naive:
-        evaluate_frame(_table(), VERSIONS, as_of=datetime(2026, 9, 1))  # noqa: DTZ001
+        evaluate_frame(_table(), VERSIONS, as_of=datetime(2026, 9, 1))
     assert ZONE in str(naive.value)
     wall = _table()
     wall["opened"] = wall["opened"].dt.tz_localize(None)  # naive, without timezone=
@@ -490,18 +512,20 @@ def test_table_errors_are_the_table_paths():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BadRowsWarning)
         local = evaluate_frame(wall, VERSIONS, as_of=AS_OF, timezone="UTC")
-    assert local["policy_version"].tolist() == evaluate_frame(
-        _table(), VERSIONS, as_of=AS_OF
-    )["policy_version"].tolist()
+    assert (
+        local["policy_version"].tolist()
+        == evaluate_frame(_table(), VERSIONS, as_of=AS_OF)["policy_version"].tolist()
+    )
 
 
 def test_a_mapped_opening_column_is_read():
     """columns={"opened": ...} also tells which column decides the version."""
     table = _table().rename(columns={"opened": "created"})
     got = evaluate_frame(table, VERSIONS, as_of=AS_OF, columns={"opened": "created"})
-    assert got["policy_version"].tolist() == evaluate_frame(
-        _table(), VERSIONS, as_of=AS_OF
-    )["policy_version"].tolist()
+    assert (
+        got["policy_version"].tolist()
+        == evaluate_frame(_table(), VERSIONS, as_of=AS_OF)["policy_version"].tolist()
+    )
 
 
 # -- the command line -------------------------------------------------------------------
@@ -521,7 +545,7 @@ def policy_file(tmp_path: Path) -> Path:
 
 
 def test_validate_shows_every_version(policy_file: Path):
-    """validate lists the versions, then what each one defines."""
+    """``escalate validate`` lists the versions, then what each one defines."""
     result = run("validate", policy_file)
     assert result.exit_code == 0, result.output
     assert "valid policy with 3 versions" in result.stdout
@@ -556,7 +580,7 @@ def test_validate_prefixes_warnings_with_the_version(tmp_path: Path):
 
 
 def test_deadline_uses_the_version_in_force_at_the_opening(policy_file: Path):
-    """deadline says which version judged the incident and uses its goals."""
+    """``escalate deadline`` says which version judged the incident and uses its goals."""
     result = run("deadline", "--policy", policy_file, "-s", "high", "--opened",
                  "2026-07-01T09:00-05:00", "--json")  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -571,7 +595,7 @@ def test_deadline_uses_the_version_in_force_at_the_opening(policy_file: Path):
 
 
 def test_evaluate_and_report_on_a_versioned_policy(policy_file: Path, tmp_path: Path):
-    """evaluate writes policy_version; report can group by it."""
+    """``escalate evaluate`` writes policy_version; ``report`` can group by it."""
     table = _table()
     incidents = tmp_path / "incidents.csv"
     table.to_csv(incidents, index=False)
@@ -580,9 +604,10 @@ def test_evaluate_and_report_on_a_versioned_policy(policy_file: Path, tmp_path: 
                  "2026-09-01T00:00Z", "-o", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     written = pd.read_csv(out)
-    assert written["policy_version"].tolist() == evaluate_frame(
-        table, VERSIONS, as_of=AS_OF
-    )["policy_version"].tolist()
+    assert (
+        written["policy_version"].tolist()
+        == evaluate_frame(table, VERSIONS, as_of=AS_OF)["policy_version"].tolist()
+    )
     report = run("report", "--policy", policy_file, incidents, "--as-of",
                  "2026-09-01T00:00Z", "--by", "policy_version")  # fmt: skip
     assert report.exit_code == 0, report.output
@@ -598,3 +623,15 @@ def test_a_plain_policy_file_gets_no_version_column(tmp_path: Path):
     result = run("evaluate", "--policy", path, incidents, "--as-of", "2026-09-01T00:00Z")
     assert result.exit_code == 0, result.output
     assert "policy_version" not in result.stdout.splitlines()[0]
+
+
+def test_the_versions_example_of_the_policy_reference_loads():
+    """The [[versions]] TOML block of the policy reference loads, with three versions."""
+    text = (Path(__file__).parent.parent / "docs" / "reference" / "policy-config.md").read_text(
+        encoding="utf-8"
+    )
+    blocks = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)]
+    (found,) = [b for b in blocks if "versions" in b]
+    versions = load_versions(found)
+    assert [v.name for v in versions.versions] == ["initial", "2026-03-01", "2026-07-01"]
+    assert versions.versions[2].policy.goal("response", "high").duration == H / 2

@@ -294,7 +294,7 @@ def evaluate(
     except NaiveDatetimeError:  # suggest the zone the policy's desk works in
         raise NaiveDatetimeError("as_of", as_of, zone=policy.timezone) from None
     if isinstance(policy, PolicyVersions):
-        policy = policy.versions[policy.choose(timeline, now)].policy
+        policy = policy.versions[policy._choose(timeline, now)].policy
     plan = compiled(policy)
     plan.check(timeline)
     out = outcome(plan, timeline, now)

@@ -118,9 +118,8 @@ class PolicyVersions:
     >>> from datetime import date, timedelta
     >>> from escalate import Policy, Severity
     >>> def goals(hours):
-    ...     return Policy(
-    ...         severities=[Severity(name="high", goals={"response": timedelta(hours=hours)})]
-    ...     )
+    ...     targets = {"response": timedelta(hours=hours), "resolution": timedelta(hours=8)}
+    ...     return Policy(severities=[Severity(name="high", goals=targets)])
     >>> versions = PolicyVersions(versions=[(None, goals(4)), (date(2026, 7, 1), goals(3))])
     >>> versions.at("2026-06-30T23:59:00+00:00").name
     'initial'
@@ -220,9 +219,9 @@ class PolicyVersions:
         """Return the version that judges ``timeline`` as of ``as_of``, by :attr:`rule`."""
         from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports this module
 
-        return self.versions[self.choose(timeline, _instant(_as_of(as_of), "as_of"))]
+        return self.versions[self._choose(timeline, _instant(_as_of(as_of), "as_of"))]
 
-    def choose(self, timeline: Timeline, now: int, /) -> int:
+    def _choose(self, timeline: Timeline, now: int, /) -> int:
         """The index of the version for ``timeline`` as of ``now`` (microseconds)."""
         opened = timeline.instants[0][1]
         return self._index(min(opened, now) if self.rule == "opened" else now)
@@ -452,7 +451,7 @@ def load_versions(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Poli
     >>> versions = load_versions(
     ...     {
     ...         "versions": [
-    ...             {"policy": {"severities": {"high": {"response": "4h"}}}},
+    ...             {"policy": {"severities": {"high": {"response": "4h", "resolution": "8h"}}}},
     ...             {
     ...                 "effective": "2026-07-01",
     ...                 "changes": {"severities": {"high": {"response": "3h"}}},
