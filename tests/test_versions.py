@@ -392,13 +392,29 @@ def _table() -> pd.DataFrame:
     return frame.iloc[::-1].set_index(pd.Index(range(100, 148)))  # an index of its own
 
 
-def _timeline(row: pd.Series) -> Timeline:
+def _pauses(table: pd.DataFrame) -> pd.DataFrame:
+    """A pause of 40 minutes, 5 minutes after the opening, for every fifth incident."""
+    some = table.iloc[::5]
+    return pd.DataFrame(
+        {
+            "id": some["id"].to_numpy(),
+            "start": (some["opened"] + pd.Timedelta(minutes=5)).to_numpy(),
+            "end": (some["opened"] + pd.Timedelta(minutes=45)).to_numpy(),
+        }
+    )
+
+
+def _timeline(row: pd.Series, pauses: pd.DataFrame | None = None) -> Timeline:
     events: list[dict[str, Any]] = [
         {"type": "opened", "at": row["opened"].to_pydatetime(), "severity": row["severity"]}
     ]
     for kind in ("responded", "resolved", "report_sent"):
         if not pd.isna(row[kind]):
             events.append({"type": kind, "at": row[kind].to_pydatetime()})
+    if pauses is not None:
+        for _, span in pauses[pauses["id"] == row["id"]].iterrows():
+            events.append({"type": "paused", "at": span["start"].to_pydatetime()})
+            events.append({"type": "resumed", "at": span["end"].to_pydatetime()})
     events.sort(key=lambda e: e["at"])
     return Timeline.from_events(events)
 
@@ -406,15 +422,16 @@ def _timeline(row: pd.Series) -> Timeline:
 def test_the_table_path_equals_the_scalar_path_on_versions():
     """Every row of evaluate_frame(versions) says what evaluate(versions) says of it."""
     table = _table()
+    pauses = _pauses(table)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        got = evaluate_frame(table, VERSIONS, as_of=AS_OF)
+        got = evaluate_frame(table, VERSIONS, as_of=AS_OF, pauses=pauses)
     assert list(got.index) == list(table.index)
     assert got["id"].tolist() == table["id"].tolist()
     assert set(got["policy_version"]) == {"initial", "2026-03-01", "2026-07-01"}
     assert str(got["policy_version"].dtype) == "string"
     for index, row in got.iterrows():
-        timeline = _timeline(table.loc[index])
+        timeline = _timeline(table.loc[index], pauses)
         version = VERSIONS.select(timeline, as_of=AS_OF)
         assert row["policy_version"] == version.name
         check_row(version.policy, row, evaluate(VERSIONS, timeline, as_of=AS_OF))
