@@ -293,6 +293,7 @@ def test_load_policy_points_to_load_versions():
         ({"versions": [{"policy": BASE}, {"effective": 2026, "changes": {}}]}, ["versions[1].effective"]),
         ({"versions": [{"policy": BASE, "effective": "2026-01-01"}]}, ["versions[0].effective"]),
         ({"versions": [{"policy": BASE}], "rule": "opend"}, ["rule"]),
+        ({"versions": [{"policy": BASE}, {"changes": {}}], "rule": 1}, ["rule", "versions[1].effective"]),
         (
             {"versions": [{"policy": BASE}, {"effective": "2026-07-01", "changes": {}},
                           {"effective": "2026-07-01", "changes": {}}]},

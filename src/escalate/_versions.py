@@ -95,6 +95,36 @@ def _start_us(effective: date | datetime, zone: str, path: str) -> int:
     return _instant(effective, path)
 
 
+def _presence_problem(i: int, effective: object, path: str) -> Problem | None:
+    """The first version has no effective date; every later one has a date or datetime."""
+    if i == 0:
+        if effective is None:
+            return None
+        return Problem(
+            path=path,
+            message="the first version has an effective date",
+            hint="remove it: the first version is in force until the second, so that every "
+            "incident has a version",
+        )
+    if isinstance(effective, date):
+        return None
+    return Problem(
+        path=path,
+        message=f"expected a date or an aware datetime, got {describe(effective)}",
+        hint="every version after the first needs the date it took effect",
+    )
+
+
+def _rule_problem(rule: object) -> Problem:
+    return Problem(
+        path="rule",
+        message=f"unknown version rule {excerpt(rule)}",
+        hint=did_you_mean(str(rule), _RULES)
+        or "use 'opened' (the version in force when the incident opened) or "
+        "'as_of' (the version in force at the evaluation instant)",
+    )
+
+
 @attrs.frozen(kw_only=True)
 class PolicyVersions:
     """A policy over time: versions in effective order, and the rule that picks one.
@@ -134,15 +164,7 @@ class PolicyVersions:
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
         if self.rule not in _RULES:
-            problems.append(
-                Problem(
-                    path="rule",
-                    message=f"unknown version rule {excerpt(self.rule)}",
-                    hint=did_you_mean(str(self.rule), _RULES)
-                    or "use 'opened' (the version in force when the incident opened) or "
-                    "'as_of' (the version in force at the evaluation instant)",
-                )
-            )
+            problems.append(_rule_problem(self.rule))
         if not self.versions:
             problems.append(
                 Problem(path="versions", message="no version", hint="give at least one policy")
@@ -159,27 +181,12 @@ class PolicyVersions:
                     )
                 )
                 continue
-            if i == 0:
-                if version.effective is not None:
-                    problems.append(
-                        Problem(
-                            path=path,
-                            message="the first version has an effective date",
-                            hint="remove it: the first version is in force until the "
-                            "second, so that every incident has a version",
-                        )
-                    )
+            problem = _presence_problem(i, version.effective, path)
+            if problem is not None:
+                problems.append(problem)
+            if i == 0 or problem is not None:
                 continue
-            if version.effective is None or not isinstance(version.effective, date):
-                problems.append(
-                    Problem(
-                        path=path,
-                        message=f"expected a date or an aware datetime, got "
-                        f"{describe(version.effective)}",
-                        hint="every version after the first needs the date it took effect",
-                    )
-                )
-                continue
+            assert isinstance(version.effective, date)  # noqa: S101 - checked just above
             try:
                 start = _start_us(version.effective, policy.timezone, path)
             except EscalateError as error:
@@ -310,6 +317,9 @@ def _unknown_keys(table: Mapping[str, Any], known: tuple[str, ...], path: str) -
 def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
     problems = _unknown_keys(mapping, _TOP_KEYS, "")
     rule = mapping.get("rule", "opened")
+    if rule not in _RULES:
+        problems.append(_rule_problem(rule))
+        rule = "opened"
     items = mapping["versions"]
     if not isinstance(items, list) or not items:
         problems.append(
@@ -334,6 +344,10 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
             if ("effective" in item)
             else None
         )
+        # a date that does not parse is said above
+        problem = _presence_problem(i, effective, f"{path}.effective")
+        if problem is not None and ("effective" not in item or i == 0):
+            problems.append(problem)
         forms = [key for key in ("policy", "changes") if key in item]
         if len(forms) != 1 or (forms == ["changes"] and i == 0):
             problems.append(
