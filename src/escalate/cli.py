@@ -593,7 +593,7 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
 
 
 def _show_versions(console: Console, versions: PolicyVersions, path: Path) -> None:
-    rule = "when each incident opened" if versions.rule == "opened" else "at --as-of"
+    rule = "when it opened" if versions.rule == "opened" else "at --as-of"
     console.print(
         Text(f"{path}: valid policy with {count_of(len(versions.versions), 'version')}, "
              f"each incident judged by the version in force {rule}"),
