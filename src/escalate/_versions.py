@@ -436,6 +436,7 @@ def with_versions(schema: dict[str, Any]) -> dict[str, Any]:
         },
     }
     out = {key: schema[key] for key in top[:3]}
+    out["type"] = "object"
     out["oneOf"] = [{"$ref": "#/$defs/policy"}, {"$ref": "#/$defs/versions"}]
     out["$defs"] = {**schema["$defs"], "policy": policy, "versions": versions}
     return out
