@@ -465,6 +465,38 @@ def test_an_event_log_is_evaluated_version_by_version_in_its_order():
         pd.testing.assert_series_equal(got[name], wide[name], check_names=False)
 
 
+def _log_with_a_lost_incident() -> EventLog:
+    events = [
+        {"id": row["id"], **e} for _, row in _table().iterrows() for e in _timeline(row).to_events()
+    ]
+    events.append({"id": "LOST", "type": "opened", "at": "not a time", "severity": "high"})
+    frame = pd.DataFrame(events)
+    frame["at"] = frame["at"].astype(str)
+    log = EventLog.from_events(frame)
+    assert log.lost == ("LOST",)
+    return log
+
+
+@pytest.mark.parametrize(
+    ("later", "rule", "host"),
+    [
+        ([], "opened", "2026-07-01"),  # the version at as_of has incidents: with them
+        ([{"effective": "2026-08-20", "changes": {}}], "opened", "2026-07-01"),  # the latest used
+        ([], "as_of", "2026-07-01"),  # one group: the log as it is
+    ],
+)
+def test_incidents_the_reader_lost_keep_their_row_after_the_others(later, rule, host):
+    """A lost incident gets its error row last, under the version at as_of (or the latest used)."""
+    log = _log_with_a_lost_incident()
+    versions = load_versions({**CONFIG, "versions": [*CONFIG["versions"], *later], "rule": rule})
+    with pytest.warns(BadRowsWarning, match="1 of 49 incidents"):
+        got = evaluate_frame(log, versions, as_of=AS_OF)
+    assert got["id"].tolist() == [*log.ids, "LOST"]
+    assert got["policy_version"].iloc[-1] == host
+    assert got["error"].iloc[-1].startswith("none of this incident's rows could be read")
+    assert got["error"].iloc[:-1].isna().all()
+
+
 def test_bad_rows_make_one_warning_for_the_whole_table():
     """Rows that fail in several versions are counted together, in one BadRowsWarning."""
     table = _table()

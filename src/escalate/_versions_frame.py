@@ -36,7 +36,9 @@ def _pick(np: Any, versions: PolicyVersions, opened_us: Any, now: int, nat: int)
     return np.searchsorted(np.asarray(versions._starts, dtype=np.int64), at, side="right")
 
 
-def _table_openings(np: Any, incidents: Any, columns: Any, timezone: str | None) -> Any:
+def _table_openings(
+    np: Any, incidents: Any, columns: Any, timezone: str | None, versions: PolicyVersions
+) -> Any:
     """Each row's opening in microseconds (``NAT`` when missing or unreadable), or ``None``."""
     from escalate._frame import _column_instants  # noqa: PLC0415 - _frame imports this module
 
@@ -44,7 +46,7 @@ def _table_openings(np: Any, incidents: Any, columns: Any, timezone: str | None)
     if name is None or name not in incidents.columns:
         return None  # evaluate_frame says what is missing
     try:
-        ns = _column_instants(incidents[name], name, timezone)[0]
+        ns = _column_instants(incidents[name], name, timezone, versions.latest.policy)[0]
     except EscalateError:
         return None  # evaluate_frame raises it
     return np.where(ns == NAT, NAT, ns // 1000)
@@ -74,9 +76,15 @@ def evaluate_frame_versions(
         codes = pd.factorize(incidents.frame["id"])[0]
         first = incidents.frame["at"].groupby(codes, sort=True).first()
         which = _pick(np, versions, first.to_numpy("M8[ns]").view("i8") // 1000, now, NAT)
+        # incidents the reader lost (rows after the others) go with the version at as_of,
+        # or the latest version that has incidents: they have an error and no figures
+        host = versions._index(now)
+        if len(which) and host not in which:
+            host = int(which.max())
+        which = np.concatenate([which, np.full(len(incidents.lost), host, dtype=which.dtype)])
     else:
         incidents = _to_pandas(incidents)
-        opened = _table_openings(np, incidents, columns, timezone)
+        opened = _table_openings(np, incidents, columns, timezone, versions)
         which = (
             _pick(np, versions, opened, now, NAT)
             if opened is not None
@@ -96,6 +104,7 @@ def evaluate_frame_versions(
                     frame=incidents.frame[which[codes] == g],
                     issues=incidents.issues,
                     attributes=incidents.attributes,
+                    lost=incidents.lost if g == host else (),
                 )
             else:
                 part = incidents.iloc[rows]
