@@ -86,8 +86,10 @@ def junk_table(rows: list[dict[str, Any]], instants: tuple[str, ...], *, aware: 
     for column in instants if aware else ():
         if column in table:
             try:
-                with warnings.catch_warnings():  # "could not infer format" for junk
-                    warnings.simplefilter("ignore", UserWarning)
+                # pandas' own warnings about junk ("could not infer format", mixed types
+                # deprecated in pandas 3): this only builds the input, as a reader would
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
                     table[column] = pd.to_datetime(table[column], utc=True)
             except (TypeError, ValueError, OverflowError):  # OutOfBoundsDatetime too
                 assume(False)

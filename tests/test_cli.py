@@ -704,7 +704,7 @@ def test_an_os_error_is_one_line(monkeypatch):
     def unreadable(path: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(escalate, "load_policy", unreadable)
+    monkeypatch.setattr(escalate.cli, "load_any", unreadable)  # what validate reads with
     line = one_line_error(run("validate", SAAS))
     assert line.endswith(f"Permission denied: {SAAS}")
 

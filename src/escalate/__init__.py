@@ -82,6 +82,7 @@ from escalate._results import (
 from escalate._spark import evaluate_spark, spark_schema
 from escalate._survival import SurvivalReport, survival
 from escalate._timeline import Event, Timeline
+from escalate._versions import PolicyVersion, PolicyVersions, load_versions
 
 #: The installed version; the distribution is called ``escalate-sla`` (``escalate`` on the
 #: package index is another project), the import name is ``escalate``.
@@ -131,6 +132,8 @@ __all__ = [
     "Plan",
     "Policy",
     "PolicyError",
+    "PolicyVersion",
+    "PolicyVersions",
     "Problem",
     "Route",
     "ScheduledTier",
@@ -157,6 +160,7 @@ __all__ = [
     "format_duration",
     "ledger",
     "load_policy",
+    "load_versions",
     "ola",
     "paired_difference",
     "parse_business_days",

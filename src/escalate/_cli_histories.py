@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
     from escalate._policy import Policy
+    from escalate._versions import PolicyVersions
 
 __all__ = ["SHAPES", "History", "Shape", "Source", "history_options"]
 
@@ -236,7 +237,7 @@ class Source:
     count: int
     names: list[str]
 
-    def evaluate(self, policy: Policy, *, as_of: datetime) -> DataFrame:
+    def evaluate(self, policy: Policy | PolicyVersions, *, as_of: datetime) -> DataFrame:
         """Evaluate the incidents (a progress bar on a terminal, bad rows said in one line)."""
         return evaluate_table(
             self.table,

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
     from escalate._policy import Policy
+    from escalate._versions import PolicyVersions
 
 __all__ = [
     "DurationStyle",
@@ -330,7 +331,7 @@ def instant_columns(
 
 def evaluate_table(
     incidents: DataFrame | EventLog,
-    policy: Policy,
+    policy: Policy | PolicyVersions,
     *,
     as_of: datetime,
     columns: Mapping[str, str],

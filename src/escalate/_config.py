@@ -52,7 +52,7 @@ from escalate._policy import (
     Trigger,
 )
 
-__all__ = ["load_policy", "policy_schema", "policy_to_dict"]
+__all__ = ["load_policy", "policy_schema", "policy_to_dict", "read_source"]
 
 _POLICY_KEYS: Final = (
     "name",
@@ -739,6 +739,26 @@ def load_policy(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy
     >>> policy.goal("resolution", "high").duration
     datetime.timedelta(seconds=28800)
     """
+    mapping = read_source(source)
+    if isinstance(mapping, Mapping) and "versions" in mapping:
+        raise PolicyError.single(
+            "versions",
+            "this holds policy versions, not one policy",
+            "load it with escalate.load_versions()",
+        )
+    reader_ = _Reader()
+    parts = reader_.policy(mapping)
+    try:
+        policy = Policy(**parts)
+    except PolicyError as error:
+        raise PolicyError([*reader_.problems, *error.problems]) from None
+    if reader_.problems:
+        raise PolicyError(reader_.problems)
+    return policy
+
+
+def read_source(source: object) -> object:
+    """The config of a policy file (parsed, not yet checked), or the mapping itself."""
     if isinstance(source, Mapping):
         mapping: object = source
     elif isinstance(source, str | os.PathLike):
@@ -759,15 +779,7 @@ def load_policy(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy
         raise PolicyError(
             [Problem(path="", message=f"expected a path or a mapping, got {describe(source)}")]
         )
-    reader_ = _Reader()
-    parts = reader_.policy(mapping)
-    try:
-        policy = Policy(**parts)
-    except PolicyError as error:
-        raise PolicyError([*reader_.problems, *error.problems]) from None
-    if reader_.problems:
-        raise PolicyError(reader_.problems)
-    return policy
+    return mapping
 
 
 # -- back to the config form ----------------------------------------------------------
@@ -1214,6 +1226,9 @@ def policy_schema() -> dict[str, Any]:
     """Return a JSON Schema (draft 2020-12) of the policy config format, for editors.
 
     The schema checks the shape; :func:`load_policy` also checks what a schema cannot,
-    such as references between calendars, targets and triggers.
+    such as references between calendars, targets and triggers. A file is either one
+    policy or policy versions (see :func:`~escalate.load_versions`).
     """
-    return copy.deepcopy(_SCHEMA)
+    from escalate._versions import with_versions  # noqa: PLC0415 - it imports this module
+
+    return with_versions(copy.deepcopy(_SCHEMA))

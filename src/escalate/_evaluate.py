@@ -49,6 +49,7 @@ from escalate._results import (
     TierRef,
     TierState,
 )
+from escalate._versions import PolicyVersions
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
@@ -281,11 +282,14 @@ def _next_change(out: Outcome, now: int) -> int | None:
     return min(candidates) if candidates else None
 
 
-def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime | str) -> Evaluation:
+def evaluate(
+    policy: Policy | PolicyVersions, timeline: Timeline, /, *, as_of: datetime | str
+) -> Evaluation:
     """Evaluate an incident: every target's status and deadline, and the escalation tiers.
 
     Args:
-        policy: The support agreement.
+        policy: The support agreement, or its versions (the one its rule picks judges
+            the incident).
         timeline: The incident's events.
         as_of: The instant of evaluation (timezone-aware, or an ISO 8601 string with its
             offset); events after it are ignored. Before the opening, every target is
@@ -301,6 +305,8 @@ def evaluate(policy: Policy, timeline: Timeline, /, *, as_of: datetime | str) ->
         now = _instant(as_of, "as_of")
     except NaiveDatetimeError:  # suggest the zone the policy's desk works in
         raise NaiveDatetimeError("as_of", as_of, zone=policy.timezone) from None
+    if isinstance(policy, PolicyVersions):
+        policy = policy.versions[policy._choose(timeline, now)].policy
     plan = compiled(policy)
     plan.check(timeline)
     out = outcome(plan, timeline, now)

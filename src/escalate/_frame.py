@@ -36,6 +36,8 @@ from escalate._plan import Compiled, compiled
 from escalate._results import TargetStatus
 from escalate._table import Events, Results, run
 from escalate._timeline import BUILTIN_EVENTS, Timeline
+from escalate._versions import PolicyVersions
+from escalate._versions_frame import evaluate_frame_versions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -675,7 +677,7 @@ class LogRun:
 
 def evaluate_frame(
     incidents: pd.DataFrame | EventLog,
-    policy: Policy,
+    policy: Policy | PolicyVersions,
     *,
     as_of: datetime | str,
     columns: Mapping[str, str | None] | None = None,
@@ -690,7 +692,8 @@ def evaluate_frame(
             and the attribute columns the policy's routes use; a polars DataFrame is
             converted), or an :class:`~escalate.EventLog` of histories (status and field
             changes, reopens, severity changes...).
-        policy: The support agreement.
+        policy: The support agreement, or its versions: each incident is judged by the
+            version its rule picks, and a ``policy_version`` column names it.
         as_of: The instant of evaluation (timezone-aware, or ISO 8601 with an offset);
             events after it are ignored.
         columns: For a table of incidents: our column name to the table's, e.g.
@@ -722,6 +725,10 @@ def evaluate_frame(
     response before the opening...) gets a message in ``error`` and NA figures, and one
     :class:`BadRowsWarning` counts such rows; the rest of the table is evaluated.
     """
+    if isinstance(policy, PolicyVersions):
+        return evaluate_frame_versions(
+            incidents, policy, as_of=as_of, columns=columns, pauses=pauses, timezone=timezone
+        )
     np, pd = _modules()
     as_of = _as_of(as_of)
     now_us = _instant(as_of, "as_of")

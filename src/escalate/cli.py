@@ -69,6 +69,7 @@ from escalate._policy import (
     Trigger,
     _condition_text,
 )
+from escalate._versions import PolicyVersions, load_any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -226,6 +227,12 @@ def _known(option: str, value: str, choices: Sequence[str], noun: str | None = N
 
 def _load(path: Path) -> Policy:
     return escalate.load_policy(path)
+
+
+def _load_versioned(path: Path) -> tuple[Policy | PolicyVersions, Policy]:
+    """A policy file with or without versions, and the policy that names things (the latest)."""
+    loaded = load_any(path)
+    return loaded, loaded.latest.policy if isinstance(loaded, PolicyVersions) else loaded
 
 
 # -- showing things -------------------------------------------------------------------
@@ -388,7 +395,9 @@ def _compliance_table(table: pd.DataFrame, by: Sequence[str], title: str) -> Tab
 # -- tables of incidents --------------------------------------------------------------
 
 
-_RESULT_KEYS = ("severity", "plan", "route", "tier_level", "tier_name", "error", "month")
+_RESULT_KEYS = (
+    "severity", "plan", "route", "tier_level", "tier_name", "error", "month", "policy_version",
+)  # fmt: skip
 
 
 def _incidents(
@@ -566,7 +575,7 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
     its line and column. The exit status is 1 when there are problems.
     """
     try:
-        policy = _load(policy_path)
+        loaded = load_any(policy_path)
     except PolicyError as error:
         for problem in error.problems:
             click.echo(_problem_line(policy_path, problem))
@@ -574,6 +583,32 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
         click.echo(f"{policy_path}: {count} problem{'s' if count != 1 else ''} found", err=True)
         ctx.exit(1)
     console = _console()
+    if isinstance(loaded, Policy):
+        _summary(console, loaded, policy_path)
+        return
+    _show_versions(console, loaded, policy_path)
+    for i, version in enumerate(loaded.versions):
+        console.print(Text(f"\nversions[{i}]: {version.name}", style="bold"))
+        _summary(console, version.policy, policy_path, f"versions[{i}].policy")
+
+
+def _show_versions(console: Console, versions: PolicyVersions, path: Path) -> None:
+    rule = "when it opened" if versions.rule == "opened" else "at --as-of"
+    console.print(
+        Text(f"{path}: valid policy with {count_of(len(versions.versions), 'version')}, "
+             f"each incident judged by the version in force {rule}"),
+        soft_wrap=True,
+    )  # fmt: skip
+    table = Table(title="Versions", title_justify="left")
+    for name in ("key", "version (effective from)", "policy name"):
+        table.add_column(name)
+    for i, version in enumerate(versions.versions):
+        table.add_row(f"versions[{i}]", Text(version.name), Text(version.policy.name or "-"))
+    console.print(table)
+
+
+def _summary(console: Console, policy: Policy, policy_path: Path, prefix: str = "") -> None:
+    """What a valid policy defines, then its warnings (key paths after ``prefix``)."""
     title = policy.name or policy_path.stem
     console.print(
         Text(
@@ -666,6 +701,8 @@ def validate(ctx: click.Context, policy_path: Path) -> None:
         a = policy.availability
         console.print(Text(f"Availability objective: {a.objective:g}% per {a.period}"))
     found = escalate.policy_warnings(policy)
+    if prefix:
+        found = list(escalate.PolicyError(found).with_prefix(prefix).problems) if found else found
     for problem in found:  # legal, but probably not what the agreement means
         click.echo(f"warning: {_problem_line(policy_path, problem)}")
     if found:
@@ -732,13 +769,7 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
     """Show the targets, due instants and tier schedule of a new incident."""
     if plot is not None:
         _image_format(plot)
-    policy = _load(policy_path)
-    _known("--severity", severity, policy.severity_names)
-    if plan is not None:
-        _known("--plan", plan, [p.name for p in policy.plans])
-    attributes: dict[str, Any] = _pairs(attr_pairs, "--attr")
-    if plan is not None:
-        attributes["plan"] = plan
+    loaded, policy = _load_versioned(policy_path)
     opened_at = _instant(opened, "--opened", tz, policy.timezone)
     assert opened_at is not None  # noqa: S101 - a required option
     when = _instant(as_of, "--as-of", tz, policy.timezone) or opened_at
@@ -746,7 +777,17 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
         raise UsageProblem(
             f"--as-of {as_of} is before --opened {opened}; evaluate at or after the opening"
         )
+    attributes: dict[str, Any] = _pairs(attr_pairs, "--attr")
+    if plan is not None:
+        attributes["plan"] = plan
     timeline = escalate.Timeline.open(opened_at, severity=severity, **attributes)
+    if isinstance(loaded, PolicyVersions):  # the names to check are the judging version's
+        version = loaded.select(timeline, as_of=when)
+        policy = version.policy
+        click.echo(f"policy version: {version.name}", err=True)
+    _known("--severity", severity, policy.severity_names)
+    if plan is not None:
+        _known("--plan", plan, [p.name for p in policy.plans])
     ev = escalate.evaluate(policy, timeline, as_of=when)
     if plot is not None:
         escalate.plot_incident(ev, zone=tz).savefig(plot, bbox_inches="tight")
@@ -810,7 +851,7 @@ def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
     Bad rows get an error message instead of figures. Instants are written in the
     policy's zone (or --tz), durations in seconds.
     """
-    policy = _load(policy_path)
+    loaded, policy = _load_versioned(policy_path)
     zone = tz or policy.timezone
     when = _as_of_or_now(as_of, tz, zone)
     if output is not None:
@@ -818,7 +859,7 @@ def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
     columns = _pairs(column_pairs, "--column")
     history.check()
     source = history.read(incidents, policy, columns, tz=tz, zone=zone)
-    results = source.evaluate(policy, as_of=when)
+    results = source.evaluate(loaded, as_of=when)
     write_table(results, output, zone=zone, durations=durations)
     if output is not None and str(output) != "-":
         failed = int(results["error"].notna().sum())
@@ -896,7 +937,7 @@ def report(  # noqa: PLR0917 - click passes options by keyword
 
     Reads incidents as ``escalate evaluate`` does (--shape, -c, --pauses...).
     """
-    policy = _load(policy_path)
+    loaded, policy = _load_versioned(policy_path)
     zone = tz or policy.timezone
     keys = _csv_list(by, "--by")
     names = None if targets is None else _csv_list(targets, "--targets")
@@ -914,7 +955,7 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     if not source.count:
         raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to report")
     _check_by(keys, source.names)
-    results = source.evaluate(policy, as_of=when)
+    results = source.evaluate(loaded, as_of=when)
     opened = source.opened
     table = _in_policy_order(
         escalate.compliance(
