@@ -202,7 +202,9 @@ def _passes(clock: Calendar, t: Any, amount: Any) -> Any:
 def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
     """Apply ``fn(clock, *args)`` to the rows of each clock id and gather the results."""
     np = _np()
-    if ids.size and ids.min() == ids.max():  # one clock, the usual case: no grouping
+    if not ids.size:
+        return np.zeros(0, dtype=np.int64)
+    if ids.min() == ids.max():  # one clock (the usual case): no gathers
         return fn(clocks[int(ids[0])], *args)
     out = np.zeros(ids.size, dtype=np.int64)
     for c in np.unique(ids):
@@ -398,7 +400,10 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         route = plan.policy.routes[r_code] if r_code >= 0 else None
         tiers = plan.tiers(route)
         incs = np.flatnonzero(ev.route == r_code)
-        sel = np.flatnonzero(np.isin(seg.inc, incs))  # this route's segments, in order
+        # this route's segments, in order
+        sel = (
+            np.arange(seg.inc.size) if incs.size == ev.n else np.flatnonzero(np.isin(seg.inc, incs))
+        )
         local = np.searchsorted(incs, seg.inc[sel])
         starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
         end = np.where(seg.last[sel], NEVER, seg.end[sel])
@@ -526,8 +531,9 @@ def _crossing(  # noqa: PLR0917
     current = np.arange(code.size) >= target.measure.start_of[seg.last_of][seg.index]
     hit = eligible[seg.index] & current & (code == RUNNING) & ((r + length > a) | seg.last)
     rows = np.flatnonzero(hit)
-    firsts, where = np.unique(seg.index[rows], return_index=True)
-    rows = rows[where]
+    index = seg.index[rows]  # ascending: the first row of each incident starts a run
+    first = np.r_[True, index[1:] != index[:-1]] if rows.size else np.zeros(0, dtype=bool)
+    firsts, rows = index[first], rows[first]
     out = np.full(seg.last_of.size, _NAT, dtype=np.int64)
     out[firsts] = clocks.passes(target.clock[rows], seg.t[rows], a[rows] - r[rows])
     return out
@@ -663,6 +669,8 @@ def _codes(values: list[str | None]) -> tuple[Any, list[str]]:
     names: list[str] = []
     index: dict[str, int] = {}
     codes = np.full(len(values), -1, dtype=np.int64)
+    if set(values) <= {None}:  # no plans: skip the loop
+        return codes, names
     for k, v in enumerate(values):
         if v is None:
             continue
