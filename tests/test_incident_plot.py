@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 matplotlib = pytest.importorskip("matplotlib", reason="plot_incident needs the 'plot' extra")
 matplotlib.use("Agg")
@@ -407,6 +407,7 @@ def test_explain_before_the_opening_lists_no_spans():
 
 
 @given(incidents())
+@settings(max_examples=settings.default.max_examples // 2)  # each draws a figure
 def test_counted_spans_drawn_sum_to_each_targets_elapsed(incident):
     """On random timelines the counted spans of each lane sum to the target's elapsed."""
     _name, policy, timeline, as_of = incident
