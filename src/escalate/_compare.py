@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from escalate._compliance import _wall_times, _wilson, _zone, compliance
+from escalate._compliance import FIGURES, _wall_times, _wilson, _zone, compliance
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import _modules, evaluate_frame
 from escalate._history import EventLog
@@ -32,19 +32,6 @@ if TYPE_CHECKING:
     from escalate._policy import Policy
 
 __all__ = ["Comparison", "compare", "compare_results", "paired_difference"]
-
-#: The columns of each side's compliance table in the side-by-side table.
-_SIDE_COLUMNS = (
-    "count",
-    "met",
-    "breached",
-    "open",
-    "percent_met",
-    "ci_low",
-    "ci_high",
-    "median_elapsed",
-    "p90_elapsed",
-)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -393,7 +380,7 @@ def _side_by_side(
 ) -> Any:
     on = [*keys, "target"]
     left, right = (
-        side[[*on, *_SIDE_COLUMNS]].rename(columns={c: f"{c}_{suffix}" for c in _SIDE_COLUMNS})
+        side[[*on, *FIGURES]].rename(columns={c: f"{c}_{suffix}" for c in FIGURES})
         for side, suffix in zip(sides, ("before", "after"), strict=True)
     )
     table = _merge(left, right, on=on, how="outer")
@@ -421,7 +408,7 @@ def _side_by_side(
     table = table.sort_values(
         "target", key=lambda c: c.map(order), kind="stable", ignore_index=True
     )
-    sided = [f"{c}_{s}" for s in ("before", "after") for c in _SIDE_COLUMNS]
+    sided = [f"{c}_{s}" for s in ("before", "after") for c in FIGURES]
     paired = ["pairs", "gained", "lost", "difference", "diff_ci_low", "diff_ci_high"]
     return table[[*on, *sided, *paired]]
 

@@ -20,6 +20,19 @@ if TYPE_CHECKING:
 
 __all__ = ["compliance"]
 
+#: The figures of each group and target in a compliance table, after its keys and target.
+FIGURES = (
+    "count",
+    "met",
+    "breached",
+    "open",
+    "percent_met",
+    "ci_low",
+    "ci_high",
+    "median_elapsed",
+    "p90_elapsed",
+)
+
 #: A UTC offset (or ``Z``) at the end of an ISO 8601 instant.
 _OFFSET = r"(?:[+-]\d\d(?::?\d\d(?::?\d\d(?:\.\d+)?)?)?|Z)$"
 
@@ -240,19 +253,7 @@ def compliance(
         summary["median_elapsed"] = _durations(np, pd, summary["median"])
         summary["p90_elapsed"] = _durations(np, pd, summary["p90"])
         parts.append(summary)
-    columns = [
-        *keys,
-        "target",
-        "count",
-        "met",
-        "breached",
-        "open",
-        "percent_met",
-        "ci_low",
-        "ci_high",
-        "median_elapsed",
-        "p90_elapsed",
-    ]
+    columns = [*keys, "target", *FIGURES]
     if not parts:
         empty: _DataFrame = pd.DataFrame(columns=columns)
         return empty
