@@ -23,8 +23,9 @@ import attrs
 
 from escalate._compliance import FIGURES, _wall_times, _wilson, _zone, compliance
 from escalate._errors import ConfigError, Problem, did_you_mean
-from escalate._frame import _modules, evaluate_frame
+from escalate._frame import evaluate_frame
 from escalate._history import EventLog
+from escalate._lower import _modules
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from escalate._errors import ConfigError, Problem, did_you_mean
-from escalate._frame import _modules
+from escalate._lower import _modules
 
 if TYPE_CHECKING:
     import pandas as pd

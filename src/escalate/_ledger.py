@@ -33,8 +33,9 @@ from escalate._columns import NAT, modules
 from escalate._duration import _duration_problem
 from escalate._engine import PAUSED, RUNNING
 from escalate._errors import ConfigError, Problem, did_you_mean
-from escalate._frame import BadRowsWarning, LogRun
+from escalate._frame import BadRowsWarning
 from escalate._index import td_us
+from escalate._lower_log import LogRun
 from escalate._plan import compiled
 from escalate._table import Events, _Groups
 

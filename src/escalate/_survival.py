@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from escalate._errors import ConfigError, did_you_mean
-from escalate._frame import _modules
+from escalate._lower import _modules
 
 if TYPE_CHECKING:
     import pandas as pd

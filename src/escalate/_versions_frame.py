@@ -40,7 +40,7 @@ def _table_openings(
     np: Any, incidents: Any, columns: Any, timezone: str | None, versions: PolicyVersions
 ) -> Any:
     """Each row's opening in microseconds (``NAT`` when missing or unreadable), or ``None``."""
-    from escalate._frame import _column_instants  # noqa: PLC0415 - _frame imports this module
+    from escalate._lower_wide import _column_instants  # noqa: PLC0415 - it imports _frame
 
     name = dict(columns or {}).get("opened", "opened")
     if name is None or name not in incidents.columns:
@@ -63,7 +63,8 @@ def evaluate_frame_versions(
 ) -> pd.DataFrame:
     """:func:`escalate.evaluate_frame` under versions: each version's rows, then reassembled."""
     from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports _versions
-    from escalate._frame import BadRowsWarning, _to_pandas, evaluate_frame  # noqa: PLC0415
+    from escalate._frame import evaluate_frame  # noqa: PLC0415
+    from escalate._lower import BadRowsWarning, _to_pandas  # noqa: PLC0415
 
     np, pd = modules()
     when = _as_of(as_of)

@@ -1,0 +1,360 @@
+"""The output of :func:`escalate.evaluate_frame`: the engine's results as columns."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from escalate._calendar import _instant
+from escalate._columns import NAT
+from escalate._lower import _CODE, _STATUSES, BadRowsWarning, _factor, _Lowered, _modules
+from escalate._results import TargetStatus
+
+if TYPE_CHECKING:
+    from escalate._plan import Compiled
+    from escalate._policy import Policy
+    from escalate._table import Events, Results
+
+
+class _Collect:
+    """The output arrays, filled from the engine's results and from evaluate()."""
+
+    def __init__(self, np: Any, plan: Compiled, n: int, now: int) -> None:
+        self.plan = plan
+        self.n = n
+        self._now = now
+        self._sev_names = list(plan.policy.severity_names)
+        self.severity = np.full(n, -1, dtype=np.int64)  # into the policy's severity names
+        self.route_tiers = np.full(n, -1, dtype=np.int64)
+        self.targets = {
+            tp.name: {
+                "status": np.full(n, -1, dtype=np.int64),
+                **{
+                    k: np.full(n, NAT, dtype=np.int64)
+                    for k in ("goal", "elapsed", "due", "warning", "stopped")
+                },
+                "at_risk": np.zeros(n, dtype=bool),
+            }
+            for tp in plan.targets
+        }
+        self.fired: dict[int, Any] = {}  # tier level -> instants (µs)
+        self.tier = np.full(n, -1, dtype=np.int64)  # the position of the tier in force
+        self.tier_at = np.full(n, NAT, dtype=np.int64)
+        self.next_pos = np.full(n, -1, dtype=np.int64)
+        self.next_at = np.full(n, NAT, dtype=np.int64)
+        self.next_change = np.full(n, NAT, dtype=np.int64)
+        self.route = np.full(n, -2, dtype=np.int64)
+
+    def take(self, out: Results, rows: Any, ev: Events) -> None:
+        np, _pd = _modules()
+        names = self._sev_names
+        lut = np.array([*(names.index(s) if s in names else -1 for s in ev.severities), -1])
+        self.severity[rows] = lut[out.severity]
+        for name, figures in out.targets.items():
+            mine = self.targets[name]
+            for key in ("status", "goal", "elapsed", "due", "warning", "stopped", "at_risk"):
+                mine[key][rows] = figures[key]
+        self.route[rows] = ev.route
+        now_next = out.next_change
+        self.next_change[rows] = now_next
+        policy = self.plan.policy
+        for r_code, (incs, results) in out.tiers.items():
+            route = policy.routes[r_code] if r_code >= 0 else None
+            tiers = policy.tiers if route is None else route.tiers
+            target_rows = rows[incs]
+            current = np.full(incs.size, -1, dtype=np.int64)
+            current_at = np.full(incs.size, NAT, dtype=np.int64)
+            next_pos = np.full(incs.size, -1, dtype=np.int64)
+            next_at = np.full(incs.size, NAT, dtype=np.int64)
+            for k, (tier, (outcome, instant)) in enumerate(zip(tiers, results, strict=True)):
+                fired = ((outcome == 0) | (outcome == 1)) & (instant <= self._now)
+                column = self.fired.setdefault(tier.level, np.full(self.n, NAT, dtype=np.int64))
+                column[target_rows[fired]] = instant[fired]
+                current = np.where(fired, k, current)
+                current_at = np.where(fired, instant, current_at)
+                upcoming = (next_pos < 0) & (
+                    ((outcome == 1) & (instant > self._now)) | (outcome < 0)
+                )
+                next_pos = np.where(upcoming, k, next_pos)
+                next_at = np.where(upcoming & (outcome == 1), instant, next_at)
+            self.tier[target_rows] = current
+            self.tier_at[target_rows] = current_at
+            self.next_pos[target_rows] = next_pos
+            self.next_at[target_rows] = next_at
+            self._notify(tiers, results, target_rows)
+
+    def _notify(self, tiers: Any, results: list[tuple[Any, Any]], rows: Any) -> None:
+        """Bring next_change_at forward to contacts still to be told (their own hours)."""
+        np, _pd = _modules()
+        policy = self.plan.policy
+        for tier, (outcome, instant) in zip(tiers, results, strict=True):
+            fired = ((outcome == 0) | (outcome == 1)) & (instant <= self._now)
+            if not fired.any():
+                continue
+            for contact in tier.contacts:
+                if contact.clock is None:
+                    continue
+                clock = policy.calendar(contact.clock)
+                when = instant[fired]
+                notify = clock.next_open_many((when * 1000).view("M8[ns]")).view("i8") // 1000
+                later = notify > self._now
+                where = rows[fired][later]
+                old = self.next_change[where]
+                self.next_change[where] = np.where(
+                    (old == NAT) | (notify[later] < old), notify[later], old
+                )
+
+    def take_unopened(self, ev: Events, incs: Any, rows: Any) -> None:
+        """Take the incidents opened after ``now``, as :func:`escalate.evaluate` says of them.
+
+        Every target with a goal is pending, no tier has fired, the next change is the
+        opening.
+        """
+        np, _pd = _modules()
+        if not incs.size:
+            return
+        first = np.searchsorted(ev.inc, incs)  # each incident's opening row
+        severity = ev.severity[first]
+        policy = self.plan.policy
+        for code in np.unique(severity).tolist():
+            for plan in {ev.plan[k] for k in incs[severity == code].tolist()}:
+                mine = incs[
+                    (severity == code) & np.array([ev.plan[k] == plan for k in incs.tolist()])
+                ]
+                out = rows[mine]
+                name = ev.severities[code]
+                self.severity[out] = self._sev_names.index(name)
+                specs = self.plan.goals(name, plan if self.plan.plans else None)
+                for tp, spec in zip(self.plan.targets, specs, strict=True):
+                    if spec is None:
+                        continue
+                    figures = self.targets[tp.name]
+                    figures["status"][out] = 0
+                    figures["goal"][out] = spec.us
+                    figures["elapsed"][out] = 0
+        self.route[rows[incs]] = ev.route[incs]
+        self.next_pos[rows[incs]] = np.where(
+            np.array(
+                [len(policy.tiers if r < 0 else policy.routes[r].tiers) for r in ev.route[incs]]
+            )
+            > 0,
+            0,
+            -1,
+        )
+        self.next_change[rows[incs]] = ev.t[first]
+
+    def take_scalar(self, row: int, ev: Any) -> None:
+        names = self._sev_names
+        self.severity[row] = names.index(ev.severity) if ev.severity in names else -1
+        for result in ev.targets:
+            mine = self.targets[result.name]
+            mine["status"][row] = _CODE[result.status]
+            mine["goal"][row] = _us(result.goal)
+            mine["elapsed"][row] = _us(result.elapsed)
+            mine["due"][row] = _at(result.due_at)
+            mine["warning"][row] = _at(result.warning_at)
+            mine["stopped"][row] = _at(result.stopped_at)
+            mine["at_risk"][row] = result.at_risk
+        policy = self.plan.policy
+        names = [r.name for r in policy.routes]
+        self.route[row] = -1 if ev.route is None else names.index(ev.route)
+        levels = [entry.tier.level for entry in ev.schedule]
+        for e in ev.escalations:
+            self.fired.setdefault(e.level, _nat_array(self.n))[row] = _at(e.at)
+        if ev.tier is not None:
+            self.tier[row] = levels.index(ev.tier.level)
+            self.tier_at[row] = _at(ev.escalations[-1].at)
+        if ev.next_tier is not None:
+            self.next_pos[row] = levels.index(ev.next_tier[0].level)
+            self.next_at[row] = _at(ev.next_tier[1])
+        self.next_change[row] = _at(ev.next_change_at)
+
+
+def _nat_array(n: int) -> Any:
+    np, _pd = _modules()
+    return np.full(n, NAT, dtype=np.int64)
+
+
+def _us(value: Any) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds  # type: ignore[no-any-return]
+
+
+def _at(value: datetime | None) -> int:
+    return NAT if value is None else _instant(value, "at")
+
+
+_TARGET_COLUMNS: Final = (
+    ("status", "string"),
+    ("goal", "interval"),
+    ("elapsed", "interval"),
+    ("remaining", "interval"),
+    ("due_at", "timestamp"),
+    ("warning_at", "timestamp"),
+    ("breached_at", "timestamp"),
+    ("stopped_at", "timestamp"),
+    ("met", "boolean"),
+    ("at_risk", "boolean"),
+)
+
+
+def _levels(policy: Policy) -> list[int]:
+    return sorted(
+        {t.level for t in policy.tiers} | {t.level for r in policy.routes for t in r.tiers}
+    )
+
+
+def output_columns(policy: Policy) -> list[tuple[str, str]]:
+    """The columns :func:`evaluate_frame` adds, in order, with their kind.
+
+    Kinds: ``string``, ``long``, ``timestamp`` (UTC), ``interval`` and ``boolean``. The
+    Spark schema reads this list, and the output is built in its order.
+    """
+    out = [
+        ("severity", "string"),
+        ("plan", "string"),
+        ("route", "string"),
+        ("tier_level", "long"),
+        ("tier_name", "string"),
+        ("tier_at", "timestamp"),
+        ("next_tier_level", "long"),
+        ("next_tier_name", "string"),
+        ("next_tier_at", "timestamp"),
+        ("next_change_at", "timestamp"),
+        ("error", "string"),
+    ]
+    for target in policy.targets:
+        out.extend((f"{target.name}_{suffix}", kind) for suffix, kind in _TARGET_COLUMNS)
+    out.extend((f"tier_{level}_at", "timestamp") for level in _levels(policy))
+    return out
+
+
+def _output(  # noqa: PLR0917
+    np: Any,
+    pd: Any,
+    policy: Policy,
+    plan: Compiled,
+    base: Any,
+    low: _Lowered,
+    res: _Collect,
+    *,
+    is_log: bool,
+    categorical: bool,
+) -> Any:
+    n = low.n
+    bad = ~np.equal(low.errors, None)
+    route = np.where(bad, -2, res.route)
+    tier_names: list[str] = []
+    tier_levels: list[int] = []
+    tier_code = np.full(n, -1, dtype=np.int64)
+    next_code = np.full(n, -1, dtype=np.int64)
+    for r in range(-1, len(policy.routes)):
+        tiers = policy.tiers if r < 0 else policy.routes[r].tiers
+        mine = route == r
+        offset = len(tier_names)
+        tier_names.extend(t.name for t in tiers)
+        tier_levels.extend(t.level for t in tiers)
+        tier_code[mine & (res.tier >= 0)] = offset + res.tier[mine & (res.tier >= 0)]
+        next_code[mine & (res.next_pos >= 0)] = offset + res.next_pos[mine & (res.next_pos >= 0)]
+    levels = np.array([*tier_levels, 0], dtype=np.int64)
+    plan_names = sorted({p for p in low.plan if p is not None})
+    if plan_names:
+        lookup = {p: k for k, p in enumerate(plan_names)}
+        plan_codes = np.array([lookup.get(p, -1) for p in low.plan], dtype=np.int64)  # type: ignore[arg-type]
+    else:
+        plan_codes = np.full(n, -1, dtype=np.int64)
+    sev_names = list(policy.severity_names)
+    sev_codes = res.severity
+    if bad.any():
+        error_codes, error_values = _factor(low.errors)
+    else:
+        error_codes, error_values = np.full(n, -1, dtype=np.int64), []
+
+    def _strings(pd: Any, np: Any, codes: Any, names: list[str]) -> Any:
+        return _text(pd, np, codes, names, categorical=categorical)
+
+    new: dict[str, Any] = {
+        "severity": _strings(pd, np, np.where(bad, -1, sev_codes), sev_names),
+        "plan": _strings(pd, np, plan_codes, plan_names),
+        "route": _strings(pd, np, np.where(route >= 0, route, -1), [r.name for r in policy.routes]),
+        "tier_level": pd.arrays.IntegerArray(levels[tier_code], bad | (tier_code < 0)),
+        "tier_name": _strings(pd, np, np.where(bad, -1, tier_code), tier_names),
+        "tier_at": _times(pd, np.where(bad, NAT, res.tier_at)),
+        "next_tier_level": pd.arrays.IntegerArray(levels[next_code], bad | (next_code < 0)),
+        "next_tier_name": _strings(pd, np, np.where(bad, -1, next_code), tier_names),
+        "next_tier_at": _times(pd, np.where(bad, NAT, res.next_at)),
+        "next_change_at": _times(pd, np.where(bad, NAT, res.next_change)),
+        "error": _strings(pd, np, error_codes, error_values),
+    }
+    for tp in plan.targets:
+        figures = res.targets[tp.name]
+        status = np.where(bad, -1, figures["status"])
+        na = status < 0
+        p = tp.name
+        goal, elapsed = figures["goal"], figures["elapsed"]
+        breached = status == _CODE[TargetStatus.BREACHED]
+        met = status == _CODE[TargetStatus.MET]
+        due = figures["due"]
+        new[f"{p}_status"] = _strings(pd, np, status, list(_STATUSES))
+        new[f"{p}_goal"] = _deltas(np.where(na, NAT, goal))
+        new[f"{p}_elapsed"] = _deltas(np.where(na, NAT, elapsed))
+        new[f"{p}_remaining"] = _deltas(np.where(na, NAT, goal - elapsed))
+        new[f"{p}_due_at"] = _times(pd, np.where(na, NAT, due))
+        new[f"{p}_warning_at"] = _times(pd, np.where(na, NAT, figures["warning"]))
+        new[f"{p}_breached_at"] = _times(pd, np.where(breached & (due != NAT), due + 1, NAT))
+        new[f"{p}_stopped_at"] = _times(pd, np.where(na, NAT, figures["stopped"]))
+        new[f"{p}_met"] = pd.arrays.BooleanArray(met, ~(met | breached))
+        new[f"{p}_at_risk"] = pd.arrays.BooleanArray(figures["at_risk"] & ~na, na)
+    for level in _levels(policy):
+        fired = res.fired.get(level, _nat_array(n))
+        new[f"tier_{level}_at"] = _times(pd, np.where(bad, NAT, fired))
+    added = pd.DataFrame(
+        {name: new[name] for name, _kind in output_columns(policy)}, index=base.index
+    )
+    kept = base.drop(columns=[c for c in base.columns if c in new])
+    out = pd.concat([kept, added], axis=1)
+    if bad.any():
+        count = int(bad.sum())
+        first = str(low.errors[np.flatnonzero(bad)[0]])
+        what = "incidents" if is_log else "incident rows"
+        warnings.warn(
+            f"{count} of {n} {what} could not be evaluated and have NA figures; "
+            f"their 'error' column says why (first: {first})",
+            BadRowsWarning,
+            stacklevel=3,
+        )
+    return out
+
+
+def _text(pd: Any, np: Any, codes: Any, names: list[str], *, categorical: bool) -> Any:
+    """Build a text column from codes into ``names`` (-1: NA).
+
+    A pandas ``string`` array (fast with pyarrow), or with ``categorical`` a ``category``
+    one (``names`` may repeat: a tier name shared by routes is one category).
+    """
+    if categorical:
+        distinct = list(dict.fromkeys(names))
+        where = np.array([*(distinct.index(x) for x in names), -1], dtype=np.int64)
+        return pd.Categorical.from_codes(where[codes], categories=pd.Index(distinct, dtype=object))
+    dtype = pd.StringDtype()
+    if dtype.storage == "pyarrow":
+        pa = importlib.import_module("pyarrow")  # pandas uses it, so it is installed
+
+        codes = np.asarray(codes, dtype=np.int32)
+        decoded = pa.DictionaryArray.from_arrays(
+            pa.array(codes, mask=codes < 0), pa.array(names, type=pa.string())
+        ).dictionary_decode()
+        return pd.arrays.ArrowStringArray(decoded)
+    return pd.array(np.array([*names, None], dtype=object)[codes], dtype=dtype)  # pragma: no cover
+
+
+def _deltas(us: Any) -> Any:
+    np, _pd = _modules()
+    return np.where(us == NAT, NAT, us * 1000).view("m8[ns]")
+
+
+def _times(pd: Any, us: Any) -> Any:
+    np, _pd = _modules()
+    ns = np.where(us == NAT, NAT, us * 1000)
+    return pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC").array

@@ -1,0 +1,302 @@
+"""Lowering incident tables for the engine: the pieces both inputs share.
+
+A wide table (:mod:`escalate._lower_wide`) and an event log (:mod:`escalate._lower_log`)
+become the same long arrays of events (:class:`escalate._table.Events`), with per-row
+errors, plans and routes, in a :class:`_Lowered`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from escalate._columns import hashable, modules, safe_text
+from escalate._errors import (
+    ConfigError,
+    EscalateError,
+    EscalateWarning,
+    Problem,
+    did_you_mean,
+)
+from escalate._index import to_datetime
+from escalate._plan import compiled
+from escalate._results import TargetStatus
+from escalate._table import Events
+from escalate._timeline import BUILTIN_EVENTS, Timeline
+
+if TYPE_CHECKING:
+    from escalate._lower_wide import _WideEvents
+    from escalate._policy import Policy
+
+_STATUSES: Final = tuple(s.value for s in TargetStatus)
+_BASE_COLUMNS: Final = ("id", "opened", "responded", "resolved", "severity", "plan")
+# events at the same instant are ordered like this when a row becomes events
+_RANK: Final = {"opened": 0, "paused": 1, "resumed": 1, "responded": 2, "resolved": 3}
+_CODE: Final = {s: i for i, s in enumerate(TargetStatus)}
+
+
+_SCALAR: Final = "(evaluated one by one)"  # a marker that keeps a row out of the engine
+BLOCK_SIZE: Final = 65_536  # incidents per engine block: small enough for the caches
+
+
+class BadRowsWarning(EscalateWarning):
+    """Some rows of an incident table could not be evaluated; their ``error`` column says why."""
+
+
+class MissingColumnsWarning(EscalateWarning):
+    """An event column the policy uses is absent, so that event never happens in the table.
+
+    Name the column with ``columns={"responded": "first_reply_at"}``, or say that the
+    table has no such events with ``columns={"responded": None}``.
+    """
+
+
+def _modules() -> tuple[Any, Any]:
+    return modules()
+
+
+def _to_pandas(frame: Any) -> Any:
+    """Convert a polars DataFrame at the edge; pass pandas through."""
+    if type(frame).__module__.partition(".")[0] == "polars":
+        return frame.to_pandas()
+    return frame
+
+
+# -- the table's layout -----------------------------------------------------------------
+
+
+class _Layout:
+    """Which caller column holds each of our names, and the event columns the policy uses."""
+
+    def __init__(
+        self, policy: Policy, incidents: Any, columns: Mapping[str, str | None] | None
+    ) -> None:
+        self.route_keys = sorted({key for r in policy.routes for key in r.when})
+        custom = policy.event_names - set(BUILTIN_EVENTS)
+        used = {"responded", "resolved", "closed"} & policy.event_names
+        self.events = sorted({"opened"} | used | custom)
+        known = {*_BASE_COLUMNS, *self.route_keys, *self.events}
+        given = dict(columns or {})
+        problems = [
+            Problem(
+                path=f"columns.{key}",
+                message=f"unknown column role {key!r}",
+                hint=did_you_mean(key, known) or "known roles: " + ", ".join(sorted(known)),
+            )
+            for key in given
+            if key not in known
+        ]
+        self.names: dict[str, str | None] = {key: given.get(key, key) for key in sorted(known)}
+        present = {str(c) for c in incidents.columns}
+        problems.extend(
+            Problem(
+                path=f"columns.{key}",
+                message=f"the incident table has no column {self.names[key]!r}",
+                hint=f"map it with columns={{{key!r}: 'your column'}}; the table has "
+                + ", ".join(map(repr, sorted(present))),
+            )
+            for key in ("opened", "severity")
+            if self.names[key] not in present
+        )
+        problems.extend(
+            Problem(
+                path=f"columns.{key}",
+                message=f"the incident table has no column {name!r}",
+                hint=did_you_mean(name, present)
+                or "the table has " + ", ".join(map(repr, sorted(present))),
+            )
+            for key, name in given.items()
+            if name is not None and key in known and name not in present
+        )
+        if problems:
+            raise ConfigError(problems)
+        self.present = present
+        # "closed" adds nothing to a one-row table unless it is there: no warning for it
+        absent = [
+            key
+            for key in self.events
+            if key not in {"opened", "closed"}
+            and self.names[key] is not None
+            and self.names[key] not in present
+        ]
+        if absent:
+            warnings.warn(
+                "the incident table has no column for "
+                + ", ".join(repr(a) for a in absent)
+                + ": those events never happen in it. Map them with columns={...: 'your "
+                "column'} or say so with columns={...: None}; the table has "
+                + ", ".join(map(repr, sorted(present))),
+                MissingColumnsWarning,
+                stacklevel=4,
+            )
+
+    def column(self, key: str) -> str | None:
+        name = self.names[key]
+        return name if name is not None and name in self.present else None
+
+
+# -- lowering: both inputs become the same long arrays ---------------------------------
+
+
+class _Lowered:
+    """One table lowered for the engine: events of the vectorised incidents, the rest."""
+
+    def __init__(self, n: int) -> None:
+        np, _pd = _modules()
+        self.n = n
+        self.errors = np.full(n, None, dtype=object)
+        self.events: Events | None = None
+        self.rows: Any = np.zeros(0, dtype=np.int64)  # output row of each engine incident
+        self.scalar: list[tuple[int, Timeline]] = []
+        self.plan: list[str | None] = [None] * n
+        self.route = np.full(n, -1, dtype=np.int64)
+        self.wide: _WideEvents | None = None
+
+    def blocks(self, size: int) -> Iterator[tuple[Events, Any]]:
+        """The engine's events in blocks of at most ``size`` incidents, with their rows."""
+        np, _pd = _modules()
+        if self.wide is not None:
+            rows = self.wide.rows
+            for a in range(0, rows.size, size):
+                block = rows[a : a + size]
+                yield self.wide.events(block, self), block
+            return
+        ev = self.events
+        if ev is None:  # pragma: no cover - a lowered table has wide rows or a log's events
+            return
+        bounds = np.searchsorted(ev.inc, np.arange(0, ev.n + size, size).clip(max=ev.n))
+        for k, a in enumerate(range(0, ev.n, size)):
+            b = min(a + size, ev.n)
+            lo, hi = int(bounds[k]), int(bounds[k + 1])
+            yield (
+                Events(
+                    inc=ev.inc[lo:hi] - a,
+                    t=ev.t[lo:hi],
+                    kind=ev.kind[lo:hi],
+                    status=ev.status[lo:hi],
+                    severity=ev.severity[lo:hi],
+                    kinds=ev.kinds,
+                    statuses=ev.statuses,
+                    severities=ev.severities,
+                    plan=ev.plan[a:b],
+                    route=ev.route[a:b],
+                    n=b - a,
+                    source=None if ev.source is None else ev.source[lo:hi],
+                ),
+                self.rows[a:b],
+            )
+
+    def fail(self, mask: Any, message: str) -> None:
+        np, _pd = _modules()
+        self.errors[mask & np.equal(self.errors, None)] = message  # the first problem wins
+
+
+def _severity_problems(
+    low: _Lowered, policy: Policy, codes: Any, names: list[str], where: str
+) -> None:
+    known = set(policy.severity_names)
+    low.fail(codes < 0, f"missing severity ({where})")
+    for code, name in enumerate(names):
+        if name not in known:
+            hint = did_you_mean(name, known) or "the policy's severities are " + ", ".join(
+                map(repr, policy.severity_names)
+            )
+            low.fail(codes == code, f"unknown severity {name!r}: {hint}")
+
+
+def _plan_problems(low: _Lowered, policy: Policy, codes: Any, names: list[str]) -> None:
+    plans = [p.name for p in policy.plans]
+    if not plans:
+        return
+    for code, name in enumerate(names):
+        if name not in plans:
+            hint = did_you_mean(name, plans) or "the policy's plans are " + ", ".join(
+                map(repr, plans)
+            )
+            low.fail(codes == code, f"unknown plan {name!r}: {hint}")
+
+
+def _routes(policy: Policy, attributes: dict[str, tuple[Any, list[str]]], n: int) -> Any:
+    """The first route whose conditions all match, per row (values compared as text)."""
+    np, _pd = _modules()
+    route = np.full(n, -1, dtype=np.int64)
+    for r, spec in enumerate(policy.routes):
+        match = route < 0
+        for key, accepted in spec.when.items():
+            if key not in attributes:
+                match = np.zeros(n, dtype=bool)
+                break
+            codes, values = attributes[key]
+            hits = np.array([v in accepted for v in values] + [False], dtype=bool)
+            match &= hits[codes]
+        route[match] = r
+    return route
+
+
+def _factor(values: Any) -> tuple[Any, list[str]]:
+    """Integer codes (``-1``: missing) and the distinct values, as text."""
+    np, pd = _modules()
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), [str(c) for c in values.cat.categories]
+    series = pd.Series(values).reset_index(drop=True)
+    try:  # lists or tables in a text column cannot be hashed: their text stands in
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:
+        codes, uniques = pd.factorize(hashable(series), use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [safe_text(u) for u in uniques]
+
+
+def _in_business_days(policy: Policy, codes: Any, names: list[str], plans: list[str | None]) -> Any:
+    """Per row (or event), whether its severity has a goal in business days."""
+    np, _pd = _modules()
+    plan = compiled(policy)
+    hit = np.zeros(len(codes), dtype=bool)
+    known = set(policy.severity_names)
+    for code, name in enumerate(names):
+        if name not in known:
+            continue
+        choices = {None, *(p for p in plans if p in plan.plans)} if plan.plans else {None}
+        for choice in choices:
+            if any(s is not None and s.days is not None for s in plan.goals(name, choice)):
+                hit |= codes == code
+                break
+    return hit
+
+
+class _RowError(EscalateError):
+    """A row of a table that cannot become a timeline (its message is the row's error)."""
+
+
+def _utc(ns: int) -> datetime:
+    return to_datetime(int(ns) // 1000, UTC)
+
+
+def _mask(n: int, rows: Any) -> Any:
+    np, _pd = _modules()
+    out = np.zeros(n, dtype=bool)
+    out[rows] = True
+    return out
+
+
+def _select(ev: Events, keep_incident: Any, now_us: int) -> tuple[Events, Any]:
+    """The events of the kept incidents up to ``now``, renumbered; and the kept indices."""
+    np, _pd = _modules()
+    keep = keep_incident[ev.inc] & (ev.t <= now_us)
+    kept = np.flatnonzero(keep_incident)
+    alive = np.zeros(ev.n, dtype=bool)
+    alive[ev.inc[keep]] = True
+    kept = np.flatnonzero(keep_incident & alive)
+    renumber = np.full(ev.n, -1, dtype=np.int64)
+    renumber[kept] = np.arange(kept.size)
+    keep &= alive[ev.inc]
+    sub = Events(
+        inc=renumber[ev.inc[keep]], t=ev.t[keep], kind=ev.kind[keep], status=ev.status[keep],
+        severity=ev.severity[keep], kinds=ev.kinds, statuses=ev.statuses,
+        severities=ev.severities,
+        plan=ev.plan if kept.size == ev.n else [ev.plan[k] for k in kept.tolist()],
+        route=ev.route[kept], n=kept.size,
+        source=None if ev.source is None else ev.source[keep],
+    )  # fmt: skip
+    return sub, kept
