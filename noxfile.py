@@ -106,8 +106,11 @@ def docs(session: nox.Session) -> None:
     session.install("-e", ".[pandas,yaml,cli,plot,dask]", *_group("docs"))
     out = ROOT / "docs" / "_build"
     shutil.rmtree(out, ignore_errors=True)
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", str(out / "html"))
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "doctest", "docs", str(out / "doctest"))
+    # one doctree folder for both builders: the doctest build reuses what the html build
+    # read (about a third of its time) instead of parsing every page again
+    shared = ["-W", "--keep-going", "-d", str(out / "doctrees")]
+    session.run("sphinx-build", *shared, "-b", "html", "docs", str(out / "html"))
+    session.run("sphinx-build", *shared, "-b", "doctest", "docs", str(out / "doctest"))
 
 
 @nox.session

@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 DEEP_FACTOR = 40
-DEADLINE = timedelta(seconds=10)
+DEADLINE = timedelta(seconds=60)
 
 
 def fuzz_settings(examples: int) -> settings:
