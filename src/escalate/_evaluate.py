@@ -119,8 +119,11 @@ class Outcome:
         tiers: per tier of the route, ``(outcome, instant)`` from
             :func:`escalate._engine.escalate`.
         route: the route chosen at the opening, or ``None``.
-        notes: per tier, why it is skipped or waiting (empty when it fired or will).
-        next_change: the earliest instant after ``now`` at which the evaluation changes.
+        notes: per tier, why it is skipped or waiting (empty when it fired or will);
+            ``None`` until :func:`finish` fills it.
+        next_change: the earliest instant after ``now`` at which the evaluation changes
+            (filled with ``notes``).
+        specs: per segment, the goal of every target in force in it.
         measured: per target of the plan, its elapsed time through the segments (on the
             clock in force in each), or ``None`` where nothing needed it.
     """
@@ -132,6 +135,7 @@ class Outcome:
         "notes",
         "route",
         "severity",
+        "specs",
         "targets",
         "tiers",
     )
@@ -142,9 +146,10 @@ class Outcome:
         self.targets: list[TargetOutcome] = []
         self.tiers: list[tuple[int, int | None]] = []
         self.route: Route | None = None
-        self.notes: list[str] = []
+        self.notes: list[str] | None = None
         self.next_change: int | None = None
         self.measured: list[Measured | None] = []
+        self.specs: list[tuple[GoalSpec | None, ...]] = []
 
 
 def _segment_of(times: list[int], at: int) -> int:
@@ -217,8 +222,17 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     elapsed = {id(t.b): (t.b, incident_clock(folded, t.b)) for t in tiers if t.kind == ELAPSED}
     rules = [tp.rule for tp in plan.targets]
     out.tiers = escalate(folded, tiers, measured, specs, rules, elapsed)
+    out.specs = specs
+    return out
+
+
+def finish(plan: Compiled, out: Outcome, now: int) -> None:
+    """Fill ``out.notes`` and ``out.next_change`` (what only the reported results need)."""
+    if out.notes is not None:
+        return
+    folded, measured, specs = out.folded, out.measured, out.specs
     notes: list[str] = []
-    for tier, result in zip(tiers, out.tiers, strict=True):
+    for tier, result in zip(plan.tiers(out.route), out.tiers, strict=True):
         waiting_below = bool(notes) and out.tiers[len(notes) - 1][0] == -1
         notes.append(
             "waits for the tier below it"
@@ -227,7 +241,6 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         )
     out.notes = notes
     out.next_change = _next_change(out, now)
-    return out
 
 
 def _note(  # noqa: PLR0917
@@ -329,6 +342,28 @@ def _as_of(value: object) -> datetime:
 def _evaluation(  # noqa: PLR0917
     policy: Policy, plan: Compiled, timeline: Timeline, out: Outcome, as_of: datetime, now: int
 ) -> Evaluation:
+    """Return the evaluation of ``out``; its objects and datetimes are built on first read.
+
+    Everything that can fail is computed here already: building the rest only converts
+    integers (except notifications on a contact's own calendar, which are built now).
+    """
+    ev = object.__new__(Evaluation)
+    fields = ev.__dict__
+    fields["as_of"] = as_of
+    fields["severity"] = out.severity
+    fields["context"] = _Context(policy, timeline, now)
+    fields["_build"] = lambda: _fields(policy, plan, timeline, out, as_of, now)
+    if plan.contact_clocks:
+        ev.targets  # noqa: B018 - builds the fields now, so a calendar's error is raised here
+    return ev
+
+
+def _fields(  # noqa: PLR0917
+    policy: Policy, plan: Compiled, timeline: Timeline, out: Outcome, as_of: datetime, now: int
+) -> dict[str, Any]:
+    """The fields of the evaluation of ``out`` as objects and datetimes."""
+    finish(plan, out, now)
+    assert out.notes is not None  # noqa: S101 - filled just above
     results = []
     for t in out.targets:
         spec = t.spec
@@ -398,21 +433,18 @@ def _evaluation(  # noqa: PLR0917
             instant = _instant(n.at, "at")
             if instant > now and (change is None or instant < change):
                 change = instant
-    return Evaluation(
-        as_of=as_of,
-        severity=out.severity,
-        plan=None
+    return {
+        "plan": None
         if timeline._attributes.get("plan") is None
         else text(timeline._attributes["plan"]),
-        route=None if route is None else route.name,
-        targets=tuple(results),
-        tier=current,
-        next_tier=next_tier,
-        escalations=tuple(escalations),
-        schedule=tuple(schedule),
-        next_change_at=None if change is None else to_datetime(change, zone),
-        context=_Context(policy, timeline, now),
-    )
+        "route": None if route is None else route.name,
+        "targets": tuple(results),
+        "tier": current,
+        "next_tier": next_tier,
+        "escalations": tuple(escalations),
+        "schedule": tuple(schedule),
+        "next_change_at": None if change is None else to_datetime(change, zone),
+    }
 
 
 def _reason(kind: int) -> EscalationReason:

@@ -187,6 +187,7 @@ class Compiled:
     __slots__ = (
         "_goals",
         "_tiers",
+        "contact_clocks",
         "escalation_zone",
         "fallback",
         "known",
@@ -210,6 +211,13 @@ class Compiled:
         # and none applies at the evaluation either
         self.fallback = tuple(policy.calendar(t.clock or policy.clock) for t in policy.targets)
         self.escalation_zone = policy.calendar(policy.escalation_clock).zone
+        # whether notifying a contact reads a calendar of its own (see _evaluate._evaluation)
+        self.contact_clocks = any(
+            contact.clock is not None
+            for tiers in (policy.tiers, *(route.tiers for route in policy.routes))
+            for tier in tiers
+            for contact in tier.contacts
+        )
         self._goals: dict[tuple[str, str | None], tuple[GoalSpec | None, ...]] = {}
         self._tiers: dict[str | None, tuple[TierPlan, ...]] = {}
 

@@ -267,6 +267,27 @@ class Evaluation:
     next_change_at: datetime | None = None
     context: Any = attrs.field(default=None, repr=False, eq=False)
 
+    if not TYPE_CHECKING:  # hidden from type checkers: a typo stays an error for them
+
+        def __getattr__(self, name: str) -> Any:
+            # evaluate() computes every figure, then leaves building the objects and
+            # datetimes that carry them to the first read of one of these fields
+            build = self.__dict__.get("_build")
+            if build is None:
+                msg = f"{type(self).__name__!r} object has no attribute {name!r}"
+                raise AttributeError(msg, name=name, obj=self)
+            fields = build()
+            self.__dict__.update(fields)
+            self.__dict__.pop("_build", None)
+            if name not in fields:
+                return getattr(self, name)  # raises the error above
+            return fields[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        if "_build" in self.__dict__:
+            self.targets  # noqa: B018 - builds the deferred fields
+        return self.__dict__
+
     def __getitem__(self, name: str) -> TargetResult:
         for target in self.targets:
             if target.name == name:
