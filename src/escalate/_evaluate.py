@@ -191,7 +191,7 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     opens = OpenTime(folded.times, now)
     route = out.route = policy.route_for(attributes) if policy.routes else None
     tiers = plan.tiers(route)
-    wanted = {t.a for t in tiers if t.kind not in {OPEN, ELAPSED, MANUAL}}
+    wanted = plan.wanted[None if route is None else route.name]
     measured: list[Measured | None] = out.measured
     for tp in plan.targets:
         i = tp.index
@@ -214,14 +214,15 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         elif code == PENDING:
             due_us = None
         else:
-            due_us = due(m, goal, now)
+            due_us = due(m, goal)
         warning = None
         if spec.warning_us is not None and code != PENDING:
-            warning = due(m, spec.warning_us, now)
+            warning = due(m, spec.warning_us)
         out.targets.append(TargetOutcome(i, spec, goal, code, m.total, due_us, warning, stop, now))
-    elapsed = {id(t.b): (t.b, incident_clock(folded, t.b)) for t in tiers if t.kind == ELAPSED}
-    rules = [tp.rule for tp in plan.targets]
-    out.tiers = escalate(folded, tiers, measured, specs, rules, elapsed)
+    elapsed = {
+        id(t.b): (t.b, incident_clock(folded, t.b, opens)) for t in tiers if t.kind == ELAPSED
+    }
+    out.tiers = escalate(folded, tiers, measured, specs, plan.rules, elapsed)
     out.specs = specs
     return out
 
@@ -352,14 +353,14 @@ def _evaluation(  # noqa: PLR0917
     fields["as_of"] = as_of
     fields["severity"] = out.severity
     fields["context"] = _Context(policy, timeline, now)
-    fields["_build"] = lambda: _fields(policy, plan, timeline, out, as_of, now)
+    fields["_build"] = lambda: _fields(policy, plan, timeline, out, now)
     if plan.contact_clocks:
         ev.targets  # noqa: B018 - builds the fields now, so a calendar's error is raised here
     return ev
 
 
-def _fields(  # noqa: PLR0917
-    policy: Policy, plan: Compiled, timeline: Timeline, out: Outcome, as_of: datetime, now: int
+def _fields(
+    policy: Policy, plan: Compiled, timeline: Timeline, out: Outcome, now: int
 ) -> dict[str, Any]:
     """The fields of the evaluation of ``out`` as objects and datetimes."""
     finish(plan, out, now)

@@ -194,8 +194,10 @@ class Compiled:
         "meaning",
         "plans",
         "policy",
+        "rules",
         "severities",
         "targets",
+        "wanted",
     )
 
     def __init__(self, policy: Policy) -> None:
@@ -220,6 +222,9 @@ class Compiled:
         )
         self._goals: dict[tuple[str, str | None], tuple[GoalSpec | None, ...]] = {}
         self._tiers: dict[str | None, tuple[TierPlan, ...]] = {}
+        self.rules = tuple(t.rule for t in self.targets)
+        self.wanted: dict[str | None, frozenset[int]] = {}
+        """Per route (as in :meth:`tiers`): the targets whose tiers read their elapsed time."""
 
     def goals(self, severity: str, plan: str | None) -> tuple[GoalSpec | None, ...]:
         """Return the goal of every target (``None`` where none applies) for a severity."""
@@ -244,6 +249,9 @@ class Compiled:
         if found is None:
             tiers = self.policy.tiers if route is None else route.tiers
             found = self._tiers[key] = tuple(self._tier(t) for t in tiers)
+            self.wanted[key] = frozenset(
+                t.a for t in found if t.kind not in {OPEN, ELAPSED, MANUAL}
+            )
         return found
 
     def _tier(self, tier: Tier) -> TierPlan:
