@@ -413,7 +413,8 @@ class _Sequence:
             concluded = None if concluded is None else False
         if event.status is not None:
             resolved = concluded = None
-        self.last, self.paused = max(at, self.last), paused
+        # the first event sets the bound: instants before 1970 are negative
+        self.last, self.paused = at if i == 0 else max(at, self.last), paused
         self.resolved, self.concluded = resolved, concluded
 
 
