@@ -60,7 +60,7 @@ def _eager() -> dict[str, object]:
     """Every field of the evaluation, built at once from the same figures."""
     plan = compiled(POLICY)
     now = (AS_OF - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-    return _fields(POLICY, plan, TL, outcome(plan, TL, now), now)
+    return _fields(POLICY, plan, TL, outcome(plan, TL, now), now, None)
 
 
 def test_fields_are_built_on_first_read_and_equal_the_eager_ones():
@@ -123,8 +123,8 @@ def test_threads_reading_a_deferred_evaluation_see_the_same_fields():
     assert all(s == seen[0] for s in seen)
 
 
-def test_contacts_on_their_own_calendar_build_the_fields_at_once():
-    """A policy that notifies a contact on their own hours builds its evaluation eagerly."""
+def test_contacts_on_their_own_calendar_are_notified_when_it_opens():
+    """Notifying a contact on their own hours is computed at once; the objects stay deferred."""
     p = attrs.evolve(
         POLICY,
         tiers=[
@@ -132,13 +132,19 @@ def test_contacts_on_their_own_calendar_build_the_fields_at_once():
                 level=1,
                 name="Desk",
                 trigger=AtOpen(),
-                contacts=[Contact(name="Manager", clock="office")],
+                contacts=[Contact(name="Desk"), Contact(name="Manager", clock="office")],
             )
         ],
     )
-    ev = evaluate(p, TL, as_of=AS_OF)
-    assert "_build" not in vars(ev)
-    assert ev.escalations[0].notifications[0].at == datetime(2026, 1, 13, 9, tzinfo=BOG)
+    night = Timeline.open(datetime(2026, 1, 13, 20, tzinfo=BOG), severity="alta")
+    ev = evaluate(p, night, as_of=datetime(2026, 1, 13, 21, tzinfo=BOG))
+    assert "_build" in vars(ev)
+    assert [(n.contact, n.at) for n in ev.escalations[0].notifications] == [
+        ("Desk", datetime(2026, 1, 13, 20, tzinfo=BOG)),
+        ("Manager", datetime(2026, 1, 14, 7, 30, tzinfo=BOG)),
+    ]
+    assert ev.next_change_at is not None
+    assert ev.next_change_at <= datetime(2026, 1, 14, 7, 30, tzinfo=BOG)
 
 
 # -- Timeline.from_events -------------------------------------------------------------------

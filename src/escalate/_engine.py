@@ -219,7 +219,7 @@ def fold(
                 kind in tp.start_ev
                 or (derived is not None and derived in tp.start_ev)
                 or (entered is not None and entered in tp.start_in)
-                or (left is not None and _left(tp.start_left, left, entered))
+                or (left in tp.start_leaving and _left(tp.start_leaving[left], entered))
             ):
                 s = RUNNING
                 out.began[i] = at
@@ -227,7 +227,7 @@ def fold(
                 kind in tp.stop_ev
                 or (derived is not None and derived in tp.stop_ev)
                 or (entered is not None and entered in tp.stop_in)
-                or (left is not None and _left(tp.stop_left, left, entered))
+                or (left in tp.stop_leaving and _left(tp.stop_leaving[left], entered))
             ):
                 s = STOPPED
                 out.stopped[i] = at
@@ -245,9 +245,9 @@ def fold(
     return out
 
 
-def _left(sets: tuple[frozenset[str], ...], left: str, entered: str | None) -> bool:
-    """Whether a status change from ``left`` to ``entered`` leaves one of ``sets``."""
-    return any(left in names and entered not in names for names in sets)
+def _left(sets: tuple[frozenset[str], ...], entered: str | None) -> bool:
+    """Whether a status change into ``entered`` leaves one of ``sets`` (each holds the old)."""
+    return any(entered not in names for names in sets)
 
 
 class Measured:
@@ -443,15 +443,16 @@ def escalate(  # noqa: PLR0917 - the inputs the tiers need, computed once by the
     last = len(times) - 1
     out: list[tuple[int, int | None]] = []
     manual = folded.manual
+    n_tiers, n_manual = len(tiers), len(manual)
     used = 0
     k = 0
     bound = times[0]
     for j in range(last + 1):
         u = times[j]
         end = times[j + 1] if j < last else NEVER
-        while k < len(tiers):
-            lb = max(bound, u)
-            if used < len(manual) and manual[used] <= lb:
+        while k < n_tiers:
+            lb = bound if bound > u else u  # noqa: FURB136 - no call in the hot loop
+            if used < n_manual and manual[used] <= lb:
                 # a manual escalation at this instant moves the waiting tier up
                 out.append((MANUAL_FIRED, lb))
                 used += 1
@@ -464,7 +465,7 @@ def escalate(  # noqa: PLR0917 - the inputs the tiers need, computed once by the
             out.append((outcome, x))
             bound = x
             k += 1
-        if k == len(tiers):
+        if k == n_tiers:
             break
     out.extend((-1, None) for _ in range(len(tiers) - len(out)))
     return out

@@ -12,7 +12,7 @@ the event segments, and converts to datetimes only the instants it reports.
 from __future__ import annotations
 
 from bisect import bisect_left
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from escalate._calendar import _instant
@@ -53,7 +53,7 @@ from escalate._versions import PolicyVersions
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
-    from escalate._policy import Contact, Policy, Route, Tier
+    from escalate._policy import Policy, Route, Tier
     from escalate._timeline import Timeline
 
 __all__ = ["Outcome", "evaluate", "outcome"]
@@ -345,25 +345,53 @@ def _evaluation(  # noqa: PLR0917
 ) -> Evaluation:
     """Return the evaluation of ``out``; its objects and datetimes are built on first read.
 
-    Everything that can fail is computed here already: building the rest only converts
-    integers (except notifications on a contact's own calendar, which are built now).
+    Everything that can fail is computed here already, notification instants on a
+    contact's own calendar included: building the rest only converts integers.
     """
     ev = object.__new__(Evaluation)
     fields = ev.__dict__
     fields["as_of"] = as_of
     fields["severity"] = out.severity
     fields["context"] = _Context(policy, timeline, now)
-    fields["_build"] = lambda: _fields(policy, plan, timeline, out, now)
-    if plan.contact_clocks:
-        ev.targets  # noqa: B018 - builds the fields now, so a calendar's error is raised here
+    notified = _notified(policy, plan, out, now) if plan.contact_clocks else None
+    fields["_build"] = lambda: _fields(policy, plan, timeline, out, now, notified)
     return ev
 
 
-def _fields(
-    policy: Policy, plan: Compiled, timeline: Timeline, out: Outcome, now: int
+def _notified(
+    policy: Policy, plan: Compiled, out: Outcome, now: int
+) -> dict[int, list[tuple[str, int, tzinfo]]]:
+    """Per tier fired by ``now`` (by position), when to notify each contact, and in which zone.
+
+    At the firing instant, or at the next opening of the contact's own calendar.
+    """
+    tiers = policy.tiers if out.route is None else out.route.tiers
+    found: dict[int, list[tuple[str, int, tzinfo]]] = {}
+    for k, (tier, (kind, at)) in enumerate(zip(tiers, out.tiers, strict=True)):
+        if kind in {FIRED, MANUAL_FIRED} and at is not None and at <= now:
+            contacts = found[k] = []
+            for contact in tier.contacts:
+                if contact.clock is None:
+                    contacts.append((contact.name, at, plan.escalation_zone))
+                else:
+                    clock: Calendar = policy.calendar(contact.clock)
+                    when = clock._next_boundary(at, want_open=True)
+                    contacts.append((contact.name, when, clock.zone))
+    return found
+
+
+def _fields(  # noqa: PLR0917
+    policy: Policy,
+    plan: Compiled,
+    timeline: Timeline,
+    out: Outcome,
+    now: int,
+    notified: dict[int, list[tuple[str, int, tzinfo]]] | None,
 ) -> dict[str, Any]:
     """The fields of the evaluation of ``out`` as objects and datetimes."""
     finish(plan, out, now)
+    if notified is None:
+        notified = _notified(policy, plan, out, now)
     assert out.notes is not None  # noqa: S101 - filled just above
     results = []
     for t in out.targets:
@@ -397,7 +425,10 @@ def _fields(
     schedule: list[ScheduledTier] = []
     current: TierRef | None = None
     next_tier: tuple[TierRef, datetime | None] | None = None
-    for tier, tp, (kind, at), note in zip(tiers, plans, out.tiers, out.notes, strict=True):
+    change = out.next_change
+    for k, (tier, tp, (kind, at), note) in enumerate(
+        zip(tiers, plans, out.tiers, out.notes, strict=True)
+    ):
         ref = _ref(tier)
         when = None if at is None else to_datetime(at, zone)
         if kind in {FIRED, MANUAL_FIRED} and at is not None:
@@ -410,7 +441,10 @@ def _fields(
                         name=tier.name,
                         at=when,  # type: ignore[arg-type]
                         reason=reason,
-                        notifications=_notify(policy, tier.contacts, at),
+                        notifications=tuple(
+                            Notification(contact=name, at=to_datetime(when, where))
+                            for name, when, where in notified[k]
+                        ),
                     )
                 )
                 schedule.append(
@@ -428,10 +462,8 @@ def _fields(
             schedule.append(ScheduledTier(tier=ref, state=TierState.WAITING, at=None, note=note))
             if next_tier is None:
                 next_tier = (ref, None)
-    change = out.next_change
-    for e in escalations:
-        for n in e.notifications:
-            instant = _instant(n.at, "at")
+    for contacts in notified.values():
+        for _name, instant, _zone in contacts:
             if instant > now and (change is None or instant < change):
                 change = instant
     return {
@@ -454,24 +486,6 @@ def _reason(kind: int) -> EscalationReason:
 
 def _ref(tier: Tier) -> TierRef:
     return TierRef(level=tier.level, name=tier.name, contacts=tier.contacts)
-
-
-def _notify(policy: Policy, contacts: tuple[Contact, ...], at: int) -> tuple[Notification, ...]:
-    out = []
-    for contact in contacts:
-        when = at
-        zone = None
-        if contact.clock is not None:
-            clock: Calendar = policy.calendar(contact.clock)
-            when = clock._next_boundary(at, want_open=True)
-            zone = clock.zone
-        out.append(
-            Notification(
-                contact=contact.name,
-                at=to_datetime(when, zone or compiled(policy).escalation_zone),
-            )
-        )
-    return tuple(out)
 
 
 class _Context:

@@ -134,9 +134,11 @@ class TargetPlan:
         "rule",
         "start_ev",
         "start_in",
+        "start_leaving",
         "start_left",
         "stop_ev",
         "stop_in",
+        "stop_leaving",
         "stop_left",
     )
 
@@ -144,6 +146,9 @@ class TargetPlan:
         self.index, self.name = index, target.name
         self.start_ev, self.start_in, self.start_left = _split(target.start)
         self.stop_ev, self.stop_in, self.stop_left = _split(target.stop)
+        # the same sets by the status whose leaving they watch (most statuses: none)
+        self.start_leaving = _by_status(self.start_left)
+        self.stop_leaving = _by_status(self.stop_left)
         pause = target.pause_conditions
         self.pause_flag = "paused" in pause
         self.pause_in = frozenset(n for c in pause if isinstance(c, Status) for n in c.names)
@@ -159,6 +164,10 @@ def _split(
     )
     left = tuple(frozenset(c.names) for c in conditions if isinstance(c, Status) and c.left)
     return events, entered, left
+
+
+def _by_status(sets: tuple[frozenset[str], ...]) -> dict[str, tuple[frozenset[str], ...]]:
+    return {name: tuple(s for s in sets if name in s) for names in sets for name in names}
 
 
 class TierPlan:

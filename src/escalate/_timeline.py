@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -511,7 +511,9 @@ class Timeline:
         Raises:
             TimelineError: every problem at once, each naming the event by index and type.
         """
-        if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
+        if type(events) is not list and (
+            isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable)
+        ):
             raise TimelineError.single(
                 "events",
                 f"expected a list of events, got {excerpt(events)}",
@@ -527,7 +529,7 @@ class Timeline:
         # each event is checked already (as the constructor would check it again): only
         # their instants and their order remain
         timeline = object.__new__(cls)
-        timeline._build(tuple(e for e in parsed if e is not None), stamps)
+        timeline._build(tuple(cast("list[Event]", parsed)), stamps)  # no problem: no None
         return timeline
 
     @classmethod
