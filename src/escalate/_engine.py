@@ -25,6 +25,7 @@ The rules (docs/explanation/evaluation.md):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from escalate._plan import (
@@ -298,6 +299,16 @@ class Measured:
             fs = idx = None
         # fs[j]: the open time before times[j] on the one clock, in snapshot idx (or None)
         self.fs, self.idx = fs, idx
+        if fs is not None and not restarts and codes:
+            # one clock, one measurement: the same sums, accumulated in C
+            grown = [fs[j + 1] - fs[j] if code == RUNNING else 0 for j, code in enumerate(codes)]
+            ends = list(accumulate(grown))
+            k = next((j for j, code in enumerate(codes) if code != PENDING), len(codes))
+            self.starts, self.ends, self.total = [0, *ends[:-1]], ends, ends[-1]
+            self.began = (
+                [None] * k + [times[k]] * (len(codes) - k) if k < len(codes) else [None] * k
+            )
+            return
         reset = set(restarts)
         for j in range(last + 1):
             if j in reset:
@@ -515,7 +526,11 @@ def _candidate(  # noqa: PLR0917
         return 0, None
     r0 = m.starts[j]
     goal = spec.us if spec.days is None else spec.at(m.began[j])
-    amount = percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
+    amount = tier.amounts.get(goal)
+    if amount is None:
+        amount = tier.amounts[goal] = (
+            percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
+        )
     if end < NEVER and m.ends[j] <= amount:
         # R at the end of the segment is within the amount: nothing fires in it
         return 0, None

@@ -179,10 +179,12 @@ class TierPlan:
     - :data:`BREACH`: ``a`` the target's index, ``b`` the delay (µs).
     """
 
-    __slots__ = ("a", "b", "kind")
+    __slots__ = ("a", "amounts", "b", "kind")
 
     def __init__(self, kind: int, a: Any = None, b: Any = None) -> None:
         self.kind, self.a, self.b = kind, a, b
+        # PERCENT, BREACH: the amount of running time that fires it, per goal (µs), as met
+        self.amounts: dict[int, int] = {}
 
 
 def percent_amount(goal_us: int, percent: float) -> int:
