@@ -426,10 +426,13 @@ def _fields(  # noqa: PLR0917
     current: TierRef | None = None
     next_tier: tuple[TierRef, datetime | None] | None = None
     change = out.next_change
-    for k, (tier, tp, (kind, at), note) in enumerate(
-        zip(tiers, plans, out.tiers, out.notes, strict=True)
+    key = None if route is None else route.name
+    refs = plan.tier_refs.get(key)
+    if refs is None:
+        refs = plan.tier_refs[key] = tuple(_ref(tier) for tier in tiers)
+    for k, (tier, tp, (kind, at), note, ref) in enumerate(
+        zip(tiers, plans, out.tiers, out.notes, refs, strict=True)
     ):
-        ref = _ref(tier)
         when = None if at is None else to_datetime(at, zone)
         if kind in {FIRED, MANUAL_FIRED} and at is not None:
             reason = EscalationReason.MANUAL if kind == MANUAL_FIRED else _reason(tp.kind)

@@ -208,6 +208,7 @@ class Compiled:
         "rules",
         "severities",
         "targets",
+        "tier_refs",
         "wanted",
     )
 
@@ -234,6 +235,8 @@ class Compiled:
         self._goals: dict[tuple[str, str | None], tuple[GoalSpec | None, ...]] = {}
         self._tiers: dict[str | None, tuple[TierPlan, ...]] = {}
         self.rules = tuple(t.rule for t in self.targets)
+        self.tier_refs: dict[str | None, tuple[Any, ...]] = {}
+        """Per route: the ``TierRef`` of each tier, built once by the evaluator (frozen)."""
         self.wanted: dict[str | None, frozenset[int]] = {}
         """Per route (as in :meth:`tiers`): the targets whose tiers read their elapsed time."""
 

@@ -3,7 +3,10 @@
 Unlike the rest of escalate these classes keep a ``__dict__`` (``slots=False``): the
 evaluator builds several of them per incident, and a frozen attrs class with slots sets
 each field through ``object.__setattr__``, which made building them cost as much as
-computing them.
+computing them. For the same reason :func:`escalate.evaluate` computes every figure at
+once but builds an :class:`Evaluation`'s objects and datetimes on the first read of one
+of them (``Evaluation.__getattr__``): a ticket system that reads only ``next_change_at``
+or one target pays for the conversion once, and one that reads nothing pays nothing.
 """
 
 from __future__ import annotations
