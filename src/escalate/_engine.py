@@ -25,6 +25,7 @@ The rules (docs/explanation/evaluation.md):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from escalate._plan import (
@@ -47,6 +48,7 @@ from escalate._plan import (
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
+    from escalate._index import Index
 
 __all__ = [
     "FIRED",
@@ -218,7 +220,7 @@ def fold(
                 kind in tp.start_ev
                 or (derived is not None and derived in tp.start_ev)
                 or (entered is not None and entered in tp.start_in)
-                or (left is not None and _left(tp.start_left, left, entered))
+                or (left in tp.start_leaving and _left(tp.start_leaving[left], entered))
             ):
                 s = RUNNING
                 out.began[i] = at
@@ -226,7 +228,7 @@ def fold(
                 kind in tp.stop_ev
                 or (derived is not None and derived in tp.stop_ev)
                 or (entered is not None and entered in tp.stop_in)
-                or (left is not None and _left(tp.stop_left, left, entered))
+                or (left in tp.stop_leaving and _left(tp.stop_leaving[left], entered))
             ):
                 s = STOPPED
                 out.stopped[i] = at
@@ -244,9 +246,9 @@ def fold(
     return out
 
 
-def _left(sets: tuple[frozenset[str], ...], left: str, entered: str | None) -> bool:
-    """Whether a status change from ``left`` to ``entered`` leaves one of ``sets``."""
-    return any(left in names and entered not in names for names in sets)
+def _left(sets: tuple[frozenset[str], ...], entered: str | None) -> bool:
+    """Whether a status change into ``entered`` leaves one of ``sets`` (each holds the old)."""
+    return any(entered not in names for names in sets)
 
 
 class Measured:
@@ -258,7 +260,18 @@ class Measured:
     ``total`` is ``R`` at ``now``.
     """
 
-    __slots__ = ("began", "clocks", "codes", "ends", "first", "starts", "times", "total")
+    __slots__ = (
+        "began",
+        "clocks",
+        "codes",
+        "ends",
+        "first",
+        "fs",
+        "idx",
+        "starts",
+        "times",
+        "total",
+    )
 
     def __init__(  # noqa: PLR0917
         self,
@@ -277,10 +290,28 @@ class Measured:
         start: int | None = None
         r = 0
         last = len(times) - 1
-        one = clocks[0] if all(c is clocks[0] for c in clocks) else None
-        fs = opens.at(one) if opens is not None and one is not None else None
+        one = clocks[0]
+        if clocks.count(one) != len(clocks):  # identity first: fast when they are one
+            fs = idx = None
+        elif opens is not None:
+            fs, idx = opens.at(one), opens.index(one)
+        else:
+            fs = idx = None
+        # fs[j]: the open time before times[j] on the one clock, in snapshot idx (or None)
+        self.fs, self.idx = fs, idx
+        if fs is not None and not restarts and codes:
+            # one clock, one measurement: the same sums, accumulated in C
+            grown = [fs[j + 1] - fs[j] if code == RUNNING else 0 for j, code in enumerate(codes)]
+            ends = list(accumulate(grown))
+            k = next((j for j, code in enumerate(codes) if code != PENDING), len(codes))
+            self.starts, self.ends, self.total = [0, *ends[:-1]], ends, ends[-1]
+            self.began = (
+                [None] * k + [times[k]] * (len(codes) - k) if k < len(codes) else [None] * k
+            )
+            return
+        reset = set(restarts)
         for j in range(last + 1):
-            if restarts and j in restarts:
+            if j in reset:
                 r, start = 0, None
             if start is None and codes[j] != PENDING:
                 start = times[j]
@@ -305,13 +336,20 @@ class OpenTime:
     built index does not cover the instants (the general path then measures them).
     """
 
-    __slots__ = ("_cache", "instants")
+    __slots__ = ("_cache", "_index", "instants")
 
     def __init__(self, times: list[int], now: int) -> None:
         self.instants = [*times, now]
         self._cache: dict[int, list[int] | None] = {}
+        self._index: dict[int, Index | None] = {}
+
+    def index(self, clock: Calendar) -> Index | None:
+        """The index snapshot that :meth:`at` read for ``clock`` (``None`` with it)."""
+        self.at(clock)
+        return self._index[id(clock)]
 
     def at(self, clock: Calendar) -> list[int] | None:
+        """The open time before every instant (in the snapshot of :meth:`index`), or ``None``."""
         key = id(clock)
         if key in self._cache:
             return self._cache[key]
@@ -324,8 +362,34 @@ class OpenTime:
         if idx is not None and idx.cov_start <= instants[0] and instants[-1] < idx.cov_end:
             f = idx.f
             found = [f(t) for t in instants]
+        else:
+            idx = None
         self._cache[key] = found
+        self._index[key] = idx
         return found
+
+
+def _passes_from(m: Measured, j: int, amount: int) -> int:
+    """``passes(m.clocks[j], m.times[j], amount)``, from the open time known at ``times[j]``."""
+    fs = m.fs
+    if fs is not None:
+        idx = m.idx
+        assert idx is not None  # noqa: S101 - set together with fs
+        value = fs[j] + amount
+        if value < idx.f_end:
+            return idx.backward(value)
+    return passes(m.clocks[j], m.times[j], amount)
+
+
+def _between_from(m: Measured, j: int, x: int) -> int:
+    """``between(m.clocks[j], m.times[j], x)``, from the open time known at ``times[j]``."""
+    fs = m.fs
+    if fs is not None:
+        idx = m.idx
+        assert idx is not None  # noqa: S101 - set together with fs
+        if x < idx.cov_end:
+            return idx.f(x) - fs[j]
+    return between(m.clocks[j], m.times[j], x)
 
 
 def measure(  # noqa: PLR0917
@@ -337,32 +401,34 @@ def measure(  # noqa: PLR0917
     opens: OpenTime | None = None,
 ) -> Measured:
     """Measure target ``index`` on the clock of the goal in force in each segment."""
-    clocks = [spec.clock if (spec := s[index]) is not None else fallback for s in specs]
+    first = specs[0][index]
+    if specs.count(specs[0]) == len(specs):  # one goal throughout (the same tuple: fast)
+        clocks = [fallback if first is None else first.clock] * len(specs)
+    else:
+        clocks = [spec.clock if (spec := s[index]) is not None else fallback for s in specs]
     return Measured(folded.times, folded.codes[index], clocks, folded.restarts[index], now, opens)
 
 
-def due(m: Measured, amount: int, now: int) -> int | None:
+def due(m: Measured, amount: int) -> int | None:
     """Return the last instant with ``R(x) <= amount`` as ``R`` grows, or ``None``.
 
     Searched in the current measurement's segments; then projected from ``now`` when the
-    target runs. ``None`` when it does not run now and ``R`` never passed the amount.
+    target runs (the same instant as projected from the start of the last segment).
+    ``None`` when it does not run now and ``R`` never passed the amount.
     """
-    times, codes, clocks, starts = m.times, m.codes, m.clocks, m.starts
-    last = len(times) - 1
+    codes, ends, starts = m.codes, m.ends, m.starts
+    last = len(codes) - 1
     for j in range(m.first, last + 1):
-        if codes[j] == RUNNING:
-            r = starts[j]
-            grown = (starts[j + 1] if j < last else m.total) - r
-            if r + grown > amount:
-                return passes(clocks[j], times[j], amount - r)
-    if codes[last] == RUNNING:
-        return passes(clocks[last], now, amount - m.total)
+        if codes[j] == RUNNING and ends[j] > amount:
+            return _passes_from(m, j, amount - starts[j])
+    if codes[last] == RUNNING:  # projected: the same instant as from now, on the same clock
+        return _passes_from(m, last, amount - starts[last])
     return None
 
 
 def stopped_due(m: Measured, clock: Calendar, stop: int, amount: int) -> int | None:
     """Return the deadline a stopped target had: searched, else projected from its stop."""
-    found = due(m, amount, stop)
+    found = due(m, amount)
     if found is not None or amount < m.total:
         return found
     return passes(clock, stop, amount - m.total)
@@ -388,15 +454,16 @@ def escalate(  # noqa: PLR0917 - the inputs the tiers need, computed once by the
     last = len(times) - 1
     out: list[tuple[int, int | None]] = []
     manual = folded.manual
+    n_tiers, n_manual = len(tiers), len(manual)
     used = 0
     k = 0
     bound = times[0]
     for j in range(last + 1):
         u = times[j]
         end = times[j + 1] if j < last else NEVER
-        while k < len(tiers):
-            lb = max(bound, u)
-            if used < len(manual) and manual[used] <= lb:
+        while k < n_tiers:
+            lb = bound if bound > u else u  # noqa: FURB136 - no call in the hot loop
+            if used < n_manual and manual[used] <= lb:
                 # a manual escalation at this instant moves the waiting tier up
                 out.append((MANUAL_FIRED, lb))
                 used += 1
@@ -409,7 +476,7 @@ def escalate(  # noqa: PLR0917 - the inputs the tiers need, computed once by the
             out.append((outcome, x))
             bound = x
             k += 1
-        if k == len(tiers):
+        if k == n_tiers:
             break
     out.extend((-1, None) for _ in range(len(tiers) - len(out)))
     return out
@@ -440,6 +507,8 @@ def _candidate(  # noqa: PLR0917
         if folded.concluded[j]:
             return 0, None
         clock, values = elapsed[id(tier.b)]
+        if end < NEVER and values[j + 1] <= tier.a:
+            return 0, None  # E at the end of the segment is within the amount
         e = values[j] + (between(clock, times[j], lb) if lb > times[j] else 0)
         if e > tier.a:
             return FIRED, lb
@@ -457,29 +526,33 @@ def _candidate(  # noqa: PLR0917
         return 0, None
     r0 = m.starts[j]
     goal = spec.us if spec.days is None else spec.at(m.began[j])
-    amount = percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
+    amount = tier.amounts.get(goal)
+    if amount is None:
+        amount = tier.amounts[goal] = (
+            percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
+        )
     if end < NEVER and m.ends[j] <= amount:
         # R at the end of the segment is within the amount: nothing fires in it
         return 0, None
-    clock = m.clocks[j]
-    r = r0 + (between(clock, times[j], lb) if code == RUNNING and lb > times[j] else 0)
+    r = r0 + (_between_from(m, j, lb) if code == RUNNING and lb > times[j] else 0)
     if r > amount:
         return FIRED, lb
     if code != RUNNING:
         return 0, None
-    x = passes(clock, times[j], amount - r0)
+    x = _passes_from(m, j, amount - r0)
     if kind == BREACH:
         x += 1
     return (FIRED, x) if x < end else (0, None)
 
 
-def incident_clock(folded: Folded, clock: Calendar) -> list[int]:
+def incident_clock(folded: Folded, clock: Calendar, opens: OpenTime | None = None) -> list[int]:
     """Return ``E`` at each segment start: open time since the opening, not while concluded."""
     times, concluded = folded.times, folded.concluded
+    fs = None if opens is None else opens.at(clock)
     values = [0]
     e = 0
     for j in range(len(times) - 1):
         if not concluded[j]:
-            e += between(clock, times[j], times[j + 1])
+            e += between(clock, times[j], times[j + 1]) if fs is None else fs[j + 1] - fs[j]
         values.append(e)
     return values

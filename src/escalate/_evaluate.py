@@ -12,7 +12,7 @@ the event segments, and converts to datetimes only the instants it reports.
 from __future__ import annotations
 
 from bisect import bisect_left
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from escalate._calendar import _instant
@@ -53,7 +53,7 @@ from escalate._versions import PolicyVersions
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
-    from escalate._policy import Contact, Policy, Route, Tier
+    from escalate._policy import Policy, Route, Tier
     from escalate._timeline import Timeline
 
 __all__ = ["Outcome", "evaluate", "outcome"]
@@ -119,8 +119,11 @@ class Outcome:
         tiers: per tier of the route, ``(outcome, instant)`` from
             :func:`escalate._engine.escalate`.
         route: the route chosen at the opening, or ``None``.
-        notes: per tier, why it is skipped or waiting (empty when it fired or will).
-        next_change: the earliest instant after ``now`` at which the evaluation changes.
+        notes: per tier, why it is skipped or waiting (empty when it fired or will);
+            ``None`` until :func:`finish` fills it.
+        next_change: the earliest instant after ``now`` at which the evaluation changes
+            (filled with ``notes``).
+        specs: per segment, the goal of every target in force in it.
         measured: per target of the plan, its elapsed time through the segments (on the
             clock in force in each), or ``None`` where nothing needed it.
     """
@@ -132,6 +135,7 @@ class Outcome:
         "notes",
         "route",
         "severity",
+        "specs",
         "targets",
         "tiers",
     )
@@ -142,9 +146,10 @@ class Outcome:
         self.targets: list[TargetOutcome] = []
         self.tiers: list[tuple[int, int | None]] = []
         self.route: Route | None = None
-        self.notes: list[str] = []
+        self.notes: list[str] | None = None
         self.next_change: int | None = None
         self.measured: list[Measured | None] = []
+        self.specs: list[tuple[GoalSpec | None, ...]] = []
 
 
 def _segment_of(times: list[int], at: int) -> int:
@@ -186,7 +191,7 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     opens = OpenTime(folded.times, now)
     route = out.route = policy.route_for(attributes) if policy.routes else None
     tiers = plan.tiers(route)
-    wanted = {t.a for t in tiers if t.kind not in {OPEN, ELAPSED, MANUAL}}
+    wanted = plan.wanted[None if route is None else route.name]
     measured: list[Measured | None] = out.measured
     for tp in plan.targets:
         i = tp.index
@@ -209,16 +214,26 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         elif code == PENDING:
             due_us = None
         else:
-            due_us = due(m, goal, now)
+            due_us = due(m, goal)
         warning = None
         if spec.warning_us is not None and code != PENDING:
-            warning = due(m, spec.warning_us, now)
+            warning = due(m, spec.warning_us)
         out.targets.append(TargetOutcome(i, spec, goal, code, m.total, due_us, warning, stop, now))
-    elapsed = {id(t.b): (t.b, incident_clock(folded, t.b)) for t in tiers if t.kind == ELAPSED}
-    rules = [tp.rule for tp in plan.targets]
-    out.tiers = escalate(folded, tiers, measured, specs, rules, elapsed)
+    elapsed = {
+        id(t.b): (t.b, incident_clock(folded, t.b, opens)) for t in tiers if t.kind == ELAPSED
+    }
+    out.tiers = escalate(folded, tiers, measured, specs, plan.rules, elapsed)
+    out.specs = specs
+    return out
+
+
+def finish(plan: Compiled, out: Outcome, now: int) -> None:
+    """Fill ``out.notes`` and ``out.next_change`` (what only the reported results need)."""
+    if out.notes is not None:
+        return
+    folded, measured, specs = out.folded, out.measured, out.specs
     notes: list[str] = []
-    for tier, result in zip(tiers, out.tiers, strict=True):
+    for tier, result in zip(plan.tiers(out.route), out.tiers, strict=True):
         waiting_below = bool(notes) and out.tiers[len(notes) - 1][0] == -1
         notes.append(
             "waits for the tier below it"
@@ -227,7 +242,6 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         )
     out.notes = notes
     out.next_change = _next_change(out, now)
-    return out
 
 
 def _note(  # noqa: PLR0917
@@ -329,6 +343,56 @@ def _as_of(value: object) -> datetime:
 def _evaluation(  # noqa: PLR0917
     policy: Policy, plan: Compiled, timeline: Timeline, out: Outcome, as_of: datetime, now: int
 ) -> Evaluation:
+    """Return the evaluation of ``out``; its objects and datetimes are built on first read.
+
+    Everything that can fail is computed here already, notification instants on a
+    contact's own calendar included: building the rest only converts integers.
+    """
+    ev = object.__new__(Evaluation)
+    fields = ev.__dict__
+    fields["as_of"] = as_of
+    fields["severity"] = out.severity
+    fields["context"] = _Context(policy, timeline, now)
+    notified = _notified(policy, plan, out, now) if plan.contact_clocks else None
+    fields["_build"] = lambda: _fields(policy, plan, timeline, out, now, notified)
+    return ev
+
+
+def _notified(
+    policy: Policy, plan: Compiled, out: Outcome, now: int
+) -> dict[int, list[tuple[str, int, tzinfo]]]:
+    """Per tier fired by ``now`` (by position), when to notify each contact, and in which zone.
+
+    At the firing instant, or at the next opening of the contact's own calendar.
+    """
+    tiers = policy.tiers if out.route is None else out.route.tiers
+    found: dict[int, list[tuple[str, int, tzinfo]]] = {}
+    for k, (tier, (kind, at)) in enumerate(zip(tiers, out.tiers, strict=True)):
+        if kind in {FIRED, MANUAL_FIRED} and at is not None and at <= now:
+            contacts = found[k] = []
+            for contact in tier.contacts:
+                if contact.clock is None:
+                    contacts.append((contact.name, at, plan.escalation_zone))
+                else:
+                    clock: Calendar = policy.calendar(contact.clock)
+                    when = clock._next_boundary(at, want_open=True)
+                    contacts.append((contact.name, when, clock.zone))
+    return found
+
+
+def _fields(  # noqa: PLR0917
+    policy: Policy,
+    plan: Compiled,
+    timeline: Timeline,
+    out: Outcome,
+    now: int,
+    notified: dict[int, list[tuple[str, int, tzinfo]]] | None,
+) -> dict[str, Any]:
+    """The fields of the evaluation of ``out`` as objects and datetimes."""
+    finish(plan, out, now)
+    if notified is None:
+        notified = _notified(policy, plan, out, now)
+    assert out.notes is not None  # noqa: S101 - filled just above
     results = []
     for t in out.targets:
         spec = t.spec
@@ -361,8 +425,14 @@ def _evaluation(  # noqa: PLR0917
     schedule: list[ScheduledTier] = []
     current: TierRef | None = None
     next_tier: tuple[TierRef, datetime | None] | None = None
-    for tier, tp, (kind, at), note in zip(tiers, plans, out.tiers, out.notes, strict=True):
-        ref = _ref(tier)
+    change = out.next_change
+    key = None if route is None else route.name
+    refs = plan.tier_refs.get(key)
+    if refs is None:
+        refs = plan.tier_refs[key] = tuple(_ref(tier) for tier in tiers)
+    for k, (tier, tp, (kind, at), note, ref) in enumerate(
+        zip(tiers, plans, out.tiers, out.notes, refs, strict=True)
+    ):
         when = None if at is None else to_datetime(at, zone)
         if kind in {FIRED, MANUAL_FIRED} and at is not None:
             reason = EscalationReason.MANUAL if kind == MANUAL_FIRED else _reason(tp.kind)
@@ -374,7 +444,10 @@ def _evaluation(  # noqa: PLR0917
                         name=tier.name,
                         at=when,  # type: ignore[arg-type]
                         reason=reason,
-                        notifications=_notify(policy, tier.contacts, at),
+                        notifications=tuple(
+                            Notification(contact=name, at=to_datetime(when, where))
+                            for name, when, where in notified[k]
+                        ),
                     )
                 )
                 schedule.append(
@@ -392,27 +465,22 @@ def _evaluation(  # noqa: PLR0917
             schedule.append(ScheduledTier(tier=ref, state=TierState.WAITING, at=None, note=note))
             if next_tier is None:
                 next_tier = (ref, None)
-    change = out.next_change
-    for e in escalations:
-        for n in e.notifications:
-            instant = _instant(n.at, "at")
+    for contacts in notified.values():
+        for _name, instant, _zone in contacts:
             if instant > now and (change is None or instant < change):
                 change = instant
-    return Evaluation(
-        as_of=as_of,
-        severity=out.severity,
-        plan=None
+    return {
+        "plan": None
         if timeline._attributes.get("plan") is None
         else text(timeline._attributes["plan"]),
-        route=None if route is None else route.name,
-        targets=tuple(results),
-        tier=current,
-        next_tier=next_tier,
-        escalations=tuple(escalations),
-        schedule=tuple(schedule),
-        next_change_at=None if change is None else to_datetime(change, zone),
-        context=_Context(policy, timeline, now),
-    )
+        "route": None if route is None else route.name,
+        "targets": tuple(results),
+        "tier": current,
+        "next_tier": next_tier,
+        "escalations": tuple(escalations),
+        "schedule": tuple(schedule),
+        "next_change_at": None if change is None else to_datetime(change, zone),
+    }
 
 
 def _reason(kind: int) -> EscalationReason:
@@ -421,24 +489,6 @@ def _reason(kind: int) -> EscalationReason:
 
 def _ref(tier: Tier) -> TierRef:
     return TierRef(level=tier.level, name=tier.name, contacts=tier.contacts)
-
-
-def _notify(policy: Policy, contacts: tuple[Contact, ...], at: int) -> tuple[Notification, ...]:
-    out = []
-    for contact in contacts:
-        when = at
-        zone = None
-        if contact.clock is not None:
-            clock: Calendar = policy.calendar(contact.clock)
-            when = clock._next_boundary(at, want_open=True)
-            zone = clock.zone
-        out.append(
-            Notification(
-                contact=contact.name,
-                at=to_datetime(when, zone or compiled(policy).escalation_zone),
-            )
-        )
-    return tuple(out)
 
 
 class _Context:

@@ -134,9 +134,11 @@ class TargetPlan:
         "rule",
         "start_ev",
         "start_in",
+        "start_leaving",
         "start_left",
         "stop_ev",
         "stop_in",
+        "stop_leaving",
         "stop_left",
     )
 
@@ -144,6 +146,9 @@ class TargetPlan:
         self.index, self.name = index, target.name
         self.start_ev, self.start_in, self.start_left = _split(target.start)
         self.stop_ev, self.stop_in, self.stop_left = _split(target.stop)
+        # the same sets by the status whose leaving they watch (most statuses: none)
+        self.start_leaving = _by_status(self.start_left)
+        self.stop_leaving = _by_status(self.stop_left)
         pause = target.pause_conditions
         self.pause_flag = "paused" in pause
         self.pause_in = frozenset(n for c in pause if isinstance(c, Status) for n in c.names)
@@ -161,6 +166,10 @@ def _split(
     return events, entered, left
 
 
+def _by_status(sets: tuple[frozenset[str], ...]) -> dict[str, tuple[frozenset[str], ...]]:
+    return {name: tuple(s for s in sets if name in s) for names in sets for name in names}
+
+
 class TierPlan:
     """One tier's trigger as plain values: ``kind`` and its two operands.
 
@@ -170,10 +179,12 @@ class TierPlan:
     - :data:`BREACH`: ``a`` the target's index, ``b`` the delay (µs).
     """
 
-    __slots__ = ("a", "b", "kind")
+    __slots__ = ("a", "amounts", "b", "kind")
 
     def __init__(self, kind: int, a: Any = None, b: Any = None) -> None:
         self.kind, self.a, self.b = kind, a, b
+        # PERCENT, BREACH: the amount of running time that fires it, per goal (µs), as met
+        self.amounts: dict[int, int] = {}
 
 
 def percent_amount(goal_us: int, percent: float) -> int:
@@ -187,14 +198,18 @@ class Compiled:
     __slots__ = (
         "_goals",
         "_tiers",
+        "contact_clocks",
         "escalation_zone",
         "fallback",
         "known",
         "meaning",
         "plans",
         "policy",
+        "rules",
         "severities",
         "targets",
+        "tier_refs",
+        "wanted",
     )
 
     def __init__(self, policy: Policy) -> None:
@@ -210,8 +225,20 @@ class Compiled:
         # and none applies at the evaluation either
         self.fallback = tuple(policy.calendar(t.clock or policy.clock) for t in policy.targets)
         self.escalation_zone = policy.calendar(policy.escalation_clock).zone
+        # whether notifying a contact reads a calendar of its own (see _evaluate._evaluation)
+        self.contact_clocks = any(
+            contact.clock is not None
+            for tiers in (policy.tiers, *(route.tiers for route in policy.routes))
+            for tier in tiers
+            for contact in tier.contacts
+        )
         self._goals: dict[tuple[str, str | None], tuple[GoalSpec | None, ...]] = {}
         self._tiers: dict[str | None, tuple[TierPlan, ...]] = {}
+        self.rules = tuple(t.rule for t in self.targets)
+        self.tier_refs: dict[str | None, tuple[Any, ...]] = {}
+        """Per route: the ``TierRef`` of each tier, built once by the evaluator (frozen)."""
+        self.wanted: dict[str | None, frozenset[int]] = {}
+        """Per route (as in :meth:`tiers`): the targets whose tiers read their elapsed time."""
 
     def goals(self, severity: str, plan: str | None) -> tuple[GoalSpec | None, ...]:
         """Return the goal of every target (``None`` where none applies) for a severity."""
@@ -236,6 +263,9 @@ class Compiled:
         if found is None:
             tiers = self.policy.tiers if route is None else route.tiers
             found = self._tiers[key] = tuple(self._tier(t) for t in tiers)
+            self.wanted[key] = frozenset(
+                t.a for t in found if t.kind not in {OPEN, ELAPSED, MANUAL}
+            )
         return found
 
     def _tier(self, tier: Tier) -> TierPlan:

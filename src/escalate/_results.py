@@ -3,7 +3,10 @@
 Unlike the rest of escalate these classes keep a ``__dict__`` (``slots=False``): the
 evaluator builds several of them per incident, and a frozen attrs class with slots sets
 each field through ``object.__setattr__``, which made building them cost as much as
-computing them.
+computing them. For the same reason :func:`escalate.evaluate` computes every figure at
+once but builds an :class:`Evaluation`'s objects and datetimes on the first read of one
+of them (``Evaluation.__getattr__``): a ticket system that reads only ``next_change_at``
+or one target pays for the conversion once, and one that reads nothing pays nothing.
 """
 
 from __future__ import annotations
@@ -266,6 +269,27 @@ class Evaluation:
     schedule: tuple[ScheduledTier, ...] = attrs.field(default=(), repr=False)
     next_change_at: datetime | None = None
     context: Any = attrs.field(default=None, repr=False, eq=False)
+
+    if not TYPE_CHECKING:  # hidden from type checkers: a typo stays an error for them
+
+        def __getattr__(self, name: str) -> Any:
+            # evaluate() computes every figure, then leaves building the objects and
+            # datetimes that carry them to the first read of one of these fields
+            build = self.__dict__.get("_build")
+            if build is None:
+                msg = f"{type(self).__name__!r} object has no attribute {name!r}"
+                raise AttributeError(msg, name=name, obj=self)
+            fields = build()
+            self.__dict__.update(fields)
+            self.__dict__.pop("_build", None)
+            if name not in fields:
+                return getattr(self, name)  # raises the error above
+            return fields[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        if "_build" in self.__dict__:
+            self.targets  # noqa: B018 - builds the deferred fields
+        return self.__dict__
 
     def __getitem__(self, name: str) -> TargetResult:
         for target in self.targets:
