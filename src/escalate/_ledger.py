@@ -35,6 +35,7 @@ from escalate._engine import PAUSED, RUNNING
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import BadRowsWarning
 from escalate._index import td_us
+from escalate._lower import BLOCK_SIZE, _check_block_size
 from escalate._lower_log import LogRun
 from escalate._plan import compiled
 from escalate._table import Events, _Groups
@@ -60,72 +61,81 @@ OLA_STATUSES: Final = ("running", "paused", "met", "breached")
 """The statuses of a group's hold of a ticket, as the OLA table's categories."""
 
 
-class _Split:
-    """One target's segments of a log, with the log's values in force in each.
+class _Coded:
+    """The log's columns a ledger reads, coded once per frame row, and their values.
 
-    Arrays per selected segment (running or paused, in the current measurement, of an
-    incident whose target applies): ``inc`` (the engine's incident index), ``code``,
-    ``us`` (business time on the target's clock), ``end`` (µs), ``current`` (the last
-    segment: in force at ``as_of``), ``reason`` (codes into ``reasons``; ``-1``: counted)
-    and, per ``by`` column, ``columns[name] = (codes, values)``.
+    ``codes[name]`` (per ``by`` column other than ``status``: codes into
+    ``vocab[name]``, ``-1`` empty), ``reason`` (the ``reason`` column's codes) and the
+    pause reasons' vocabulary: ``dense`` maps ``[*reasons, "paused", *statuses]`` to
+    codes into ``reasons`` (a reason may also be a status name: one value, one code).
     """
 
-    def __init__(
-        self, log: EventLog, policy: Policy, as_of: datetime | str, target: str, by: list[str]
-    ) -> None:
-        np, _pd = modules()
-        plan = compiled(policy)
-        names = [tp.name for tp in plan.targets]
-        if target not in names:
-            hint = did_you_mean(target, names) or "the policy's targets are " + ", ".join(
-                map(repr, names)
-            )
-            raise ConfigError.single("target", f"unknown target {target!r}", hint)
-        tp = plan.targets[names.index(target)]
-        self.run = run = LogRun(log, policy, as_of, only=tp.index)
-        _warn_errors(np, run)
-        res = run.results
-        seg = res.segments
+    def __init__(self, log: EventLog, statuses: list[str], by: list[str]) -> None:
+        np, pd = modules()
         frame = log.frame
-        self.columns: dict[str, tuple[Any, Any]] = {}
-        if seg is None or res.clocks is None:  # no event at or before as_of
-            empty = np.zeros(0, dtype=np.int64)
-            self.inc = self.code = self.us = self.end = self.reason = empty
-            self.current = empty.astype(bool)
-            self.reasons = np.zeros(0, dtype=object)
-            for column in by:
-                self.columns[column] = (empty, _codes(np, frame[column])[1])
-            return
-        m = res.measured[tp.index]
-        elapsed = res.targets[target]["elapsed"]
-        current = np.arange(seg.t.size) >= m.measure.start_of[seg.last_of][seg.index]
-        code = m.code
-        sel = np.flatnonzero(
-            current & (elapsed[seg.index] != NAT) & ((code == RUNNING) | (code == PAUSED))
-        )
-        us = m.length[sel].copy()
-        paused = np.flatnonzero((code[sel] == PAUSED) & (seg.end[sel] > seg.t[sel]))
-        rows = sel[paused]
-        us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
-        # the state after the last event at each segment's instant holds in the segment
-        ev = run.events
-        at = seg.at[sel]  # noqa: PD008 - not pandas
-        statuses = np.asarray(ev.statuses, dtype=object)
-        status = res.status[sel]  # the engine's own: no second pass over the events
-        others = any(column != "status" for column in by)
-        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]]) if others else None
+        self.codes: dict[str, Any] = {}
+        self.vocab: dict[str, Any] = {}
         for column in by:
             if column == "status":
-                self.columns[column] = (status, statuses)
+                self.vocab[column] = np.asarray(statuses, dtype=object)
             else:
-                assert groups is not None  # noqa: S101 - built for every other column
-                codes, values = _ffilled(np, groups, ev.source, frame[column])
-                self.columns[column] = (codes[at], values)
-        self.inc, self.code, self.us, self.end = seg.index[sel], code[sel], us, seg.end[sel]
-        self.current = seg.last[sel]
-        self.reason, self.reasons = _reasons(
-            np, ev, frame, at, code[sel] == PAUSED, tp.pause_flag, (status, statuses)
-        )
+                self.codes[column], self.vocab[column] = _codes(np, frame[column])
+        self.reason, reasons = _codes(np, frame["reason"])
+        self.n_reasons = len(reasons)
+        names = np.array([*reasons, "paused", *statuses], dtype=object)
+        dense, uniques = pd.factorize(names)
+        self.dense = np.asarray(dense, dtype=np.int64)
+        self.reasons = np.asarray(uniques, dtype=object)
+
+
+def _block(  # noqa: PLR0917
+    np: Any, tp: Any, coded: _Coded, by: list[str], ev: Events, kept: Any, res: Any
+) -> dict[str, Any] | None:
+    """One block's ledger rows: per (incident, ``by`` values, reason, part), as arrays.
+
+    ``inc`` (indices into the log's ids), per ``by`` column its codes, ``reason``,
+    ``part``, ``us``, ``end`` and ``current``. Incidents never span blocks, so the rows
+    of the blocks, one after the other, are those of the whole log.
+    """
+    seg = res.segments
+    if seg is None or res.clocks is None:  # no event at or before as_of
+        return None
+    m = res.measured[tp.index]
+    elapsed = res.targets[tp.name]["elapsed"]
+    current = np.arange(seg.t.size) >= m.measure.start_of[seg.last_of][seg.index]
+    code = m.code
+    sel = np.flatnonzero(
+        current & (elapsed[seg.index] != NAT) & ((code == RUNNING) | (code == PAUSED))
+    )
+    us = m.length[sel].copy()
+    paused = np.flatnonzero((code[sel] == PAUSED) & (seg.end[sel] > seg.t[sel]))
+    rows = sel[paused]
+    us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
+    # the state after the last event at each segment's instant holds in the segment
+    at = seg.at[sel]  # noqa: PD008 - not pandas
+    status = res.status[sel]  # the engine's own: no second pass over the events
+    groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
+    columns = []
+    for column in by:
+        if column == "status":
+            columns.append(status)
+        else:
+            # a log writes a field only where it changes; "" is a change to none
+            codes = coded.codes[column][ev.source]
+            columns.append(groups.ffill(codes, codes >= 0, default=np.int64(-1))[at])
+    is_paused = code[sel] == PAUSED
+    reason = _reasons(np, ev, coded, groups, at, is_paused, tp.pause_flag, status)
+    part = is_paused.astype(np.int64)
+    inc = seg.index[sel]
+    reduced = _Reduced(np, [inc, *columns, reason, part])
+    first, last = reduced.first, reduced.last
+    out = {"inc": kept[inc[first]], "reason": reason[first], "part": part[first]}
+    for column, codes in zip(by, columns, strict=True):
+        out[column] = codes[first]
+    out["us"] = reduced.sum(np, us)
+    out["end"] = seg.end[sel][last]
+    out["current"] = seg.last[sel][last]
+    return out
 
 
 def _codes(np: Any, column: Any) -> tuple[Any, Any]:
@@ -138,51 +148,34 @@ def _codes(np: Any, column: Any) -> tuple[Any, Any]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _ffilled(np: Any, groups: _Groups, source: Any, column: Any) -> tuple[Any, Any]:
-    """A log column's value in force after each engine event: codes into its values.
-
-    A log writes a status or field only where it changes; ``""`` is a change to none.
-    """
-    codes, values = _codes(np, column)
-    codes = codes[source]
-    return groups.ffill(codes, codes >= 0, default=np.int64(-1)), values
-
-
 def _reasons(  # noqa: PLR0917
     np: Any,
     ev: Events,
-    frame: Any,
+    coded: _Coded,
+    groups: _Groups,
     at: Any,
     paused: Any,
     pause_flag: bool,
-    status: tuple[Any, Any],
-) -> tuple[Any, Any]:
-    """Why each paused segment is paused: codes into the reasons (``-1``: counted).
+    status: Any,
+) -> Any:
+    """Why each paused segment is paused: codes into ``coded.reasons`` (``-1``: counted).
 
     The reason of the ``paused`` event that holds the clock (``"paused"`` when it gives
     none) when the target takes the incident's pauses; else the status that holds it.
     """
-    _np, pd = modules()
-    reason, reasons = _codes(np, frame["reason"])
-    n_reasons = len(reasons)
-    status_codes, statuses = status
-    out = np.where(status_codes >= 0, n_reasons + 1 + status_codes, n_reasons)
+    n_reasons = coded.n_reasons
+    out = np.where(status >= 0, n_reasons + 1 + status, n_reasons)
     kinds = {name: k for k, name in enumerate(ev.kinds)}
     if pause_flag and "paused" in kinds:
         # the last paused or resumed event at or before each segment, in its incident
         is_paused = ev.kind == kinds["paused"]
         mark = is_paused | (ev.kind == kinds.get("resumed", -1))
-        reason = reason[ev.source]
+        reason = coded.reason[ev.source]
         held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
-        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
         held = groups.ffill(held, mark, default=np.int64(-2))[at]
         out = np.where(held >= 0, held, out)
     out = np.where(paused, out, -1)
-    names = np.array([*reasons, "paused", *statuses], dtype=object)
-    # a reason may also be a status name: one value, one code
-    dense, uniques = pd.factorize(names)
-    dense = np.asarray(dense, dtype=np.int64)
-    return np.where(out >= 0, dense[np.maximum(out, 0)], -1), np.asarray(uniques, dtype=object)
+    return np.where(out >= 0, coded.dense[np.maximum(out, 0)], -1)
 
 
 def _warn_errors(np: Any, run: LogRun) -> None:
@@ -192,8 +185,20 @@ def _warn_errors(np: Any, run: LogRun) -> None:
             f"{bad.size} of {len(run.errors)} incidents could not be evaluated and are left "
             f"out; evaluate_frame gives each one its 'error' (first: {run.errors[bad[0]]})",
             BadRowsWarning,
-            stacklevel=4,
+            stacklevel=3,
         )
+
+
+def _target(policy: Policy, target: str) -> Any:
+    """The compiled target of that name, or a :class:`ConfigError` naming the known ones."""
+    plan = compiled(policy)
+    names = [tp.name for tp in plan.targets]
+    if target not in names:
+        hint = did_you_mean(target, names) or "the policy's targets are " + ", ".join(
+            map(repr, names)
+        )
+        raise ConfigError.single("target", f"unknown target {target!r}", hint)
+    return plan.targets[names.index(target)]
 
 
 def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
@@ -276,11 +281,6 @@ def _category(pd: Any, np: Any, codes: Any, values: Any) -> Any:
     return pd.Categorical.from_codes(fixed, categories=pd.Index(values[keep], dtype=object))
 
 
-def _ids(run: LogRun, inc: Any) -> Any:
-    """The log's ids of the engine's incidents (as the log holds them)."""
-    return run.ids.take(run.kept[inc])
-
-
 def _deltas(np: Any, us: Any) -> Any:
     return np.where(us == NAT, NAT, us * 1000).view("m8[ns]")
 
@@ -297,6 +297,7 @@ def ledger(
     as_of: datetime | str,
     target: str = "resolution",
     by: Sequence[str] | str = ("status", "assignment_group"),
+    block_size: int = BLOCK_SIZE,
 ) -> pd.DataFrame:
     """Split a target's business time per incident by status, group and pause reason.
 
@@ -308,6 +309,9 @@ def ledger(
         target: The target to split.
         by: The columns to split by: ``"status"``, ``"severity"`` or attributes the log
             follows (``assignment_group``...), each the value in force at the time.
+        block_size: How many incidents go through the engine at a time, as in
+            :func:`evaluate_frame`. The ledger does not depend on it; the working memory
+            is proportional to it.
 
     Returns:
         One row per incident and distinct (``by`` values, ``pause_reason``, ``part``),
@@ -323,32 +327,43 @@ def ledger(
         whose target does not apply, or has not started, has no rows.
 
     Raises:
-        ConfigError: an unknown target, or a ``by`` column the log does not have.
+        ConfigError: an unknown target, a ``by`` column the log does not have, or a
+            ``block_size`` that is not a positive whole number.
 
     Incidents that cannot be evaluated are left out, and one :class:`BadRowsWarning`
     counts them (:func:`evaluate_frame` says why for each).
     """
     np, pd = modules()
     columns = _by(log, by)
-    split = _Split(log, policy, as_of, target, columns)
-    part = (split.code == PAUSED).astype(np.int64)
-    keys = [split.inc, *(split.columns[c][0] for c in columns), split.reason, part]
-    groups = _Reduced(np, keys)
-    first = groups.first
-    us = groups.sum(np, split.us)
+    size = _check_block_size(block_size)
+    tp = _target(policy, target)
+    run = LogRun(log, policy, as_of, only=tp.index)
+    _warn_errors(np, run)
+    coded = _Coded(log, run.statuses, columns)
+    blocks = [
+        part
+        for ev, kept, res in run.blocks(size)
+        if (part := _block(np, tp, coded, columns, ev, kept, res)) is not None
+    ]
+    names = ["inc", *columns, "reason", "part", "us", "end"]
+    got = {
+        name: np.concatenate([b[name] for b in blocks]) if blocks else np.zeros(0, np.int64)
+        for name in names
+    }
+    current = np.concatenate([b["current"] for b in blocks]) if blocks else np.zeros(0, bool)
+    k = got["inc"].size
     data: dict[str, Any] = {
-        "id": _ids(split.run, split.inc[first]),
-        "target": pd.Categorical.from_codes(np.zeros(groups.k, dtype=np.int8), [target]),
+        "id": run.ids.take(got["inc"]),
+        "target": pd.Categorical.from_codes(np.zeros(k, dtype=np.int8), [target]),
     }
     for column in columns:
-        codes, values = split.columns[column]
-        data[column] = _category(pd, np, codes[first], values)
-    data["pause_reason"] = _category(pd, np, split.reason[first], split.reasons)
-    data["part"] = pd.Categorical.from_codes(part[first], categories=list(PARTS))
-    data["time"] = _deltas(np, us)
-    data["us"] = us
-    data["until"] = _utc(pd, np, split.end[groups.last])
-    data["current"] = split.current[groups.last]
+        data[column] = _category(pd, np, got[column], coded.vocab[column])
+    data["pause_reason"] = _category(pd, np, got["reason"], coded.reasons)
+    data["part"] = pd.Categorical.from_codes(got["part"], categories=list(PARTS))
+    data["time"] = _deltas(np, got["us"])
+    data["us"] = got["us"]
+    data["until"] = _utc(pd, np, got["end"])
+    data["current"] = current
     out: _DataFrame = pd.DataFrame(data)
     return out
 
