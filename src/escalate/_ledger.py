@@ -37,8 +37,7 @@ from escalate._frame import BadRowsWarning
 from escalate._index import td_us
 from escalate._lower import BLOCK_SIZE, _check_block_size
 from escalate._lower_log import LogRun
-from escalate._plan import compiled
-from escalate._table import Events, _Groups
+from escalate._plan import RESTART, compiled
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
 
     from escalate._history import EventLog
     from escalate._policy import Policy
+    from escalate._table import Events
 
 __all__ = ["ledger", "ola"]
 
@@ -65,9 +65,10 @@ class _Coded:
     """The log's columns a ledger reads, coded once per frame row, and their values.
 
     ``codes[name]`` (per ``by`` column other than ``status``: codes into
-    ``vocab[name]``, ``-1`` empty), ``reason`` (the ``reason`` column's codes) and the
-    pause reasons' vocabulary: ``dense`` maps ``[*reasons, "paused", *statuses]`` to
-    codes into ``reasons`` (a reason may also be a status name: one value, one code).
+    ``vocab[name]``, ``-1`` empty; ``width[name]``: one more than the largest code),
+    ``reason`` (the ``reason`` column's codes) and the pause reasons' vocabulary:
+    ``dense`` maps ``[*reasons, "paused", *statuses]`` to codes into ``reasons`` (a
+    reason may also be a status name: one value, one code).
     """
 
     def __init__(self, log: EventLog, statuses: list[str], by: list[str]) -> None:
@@ -79,13 +80,15 @@ class _Coded:
             if column == "status":
                 self.vocab[column] = np.asarray(statuses, dtype=object)
             else:
-                self.codes[column], self.vocab[column] = _codes(np, frame[column])
-        self.reason, reasons = _codes(np, frame["reason"])
+                self.codes[column], self.vocab[column] = _codes(np, frame[column], narrow=True)
+        self.reason, reasons = _codes(np, frame["reason"], narrow=True)
         self.n_reasons = len(reasons)
         names = np.array([*reasons, "paused", *statuses], dtype=object)
         dense, uniques = pd.factorize(names)
-        self.dense = np.asarray(dense, dtype=np.int64)
+        self.dense = np.r_[np.asarray(dense, dtype=np.int64), -1]  # -1: counted
         self.reasons = np.asarray(uniques, dtype=object)
+        self.width = {column: len(self.vocab[column]) + 1 for column in by}
+        self.width["pause_reason"] = len(self.reasons) + 1
 
 
 def _block(  # noqa: PLR0917
@@ -101,20 +104,24 @@ def _block(  # noqa: PLR0917
     if seg is None or res.clocks is None:  # no event at or before as_of
         return None
     m = res.measured[tp.index]
-    elapsed = res.targets[tp.name]["elapsed"]
-    current = np.arange(seg.t.size) >= m.measure.start_of[seg.last_of][seg.index]
     code = m.code
-    sel = np.flatnonzero(
-        current & (elapsed[seg.index] != NAT) & ((code == RUNNING) | (code == PAUSED))
-    )
-    us = m.length[sel].copy()
-    paused = np.flatnonzero((code[sel] == PAUSED) & (seg.end[sel] > seg.t[sel]))
-    rows = sel[paused]
-    us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
+    keep = (code == RUNNING) | (code == PAUSED)
+    keep &= (res.targets[tp.name]["elapsed"] != NAT)[seg.index]
+    if m.rule == RESTART:  # only the current measurement (else it is the whole incident)
+        keep &= np.arange(code.size) >= m.measure.start_of[seg.last_of][seg.index]
+    sel = np.flatnonzero(keep)
+    inc = seg.index[sel]
+    t, end = seg.t[sel], seg.end[sel]
+    is_paused = code[sel] == PAUSED
+    us = m.length[sel]
+    paused = np.flatnonzero(is_paused & (end > t))
+    us[paused] = res.clocks.between(m.clock[sel[paused]], t[paused], end[paused])
     # the state after the last event at each segment's instant holds in the segment
     at = seg.at[sel]  # noqa: PD008 - not pandas
     status = res.status[sel]  # the engine's own: no second pass over the events
-    groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
+    # each incident's first event: a value given before it belongs to another incident
+    start = np.flatnonzero(np.r_[True, ev.inc[1:] != ev.inc[:-1]])[inc]
+    index = np.arange(ev.inc.size)
     columns = []
     for column in by:
         if column == "status":
@@ -122,38 +129,51 @@ def _block(  # noqa: PLR0917
         else:
             # a log writes a field only where it changes; "" is a change to none
             codes = coded.codes[column][ev.source]
-            columns.append(groups.ffill(codes, codes >= 0, default=np.int64(-1))[at])
-    is_paused = code[sel] == PAUSED
-    reason = _reasons(np, ev, coded, groups, at, is_paused, tp.pause_flag, status)
-    part = is_paused.astype(np.int64)
-    inc = seg.index[sel]
-    reduced = _Reduced(np, [inc, *columns, reason, part])
+            columns.append(_in_force(np, index, codes, codes >= 0, at, start))
+    reason = _reasons(np, ev, coded, (index, at, start), is_paused, tp.pause_flag, status)
+    reduced = _Reduced(
+        np,
+        [inc, *columns, reason, is_paused],
+        widths=[*(coded.width[c] for c in by), coded.width["pause_reason"], 2],
+    )
     first, last = reduced.first, reduced.last
-    out = {"inc": kept[inc[first]], "reason": reason[first], "part": part[first]}
+    out = {"inc": kept[inc[first]]}
     for column, codes in zip(by, columns, strict=True):
-        out[column] = codes[first]
+        out[column] = codes[first].astype(_narrow(np, coded.width[column]))
+    out["reason"] = reason[first].astype(_narrow(np, coded.width["pause_reason"]))
+    out["part"] = is_paused[first]
     out["us"] = reduced.sum(np, us)
-    out["end"] = seg.end[sel][last]
-    out["current"] = seg.last[sel][last]
+    out["end"] = end[last]
+    out["current"] = seg.last[sel[last]]
     return out
 
 
-def _codes(np: Any, column: Any) -> tuple[Any, Any]:
-    """A log column as codes into its distinct values (``-1``: empty)."""
+def _in_force(np: Any, index: Any, values: Any, given: Any, at: Any, start: Any) -> Any:  # noqa: PLR0917
+    """The last given value at or after ``start`` and at or before ``at``; else ``-1``."""
+    last = np.maximum.accumulate(np.where(given, index, -1))[at]
+    return np.where(last >= start, values[np.maximum(last, 0)], -1)
+
+
+def _codes(np: Any, column: Any, *, narrow: bool = False) -> tuple[Any, Any]:
+    """A log column as codes into its distinct values (``-1``: empty).
+
+    ``int64`` codes, or with ``narrow`` the smallest integers that hold them.
+    """
     _np, pd = modules()
     if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy(dtype=np.int64)
-        return codes, np.asarray(column.cat.categories, dtype=object)
-    codes, uniques = pd.factorize(column)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+        codes = column.cat.codes.to_numpy()
+        values = np.asarray(column.cat.categories, dtype=object)
+    else:
+        codes, values = pd.factorize(column)
+        values = np.asarray(values, dtype=object)
+    return (codes if narrow else np.asarray(codes, dtype=np.int64)), values
 
 
 def _reasons(  # noqa: PLR0917
     np: Any,
     ev: Events,
     coded: _Coded,
-    groups: _Groups,
-    at: Any,
+    where: tuple[Any, Any, Any],
     paused: Any,
     pause_flag: bool,
     status: Any,
@@ -162,20 +182,20 @@ def _reasons(  # noqa: PLR0917
 
     The reason of the ``paused`` event that holds the clock (``"paused"`` when it gives
     none) when the target takes the incident's pauses; else the status that holds it.
+    ``where``: the block's event indices, each segment's event and its incident's first.
     """
     n_reasons = coded.n_reasons
-    out = np.where(status >= 0, n_reasons + 1 + status, n_reasons)
+    out = np.where(status >= 0, status.astype(np.int64) + (n_reasons + 1), n_reasons)
     kinds = {name: k for k, name in enumerate(ev.kinds)}
     if pause_flag and "paused" in kinds:
         # the last paused or resumed event at or before each segment, in its incident
         is_paused = ev.kind == kinds["paused"]
         mark = is_paused | (ev.kind == kinds.get("resumed", -1))
-        reason = coded.reason[ev.source]
+        reason = coded.reason[ev.source].astype(np.int64)
         held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
-        held = groups.ffill(held, mark, default=np.int64(-2))[at]
+        held = _in_force(np, where[0], held, mark, where[1], where[2])
         out = np.where(held >= 0, held, out)
-    out = np.where(paused, out, -1)
-    return np.where(out >= 0, coded.dense[np.maximum(out, 0)], -1)
+    return coded.dense[np.where(paused, out, -1)]
 
 
 def _warn_errors(np: Any, run: LogRun) -> None:
@@ -233,16 +253,25 @@ class _Reduced:
     """The distinct tuples of integer key columns (the first one sorted or runs of equal).
 
     ``first`` and ``last``: the first and last position of each tuple, tuples in order
-    of first appearance; ``order``/``starts`` reduce value arrays per tuple.
+    of first appearance; ``order``/``starts`` reduce value arrays per tuple. ``widths``:
+    when given, a bound on each column after the first (its codes are ``-1`` to
+    ``width - 2``), which saves looking for the largest.
     """
 
-    def __init__(self, np: Any, keys: list[Any]) -> None:
-        key = np.zeros(keys[0].size, dtype=np.int64)
-        for column in keys:
-            width = int(column.max()) + 2 if column.size else 1
-            if key.size and int(key.max()) >= (2**62) // width:
+    def __init__(self, np: Any, keys: list[Any], widths: list[int] | None = None) -> None:
+        key = keys[0].astype(np.int64)
+        bound = int(key.max()) + 1 if key.size else 1
+        for k, column in enumerate(keys[1:]):
+            width = (
+                widths[k] if widths is not None else (int(column.max()) + 2 if column.size else 1)
+            )
+            if bound >= (2**62) // width:
                 key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # stay in int64
-            key = key * width + (column + 1)
+                bound = int(key.max()) + 1
+            # codes from -1: a constant offset keeps the tuples apart and in order
+            key *= width
+            key += column
+            bound *= width
         # stable: equal keys keep their order, so each tuple's rows stay in time order
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]
@@ -276,9 +305,26 @@ class _Reduced:
 def _category(pd: Any, np: Any, codes: Any, values: Any) -> Any:
     """A categorical column; ``""`` (a change to none) is NA."""
     keep = np.asarray([v != "" for v in values], dtype=bool)
-    remap = np.where(keep, np.cumsum(keep) - 1, -1)
-    fixed = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if values.size else codes
-    return pd.Categorical.from_codes(fixed, categories=pd.Index(values[keep], dtype=object))
+    if not keep.all():
+        codes = np.r_[np.where(keep, np.cumsum(keep) - 1, -1), -1][codes]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(values[keep], dtype=object))
+
+
+def _narrow(np: Any, width: int) -> Any:
+    """The smallest signed integer type of codes from ``-1`` to ``width - 2``."""
+    return np.min_scalar_type(-width)
+
+
+def _block_arrays(np: Any, coded: _Coded, by: list[str]) -> dict[str, Any]:
+    """The arrays of a block's ledger rows, empty, with their types: what blocks give."""
+    out = {"inc": np.zeros(0, np.int64)}
+    for column in by:
+        out[column] = np.zeros(0, _narrow(np, coded.width[column]))
+    out["reason"] = np.zeros(0, _narrow(np, coded.width["pause_reason"]))
+    out["part"] = np.zeros(0, bool)
+    out["us"] = out["end"] = np.zeros(0, np.int64)
+    out["current"] = np.zeros(0, bool)
+    return out
 
 
 def _deltas(np: Any, us: Any) -> Any:
@@ -345,26 +391,25 @@ def ledger(
         for ev, kept, res in run.blocks(size)
         if (part := _block(np, tp, coded, columns, ev, kept, res)) is not None
     ]
-    names = ["inc", *columns, "reason", "part", "us", "end"]
+    empty = _block_arrays(np, coded, columns)
     got = {
-        name: np.concatenate([b[name] for b in blocks]) if blocks else np.zeros(0, np.int64)
-        for name in names
+        name: np.concatenate([b[name] for b in blocks]) if blocks else array
+        for name, array in empty.items()
     }
-    current = np.concatenate([b["current"] for b in blocks]) if blocks else np.zeros(0, bool)
-    k = got["inc"].size
     data: dict[str, Any] = {
         "id": run.ids.take(got["inc"]),
-        "target": pd.Categorical.from_codes(np.zeros(k, dtype=np.int8), [target]),
+        "target": pd.Categorical.from_codes(np.zeros(got["inc"].size, np.int8), [target]),
     }
     for column in columns:
         data[column] = _category(pd, np, got[column], coded.vocab[column])
     data["pause_reason"] = _category(pd, np, got["reason"], coded.reasons)
-    data["part"] = pd.Categorical.from_codes(got["part"], categories=list(PARTS))
-    data["time"] = _deltas(np, got["us"])
+    data["part"] = pd.Categorical.from_codes(got["part"].view(np.int8), categories=list(PARTS))
+    data["time"] = (got["us"] * 1000).view("m8[ns]")
     data["us"] = got["us"]
-    data["until"] = _utc(pd, np, got["end"])
-    data["current"] = current
-    out: _DataFrame = pd.DataFrame(data)
+    data["until"] = pd.DatetimeIndex((got["end"] * 1000).view("M8[ns]")).tz_localize("UTC")
+    data["current"] = got["current"]
+    # fresh arrays: the frame takes them as they are (no copy, no consolidation)
+    out: _DataFrame = pd.DataFrame(data, copy=False)
     return out
 
 
