@@ -35,7 +35,7 @@ from escalate._engine import PAUSED, RUNNING
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import BadRowsWarning
 from escalate._index import td_us
-from escalate._lower import BLOCK_SIZE, _check_block_size
+from escalate._lower import _check_block_size
 from escalate._lower_log import LogRun
 from escalate._plan import RESTART, compiled
 
@@ -56,6 +56,10 @@ _RESERVED: Final = frozenset(
     {"id", "target", "pause_reason", "part", "time", "us", "until", "current"}
 )
 """The ledger's own columns: no ``by`` column can take their names."""
+
+BLOCK_SIZE: Final = 16_384
+"""Incidents per engine block in a ledger: a quarter of :func:`evaluate_frame`'s, as the
+ledger keeps more arrays per segment (measured fastest by ``benchmarks/ledger.py``)."""
 
 OLA_STATUSES: Final = ("running", "paused", "met", "breached")
 """The statuses of a group's hold of a ticket, as the OLA table's categories."""
@@ -106,7 +110,9 @@ def _block(  # noqa: PLR0917
     m = res.measured[tp.index]
     code = m.code
     keep = (code == RUNNING) | (code == PAUSED)
-    keep &= (res.targets[tp.name]["elapsed"] != NAT)[seg.index]
+    applies = res.targets[tp.name]["elapsed"] != NAT
+    if not applies.all():
+        keep &= applies[seg.index]
     if m.rule == RESTART:  # only the current measurement (else it is the whole incident)
         keep &= np.arange(code.size) >= m.measure.start_of[seg.last_of][seg.index]
     sel = np.flatnonzero(keep)
@@ -120,8 +126,7 @@ def _block(  # noqa: PLR0917
     at = seg.at[sel]  # noqa: PD008 - not pandas
     status = res.status[sel]  # the engine's own: no second pass over the events
     # each incident's first event: a value given before it belongs to another incident
-    start = np.flatnonzero(np.r_[True, ev.inc[1:] != ev.inc[:-1]])[inc]
-    index = np.arange(ev.inc.size)
+    where = (np.arange(ev.inc.size), np.r_[True, ev.inc[1:] != ev.inc[:-1]], at)
     columns = []
     for column in by:
         if column == "status":
@@ -129,8 +134,8 @@ def _block(  # noqa: PLR0917
         else:
             # a log writes a field only where it changes; "" is a change to none
             codes = coded.codes[column][ev.source]
-            columns.append(_in_force(np, index, codes, codes >= 0, at, start))
-    reason = _reasons(np, ev, coded, (index, at, start), is_paused, tp.pause_flag, status)
+            columns.append(_in_force(np, where, codes, codes >= 0))
+    reason = _reasons(np, ev, coded, where, is_paused, tp.pause_flag, status)
     reduced = _Reduced(
         np,
         [inc, *columns, reason, is_paused],
@@ -148,10 +153,14 @@ def _block(  # noqa: PLR0917
     return out
 
 
-def _in_force(np: Any, index: Any, values: Any, given: Any, at: Any, start: Any) -> Any:  # noqa: PLR0917
-    """The last given value at or after ``start`` and at or before ``at``; else ``-1``."""
-    last = np.maximum.accumulate(np.where(given, index, -1))[at]
-    return np.where(last >= start, values[np.maximum(last, 0)], -1)
+def _in_force(np: Any, where: tuple[Any, Any, Any], values: Any, given: Any) -> Any:
+    """The last value given in each segment's incident by its event, else the default.
+
+    ``where``: the block's event indices, whether each event is its incident's first,
+    and each segment's event; ``values`` hold the default where none is given.
+    """
+    index, first, at = where
+    return values[np.maximum.accumulate(np.where(given | first, index, -1))[at]]
 
 
 def _codes(np: Any, column: Any, *, narrow: bool = False) -> tuple[Any, Any]:
@@ -182,7 +191,7 @@ def _reasons(  # noqa: PLR0917
 
     The reason of the ``paused`` event that holds the clock (``"paused"`` when it gives
     none) when the target takes the incident's pauses; else the status that holds it.
-    ``where``: the block's event indices, each segment's event and its incident's first.
+    ``where``: as :func:`_in_force` reads it.
     """
     n_reasons = coded.n_reasons
     out = np.where(status >= 0, status.astype(np.int64) + (n_reasons + 1), n_reasons)
@@ -193,7 +202,7 @@ def _reasons(  # noqa: PLR0917
         mark = is_paused | (ev.kind == kinds.get("resumed", -1))
         reason = coded.reason[ev.source].astype(np.int64)
         held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
-        held = _in_force(np, where[0], held, mark, where[1], where[2])
+        held = _in_force(np, where, held, mark)
         out = np.where(held >= 0, held, out)
     return coded.dense[np.where(paused, out, -1)]
 
@@ -356,8 +365,8 @@ def ledger(
         by: The columns to split by: ``"status"``, ``"severity"`` or attributes the log
             follows (``assignment_group``...), each the value in force at the time.
         block_size: How many incidents go through the engine at a time, as in
-            :func:`evaluate_frame`. The ledger does not depend on it; the working memory
-            is proportional to it.
+            :func:`evaluate_frame` (default 16,384). The ledger does not depend on it;
+            the working memory is proportional to it.
 
     Returns:
         One row per incident and distinct (``by`` values, ``pause_reason``, ``part``),
@@ -488,31 +497,29 @@ def ola(
         )
     ids = table["id"].to_numpy()
     inc = np.cumsum(np.r_[True, ids[1:] != ids[:-1]]) - 1 if ids.size else ids.astype(np.int64)
-    codes_g, names = _codes(np, table[group])
-    groups = _Reduced(np, [inc.astype(np.int64), codes_g])
+    codes_g, names = _codes(np, table[group], narrow=True)
+    groups = _Reduced(np, [inc, codes_g], widths=[len(names) + 1])
     first = groups.first
     counted = (table["part"] == "counted").to_numpy(dtype=bool)
     held = groups.sum(np, np.where(counted, table["us"].to_numpy(dtype=np.int64), 0))
-    current = table["current"].to_numpy(dtype=bool)
-    holding = groups.any(np, current)
-    # the group's stretch in force now is running or paused, as its ledger row says
-    paused_now = groups.any(np, current & ~counted)
+    # the group's stretch in force now is running (1) or paused (2), as its ledger row says
+    now = table["current"].to_numpy(dtype=bool) * (2 - counted).astype(np.int8)
+    now = groups.max(np, now)
     until = table["until"].to_numpy("M8[ns]").view("i8") // 1000
     goal_of = np.array([parsed.get(str(v), -1) for v in names] + [-1], dtype=np.int64)
     goal = goal_of[codes_g[first]]
     applies = goal >= 0
     # codes into OLA_STATUSES
-    status = np.where(held > goal, 3, np.where(holding, np.where(paused_now, 1, 0), 2))
-    out: _DataFrame = pd.DataFrame(
-        {
-            "id": table["id"].to_numpy()[first] if len(table) else table["id"].to_numpy(),
-            group: _category(pd, np, codes_g[first], names),
-            "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
-            "ola_elapsed": _deltas(np, held),
-            "ola_status": pd.Categorical.from_codes(
-                np.where(applies, status, -1), categories=list(OLA_STATUSES)
-            ),
-            "ola_stopped_at": _utc(pd, np, np.where(holding, NAT, groups.max(np, until))),
-        }
-    )
+    status = np.where(held > goal, 3, np.where(now > 0, now - 1, 2))
+    data = {
+        "id": ids[first],
+        group: _category(pd, np, codes_g[first], names),
+        "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
+        "ola_elapsed": _deltas(np, held),
+        "ola_status": pd.Categorical.from_codes(
+            np.where(applies, status, -1).astype(np.int8), categories=list(OLA_STATUSES)
+        ),
+        "ola_stopped_at": _utc(pd, np, np.where(now > 0, NAT, groups.max(np, until))),
+    }
+    out: _DataFrame = pd.DataFrame(data, copy=False)  # fresh arrays: taken as they are
     return out
