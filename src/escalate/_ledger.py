@@ -3,8 +3,9 @@
 :func:`ledger` splits one target's elapsed business time, per incident of an
 :class:`~escalate.EventLog`, by status, assignment group (any column the log carries) and
 pause reason. It does not decide anything about the SLA itself: the table engine
-(:func:`escalate._table.run`, the one behind :func:`~escalate.evaluate_frame`) already cuts
-each incident into *segments* between event instants and says, for every segment, whether
+(:func:`escalate._table.run`, the one behind :func:`~escalate.evaluate_frame`, run on blocks
+of incidents as there) already cuts each incident into *segments* between event instants
+and says, for every segment, whether
 the target runs, is paused, pending or stopped, which measurement it belongs to (a reopen
 under ``restart`` begins a new one), on which clock it counts, and how much business time
 it counted. The log's statuses and fields change only at event instants, so each segment
