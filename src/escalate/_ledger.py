@@ -305,12 +305,6 @@ class _Reduced:
             return values[:0]
         return np.maximum.reduceat(values[self.order], self.starts)[self.appear]
 
-    def any(self, np: Any, values: Any) -> Any:
-        """Whether any value of each tuple is true."""
-        if not self.k:
-            return np.zeros(0, dtype=bool)
-        return np.logical_or.reduceat(values[self.order], self.starts)[self.appear]
-
 
 def _category(pd: Any, np: Any, codes: Any, values: Any) -> Any:
     """A categorical column; ``""`` (a change to none) is NA."""
