@@ -128,6 +128,20 @@ def test_ola_times_of_an_incident_add_up_to_its_elapsed(case):
     assert table.loc[decided & table["ola_status"].eq("met"), "ola_stopped_at"].notna().all()
 
 
+@given(logs(), st.integers(1, 3))
+@settings(max_examples=settings.default.max_examples // 5, deadline=None)  # 20 in ci
+def test_the_ledger_does_not_depend_on_the_block_size(case, size):
+    """The engine run 1-3 incidents at a time gives the ledger of the log in one block."""
+    policy, frame, _timelines, as_of = case
+    attributes = [c for c in ("plan", "category", "group") if c in frame.columns]
+    log = EventLog.from_events(frame, attributes=attributes)
+    by = ["status", "severity", *(a for a in attributes if a == "group")]
+    for target in policy.targets:
+        whole = ledger(log, policy, as_of=as_of, target=target.name, by=by, block_size=10**9)
+        blocks = ledger(log, policy, as_of=as_of, target=target.name, by=by, block_size=size)
+        pd.testing.assert_frame_equal(blocks, whole)
+
+
 # -- a worked example -------------------------------------------------------------------
 
 OFFICE = Calendar(timezone="UTC", hours={"mon-fri": ["09:00-17:00"]})
@@ -317,6 +331,25 @@ def test_unknown_target_and_columns_are_reported_by_key_path():
         ola(by_status, goals={}, group="group")
     with pytest.raises(ConfigError, match=r"no column 'part', 'us'.*pass the output of ledger"):
         ola(by_status.drop(columns=["part", "us"]), goals={}, group="status")
+
+
+@pytest.mark.parametrize("size", [0, -5, 2.5, True, "10"])
+def test_block_size_must_be_a_positive_whole_number(size):
+    """A block size that is not a positive int is refused, naming the option."""
+    with pytest.raises(ConfigError, match="block_size must be a positive whole number") as info:
+        ledger(LOG, POLICY, as_of=AS_OF, by="group", block_size=size)
+    assert info.value.paths == ("block_size",)
+
+
+def test_blocks_of_one_incident_and_a_block_with_nothing_open_yet():
+    """One incident per block, a block whose incidents all open after as_of among them."""
+    as_of = at(3, 12)  # C and D open on Wednesday: their block has no event yet
+    whole = ledger(LOG, POLICY, as_of=as_of, by=["status", "group"])
+    assert set(whole["id"]) == {"A", "B"}
+    for size in (1, 2):
+        pd.testing.assert_frame_equal(
+            ledger(LOG, POLICY, as_of=as_of, by=["status", "group"], block_size=size), whole
+        )
 
 
 def test_bad_goals_are_reported_by_key_path():

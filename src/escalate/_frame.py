@@ -30,6 +30,7 @@ from escalate._lower import (
     BLOCK_SIZE,
     BadRowsWarning,
     MissingColumnsWarning,
+    _check_block_size,
     _in_business_days,
     _modules,
     _select,
@@ -127,12 +128,7 @@ def evaluate_frame(
     plan = compiled(policy)
     if timezone is not None and (problem := zone_problem(timezone, "timezone")) is not None:
         raise ConfigError([problem])
-    if type(block_size) is not int or block_size < 1:
-        raise ConfigError.single(
-            "block_size",
-            f"block_size must be a positive whole number of incidents, not {block_size!r}",
-            f"leave it out (default {BLOCK_SIZE:,}) or pass e.g. block_size=50_000",
-        )
+    _check_block_size(block_size)
     if isinstance(incidents, EventLog):
         low = _log(policy, incidents, plan)
         opened = _openings(incidents, plan, low.first)  # type: ignore[attr-defined]

@@ -3,8 +3,9 @@
 :func:`ledger` splits one target's elapsed business time, per incident of an
 :class:`~escalate.EventLog`, by status, assignment group (any column the log carries) and
 pause reason. It does not decide anything about the SLA itself: the table engine
-(:func:`escalate._table.run`, the one behind :func:`~escalate.evaluate_frame`) already cuts
-each incident into *segments* between event instants and says, for every segment, whether
+(:func:`escalate._table.run`, the one behind :func:`~escalate.evaluate_frame`, run on blocks
+of incidents as there) already cuts each incident into *segments* between event instants
+and says, for every segment, whether
 the target runs, is paused, pending or stopped, which measurement it belongs to (a reopen
 under ``restart`` begins a new one), on which clock it counts, and how much business time
 it counted. The log's statuses and fields change only at event instants, so each segment
@@ -35,9 +36,9 @@ from escalate._engine import PAUSED, RUNNING
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import BadRowsWarning
 from escalate._index import td_us
+from escalate._lower import _check_block_size
 from escalate._lower_log import LogRun
-from escalate._plan import compiled
-from escalate._table import Events, _Groups
+from escalate._plan import RESTART, compiled
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
     from escalate._history import EventLog
     from escalate._policy import Policy
+    from escalate._table import Events
 
 __all__ = ["ledger", "ola"]
 
@@ -56,133 +58,154 @@ _RESERVED: Final = frozenset(
 )
 """The ledger's own columns: no ``by`` column can take their names."""
 
+BLOCK_SIZE: Final = 16_384
+"""Incidents per engine block in a ledger: a quarter of :func:`evaluate_frame`'s, as the
+ledger keeps more arrays per segment (measured fastest by ``benchmarks/ledger.py``)."""
+
 OLA_STATUSES: Final = ("running", "paused", "met", "breached")
 """The statuses of a group's hold of a ticket, as the OLA table's categories."""
 
 
-class _Split:
-    """One target's segments of a log, with the log's values in force in each.
+class _Coded:
+    """The log's columns a ledger reads, coded once per frame row, and their values.
 
-    Arrays per selected segment (running or paused, in the current measurement, of an
-    incident whose target applies): ``inc`` (the engine's incident index), ``code``,
-    ``us`` (business time on the target's clock), ``end`` (µs), ``current`` (the last
-    segment: in force at ``as_of``), ``reason`` (codes into ``reasons``; ``-1``: counted)
-    and, per ``by`` column, ``columns[name] = (codes, values)``.
+    ``codes[name]`` (per ``by`` column other than ``status``: codes into
+    ``vocab[name]``, ``-1`` empty; ``width[name]``: one more than the largest code),
+    ``reason`` (the ``reason`` column's codes) and the pause reasons' vocabulary:
+    ``dense`` maps ``[*reasons, "paused", *statuses]`` to codes into ``reasons`` (a
+    reason may also be a status name: one value, one code).
     """
 
-    def __init__(
-        self, log: EventLog, policy: Policy, as_of: datetime | str, target: str, by: list[str]
-    ) -> None:
-        np, _pd = modules()
-        plan = compiled(policy)
-        names = [tp.name for tp in plan.targets]
-        if target not in names:
-            hint = did_you_mean(target, names) or "the policy's targets are " + ", ".join(
-                map(repr, names)
-            )
-            raise ConfigError.single("target", f"unknown target {target!r}", hint)
-        tp = plan.targets[names.index(target)]
-        self.run = run = LogRun(log, policy, as_of, only=tp.index)
-        _warn_errors(np, run)
-        res = run.results
-        seg = res.segments
+    def __init__(self, log: EventLog, statuses: list[str], by: list[str]) -> None:
+        np, pd = modules()
         frame = log.frame
-        self.columns: dict[str, tuple[Any, Any]] = {}
-        if seg is None or res.clocks is None:  # no event at or before as_of
-            empty = np.zeros(0, dtype=np.int64)
-            self.inc = self.code = self.us = self.end = self.reason = empty
-            self.current = empty.astype(bool)
-            self.reasons = np.zeros(0, dtype=object)
-            for column in by:
-                self.columns[column] = (empty, _codes(np, frame[column])[1])
-            return
-        m = res.measured[tp.index]
-        elapsed = res.targets[target]["elapsed"]
-        current = np.arange(seg.t.size) >= m.measure.start_of[seg.last_of][seg.index]
-        code = m.code
-        sel = np.flatnonzero(
-            current & (elapsed[seg.index] != NAT) & ((code == RUNNING) | (code == PAUSED))
-        )
-        us = m.length[sel].copy()
-        paused = np.flatnonzero((code[sel] == PAUSED) & (seg.end[sel] > seg.t[sel]))
-        rows = sel[paused]
-        us[paused] = res.clocks.between(m.clock[rows], seg.t[rows], seg.end[rows])
-        # the state after the last event at each segment's instant holds in the segment
-        ev = run.events
-        at = seg.at[sel]  # noqa: PD008 - not pandas
-        statuses = np.asarray(ev.statuses, dtype=object)
-        status = res.status[sel]  # the engine's own: no second pass over the events
-        others = any(column != "status" for column in by)
-        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]]) if others else None
+        self.codes: dict[str, Any] = {}
+        self.vocab: dict[str, Any] = {}
         for column in by:
             if column == "status":
-                self.columns[column] = (status, statuses)
+                self.vocab[column] = np.asarray(statuses, dtype=object)
             else:
-                assert groups is not None  # noqa: S101 - built for every other column
-                codes, values = _ffilled(np, groups, ev.source, frame[column])
-                self.columns[column] = (codes[at], values)
-        self.inc, self.code, self.us, self.end = seg.index[sel], code[sel], us, seg.end[sel]
-        self.current = seg.last[sel]
-        self.reason, self.reasons = _reasons(
-            np, ev, frame, at, code[sel] == PAUSED, tp.pause_flag, (status, statuses)
-        )
+                self.codes[column], self.vocab[column] = _codes(np, frame[column], narrow=True)
+        self.reason, reasons = _codes(np, frame["reason"], narrow=True)
+        self.n_reasons = len(reasons)
+        names = np.array([*reasons, "paused", *statuses], dtype=object)
+        dense, uniques = pd.factorize(names)
+        self.dense = np.r_[np.asarray(dense, dtype=np.int64), -1]  # -1: counted
+        self.reasons = np.asarray(uniques, dtype=object)
+        self.width = {column: len(self.vocab[column]) + 1 for column in by}
+        self.width["pause_reason"] = len(self.reasons) + 1
 
 
-def _codes(np: Any, column: Any) -> tuple[Any, Any]:
-    """A log column as codes into its distinct values (``-1``: empty)."""
+def _block(  # noqa: PLR0917
+    np: Any, tp: Any, coded: _Coded, by: list[str], ev: Events, kept: Any, res: Any
+) -> dict[str, Any] | None:
+    """One block's ledger rows: per (incident, ``by`` values, reason, part), as arrays.
+
+    ``inc`` (indices into the log's ids), per ``by`` column its codes, ``reason``,
+    ``part``, ``us``, ``end`` and ``current``. Incidents never span blocks, so the rows
+    of the blocks, one after the other, are those of the whole log.
+    """
+    seg = res.segments
+    if seg is None or res.clocks is None:  # no event at or before as_of
+        return None
+    m = res.measured[tp.index]
+    code = m.code
+    keep = (code == RUNNING) | (code == PAUSED)
+    applies = res.targets[tp.name]["elapsed"] != NAT
+    if not applies.all():
+        keep &= applies[seg.index]
+    if m.rule == RESTART:  # only the current measurement (else it is the whole incident)
+        keep &= np.arange(code.size) >= m.measure.start_of[seg.last_of][seg.index]
+    sel = np.flatnonzero(keep)
+    inc = seg.index[sel]
+    t, end = seg.t[sel], seg.end[sel]
+    is_paused = code[sel] == PAUSED
+    us = m.length[sel]
+    paused = np.flatnonzero(is_paused & (end > t))
+    us[paused] = res.clocks.between(m.clock[sel[paused]], t[paused], end[paused])
+    # the state after the last event at each segment's instant holds in the segment
+    at = seg.at[sel]  # noqa: PD008 - not pandas
+    status = res.status[sel]  # the engine's own: no second pass over the events
+    # each incident's first event: a value given before it belongs to another incident
+    where = (np.arange(ev.inc.size), np.r_[True, ev.inc[1:] != ev.inc[:-1]], at)
+    columns = []
+    for column in by:
+        if column == "status":
+            columns.append(status)
+        else:
+            # a log writes a field only where it changes; "" is a change to none
+            codes = coded.codes[column][ev.source]
+            columns.append(_in_force(np, where, codes, codes >= 0))
+    reason = _reasons(np, ev, coded, where, is_paused, tp.pause_flag, status)
+    reduced = _Reduced(
+        np,
+        [inc, *columns, reason, is_paused],
+        widths=[*(coded.width[c] for c in by), coded.width["pause_reason"], 2],
+    )
+    first, last = reduced.first, reduced.last
+    out = {"inc": kept[inc[first]]}
+    for column, codes in zip(by, columns, strict=True):
+        out[column] = codes[first].astype(_narrow(np, coded.width[column]))
+    out["reason"] = reason[first].astype(_narrow(np, coded.width["pause_reason"]))
+    out["part"] = is_paused[first]
+    out["us"] = reduced.sum(np, us)
+    out["end"] = end[last]
+    out["current"] = seg.last[sel[last]]
+    return out
+
+
+def _in_force(np: Any, where: tuple[Any, Any, Any], values: Any, given: Any) -> Any:
+    """The last value given in each segment's incident by its event, else the default.
+
+    ``where``: the block's event indices, whether each event is its incident's first,
+    and each segment's event; ``values`` hold the default where none is given.
+    """
+    index, first, at = where
+    return values[np.maximum.accumulate(np.where(given | first, index, -1))[at]]
+
+
+def _codes(np: Any, column: Any, *, narrow: bool = False) -> tuple[Any, Any]:
+    """A log column as codes into its distinct values (``-1``: empty).
+
+    ``int64`` codes, or with ``narrow`` the smallest integers that hold them.
+    """
     _np, pd = modules()
     if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy(dtype=np.int64)
-        return codes, np.asarray(column.cat.categories, dtype=object)
-    codes, uniques = pd.factorize(column)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
-
-
-def _ffilled(np: Any, groups: _Groups, source: Any, column: Any) -> tuple[Any, Any]:
-    """A log column's value in force after each engine event: codes into its values.
-
-    A log writes a status or field only where it changes; ``""`` is a change to none.
-    """
-    codes, values = _codes(np, column)
-    codes = codes[source]
-    return groups.ffill(codes, codes >= 0, default=np.int64(-1)), values
+        codes = column.cat.codes.to_numpy()
+        values = np.asarray(column.cat.categories, dtype=object)
+    else:
+        codes, values = pd.factorize(column)
+        values = np.asarray(values, dtype=object)
+    return (codes if narrow else np.asarray(codes, dtype=np.int64)), values
 
 
 def _reasons(  # noqa: PLR0917
     np: Any,
     ev: Events,
-    frame: Any,
-    at: Any,
+    coded: _Coded,
+    where: tuple[Any, Any, Any],
     paused: Any,
     pause_flag: bool,
-    status: tuple[Any, Any],
-) -> tuple[Any, Any]:
-    """Why each paused segment is paused: codes into the reasons (``-1``: counted).
+    status: Any,
+) -> Any:
+    """Why each paused segment is paused: codes into ``coded.reasons`` (``-1``: counted).
 
     The reason of the ``paused`` event that holds the clock (``"paused"`` when it gives
     none) when the target takes the incident's pauses; else the status that holds it.
+    ``where``: as :func:`_in_force` reads it.
     """
-    _np, pd = modules()
-    reason, reasons = _codes(np, frame["reason"])
-    n_reasons = len(reasons)
-    status_codes, statuses = status
-    out = np.where(status_codes >= 0, n_reasons + 1 + status_codes, n_reasons)
+    n_reasons = coded.n_reasons
+    out = np.where(status >= 0, status.astype(np.int64) + (n_reasons + 1), n_reasons)
     kinds = {name: k for k, name in enumerate(ev.kinds)}
     if pause_flag and "paused" in kinds:
         # the last paused or resumed event at or before each segment, in its incident
         is_paused = ev.kind == kinds["paused"]
         mark = is_paused | (ev.kind == kinds.get("resumed", -1))
-        reason = reason[ev.source]
+        reason = coded.reason[ev.source].astype(np.int64)
         held = np.where(is_paused, np.where(reason >= 0, reason, n_reasons), -2)
-        groups = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
-        held = groups.ffill(held, mark, default=np.int64(-2))[at]
+        held = _in_force(np, where, held, mark)
         out = np.where(held >= 0, held, out)
-    out = np.where(paused, out, -1)
-    names = np.array([*reasons, "paused", *statuses], dtype=object)
-    # a reason may also be a status name: one value, one code
-    dense, uniques = pd.factorize(names)
-    dense = np.asarray(dense, dtype=np.int64)
-    return np.where(out >= 0, dense[np.maximum(out, 0)], -1), np.asarray(uniques, dtype=object)
+    return coded.dense[np.where(paused, out, -1)]
 
 
 def _warn_errors(np: Any, run: LogRun) -> None:
@@ -192,8 +215,20 @@ def _warn_errors(np: Any, run: LogRun) -> None:
             f"{bad.size} of {len(run.errors)} incidents could not be evaluated and are left "
             f"out; evaluate_frame gives each one its 'error' (first: {run.errors[bad[0]]})",
             BadRowsWarning,
-            stacklevel=4,
+            stacklevel=3,
         )
+
+
+def _target(policy: Policy, target: str) -> Any:
+    """The compiled target of that name, or a :class:`ConfigError` naming the known ones."""
+    plan = compiled(policy)
+    names = [tp.name for tp in plan.targets]
+    if target not in names:
+        hint = did_you_mean(target, names) or "the policy's targets are " + ", ".join(
+            map(repr, names)
+        )
+        raise ConfigError.single("target", f"unknown target {target!r}", hint)
+    return plan.targets[names.index(target)]
 
 
 def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
@@ -228,16 +263,25 @@ class _Reduced:
     """The distinct tuples of integer key columns (the first one sorted or runs of equal).
 
     ``first`` and ``last``: the first and last position of each tuple, tuples in order
-    of first appearance; ``order``/``starts`` reduce value arrays per tuple.
+    of first appearance; ``order``/``starts`` reduce value arrays per tuple. ``widths``:
+    when given, a bound on each column after the first (its codes are ``-1`` to
+    ``width - 2``), which saves looking for the largest.
     """
 
-    def __init__(self, np: Any, keys: list[Any]) -> None:
-        key = np.zeros(keys[0].size, dtype=np.int64)
-        for column in keys:
-            width = int(column.max()) + 2 if column.size else 1
-            if key.size and int(key.max()) >= (2**62) // width:
+    def __init__(self, np: Any, keys: list[Any], widths: list[int] | None = None) -> None:
+        key = keys[0].astype(np.int64)
+        bound = int(key.max()) + 1 if key.size else 1
+        for k, column in enumerate(keys[1:]):
+            width = (
+                widths[k] if widths is not None else (int(column.max()) + 2 if column.size else 1)
+            )
+            if bound >= (2**62) // width:
                 key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # stay in int64
-            key = key * width + (column + 1)
+                bound = int(key.max()) + 1
+            # codes from -1: a constant offset keeps the tuples apart and in order
+            key *= width
+            key += column
+            bound *= width
         # stable: equal keys keep their order, so each tuple's rows stay in time order
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]
@@ -261,24 +305,30 @@ class _Reduced:
             return values[:0]
         return np.maximum.reduceat(values[self.order], self.starts)[self.appear]
 
-    def any(self, np: Any, values: Any) -> Any:
-        """Whether any value of each tuple is true."""
-        if not self.k:
-            return np.zeros(0, dtype=bool)
-        return np.logical_or.reduceat(values[self.order], self.starts)[self.appear]
-
 
 def _category(pd: Any, np: Any, codes: Any, values: Any) -> Any:
     """A categorical column; ``""`` (a change to none) is NA."""
     keep = np.asarray([v != "" for v in values], dtype=bool)
-    remap = np.where(keep, np.cumsum(keep) - 1, -1)
-    fixed = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if values.size else codes
-    return pd.Categorical.from_codes(fixed, categories=pd.Index(values[keep], dtype=object))
+    if not keep.all():
+        codes = np.r_[np.where(keep, np.cumsum(keep) - 1, -1), -1][codes]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(values[keep], dtype=object))
 
 
-def _ids(run: LogRun, inc: Any) -> Any:
-    """The log's ids of the engine's incidents (as the log holds them)."""
-    return run.ids.take(run.kept[inc])
+def _narrow(np: Any, width: int) -> Any:
+    """The smallest signed integer type of codes from ``-1`` to ``width - 2``."""
+    return np.min_scalar_type(-width)
+
+
+def _block_arrays(np: Any, coded: _Coded, by: list[str]) -> dict[str, Any]:
+    """The arrays of a block's ledger rows, empty, with their types: what blocks give."""
+    out = {"inc": np.zeros(0, np.int64)}
+    for column in by:
+        out[column] = np.zeros(0, _narrow(np, coded.width[column]))
+    out["reason"] = np.zeros(0, _narrow(np, coded.width["pause_reason"]))
+    out["part"] = np.zeros(0, bool)
+    out["us"] = out["end"] = np.zeros(0, np.int64)
+    out["current"] = np.zeros(0, bool)
+    return out
 
 
 def _deltas(np: Any, us: Any) -> Any:
@@ -297,6 +347,7 @@ def ledger(
     as_of: datetime | str,
     target: str = "resolution",
     by: Sequence[str] | str = ("status", "assignment_group"),
+    block_size: int = BLOCK_SIZE,
 ) -> pd.DataFrame:
     """Split a target's business time per incident by status, group and pause reason.
 
@@ -308,6 +359,9 @@ def ledger(
         target: The target to split.
         by: The columns to split by: ``"status"``, ``"severity"`` or attributes the log
             follows (``assignment_group``...), each the value in force at the time.
+        block_size: How many incidents go through the engine at a time, as in
+            :func:`evaluate_frame` (default 16,384). The ledger does not depend on it;
+            the working memory is proportional to it.
 
     Returns:
         One row per incident and distinct (``by`` values, ``pause_reason``, ``part``),
@@ -323,33 +377,43 @@ def ledger(
         whose target does not apply, or has not started, has no rows.
 
     Raises:
-        ConfigError: an unknown target, or a ``by`` column the log does not have.
+        ConfigError: an unknown target, a ``by`` column the log does not have, or a
+            ``block_size`` that is not a positive whole number.
 
     Incidents that cannot be evaluated are left out, and one :class:`BadRowsWarning`
     counts them (:func:`evaluate_frame` says why for each).
     """
     np, pd = modules()
     columns = _by(log, by)
-    split = _Split(log, policy, as_of, target, columns)
-    part = (split.code == PAUSED).astype(np.int64)
-    keys = [split.inc, *(split.columns[c][0] for c in columns), split.reason, part]
-    groups = _Reduced(np, keys)
-    first = groups.first
-    us = groups.sum(np, split.us)
+    size = _check_block_size(block_size)
+    tp = _target(policy, target)
+    run = LogRun(log, policy, as_of, only=tp.index)
+    _warn_errors(np, run)
+    coded = _Coded(log, run.statuses, columns)
+    blocks = [
+        part
+        for ev, kept, res in run.blocks(size)
+        if (part := _block(np, tp, coded, columns, ev, kept, res)) is not None
+    ]
+    empty = _block_arrays(np, coded, columns)
+    got = {
+        name: np.concatenate([b[name] for b in blocks]) if blocks else array
+        for name, array in empty.items()
+    }
     data: dict[str, Any] = {
-        "id": _ids(split.run, split.inc[first]),
-        "target": pd.Categorical.from_codes(np.zeros(groups.k, dtype=np.int8), [target]),
+        "id": run.ids.take(got["inc"]),
+        "target": pd.Categorical.from_codes(np.zeros(got["inc"].size, np.int8), [target]),
     }
     for column in columns:
-        codes, values = split.columns[column]
-        data[column] = _category(pd, np, codes[first], values)
-    data["pause_reason"] = _category(pd, np, split.reason[first], split.reasons)
-    data["part"] = pd.Categorical.from_codes(part[first], categories=list(PARTS))
-    data["time"] = _deltas(np, us)
-    data["us"] = us
-    data["until"] = _utc(pd, np, split.end[groups.last])
-    data["current"] = split.current[groups.last]
-    out: _DataFrame = pd.DataFrame(data)
+        data[column] = _category(pd, np, got[column], coded.vocab[column])
+    data["pause_reason"] = _category(pd, np, got["reason"], coded.reasons)
+    data["part"] = pd.Categorical.from_codes(got["part"].view(np.int8), categories=list(PARTS))
+    data["time"] = (got["us"] * 1000).view("m8[ns]")
+    data["us"] = got["us"]
+    data["until"] = pd.DatetimeIndex((got["end"] * 1000).view("M8[ns]")).tz_localize("UTC")
+    data["current"] = got["current"]
+    # fresh arrays: the frame takes them as they are (no copy, no consolidation)
+    out: _DataFrame = pd.DataFrame(data, copy=False)
     return out
 
 
@@ -428,31 +492,29 @@ def ola(
         )
     ids = table["id"].to_numpy()
     inc = np.cumsum(np.r_[True, ids[1:] != ids[:-1]]) - 1 if ids.size else ids.astype(np.int64)
-    codes_g, names = _codes(np, table[group])
-    groups = _Reduced(np, [inc.astype(np.int64), codes_g])
+    codes_g, names = _codes(np, table[group], narrow=True)
+    groups = _Reduced(np, [inc, codes_g], widths=[len(names) + 1])
     first = groups.first
     counted = (table["part"] == "counted").to_numpy(dtype=bool)
     held = groups.sum(np, np.where(counted, table["us"].to_numpy(dtype=np.int64), 0))
-    current = table["current"].to_numpy(dtype=bool)
-    holding = groups.any(np, current)
-    # the group's stretch in force now is running or paused, as its ledger row says
-    paused_now = groups.any(np, current & ~counted)
+    # the group's stretch in force now is running (1) or paused (2), as its ledger row says
+    now = table["current"].to_numpy(dtype=bool) * (2 - counted).astype(np.int8)
+    now = groups.max(np, now)
     until = table["until"].to_numpy("M8[ns]").view("i8") // 1000
     goal_of = np.array([parsed.get(str(v), -1) for v in names] + [-1], dtype=np.int64)
     goal = goal_of[codes_g[first]]
     applies = goal >= 0
     # codes into OLA_STATUSES
-    status = np.where(held > goal, 3, np.where(holding, np.where(paused_now, 1, 0), 2))
-    out: _DataFrame = pd.DataFrame(
-        {
-            "id": table["id"].to_numpy()[first] if len(table) else table["id"].to_numpy(),
-            group: _category(pd, np, codes_g[first], names),
-            "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
-            "ola_elapsed": _deltas(np, held),
-            "ola_status": pd.Categorical.from_codes(
-                np.where(applies, status, -1), categories=list(OLA_STATUSES)
-            ),
-            "ola_stopped_at": _utc(pd, np, np.where(holding, NAT, groups.max(np, until))),
-        }
-    )
+    status = np.where(held > goal, 3, np.where(now > 0, now - 1, 2))
+    data = {
+        "id": ids[first],
+        group: _category(pd, np, codes_g[first], names),
+        "ola_goal": _deltas(np, np.where(applies, goal, NAT)),
+        "ola_elapsed": _deltas(np, held),
+        "ola_status": pd.Categorical.from_codes(
+            np.where(applies, status, -1).astype(np.int8), categories=list(OLA_STATUSES)
+        ),
+        "ola_stopped_at": _utc(pd, np, np.where(now > 0, NAT, groups.max(np, until))),
+    }
+    out: _DataFrame = pd.DataFrame(data, copy=False)  # fresh arrays: taken as they are
     return out

@@ -41,6 +41,17 @@ _SCALAR: Final = "(evaluated one by one)"  # a marker that keeps a row out of th
 BLOCK_SIZE: Final = 65_536  # incidents per engine block: small enough for the caches
 
 
+def _check_block_size(block_size: object) -> int:
+    """``block_size`` as given, or a :class:`ConfigError` saying what it must be."""
+    if type(block_size) is not int or block_size < 1:
+        raise ConfigError.single(
+            "block_size",
+            f"block_size must be a positive whole number of incidents, not {block_size!r}",
+            f"leave it out (default {BLOCK_SIZE:,}) or pass e.g. block_size=50_000",
+        )
+    return block_size
+
+
 class BadRowsWarning(EscalateWarning):
     """Some rows of an incident table could not be evaluated; their ``error`` column says why."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from escalate._errors import (
 from escalate._evaluate import _as_of
 from escalate._lower import _factor, _Lowered, _mask, _modules, _plan_problems, _routes, _select
 from escalate._plan import Compiled, compiled
-from escalate._table import Events, run
+from escalate._table import Events, Results, run
 
 if TYPE_CHECKING:
     from escalate._history import EventLog
@@ -132,28 +133,38 @@ def _openings(log: EventLog, plan: Compiled, first: Any) -> Any:
 
 
 class LogRun:
-    """An event log through the engine, for analyses that need more than the results.
+    """An event log through the engine, block by block, for analyses that need more.
 
     Attributes:
         ids: the log's incident ids, in order.
         errors: per incident, why it could not be evaluated, or ``None``.
-        events: the engine's events (``events.source``: their rows in ``log.frame``).
-        kept: the incidents the engine evaluated (indices into ``ids``); the others
-            have an error or were not open yet.
-        results: the engine's results (with its segments and measured targets); with
-            ``only``, of that target alone (by index) and without tiers.
+        statuses: the engine's status vocabulary (``Events.statuses``).
+
+    :meth:`blocks` runs the engine over at most ``size`` incidents at a time, as
+    :func:`~escalate.evaluate_frame` does, so that its working memory stays bounded.
     """
 
     def __init__(
         self, log: EventLog, policy: Policy, as_of: datetime | str, *, only: int | None = None
     ) -> None:
-        np, _pd = _modules()
-        now = _instant(_as_of(as_of), "as_of")
-        plan = compiled(policy)
-        low = _log(policy, log, plan)
+        self._now = _instant(_as_of(as_of), "as_of")
+        self._plan = compiled(policy)
+        self._only = only
+        self._low = low = _log(policy, log, self._plan)
         self.ids: Any = low.ids  # type: ignore[attr-defined]
         self.errors = low.errors
         assert low.events is not None  # noqa: S101 - a log always lowers to events
-        ok = np.equal(low.errors, None)
-        self.events, self.kept = _select(low.events, ok, now)
-        self.results = run(plan, self.events, now, only=only)
+        self.statuses = low.events.statuses
+
+    def blocks(self, size: int) -> Iterator[tuple[Events, Any, Results]]:
+        """The engine over blocks of at most ``size`` incidents: ``(events, kept, results)``.
+
+        ``events``: the block's events (``source``: their rows in ``log.frame``); ``kept``:
+        the incidents the engine evaluated (indices into ``ids``: the others have an error
+        or were not open yet); ``results``: the engine's (with segments and measured
+        targets; with ``only``, of that target alone, by index, and without tiers).
+        """
+        np, _pd = _modules()
+        for events, rows in self._low.blocks(size):
+            sub, kept = _select(events, np.equal(self.errors[rows], None), self._now)
+            yield sub, rows[kept], run(self._plan, sub, self._now, only=self._only)

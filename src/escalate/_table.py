@@ -370,8 +370,8 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
     # the goals of each (severity, plan) pair present, per segment
     plan_codes, plan_names = _codes(ev.plan)
     width = len(plan_names) + 1
-    combo, combo_of = np.unique(
-        s_sev.astype(np.int64) * width + plan_codes[seg.inc] + 1, return_inverse=True
+    combo, combo_of = _distinct(
+        np, s_sev.astype(np.int64) * width + plan_codes[seg.inc] + 1, low=-width
     )
     specs = []
     for key in combo.tolist():
@@ -662,6 +662,13 @@ def _next_change(np: Any, out: Results, n: int, now: int) -> Any:
             first_future = np.where(future, instant, first_future)
         best[incs] = np.minimum(best[incs], first_future)
     return np.where(best < _INF, best, _NAT)
+
+
+def _distinct(np: Any, values: Any, *, low: int) -> tuple[Any, Any]:
+    """``np.unique(values, return_inverse=True)`` for small integers ``>= low``, by counting."""
+    shifted = values - low
+    present = np.bincount(shifted) > 0
+    return np.flatnonzero(present) + low, (np.cumsum(present) - 1)[shifted]
 
 
 def _codes(values: list[str | None]) -> tuple[Any, list[str]]:
