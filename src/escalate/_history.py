@@ -627,7 +627,8 @@ def _categorical_log(  # noqa: PLR0917
     for key in attributes:
         data[key] = _categorical(*columns[key])
     data["row"] = rows
-    return EventLog(frame=pd.DataFrame(data), issues=issues.frame(), attributes=attributes)
+    frame = pd.DataFrame(data, copy=False)
+    return EventLog(frame=frame, issues=issues.frame(), attributes=attributes)
 
 
 def _categorical(codes: Any, names: Any) -> Any:
@@ -636,7 +637,9 @@ def _categorical(codes: Any, names: Any) -> Any:
     The values keep their order in ``names`` (the source's order of first appearance).
     """
     np, pd = modules()
-    used = np.bincount(codes + 1, minlength=len(names) + 1)[1:] > 0
+    used = np.zeros(len(names) + 1, dtype=bool)
+    used[codes] = True  # code -1 (empty) marks the spare last place
+    used = used[:-1]
     if not used.all():
         renumber = np.cumsum(used) - 1
         codes = np.where(codes < 0, -1, renumber[np.maximum(codes, 0)])
