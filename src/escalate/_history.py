@@ -457,6 +457,7 @@ class _Ids:
     def __init__(self, codes: Any, names: Any, source: Any = None) -> None:
         np, _pd = modules()
         self.codes, self.names, self.source = codes, names, source
+        self.categories: Any = names
         self._lookup = np.concatenate([names, np.array([None], dtype=object)])
 
     @classmethod
@@ -464,7 +465,10 @@ class _Ids:
         """The ids of a column (hashed once, in compiled code, whatever their type)."""
         np, pd = modules()
         codes, names = pd.factorize(column)
-        return cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object), column)
+        ids = cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object), column)
+        if getattr(names, "dtype", np.dtype(object)).kind in "iu":
+            ids.categories = pd.Index(names)  # whole numbers: a log's categories as they are
+        return ids
 
     def __getitem__(self, where: Any) -> Any:
         np, _pd = modules()
@@ -618,7 +622,7 @@ def _categorical_log(  # noqa: PLR0917
 
     none = (np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object))
     data: dict[str, Any] = {
-        "id": _categorical(id_codes, ids.names),
+        "id": _categorical(id_codes, ids.categories),
         "at": pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"),
         "type": _categorical(*kinds),
     }
@@ -643,9 +647,10 @@ def _categorical(codes: Any, names: Any) -> Any:
     if not used.all():
         renumber = np.cumsum(used) - 1
         codes = np.where(codes < 0, -1, renumber[np.maximum(codes, 0)])
-        names = np.asarray(names, dtype=object)[used]
-    categories = pd.Index(np.asarray(names, dtype=object), dtype=object)
-    return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+        names = names[used]
+    if not isinstance(names, pd.Index):  # text stays object: pandas would guess "str"
+        names = pd.Index(np.asarray(names, dtype=object), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=names, validate=False)
 
 
 def _ffill(np: Any, values: Any, absent: Any, first: Any) -> Any:

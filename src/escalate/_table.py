@@ -146,7 +146,8 @@ class _Groups:
         self.first = first
         self.size = first.size
         self.starts = np.flatnonzero(first)
-        self.start_of = np.maximum.accumulate(np.where(first, np.arange(first.size), 0))
+        self.positions = np.arange(first.size)
+        self.start_of = np.maximum.accumulate(np.where(first, self.positions, 0))
 
     def any_so_far(self, x: Any) -> Any:
         """Running "or" of a boolean array within each group."""
@@ -158,7 +159,7 @@ class _Groups:
     def ffill(self, values: Any, given: Any, *, default: Any) -> Any:
         """The last given value at or before each row within its group, else ``default``."""
         np = _np()
-        idx = np.maximum.accumulate(np.where(given, np.arange(self.size), -1))
+        idx = np.maximum.accumulate(np.where(given, self.positions, -1))
         # an index from an earlier group does not count
         return np.where(idx >= self.start_of, values[np.maximum(idx, 0)], default)
 
@@ -219,7 +220,7 @@ def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
 class _Segments:
     """The events folded per (incident, instant): the state after the last event there."""
 
-    def __init__(self, ev: Events, last_of_instant: Any, now: int) -> None:
+    def __init__(self, ev: Events, last_of_instant: Any, now: int, rows: _Groups) -> None:
         np = _np()
         self.at = np.flatnonzero(last_of_instant)  # the event row of each segment
         # every event at an instant of its own (the usual case): segments are events
@@ -227,16 +228,22 @@ class _Segments:
         self.inc = self.of_events(ev.inc)
         self.t = self.of_events(ev.t)
         n = self.at.size
-        self.groups = _Groups(
-            np.r_[True, self.inc[1:] != self.inc[:-1]] if n else np.zeros(0, bool)
-        )
-        self.last = np.r_[self.inc[1:] != self.inc[:-1], True] if n else np.zeros(0, bool)
+        if self.same:  # the events' incidents (``rows``) are the segments'
+            self.groups = rows
+        else:
+            self.groups = _Groups(
+                np.r_[True, self.inc[1:] != self.inc[:-1]] if n else np.zeros(0, bool)
+            )
+        self.last = np.r_[self.groups.first[1:], True] if n else np.zeros(0, bool)
         self.end = np.where(self.last, now, np.r_[self.t[1:], now] if n else self.t)
         self.index = np.cumsum(self.groups.first) - 1 if n else np.zeros(0, np.int64)
         self.last_of = np.flatnonzero(self.last)  # per incident
         self.first_of = self.groups.starts  # per incident
         # the segment of every event row
-        self.of_row = np.cumsum(np.r_[0, last_of_instant[:-1]]) if n else np.zeros(0, np.int64)
+        if self.same:
+            self.of_row = np.arange(n)
+        else:
+            self.of_row = np.cumsum(np.r_[0, last_of_instant[:-1]]) if n else np.zeros(0, np.int64)
 
     def of_events(self, values: Any) -> Any:
         """Per segment, the value of a per-event array at its last event (not a copy)."""
@@ -369,7 +376,7 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         return hit
 
     last_of_instant = np.r_[(ev.inc[1:] != ev.inc[:-1]) | (ev.t[1:] != ev.t[:-1]), True]
-    seg = _Segments(ev, last_of_instant, now)
+    seg = _Segments(ev, last_of_instant, now, rows)
     s_sev = seg.of_events(severity)
     s_concluded = seg.of_events(concluded) != 0
     out.severity = s_sev[seg.last_of]
@@ -625,8 +632,8 @@ def _candidates(  # noqa: PLR0917
     """
     key = np.full(rows.size, _INF, dtype=np.int64)
     kind = tier.kind
-    t = seg.t[rows]
     if kind == ELAPSED:
+        t = seg.t[rows]
         cid = clocks.id(tier.b)
         values = incident_clocks.get(cid)
         if values is None:
@@ -649,30 +656,32 @@ def _candidates(  # noqa: PLR0917
     target = targets[tier.a]
     goal = target.goal[rows]
     code = target.code[rows]
-    no_goal = goal < 0
-    dead = no_goal | ((code == STOPPED) & (target.rule == KEEP))
+    dead = (goal < 0) | ((code == STOPPED) & (target.rule == KEEP))
     key[dead] = lb[dead] * 4 + SKIPPED
-    live = ~dead & ((code == RUNNING) | (code == PAUSED))
+    # only a running or held target can fire: the rest of the work is on those segments
+    live = np.flatnonzero(~dead & ((code == RUNNING) | (code == PAUSED)))
+    at, goal, lb, t = rows[live], goal[live], lb[live], seg.t[rows[live]]
+    running = code[live] == RUNNING
     if kind == PERCENT:
         amount = np.maximum(np.round(goal * tier.b / 100), 1).astype(np.int64)
     else:
         amount = goal + tier.b
-    r0 = target.r[rows]
+    r0 = target.r[at]
     r = r0.copy()
-    inside = np.flatnonzero(live & (code == RUNNING) & (lb > t))
-    r[inside] += clocks.between(target.clock[rows[inside]], t[inside], lb[inside])
-    now_over = live & (r > amount)
-    key[now_over] = lb[now_over] * 4 + FIRED
+    inside = np.flatnonzero(running & (lb > t))
+    r[inside] += clocks.between(target.clock[at[inside]], t[inside], lb[inside])
+    now_over = r > amount
+    key[live[now_over]] = lb[now_over] * 4 + FIRED
     # a running segment before the last can cross only if its length takes R past the
     # amount (the instant found lies before its end only then): the calendar is asked
     # about those alone, about one segment per incident rather than every one
-    crosses = seg.last[rows] | (r0 + target.length[rows] > amount)
-    later = np.flatnonzero(live & ~now_over & (code == RUNNING) & crosses)
-    x = clocks.passes(target.clock[rows[later]], t[later], amount[later] - r0[later])
+    crosses = seg.last[at] | (r0 + target.length[at] > amount)
+    later = np.flatnonzero(~now_over & running & crosses)
+    x = clocks.passes(target.clock[at[later]], t[later], amount[later] - r0[later])
     if kind == BREACH:
         x += 1
-    good = x < end[later]
-    key[later[good]] = x[good] * 4 + FIRED
+    good = x < end[live[later]]
+    key[live[later[good]]] = x[good] * 4 + FIRED
     return key
 
 
