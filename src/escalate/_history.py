@@ -50,6 +50,7 @@ class EventLog:
             ``id``, ``at`` (UTC), ``type``, ``severity``, ``status``, ``reason``, then one
             column per attribute (``assignment_group``, ``category``...; empty where the
             event does not set it) and ``row``, the event's row in the source table.
+            The id and the text columns are pandas categoricals (with every reader).
         issues: One row per repaired or refused source row: ``id``, ``row``, ``column``,
             ``value``, ``action`` (``repaired`` or ``refused``) and ``reason``.
         attributes: The attribute columns, in order.
