@@ -164,6 +164,55 @@ def test_events_round_trip_and_ties_keep_their_order():
     assert dict(log.timelines())[8].opened.severity == "baja"
 
 
+_ORDER_ROWS = [
+    {"id": "A", "type": "opened", "at": "2026-01-13T08:00:00-05:00", "severity": "alta", "seq": 0},
+    {"id": "A", "type": "changed", "at": "2026-01-13T09:00:00-05:00", "status": "Active", "seq": 1},
+    {"id": "A", "type": "responded", "at": "2026-01-13T09:00:00-05:00", "seq": 2},
+    {"id": "A", "type": "resolved", "at": "2026-01-13T11:00:00-05:00", "seq": 3},
+    {"id": "B", "type": "opened", "at": "2026-01-13T08:30:00-05:00", "severity": "baja", "seq": 0},
+    {"id": "B", "type": "changed", "at": "2026-01-13T08:30:00-05:00", "status": "New", "seq": 1},
+    {"id": "B", "type": "changed", "at": "2026-01-13T10:10:00-05:00", "severity": "alta", "seq": 2},
+    {"id": 3, "type": "opened", "at": "2026-01-13T07:00:00-05:00", "severity": "baja", "seq": 0},
+    {"id": 3, "type": "closed", "at": "2026-01-14T07:00:00-05:00", "seq": 1},
+]  # in the log's order: by incident, then time, the opening first, then ``seq``
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(range(len(_ORDER_ROWS))))
+def test_event_rows_in_any_order_read_as_the_same_histories(order):
+    """Rows sorted by incident, sorted by time or shuffled give the same histories.
+
+    A sorted log skips the sort (two checks, one pass each): the shortcuts and the full
+    sort must agree.
+    """
+    frame = pd.DataFrame(_ORDER_ROWS)
+    expected = EventLog.from_events(frame, sequence="seq")
+    assert expected.frame["row"].tolist() == list(range(len(frame)))
+    by_time = frame.sort_values("at", kind="stable")
+    tie = frame.iloc[[0, 2, 1, 3, 5, 4, 6, 7, 8]]  # sorted but for two ties at one instant
+    for table in (by_time, tie, frame.iloc[list(order)]):
+        log = EventLog.from_events(table, sequence="seq")
+        assert sorted(map(str, log.ids)) == sorted(map(str, expected.ids))
+        for number in expected.ids:
+            assert log.timeline(number) == expected.timeline(number)
+        assert log.issues.empty
+
+
+def test_a_row_without_an_id_is_quoted_as_written_in_each_issue():
+    """A row with neither an id nor a type: both issues give its id as written (empty)."""
+    frame = pd.DataFrame(
+        [
+            {"id": "A", "type": "opened", "at": "2026-01-13T08:00:00-05:00", "severity": "alta"},
+            {"id": None, "type": "?", "at": "2026-01-13T09:00:00-05:00"},
+        ]
+    )
+    log = EventLog.from_events(frame)
+    issues = log.issues[log.issues["row"] == 1]
+    assert sorted(issues["reason"]) == ["no event type", "no incident id"]
+    assert issues["id"].isna().all()
+    assert log.ids == ["A"]
+
+
 def test_untidy_event_rows_are_repaired_or_refused_and_reported():
     """?, unparseable and zoneless times, rows before the opening, second openings: reported."""
     frame = pd.DataFrame(

@@ -50,6 +50,7 @@ class EventLog:
             ``id``, ``at`` (UTC), ``type``, ``severity``, ``status``, ``reason``, then one
             column per attribute (``assignment_group``, ``category``...; empty where the
             event does not set it) and ``row``, the event's row in the source table.
+            The id and the text columns are pandas categoricals (with every reader).
         issues: One row per repaired or refused source row: ``id``, ``row``, ``column``,
             ``value``, ``action`` (``repaired`` or ``refused``) and ``reason``.
         attributes: The attribute columns, in order.
@@ -138,12 +139,18 @@ class EventLog:
         issues = Issues(frame, {**names, **{k: v for k, v in optional.items() if v}})
         n = len(frame)
         rows = np.arange(n)
-        ids = frame[id].to_numpy(dtype=object)
-        kinds, no_kind = texts(frame[type], missing)
-        issues.add(rows[no_kind], ids[no_kind], type, kinds[no_kind], "refused", "no event type")
+        ids = _Ids.of(frame[id])
+        # text columns stay integer codes into their distinct values all the way to the
+        # log's categoricals; values are looked up only for the rows with an issue
+        kinds = text_codes(frame[type], missing)
+        no_kind = kinds[0] < 0
+        where = rows[no_kind]
+        issues.add(
+            where, ids[where], type, np.full(where.size, None, object), "refused", "no event type"
+        )
         ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
-        values = {key: _optional(frame, column, missing) for key, column in optional.items()}
-        attrs_ = {a: _optional(frame, a, missing) for a in attributes}
+        values = {key: _codes(frame, column, missing) for key, column in optional.items()}
+        attrs_ = {a: _codes(frame, a, missing) for a in attributes}
         keep = ~no_kind & (ns != NAT) & ~_no_id(frame, id, issues)
         order = _sequence(frame, sequence, n)
         log = _build(ids, ns, kinds, values, attrs_, rows, order, keep, issues, before_opening)
@@ -192,7 +199,7 @@ class EventLog:
             missing: As for :meth:`from_events`.
             before_opening: As for :meth:`from_events`.
         """
-        np, pd = modules()
+        np, _pd = modules()
         frame = _pandas(table)
         _check_columns(
             frame,
@@ -211,9 +218,8 @@ class EventLog:
         issues = Issues(frame, {k: v for k, v in roles.items() if v})
         n = len(frame)
         rows = np.arange(n)
-        id_codes, id_names = pd.factorize(frame[id])
-        codes = np.asarray(id_codes, dtype=np.int64)
-        ids = _Ids(codes, np.asarray(id_names, dtype=object))
+        ids = _Ids.of(frame[id])
+        codes = ids.codes
         ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
         seq = _sequence(frame, sequence, n)
         state = {
@@ -351,24 +357,28 @@ class EventLog:
             hit = keep & (role == key)
             col[hit] = new_values[hit]
             values[key] = col
-        events = np.full(n, "changed", dtype=object)
         open_rows = _openings(
             np, pd, ids, ns, role, old_values, keep, seq, openings, opened_at,
             attributes, issues, timezone, time_format, missing, id,
         )  # fmt: skip
-        all_ids = np.concatenate([open_rows["id"], ids[keep]])
+        all_ids = _Ids.of(pd.Series(np.concatenate([open_rows["id"], ids[keep]]), dtype=object))
         all_ns = np.concatenate([open_rows["at"], ns[keep]])
-        all_kinds = np.concatenate([np.full(len(open_rows["id"]), "opened", object), events[keep]])
+        n_open, n_all = len(open_rows["id"]), all_ids.codes.size
+        all_kinds = (
+            (np.arange(n_all) >= n_open).astype(np.int64),
+            np.array(["opened", "changed"], dtype=object),
+        )
         all_rows = np.concatenate([open_rows["row"], rows[keep]])
-        all_seq = np.concatenate([np.full(len(open_rows["id"]), -1, np.int64), seq[keep]])
+        all_seq = np.concatenate([np.full(n_open, -1, np.int64), seq[keep]])
         merged: dict[str, tuple[Any, Any]] = {}
         for key in ("severity", "status", *attributes):
             col = np.concatenate([open_rows[key], values[key][keep]])
-            merged[key] = (col, np.equal(col, None))
+            codes, uniques = pd.factorize(col, use_na_sentinel=True)
+            merged[key] = (np.asarray(codes, np.int64), np.asarray(uniques, dtype=object))
         optional = {k: merged[k] for k in ("severity", "status")}
-        optional["reason"] = (np.full(all_ids.size, None, object), np.ones(all_ids.size, bool))
+        optional["reason"] = (np.full(n_all, -1, np.int64), np.zeros(0, dtype=object))
         attrs_ = {a: merged[a] for a in attributes}
-        keep_all = np.ones(all_ids.size, dtype=bool)
+        keep_all = np.ones(n_all, dtype=bool)
         log = _build(
             all_ids, all_ns, all_kinds, optional, attrs_, all_rows, all_seq, keep_all, issues,
             before_opening, merge=True,
@@ -439,22 +449,37 @@ def _check_columns(
         raise ConfigError(problems)
 
 
-def _optional(frame: Any, column: str | None, missing: Sequence[str]) -> tuple[Any, Any]:
-    np, _pd = modules()
-    if column is None or column not in frame.columns:
-        n = len(frame)
-        return np.full(n, None, dtype=object), np.ones(n, dtype=bool)
-    return texts(frame[column], missing)
-
-
 class _Ids:
-    """Incident ids as codes into their distinct values; indexing gives the values."""
+    """Incident ids as codes into their distinct values; indexing gives the values.
 
-    def __init__(self, codes: Any, names: Any) -> None:
-        self.codes, self.names = codes, names
+    A row without an id (code ``-1``) gives its value as written.
+    """
+
+    def __init__(self, codes: Any, names: Any, source: Any = None) -> None:
+        np, _pd = modules()
+        self.codes, self.names, self.source = codes, names, source
+        self.categories: Any = names
+        self._lookup = np.concatenate([names, np.array([None], dtype=object)])
+
+    @classmethod
+    def of(cls, column: Any) -> _Ids:
+        """The ids of a column (hashed once, in compiled code, whatever their type)."""
+        np, pd = modules()
+        codes, names = pd.factorize(column)
+        ids = cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object), column)
+        if getattr(names, "dtype", np.dtype(object)).kind in "iu":
+            ids.categories = pd.Index(names)  # whole numbers: a log's categories as they are
+        return ids
 
     def __getitem__(self, where: Any) -> Any:
-        return self.names[self.codes[where]]
+        np, _pd = modules()
+        codes = self.codes[where]
+        out = self._lookup[codes]
+        absent = codes < 0
+        if absent.any() and self.source is not None:
+            at = np.arange(self.codes.size)[where][absent]
+            out[absent] = self.source.iloc[at].to_numpy(dtype=object)
+        return out
 
 
 def _codes(frame: Any, column: str | None, missing: Sequence[str]) -> tuple[Any, Any]:
@@ -577,34 +602,56 @@ def _categorical_log(  # noqa: PLR0917
     columns: dict[str, tuple[Any, Any]],
     attributes: tuple[str, ...],
     issues: Issues,
+    id_codes: Any = None,
 ) -> EventLog:
-    """Build the log's frame from integer codes (rows already in incident, time order)."""
+    """Build the log's frame from integer codes (rows already in incident, time order).
+
+    ``id_codes`` are the rows' codes into ``ids.names`` (``ids.codes[rows]`` when not
+    given: the rows are then the positions ``ids`` was built on).
+    """
     np, pd = modules()
     n = rows.size
+    if id_codes is None:
+        id_codes = ids.codes[rows]
     if "severity" in columns:
-        bare = (kinds[1][kinds[0]] == "opened") & (columns["severity"][0] < 0)
+        bare = (kinds[0] == _code(kinds[1], "opened")) & (columns["severity"][0] < 0)
         issues.add(
-            rows[bare], ids[rows[bare]], issues.column("severity"),
+            rows[bare], ids.names[id_codes[bare]], issues.column("severity"),
             np.full(int(bare.sum()), None, object), "kept",
             "no severity at the opening: evaluating this incident will say so",
         )  # fmt: skip
 
-    def cat(pair: tuple[Any, Any]) -> Any:
-        codes, names = pair
-        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
-
     none = (np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object))
     data: dict[str, Any] = {
-        "id": cat((ids.codes[rows], ids.names)),
+        "id": _categorical(id_codes, ids.categories),
         "at": pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"),
-        "type": cat(kinds),
+        "type": _categorical(*kinds),
     }
     for key in ("severity", "status", "reason"):
-        data[key] = cat(columns.get(key, none))
+        data[key] = _categorical(*columns.get(key, none))
     for key in attributes:
-        data[key] = cat(columns[key])
+        data[key] = _categorical(*columns[key])
     data["row"] = rows
-    return EventLog(frame=pd.DataFrame(data), issues=issues.frame(), attributes=attributes)
+    frame = pd.DataFrame(data, copy=False)
+    return EventLog(frame=frame, issues=issues.frame(), attributes=attributes)
+
+
+def _categorical(codes: Any, names: Any) -> Any:
+    """A categorical column of codes into ``names``, keeping only the values used.
+
+    The values keep their order in ``names`` (the source's order of first appearance).
+    """
+    np, pd = modules()
+    used = np.zeros(len(names) + 1, dtype=bool)
+    used[codes] = True  # code -1 (empty) marks the spare last place
+    used = used[:-1]
+    if not used.all():
+        renumber = np.cumsum(used) - 1
+        codes = np.where(codes < 0, -1, renumber[np.maximum(codes, 0)])
+        names = names[used]
+    if not isinstance(names, pd.Index):  # text stays object: pandas would guess "str"
+        names = pd.Index(np.asarray(names, dtype=object), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=names, validate=False)
 
 
 def _ffill(np: Any, values: Any, absent: Any, first: Any) -> Any:
@@ -677,9 +724,9 @@ def _openings(  # noqa: PLR0917
 
 
 def _build(  # noqa: PLR0917
-    ids: Any,
+    ids: _Ids,
     ns: Any,
-    kinds: Any,
+    kinds: tuple[Any, Any],
     values: dict[str, tuple[Any, Any]],
     attrs_: dict[str, tuple[Any, Any]],
     rows: Any,
@@ -692,20 +739,23 @@ def _build(  # noqa: PLR0917
 ) -> EventLog:
     """Sort event rows per incident (opening first), repair or refuse the odd ones.
 
-    With ``merge``, the ``changed`` rows of one incident at one instant become one event.
+    Text columns come as ``(codes, names)`` (code ``-1``: empty). With ``merge``, the
+    ``changed`` rows of one incident at one instant become one event.
     """
-    np, pd = modules()
+    np, _pd = modules()
     sel = np.flatnonzero(keep)
-    codes = pd.factorize(ids[sel])[0]
-    is_open = kinds[sel] == "opened"
+    # ids number incidents by first appearance in the source, so do their codes here
+    codes = ids.codes[sel]
+    opened = _code(kinds[1], "opened")
+    is_open = kinds[0][sel] == opened
     # time order; at one instant the opening first, then the given order
-    perm = np.lexsort((order[sel], ~is_open, ns[sel], codes))
+    perm = _sort(np, codes, ns[sel], ~is_open, order[sel])
     sort = sel[perm]
-    # codes number incidents by first appearance, so sorted they number them the same way
     code = codes[perm]
-    first_open = np.full(int(code.max()) + 1 if code.size else 0, -1, dtype=np.int64)
-    opens = np.flatnonzero(kinds[sort] == "opened")
-    taken = pd.Series(code[opens]).duplicated().to_numpy()
+    first_open = np.full(len(ids.names), -1, dtype=np.int64)
+    opens = np.flatnonzero(is_open[perm])
+    taken = np.zeros(opens.size, dtype=bool)
+    taken[1:] = code[opens][1:] == code[opens][:-1]  # sorted: repeats adjoin
     first_open[code[opens[~taken]]] = opens[~taken]
     extra = opens[taken]
     # positions here are into the arrays given; ``rows`` turns them into source rows
@@ -721,9 +771,9 @@ def _build(  # noqa: PLR0917
     )  # fmt: skip
     good = ~no_open
     good[extra] = False
-    opening = np.where(no_open, NAT, ns[sort][np.maximum(first_open[code], 0)])
-    early = good & (ns[sort] < opening)
-    at_ns = ns[sort].copy()
+    at_ns = ns[sort]
+    opening = np.where(no_open, NAT, at_ns[np.maximum(first_open[code], 0)])
+    early = good & (at_ns < opening)
     if early.any():
         where = sort[early]
         source = rows[where]
@@ -743,75 +793,62 @@ def _build(  # noqa: PLR0917
     # the opening first: re-sort the clamped rows after it, keeping their order
     final = np.flatnonzero(good)
     if early.any():
-        is_open_final = kinds[sort[final]] == "opened"
+        is_open_final = kinds[0][sort[final]] == opened
         keys = (np.arange(final.size), ~is_open_final, at_ns[final], code[final])
         final = final[np.lexsort(keys)]
     pick = sort[final]
-    out_values = {k: (v[pick], a[pick]) for k, (v, a) in values.items()}
-    out_attrs = {k: (v[pick], a[pick]) for k, (v, a) in attrs_.items()}
+    out_values = {k: (c[pick], names) for k, (c, names) in values.items()}
+    out_attrs = {k: (c[pick], names) for k, (c, names) in attrs_.items()}
     at_final, code_final = at_ns[final], code[final]
+    kind_final = kinds[0][pick]
     if merge and pick.size:
         # changes of several fields at one instant are one change of the incident
-        k = kinds[pick]
-        same = (k[1:] == "changed") & (k[:-1] == "changed")
+        changed = kind_final != opened
+        same = changed[1:] & changed[:-1]
         same &= (code_final[1:] == code_final[:-1]) & (at_final[1:] == at_final[:-1])
         start = np.r_[True, ~same]
         last = np.r_[~same, True]
         for table in (out_values, out_attrs):
-            for key, (v, a) in table.items():
-                idx = np.maximum.accumulate(np.where(~a | start, np.arange(v.size), 0))
-                table[key] = (v[idx][last], a[idx][last])
+            for key, (c, names) in table.items():
+                idx = np.maximum.accumulate(np.where((c >= 0) | start, np.arange(c.size), 0))
+                table[key] = (c[idx][last], names)
         pick, at_final, code_final = pick[last], at_final[last], code_final[last]
-    return _assemble(
-        ids[pick], at_final, kinds[pick], out_values, out_attrs, rows[pick], issues, code_final
-    )
+        kind_final = kind_final[last]
+    return _categorical_log(
+        ids, rows[pick], at_final, (kind_final, kinds[1]), {**out_values, **out_attrs},
+        tuple(attrs_), issues, id_codes=code_final,
+    )  # fmt: skip
 
 
-def _assemble(  # noqa: PLR0917
-    ids: Any,
-    ns: Any,
-    kinds: Any,
-    values: dict[str, tuple[Any, Any]],
-    attrs_: dict[str, tuple[Any, Any]],
-    rows: Any,
-    issues: Issues,
-    codes: Any,
-) -> EventLog:
-    np, pd = modules()
-    severity = values.get("severity")
-    if severity is not None:
-        bare = (kinds == "opened") & severity[1]
-        issues.add(
-            rows[bare], ids[bare], issues.column("severity"),
-            np.full(int(bare.sum()), None, object), "kept",
-            "no severity at the opening: evaluating this incident will say so",
-        )  # fmt: skip
-    order = np.argsort(codes, kind="stable")
-    # text columns are categorical: few distinct values, and codes for the engine at once
-    data: dict[str, Any] = {
-        "id": ids[order],
-        "at": pd.DatetimeIndex(ns[order].view("M8[ns]")).tz_localize("UTC"),
-        "type": _categorical(kinds[order].astype(object)),
-    }
-    for key in ("severity", "status", "reason"):
-        v, a = values.get(key, (np.full(ids.size, None, object), np.ones(ids.size, bool)))
-        col = v[order].copy()
-        col[a[order]] = None
-        data[key] = _categorical(col)
-    for key, (v, a) in attrs_.items():
-        col = v[order].copy()
-        col[a[order]] = None
-        data[key] = _categorical(col)
-    data["row"] = rows[order]
-    frame = pd.DataFrame(data)
-    return EventLog(frame=frame, issues=issues.frame(), attributes=tuple(attrs_))
+def _code(names: Any, name: str) -> int:
+    """The code of ``name`` among ``names`` (``-2``, matching no code, when absent)."""
+    where = [i for i, value in enumerate(names.tolist()) if value == name]
+    return where[0] if where else -2
 
 
-def _categorical(values: Any) -> Any:
-    """A categorical column in order of first appearance (one hash pass, no sort)."""
-    _np, pd = modules()
-    codes, uniques = pd.factorize(values)
-    return pd.Categorical.from_codes(codes, categories=uniques)
+def _sort(np: Any, codes: Any, ns: Any, later: Any, order: Any) -> Any:
+    """The permutation that sorts rows by incident, instant, opening first, given order.
+
+    Logs usually come sorted, by incident or by time: each is checked in one pass
+    before a full sort is paid for.
+    """
+
+    def in_order(c: Any, t: Any, o: Any, q: Any) -> bool:
+        same = c[1:] == c[:-1]
+        if not (same | (c[1:] > c[:-1])).all() or not (~same | (t[1:] >= t[:-1])).all():
+            return False
+        same &= t[1:] == t[:-1]  # ties at one instant: an opening first, then ``q``
+        if not (~same | o[1:] | ~o[:-1]).all():
+            return False
+        same &= o[1:] == o[:-1]
+        return bool((q[1:][same] >= q[:-1][same]).all())
+
+    if in_order(codes, ns, later, order):
+        return np.arange(codes.size)
+    by_incident = np.argsort(codes, kind="stable")
+    if in_order(codes[by_incident], ns[by_incident], later[by_incident], order[by_incident]):
+        return by_incident
+    return np.lexsort((order, later, ns, codes))
 
 
 def _timeline(rows: Any, attributes: tuple[str, ...]) -> Timeline:

@@ -295,9 +295,13 @@ def _select(ev: Events, keep_incident: Any, now_us: int) -> tuple[Events, Any]:
     """The events of the kept incidents up to ``now``, renumbered; and the kept indices."""
     np, _pd = _modules()
     keep = keep_incident[ev.inc] & (ev.t <= now_us)
-    kept = np.flatnonzero(keep_incident)
     alive = np.zeros(ev.n, dtype=bool)
-    alive[ev.inc[keep]] = True
+    if keep.all():  # every event counts (the usual case): no copies unless one has none
+        alive[ev.inc] = True
+        if alive.all():
+            return ev, np.arange(ev.n)
+    else:
+        alive[ev.inc[keep]] = True
     kept = np.flatnonzero(keep_incident & alive)
     renumber = np.full(ev.n, -1, dtype=np.int64)
     renumber[kept] = np.arange(kept.size)

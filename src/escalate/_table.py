@@ -146,7 +146,8 @@ class _Groups:
         self.first = first
         self.size = first.size
         self.starts = np.flatnonzero(first)
-        self.start_of = np.maximum.accumulate(np.where(first, np.arange(first.size), 0))
+        self.positions = np.arange(first.size)
+        self.start_of = np.maximum.accumulate(np.where(first, self.positions, 0))
 
     def any_so_far(self, x: Any) -> Any:
         """Running "or" of a boolean array within each group."""
@@ -158,7 +159,7 @@ class _Groups:
     def ffill(self, values: Any, given: Any, *, default: Any) -> Any:
         """The last given value at or before each row within its group, else ``default``."""
         np = _np()
-        idx = np.maximum.accumulate(np.where(given, np.arange(self.size), -1))
+        idx = np.maximum.accumulate(np.where(given, self.positions, -1))
         # an index from an earlier group does not count
         return np.where(idx >= self.start_of, values[np.maximum(idx, 0)], default)
 
@@ -219,22 +220,34 @@ def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
 class _Segments:
     """The events folded per (incident, instant): the state after the last event there."""
 
-    def __init__(self, ev: Events, last_of_instant: Any, now: int) -> None:
+    def __init__(self, ev: Events, last_of_instant: Any, now: int, rows: _Groups) -> None:
         np = _np()
         self.at = np.flatnonzero(last_of_instant)  # the event row of each segment
-        self.inc = ev.inc[self.at]
-        self.t = ev.t[self.at]
+        # every event at an instant of its own (the usual case): segments are events
+        self.same = self.at.size == last_of_instant.size
+        self.inc = self.of_events(ev.inc)
+        self.t = self.of_events(ev.t)
         n = self.at.size
-        self.groups = _Groups(
-            np.r_[True, self.inc[1:] != self.inc[:-1]] if n else np.zeros(0, bool)
-        )
-        self.last = np.r_[self.inc[1:] != self.inc[:-1], True] if n else np.zeros(0, bool)
+        if self.same:  # the events' incidents (``rows``) are the segments'
+            self.groups = rows
+        else:
+            self.groups = _Groups(
+                np.r_[True, self.inc[1:] != self.inc[:-1]] if n else np.zeros(0, bool)
+            )
+        self.last = np.r_[self.groups.first[1:], True] if n else np.zeros(0, bool)
         self.end = np.where(self.last, now, np.r_[self.t[1:], now] if n else self.t)
         self.index = np.cumsum(self.groups.first) - 1 if n else np.zeros(0, np.int64)
         self.last_of = np.flatnonzero(self.last)  # per incident
         self.first_of = self.groups.starts  # per incident
         # the segment of every event row
-        self.of_row = np.cumsum(np.r_[0, last_of_instant[:-1]]) if n else np.zeros(0, np.int64)
+        if self.same:
+            self.of_row = np.arange(n)
+        else:
+            self.of_row = np.cumsum(np.r_[0, last_of_instant[:-1]]) if n else np.zeros(0, np.int64)
+
+    def of_events(self, values: Any) -> Any:
+        """Per segment, the value of a per-event array at its last event (not a copy)."""
+        return values if self.same else values[self.at]
 
 
 class _Clocks:
@@ -274,6 +287,7 @@ class _Target:
         "measure",
         "r",
         "rule",
+        "running",
         "stop_seg",
         "stop_t",
         "warning",
@@ -296,6 +310,7 @@ class _Target:
         self.code, self.r, self.length, self.goal = code, r, length, goal
         self.warning, self.clock, self.measure, self.rule = warning, clock, measure, rule
         self.stop_seg, self.stop_t = stop_seg, stop_t
+        self.running: tuple[Any, Any] | None = None  # see ``_crossing``
 
 
 def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Results:
@@ -361,18 +376,19 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         return hit
 
     last_of_instant = np.r_[(ev.inc[1:] != ev.inc[:-1]) | (ev.t[1:] != ev.t[:-1]), True]
-    seg = _Segments(ev, last_of_instant, now)
-    s_sev = severity[seg.at]
-    s_concluded = concluded[seg.at] != 0
+    seg = _Segments(ev, last_of_instant, now, rows)
+    s_sev = seg.of_events(severity)
+    s_concluded = seg.of_events(concluded) != 0
     out.severity = s_sev[seg.last_of]
-    out.status = status[seg.at]
+    out.status = seg.of_events(status)
 
     # the goals of each (severity, plan) pair present, per segment
     plan_codes, plan_names = _codes(ev.plan)
     width = len(plan_names) + 1
-    combo, combo_of = _distinct(
-        np, s_sev.astype(np.int64) * width + plan_codes[seg.inc] + 1, low=-width
+    combo, combo_of = _small_unique(
+        np, (s_sev.astype(np.int64) + 1) * width + plan_codes[seg.inc] + 1
     )
+    combo -= width  # back to severity * width + plan + 1 (severity -1: none)
     specs = []
     for key in combo.tolist():
         p = key % width - 1
@@ -401,12 +417,14 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         tiers = plan.tiers(route)
         incs = np.flatnonzero(ev.route == r_code)
         # this route's segments, in order
-        sel = (
-            np.arange(seg.inc.size) if incs.size == ev.n else np.flatnonzero(np.isin(seg.inc, incs))
-        )
-        local = np.searchsorted(incs, seg.inc[sel])
-        starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
-        end = np.where(seg.last[sel], NEVER, seg.end[sel])
+        if incs.size == ev.n:  # one route (the usual case): all segments, no gathers
+            sel, local, seg_t = np.arange(seg.inc.size), seg.inc, seg.t
+            starts, end = seg.first_of, np.where(seg.last, NEVER, seg.end)
+        else:
+            sel = np.flatnonzero(np.isin(seg.inc, incs))
+            local, seg_t = np.searchsorted(incs, seg.inc[sel]), seg.t[sel]
+            starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
+            end = np.where(seg.last[sel], NEVER, seg.end[sel])
         bound = seg.t[seg.first_of[incs]].copy()
         waiting = np.zeros(incs.size, dtype=bool)
         used = np.zeros(incs.size, dtype=np.int64)
@@ -414,16 +432,19 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         for tier in tiers:
             b = bound[local]
             ok = ~waiting[local] & (end > b)
-            lb = np.maximum(b, seg.t[sel])
+            lb = np.maximum(b, seg_t)
             key = np.full(sel.size, _INF, dtype=np.int64)
             pending = used < manual_count[incs]
             where = np.minimum(manual_from[incs] + used, max(manual_t.size - 1, 0))
             next_manual = np.where(pending, manual_t[where] if manual_t.size else NEVER, NEVER)
-            by_hand = ok & (next_manual[local] <= lb)
+            by_hand = ok & (next_manual[local] <= lb) if manual.size else np.zeros_like(ok)
             key[by_hand] = lb[by_hand] * 4 + MANUAL_FIRED
             rest = np.flatnonzero(ok & ~by_hand)
-            key[rest] = _candidates(np, tier, sel[rest], lb[rest], end[rest], seg, targets,
-                                    s_concluded, clocks, incident_clocks)  # fmt: skip
+            if tier.kind == OPEN:
+                key[rest] = lb[rest] * 4 + FIRED
+            elif tier.kind != MANUAL:  # a manual tier fires by hand only
+                key[rest] = _candidates(np, tier, sel[rest], lb[rest], end[rest], seg, targets,
+                                        s_concluded, clocks, incident_clocks)  # fmt: skip
             best = np.minimum.reduceat(key, starts)
             found = best < _INF
             outcome = np.where(found, best % 4, -1)
@@ -468,8 +489,11 @@ def _target(  # noqa: PLR0917
     holds = status_lut(tp.pause_in)[status]
     if tp.pause_flag:
         holds = holds | held | paused_status
-    code = np.where(~started, PENDING, np.where(stopped, STOPPED, np.where(holds, PAUSED, RUNNING)))
-    code = code.astype(np.int8)[seg.at]
+    code = np.full(started.size, RUNNING, dtype=np.int8)
+    code[holds] = PAUSED
+    code[stopped] = STOPPED
+    code[~started] = PENDING
+    code = seg.of_events(code)
     n = seg.at.size
     # the last event that stopped it (a reopen and a stop at one instant stop it again)
     was_stopped = groups.previous(stopped, default=False)
@@ -480,22 +504,26 @@ def _target(  # noqa: PLR0917
     stop_t = np.where(last_stop >= 0, event_t[np.maximum(last_stop, 0)], _NAT)
     stop_seg = seg.of_row[np.maximum(last_stop, 0)]
     if tp.rule == RESTART:
-        epoch = np.cumsum(reopen)[seg.at]
+        epoch = seg.of_events(np.cumsum(reopen))
         new = seg.groups.first | np.r_[True, epoch[1:] != epoch[:-1]]
     else:
-        new = seg.groups.first
-    measure = _Groups(new)
+        new = None
+    measure = seg.groups if new is None else _Groups(new)  # one measurement: the incident
 
     def per_combo(value: Any) -> Any:
         return np.array([value(s[i]) for s in specs] + [-1], dtype=np.int64)[combo_of]
 
     goal = per_combo(lambda s: -1 if s is None else s.us)
     warning = per_combo(lambda s: -1 if s is None or s.warning_us is None else s.warning_us)
-    cid = per_combo(lambda s: -1 if s is None else clocks.id(s.clock))
-    last_code = code[seg.last_of]
-    goal_seg = np.where(last_code == STOPPED, stop_seg, seg.last_of)
-    fallback = np.where(cid[goal_seg] >= 0, cid[goal_seg], clocks.id(plan.fallback[i]))
-    clock = np.where(cid >= 0, cid, fallback[seg.index])
+    cids = {-1 if s[i] is None else clocks.id(s[i].clock) for s in specs}
+    if len(cids) == 1 and -1 not in cids:  # one clock for every segment (the usual case)
+        clock = np.full(n, cids.pop(), dtype=np.int64)
+    else:
+        cid = per_combo(lambda s: -1 if s is None else clocks.id(s.clock))
+        last_code = code[seg.last_of]
+        goal_seg = np.where(last_code == STOPPED, stop_seg, seg.last_of)
+        fallback = np.where(cid[goal_seg] >= 0, cid[goal_seg], clocks.id(plan.fallback[i]))
+        clock = np.where(cid >= 0, cid, fallback[seg.index])
     length = np.zeros(n, dtype=np.int64)
     run = np.flatnonzero((code == RUNNING) & (seg.end > seg.t))
     length[run] = clocks.between(clock[run], seg.t[run], seg.end[run])
@@ -526,16 +554,24 @@ def _crossing(  # noqa: PLR0917
     Searched in the known segments, or on from the last one when it runs; ``_NAT`` when
     neither.
     """
-    code, r, length = target.code, target.r, target.length
-    a = amount[seg.index]
-    current = np.arange(code.size) >= target.measure.start_of[seg.last_of][seg.index]
-    hit = eligible[seg.index] & current & (code == RUNNING) & ((r + length > a) | seg.last)
-    rows = np.flatnonzero(hit)
-    index = seg.index[rows]  # ascending: the first row of each incident starts a run
+    if target.running is None:
+        # the running segments of each incident's current measurement, and their incident
+        code = target.code
+        running = code == RUNNING
+        if target.measure is not seg.groups:  # RESTART: a reopen starts a measurement
+            running &= np.arange(code.size) >= target.measure.start_of[seg.last_of][seg.index]
+        cand = np.flatnonzero(running)
+        target.running = (cand, seg.index[cand])
+    cand, index = target.running
+    a = amount[index]
+    r = target.r[cand]
+    hit = eligible[index] & ((r + target.length[cand] > a) | seg.last[cand])
+    rows, index, a, r = cand[hit], index[hit], a[hit], r[hit]
+    # ascending: the first row of each incident starts a run
     first = np.r_[True, index[1:] != index[:-1]] if rows.size else np.zeros(0, dtype=bool)
-    firsts, rows = index[first], rows[first]
+    firsts, rows, a, r = index[first], rows[first], a[first], r[first]
     out = np.full(seg.last_of.size, _NAT, dtype=np.int64)
-    out[firsts] = clocks.passes(target.clock[rows], seg.t[rows], a[rows] - r[rows])
+    out[firsts] = clocks.passes(target.clock[rows], seg.t[rows], a - r)
     return out
 
 
@@ -590,15 +626,14 @@ def _candidates(  # noqa: PLR0917
     clocks: _Clocks,
     incident_clocks: dict[int, Any],
 ) -> Any:
-    """``_engine._candidate`` on arrays: per segment, ``instant * 4 + outcome`` or ``_INF``."""
+    """``_engine._candidate`` on arrays: per segment, ``instant * 4 + outcome`` or ``_INF``.
+
+    For the tiers on a clock or a target (``open`` and ``manual`` ones are the caller's).
+    """
     key = np.full(rows.size, _INF, dtype=np.int64)
     kind = tier.kind
-    t = seg.t[rows]
-    if kind == OPEN:
-        return lb * 4 + FIRED
-    if kind == MANUAL:
-        return key
     if kind == ELAPSED:
+        t = seg.t[rows]
         cid = clocks.id(tier.b)
         values = incident_clocks.get(cid)
         if values is None:
@@ -621,27 +656,32 @@ def _candidates(  # noqa: PLR0917
     target = targets[tier.a]
     goal = target.goal[rows]
     code = target.code[rows]
-    no_goal = goal < 0
-    dead = no_goal | ((code == STOPPED) & (target.rule == KEEP))
+    dead = (goal < 0) | ((code == STOPPED) & (target.rule == KEEP))
     key[dead] = lb[dead] * 4 + SKIPPED
-    live = ~dead & ((code == RUNNING) | (code == PAUSED))
+    # only a running or held target can fire: the rest of the work is on those segments
+    live = np.flatnonzero(~dead & ((code == RUNNING) | (code == PAUSED)))
+    at, goal, lb, t = rows[live], goal[live], lb[live], seg.t[rows[live]]
+    running = code[live] == RUNNING
     if kind == PERCENT:
         amount = np.maximum(np.round(goal * tier.b / 100), 1).astype(np.int64)
     else:
         amount = goal + tier.b
-    r0 = target.r[rows]
+    r0 = target.r[at]
     r = r0.copy()
-    clock = target.clock[rows]
-    inside = np.flatnonzero(live & (code == RUNNING) & (lb > t))
-    r[inside] += clocks.between(clock[inside], t[inside], lb[inside])
-    now_over = live & (r > amount)
-    key[now_over] = lb[now_over] * 4 + FIRED
-    later = np.flatnonzero(live & ~now_over & (code == RUNNING))
-    x = clocks.passes(clock[later], t[later], amount[later] - r0[later])
+    inside = np.flatnonzero(running & (lb > t))
+    r[inside] += clocks.between(target.clock[at[inside]], t[inside], lb[inside])
+    now_over = r > amount
+    key[live[now_over]] = lb[now_over] * 4 + FIRED
+    # a running segment before the last can cross only if its length takes R past the
+    # amount (the instant found lies before its end only then): the calendar is asked
+    # about those alone, about one segment per incident rather than every one
+    crosses = seg.last[at] | (r0 + target.length[at] > amount)
+    later = np.flatnonzero(~now_over & running & crosses)
+    x = clocks.passes(target.clock[at[later]], t[later], amount[later] - r0[later])
     if kind == BREACH:
         x += 1
-    good = x < end[later]
-    key[later[good]] = x[good] * 4 + FIRED
+    good = x < end[live[later]]
+    key[live[later[good]]] = x[good] * 4 + FIRED
     return key
 
 
@@ -664,11 +704,11 @@ def _next_change(np: Any, out: Results, n: int, now: int) -> Any:
     return np.where(best < _INF, best, _NAT)
 
 
-def _distinct(np: Any, values: Any, *, low: int) -> tuple[Any, Any]:
-    """``np.unique(values, return_inverse=True)`` for small integers ``>= low``, by counting."""
-    shifted = values - low
-    present = np.bincount(shifted) > 0
-    return np.flatnonzero(present) + low, (np.cumsum(present) - 1)[shifted]
+def _small_unique(np: Any, keys: Any) -> tuple[Any, Any]:
+    """``np.unique(keys, return_inverse=True)`` for small non-negative keys, without a sort."""
+    present = np.bincount(keys) > 0
+    lookup = np.cumsum(present) - 1
+    return np.flatnonzero(present), lookup[keys]
 
 
 def _codes(values: list[str | None]) -> tuple[Any, list[str]]:
