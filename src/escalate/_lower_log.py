@@ -92,8 +92,7 @@ LOST = (
 def _add_lost(np: Any, pd: Any, low: _Lowered, base: Any, lost: tuple[Any, ...]) -> Any:
     """Give each incident the reader lost a row of its own, with an error, after the rest."""
     k = len(lost)
-    low.n += k
-    low.errors = np.concatenate([low.errors, np.full(k, LOST, dtype=object)])
+    low.add_rows(k, LOST)
     low.plan.extend([None] * k)
     low.route = np.concatenate([low.route, np.full(k, -1, dtype=np.int64)])
     opened = pd.Series(pd.NaT, index=range(len(base), low.n), dtype=base["opened"].dtype)
@@ -147,13 +146,12 @@ class LogRun:
     def __init__(
         self, log: EventLog, policy: Policy, as_of: datetime | str, *, only: int | None = None
     ) -> None:
-        np, _pd = _modules()
         now = _instant(_as_of(as_of), "as_of")
         plan = compiled(policy)
         low = _log(policy, log, plan)
         self.ids: Any = low.ids  # type: ignore[attr-defined]
         self.errors = low.errors
         assert low.events is not None  # noqa: S101 - a log always lowers to events
-        ok = np.equal(low.errors, None)
+        ok = low.ok()
         self.events, self.kept = _select(low.events, ok, now)
         self.results = run(plan, self.events, now, only=only)
