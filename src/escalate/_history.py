@@ -762,6 +762,9 @@ def _build(  # noqa: PLR0917
                 idx = np.maximum.accumulate(np.where(~a | start, np.arange(v.size), 0))
                 table[key] = (v[idx][last], a[idx][last])
         pick, at_final, code_final = pick[last], at_final[last], code_final[last]
+    # the sort's working arrays go before the log is assembled (memory: they are full-size)
+    del sel, codes, is_open, perm, sort, code, opens, taken, first_open, no_open, good
+    del opening, early, at_ns, final
     return _assemble(
         ids[pick], at_final, kinds[pick], out_values, out_attrs, rows[pick], issues, code_final
     )
@@ -791,19 +794,19 @@ def _assemble(  # noqa: PLR0917
     data: dict[str, Any] = {
         "id": ids[order],
         "at": pd.DatetimeIndex(ns[order].view("M8[ns]")).tz_localize("UTC"),
-        "type": _categorical(kinds[order].astype(object)),
+        "type": _categorical(kinds[order].astype(object, copy=False)),
     }
     for key in ("severity", "status", "reason"):
         v, a = values.get(key, (np.full(ids.size, None, object), np.ones(ids.size, bool)))
-        col = v[order].copy()
+        col = v[order]  # a new array: indexing by positions copies
         col[a[order]] = None
         data[key] = _categorical(col)
     for key, (v, a) in attrs_.items():
-        col = v[order].copy()
+        col = v[order]
         col[a[order]] = None
         data[key] = _categorical(col)
     data["row"] = rows[order]
-    frame = pd.DataFrame(data)
+    frame = pd.DataFrame(data, copy=False)  # the arrays are new: no second copy
     return EventLog(frame=frame, issues=issues.frame(), attributes=tuple(attrs_))
 
 
