@@ -134,7 +134,7 @@ def evaluate_frame(
             f"leave it out (default {BLOCK_SIZE:,}) or pass e.g. block_size=50_000",
         )
     if isinstance(incidents, EventLog):
-        low = _log(policy, incidents, plan)
+        low = _log(policy, incidents, plan, source=False)
         opened = _openings(incidents, plan, low.first)  # type: ignore[attr-defined]
         base = pd.DataFrame(
             {
@@ -162,6 +162,7 @@ def evaluate_frame(
         ev = low.events
         days = np.zeros(low.n, dtype=bool)
         days[ev.inc[_in_business_days(policy, ev.severity, ev.severities, [None])]] = True
+        del ev
         for k in np.flatnonzero(days & low.ok()).tolist():
             low.scalar.append((k, incidents.timeline(low.ids[k])))  # type: ignore[attr-defined]
             low.set_error(k, _SCALAR)
@@ -173,6 +174,7 @@ def evaluate_frame(
         unopened = ok_inc.copy()
         unopened[kept] = False
         res.take_unopened(events, np.flatnonzero(unopened), rows)
+    low.events = low.wide = None  # the engine is done with them: memory for the output
     for row, timeline in low.scalar:
         if low.error(row) == _SCALAR:
             low.set_error(row, None)

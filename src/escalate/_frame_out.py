@@ -26,11 +26,10 @@ class _Collect:
         self.n = n
         self._now = now
         self._sev_names = list(plan.policy.severity_names)
-        self.severity = np.full(n, -1, dtype=np.int64)  # into the policy's severity names
-        self.route_tiers = np.full(n, -1, dtype=np.int64)
+        self.severity = np.full(n, -1, dtype=np.int16)  # into the policy's severity names
         self.targets = {
             tp.name: {
-                "status": np.full(n, -1, dtype=np.int64),
+                "status": np.full(n, -1, dtype=np.int8),
                 **{
                     k: np.full(n, NAT, dtype=np.int64)
                     for k in ("goal", "elapsed", "due", "warning", "stopped")
@@ -40,12 +39,12 @@ class _Collect:
             for tp in plan.targets
         }
         self.fired: dict[int, Any] = {}  # tier level -> instants (µs)
-        self.tier = np.full(n, -1, dtype=np.int64)  # the position of the tier in force
+        self.tier = np.full(n, -1, dtype=np.int16)  # the position of the tier in force
         self.tier_at = np.full(n, NAT, dtype=np.int64)
-        self.next_pos = np.full(n, -1, dtype=np.int64)
+        self.next_pos = np.full(n, -1, dtype=np.int16)
         self.next_at = np.full(n, NAT, dtype=np.int64)
         self.next_change = np.full(n, NAT, dtype=np.int64)
-        self.route = np.full(n, -2, dtype=np.int64)
+        self.route = np.full(n, -2, dtype=np.int16)
 
     def release(self, name: str) -> Any:
         """Hand over one of the arrays (``tier_at``, ``next_at``...) and let go of it."""
@@ -312,7 +311,9 @@ def _output(  # noqa: PLR0917
         "next_change_at": _instants(res.release("next_change")),
         "error": _strings(error_codes, error_values),
     }
-    del plan_codes, tier_code, next_code, error_codes
+    del plan_codes, tier_code, next_code, error_codes, sev_codes, route
+    for name in ("severity", "route", "tier", "next_pos"):  # their columns are built
+        res.release(name)
     for tp in plan.targets:
         figures = res.targets.pop(tp.name)
         status = figures.pop("status")

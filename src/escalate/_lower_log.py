@@ -19,8 +19,11 @@ if TYPE_CHECKING:
     from escalate._policy import Policy
 
 
-def _log(policy: Policy, log: EventLog, plan: Compiled) -> _Lowered:
-    """Lower an event log; incidents with events the policy does not know get an error."""
+def _log(policy: Policy, log: EventLog, plan: Compiled, *, source: bool = True) -> _Lowered:
+    """Lower an event log; incidents with events the policy does not know get an error.
+
+    ``source=False`` leaves out each event's row in the log (the engine does not read it).
+    """
     np, pd = _modules()
     frame = log.frame
     inc, uniq = pd.factorize(frame["id"])
@@ -73,7 +76,7 @@ def _log(policy: Policy, log: EventLog, plan: Compiled) -> _Lowered:
     low.events = Events(  # filtered to the good incidents by the caller
         inc=inc, t=t, kind=kind, status=status, severity=severity, kinds=kinds,
         statuses=statuses, severities=severities, plan=low.plan, route=low.route, n=n,
-        source=np.arange(len(frame)),
+        source=np.arange(len(frame)) if source else None,
     )  # fmt: skip
     low.rows = np.arange(n)
     return low
