@@ -388,7 +388,8 @@ def _text(pd: Any, np: Any, codes: Any, names: list[str], *, categorical: bool) 
         codes = np.asarray(codes, dtype=np.int32)
         decoded = pa.DictionaryArray.from_arrays(
             # large_string: the type pandas keeps, so it need not cast the column
-            pa.array(codes, mask=codes < 0), pa.array(names, type=pa.large_string())
+            pa.array(codes, mask=codes < 0),
+            pa.array(names, type=pa.large_string()),
         ).dictionary_decode()
         return pd.arrays.ArrowStringArray(decoded)
     return pd.array(np.array([*names, None], dtype=object)[codes], dtype=dtype)  # pragma: no cover
