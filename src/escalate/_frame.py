@@ -130,7 +130,7 @@ def evaluate_frame(
         raise ConfigError([problem])
     _check_block_size(block_size)
     if isinstance(incidents, EventLog):
-        low = _log(policy, incidents, plan)
+        low = _log(policy, incidents, plan, source=False)
         opened = _openings(incidents, plan, low.first)  # type: ignore[attr-defined]
         base = pd.DataFrame(
             {
@@ -158,24 +158,26 @@ def evaluate_frame(
         ev = low.events
         days = np.zeros(low.n, dtype=bool)
         days[ev.inc[_in_business_days(policy, ev.severity, ev.severities, [None])]] = True
-        for k in np.flatnonzero(days & np.equal(low.errors, None)).tolist():
+        del ev
+        for k in np.flatnonzero(days & low.ok()).tolist():
             low.scalar.append((k, incidents.timeline(low.ids[k])))  # type: ignore[attr-defined]
-            low.errors[k] = _SCALAR
+            low.set_error(k, _SCALAR)
     for events, rows in low.blocks(block_size):
-        ok_inc = np.equal(low.errors[rows], None)
+        ok_inc = low.error_code[rows] < 0
         sub, kept = _select(events, ok_inc, now_us)
         res.take(run(plan, sub, now_us), rows[kept], sub)
         # incidents not open yet at as_of: everything pending, as evaluate() says
         unopened = ok_inc.copy()
         unopened[kept] = False
         res.take_unopened(events, np.flatnonzero(unopened), rows)
+    low.events = low.wide = None  # the engine is done with them: memory for the output
     for row, timeline in low.scalar:
-        if low.errors[row] is _SCALAR:
-            low.errors[row] = None
+        if low.error(row) == _SCALAR:
+            low.set_error(row, None)
         try:
             res.take_scalar(row, evaluate(policy, timeline, as_of=as_of))
         except EscalateError as exc:
-            low.errors[row] = str(exc)
+            low.set_error(row, str(exc))
     result: _DataFrame = _output(
         np,
         pd,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from escalate._calendar import _instant
 from escalate._columns import NAT
-from escalate._lower import _CODE, _STATUSES, BadRowsWarning, _factor, _Lowered, _modules
+from escalate._lower import _CODE, _STATUSES, BadRowsWarning, _Lowered, _modules
 from escalate._results import TargetStatus
 
 if TYPE_CHECKING:
@@ -26,11 +26,10 @@ class _Collect:
         self.n = n
         self._now = now
         self._sev_names = list(plan.policy.severity_names)
-        self.severity = np.full(n, -1, dtype=np.int64)  # into the policy's severity names
-        self.route_tiers = np.full(n, -1, dtype=np.int64)
+        self.severity = np.full(n, -1, dtype=np.int16)  # into the policy's severity names
         self.targets = {
             tp.name: {
-                "status": np.full(n, -1, dtype=np.int64),
+                "status": np.full(n, -1, dtype=np.int8),
                 **{
                     k: np.full(n, NAT, dtype=np.int64)
                     for k in ("goal", "elapsed", "due", "warning", "stopped")
@@ -40,12 +39,18 @@ class _Collect:
             for tp in plan.targets
         }
         self.fired: dict[int, Any] = {}  # tier level -> instants (µs)
-        self.tier = np.full(n, -1, dtype=np.int64)  # the position of the tier in force
+        self.tier = np.full(n, -1, dtype=np.int16)  # the position of the tier in force
         self.tier_at = np.full(n, NAT, dtype=np.int64)
-        self.next_pos = np.full(n, -1, dtype=np.int64)
+        self.next_pos = np.full(n, -1, dtype=np.int16)
         self.next_at = np.full(n, NAT, dtype=np.int64)
         self.next_change = np.full(n, NAT, dtype=np.int64)
-        self.route = np.full(n, -2, dtype=np.int64)
+        self.route = np.full(n, -2, dtype=np.int16)
+
+    def release(self, name: str) -> Any:
+        """Hand over one of the arrays (``tier_at``, ``next_at``...) and let go of it."""
+        array = getattr(self, name)
+        setattr(self, name, None)
+        return array
 
     def take(self, out: Results, rows: Any, ev: Events) -> None:
         np, _pd = _modules()
@@ -70,7 +75,9 @@ class _Collect:
             next_at = np.full(incs.size, NAT, dtype=np.int64)
             for k, (tier, (outcome, instant)) in enumerate(zip(tiers, results, strict=True)):
                 fired = ((outcome == 0) | (outcome == 1)) & (instant <= self._now)
-                column = self.fired.setdefault(tier.level, np.full(self.n, NAT, dtype=np.int64))
+                column = self.fired.get(tier.level)
+                if column is None:  # one full-size column per level, made once
+                    column = self.fired[tier.level] = _nat_array(self.n)
                 column[target_rows[fired]] = instant[fired]
                 current = np.where(fired, k, current)
                 current_at = np.where(fired, instant, current_at)
@@ -162,7 +169,9 @@ class _Collect:
         self.route[row] = -1 if ev.route is None else names.index(ev.route)
         levels = [entry.tier.level for entry in ev.schedule]
         for e in ev.escalations:
-            self.fired.setdefault(e.level, _nat_array(self.n))[row] = _at(e.at)
+            if e.level not in self.fired:
+                self.fired[e.level] = _nat_array(self.n)
+            self.fired[e.level][row] = _at(e.at)
         if ev.tier is not None:
             self.tier[row] = levels.index(ev.tier.level)
             self.tier_at[row] = _at(ev.escalations[-1].at)
@@ -242,21 +251,30 @@ def _output(  # noqa: PLR0917
     is_log: bool,
     categorical: bool,
 ) -> Any:
+    """Build the output frame from ``res``, which it consumes.
+
+    Each column is built from ``res``'s array of it in place where it can (the rows in
+    error masked, microseconds turned into nanoseconds), and ``res`` lets go of each
+    array as soon as its column is built: no full-size temporaries beyond a mask, and
+    no copy of the whole frame when it is assembled.
+    """
     n = low.n
-    bad = ~np.equal(low.errors, None)
-    route = np.where(bad, -2, res.route)
+    bad_rows = np.flatnonzero(low.error_code >= 0)
+    route = res.route
+    route[bad_rows] = -2
     tier_names: list[str] = []
     tier_levels: list[int] = []
-    tier_code = np.full(n, -1, dtype=np.int64)
-    next_code = np.full(n, -1, dtype=np.int64)
+    offsets = [-1]  # where each route's tiers start among tier_names (-2: a row in error)
     for r in range(-1, len(policy.routes)):
         tiers = policy.tiers if r < 0 else policy.routes[r].tiers
-        mine = route == r
-        offset = len(tier_names)
+        offsets.append(len(tier_names))
         tier_names.extend(t.name for t in tiers)
         tier_levels.extend(t.level for t in tiers)
-        tier_code[mine & (res.tier >= 0)] = offset + res.tier[mine & (res.tier >= 0)]
-        next_code[mine & (res.next_pos >= 0)] = offset + res.next_pos[mine & (res.next_pos >= 0)]
+    offset = np.array(offsets, dtype=np.int64)[route + 2]
+    tier_code = _tier_codes(res.tier, offset, route)
+    next_code = _tier_codes(res.next_pos, offset, route)
+    del offset
+    np.maximum(route, -1, out=route)  # a row in error has no route
     levels = np.array([*tier_levels, 0], dtype=np.int64)
     plan_names = sorted({p for p in low.plan if p is not None})
     if plan_names:
@@ -264,67 +282,93 @@ def _output(  # noqa: PLR0917
         plan_codes = np.array([lookup.get(p, -1) for p in low.plan], dtype=np.int64)  # type: ignore[arg-type]
     else:
         plan_codes = np.full(n, -1, dtype=np.int64)
-    sev_names = list(policy.severity_names)
     sev_codes = res.severity
-    if bad.any():
-        error_codes, error_values = _factor(low.errors)
-    else:
-        error_codes, error_values = np.full(n, -1, dtype=np.int64), []
+    sev_codes[bad_rows] = -1
+    error_codes = np.full(n, -1, dtype=np.int64)
+    error_values: list[str] = []
+    if bad_rows.size:  # the messages in order of first appearance
+        codes, order = pd.factorize(low.error_code[bad_rows])
+        error_codes[bad_rows] = codes
+        error_values = [low.messages[c] for c in order.tolist()]
 
-    def _strings(pd: Any, np: Any, codes: Any, names: list[str]) -> Any:
+    def _strings(codes: Any, names: list[str]) -> Any:
         return _text(pd, np, codes, names, categorical=categorical)
 
+    def _instants(us: Any) -> Any:
+        us[bad_rows] = NAT
+        return _times(pd, np, us)
+
     new: dict[str, Any] = {
-        "severity": _strings(pd, np, np.where(bad, -1, sev_codes), sev_names),
-        "plan": _strings(pd, np, plan_codes, plan_names),
-        "route": _strings(pd, np, np.where(route >= 0, route, -1), [r.name for r in policy.routes]),
-        "tier_level": pd.arrays.IntegerArray(levels[tier_code], bad | (tier_code < 0)),
-        "tier_name": _strings(pd, np, np.where(bad, -1, tier_code), tier_names),
-        "tier_at": _times(pd, np.where(bad, NAT, res.tier_at)),
-        "next_tier_level": pd.arrays.IntegerArray(levels[next_code], bad | (next_code < 0)),
-        "next_tier_name": _strings(pd, np, np.where(bad, -1, next_code), tier_names),
-        "next_tier_at": _times(pd, np.where(bad, NAT, res.next_at)),
-        "next_change_at": _times(pd, np.where(bad, NAT, res.next_change)),
-        "error": _strings(pd, np, error_codes, error_values),
+        "severity": _strings(sev_codes, list(policy.severity_names)),
+        "plan": _strings(plan_codes, plan_names),
+        "route": _strings(route, [r.name for r in policy.routes]),
+        "tier_level": pd.arrays.IntegerArray(levels[tier_code], tier_code < 0),
+        "tier_name": _strings(tier_code, tier_names),
+        "tier_at": _instants(res.release("tier_at")),
+        "next_tier_level": pd.arrays.IntegerArray(levels[next_code], next_code < 0),
+        "next_tier_name": _strings(next_code, tier_names),
+        "next_tier_at": _instants(res.release("next_at")),
+        "next_change_at": _instants(res.release("next_change")),
+        "error": _strings(error_codes, error_values),
     }
+    del plan_codes, tier_code, next_code, error_codes, sev_codes, route
+    for name in ("severity", "route", "tier", "next_pos"):  # their columns are built
+        res.release(name)
     for tp in plan.targets:
-        figures = res.targets[tp.name]
-        status = np.where(bad, -1, figures["status"])
-        na = status < 0
+        figures = res.targets.pop(tp.name)
+        status = figures.pop("status")
+        status[bad_rows] = -1
+        na = np.flatnonzero(status < 0)
         p = tp.name
-        goal, elapsed = figures["goal"], figures["elapsed"]
+        goal, elapsed = figures.pop("goal"), figures.pop("elapsed")
+        remaining = goal - elapsed
         breached = status == _CODE[TargetStatus.BREACHED]
         met = status == _CODE[TargetStatus.MET]
-        due = figures["due"]
-        new[f"{p}_status"] = _strings(pd, np, status, list(_STATUSES))
-        new[f"{p}_goal"] = _deltas(np.where(na, NAT, goal))
-        new[f"{p}_elapsed"] = _deltas(np.where(na, NAT, elapsed))
-        new[f"{p}_remaining"] = _deltas(np.where(na, NAT, goal - elapsed))
-        new[f"{p}_due_at"] = _times(pd, np.where(na, NAT, due))
-        new[f"{p}_warning_at"] = _times(pd, np.where(na, NAT, figures["warning"]))
-        new[f"{p}_breached_at"] = _times(pd, np.where(breached & (due != NAT), due + 1, NAT))
-        new[f"{p}_stopped_at"] = _times(pd, np.where(na, NAT, figures["stopped"]))
+        due = figures.pop("due")
+        breached_at = np.where(breached & (due != NAT), due + 1, NAT)
+        at_risk = figures.pop("at_risk")
+        at_risk[na] = False
+        for us in (goal, elapsed, remaining, due, figures["warning"], figures["stopped"]):
+            us[na] = NAT
+        new[f"{p}_status"] = _strings(status, list(_STATUSES))
+        new[f"{p}_goal"] = _deltas(goal)
+        new[f"{p}_elapsed"] = _deltas(elapsed)
+        new[f"{p}_remaining"] = _deltas(remaining)
+        new[f"{p}_due_at"] = _times(pd, np, due)
+        new[f"{p}_warning_at"] = _times(pd, np, figures.pop("warning"))
+        new[f"{p}_breached_at"] = _times(pd, np, breached_at)
+        new[f"{p}_stopped_at"] = _times(pd, np, figures.pop("stopped"))
         new[f"{p}_met"] = pd.arrays.BooleanArray(met, ~(met | breached))
-        new[f"{p}_at_risk"] = pd.arrays.BooleanArray(figures["at_risk"] & ~na, na)
+        na_mask = np.zeros(n, dtype=bool)
+        na_mask[na] = True
+        new[f"{p}_at_risk"] = pd.arrays.BooleanArray(at_risk, na_mask)
+        del status, goal, elapsed, remaining, due, breached_at, at_risk
     for level in _levels(policy):
-        fired = res.fired.get(level, _nat_array(n))
-        new[f"tier_{level}_at"] = _times(pd, np.where(bad, NAT, fired))
+        fired = res.fired.pop(level, None)
+        new[f"tier_{level}_at"] = _instants(_nat_array(n) if fired is None else fired)
     added = pd.DataFrame(
-        {name: new[name] for name, _kind in output_columns(policy)}, index=base.index
+        {name: new.pop(name) for name, _kind in output_columns(policy)},
+        index=base.index,
+        copy=False,  # the arrays are this call's own: no copy, no consolidation
     )
-    kept = base.drop(columns=[c for c in base.columns if c in new])
+    kept = base.drop(columns=[c for c in base.columns if c in added.columns])
     out = pd.concat([kept, added], axis=1)
-    if bad.any():
-        count = int(bad.sum())
-        first = str(low.errors[np.flatnonzero(bad)[0]])
+    if bad_rows.size:
         what = "incidents" if is_log else "incident rows"
         warnings.warn(
-            f"{count} of {n} {what} could not be evaluated and have NA figures; "
-            f"their 'error' column says why (first: {first})",
+            f"{bad_rows.size} of {n} {what} could not be evaluated and have NA figures; "
+            f"their 'error' column says why (first: {low.error(int(bad_rows[0]))})",
             BadRowsWarning,
             stacklevel=3,
         )
     return out
+
+
+def _tier_codes(position: Any, offset: Any, route: Any) -> Any:
+    """Codes into all routes' tier names: the route's offset plus the tier's position."""
+    code = position + offset
+    code[(position < 0) | (route < -1)] = -1
+    return code
 
 
 def _text(pd: Any, np: Any, codes: Any, names: list[str], *, categorical: bool) -> Any:
@@ -343,18 +387,26 @@ def _text(pd: Any, np: Any, codes: Any, names: list[str], *, categorical: bool) 
 
         codes = np.asarray(codes, dtype=np.int32)
         decoded = pa.DictionaryArray.from_arrays(
-            pa.array(codes, mask=codes < 0), pa.array(names, type=pa.string())
+            # large_string: the type pandas keeps, so it need not cast the column
+            pa.array(codes, mask=codes < 0),
+            pa.array(names, type=pa.large_string()),
         ).dictionary_decode()
         return pd.arrays.ArrowStringArray(decoded)
     return pd.array(np.array([*names, None], dtype=object)[codes], dtype=dtype)  # pragma: no cover
 
 
+def _ns(np: Any, us: Any) -> Any:
+    """Microseconds to nanoseconds, in place (``NAT`` stays ``NAT``)."""
+    np.multiply(us, 1000, out=us, where=us != NAT)
+    return us
+
+
 def _deltas(us: Any) -> Any:
+    """A duration column from microseconds (``NAT``: NA); takes ``us`` over."""
     np, _pd = _modules()
-    return np.where(us == NAT, NAT, us * 1000).view("m8[ns]")
+    return _ns(np, us).view("m8[ns]")
 
 
-def _times(pd: Any, us: Any) -> Any:
-    np, _pd = _modules()
-    ns = np.where(us == NAT, NAT, us * 1000)
-    return pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC").array
+def _times(pd: Any, np: Any, us: Any) -> Any:
+    """A UTC timestamp column from microseconds (``NAT``: NA); takes ``us`` over."""
+    return pd.array(_ns(np, us).view("M8[ns]"), copy=False).tz_localize("UTC")

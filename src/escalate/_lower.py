@@ -157,7 +157,10 @@ class _Lowered:
     def __init__(self, n: int) -> None:
         np, _pd = _modules()
         self.n = n
-        self.errors = np.full(n, None, dtype=object)
+        # errors kept sparse: per row the index of its message in ``messages`` (-1: none)
+        self.error_code = np.full(n, -1, dtype=np.int32)
+        self.messages: list[str] = []
+        self._message_code: dict[str, int] = {}
         self.events: Events | None = None
         self.rows: Any = np.zeros(0, dtype=np.int64)  # output row of each engine incident
         self.scalar: list[tuple[int, Timeline]] = []
@@ -199,9 +202,45 @@ class _Lowered:
                 self.rows[a:b],
             )
 
+    def _code(self, message: str) -> int:
+        code = self._message_code.get(message)
+        if code is None:
+            code = self._message_code[message] = len(self.messages)
+            self.messages.append(message)
+        return code
+
     def fail(self, mask: Any, message: str) -> None:
+        """Give the rows of ``mask`` that have no error yet this one (the first one wins)."""
+        new = mask & (self.error_code < 0)
+        if new.any():
+            self.error_code[new] = self._code(message)
+
+    def set_error(self, row: int, message: str | None) -> None:
+        """Set (or with ``None`` clear) the error of one row."""
+        self.error_code[row] = -1 if message is None else self._code(message)
+
+    def error(self, row: int) -> str | None:
+        """The error of one row, or ``None``."""
+        code = int(self.error_code[row])
+        return None if code < 0 else self.messages[code]
+
+    def ok(self) -> Any:
+        """Per row, whether it has no error."""
+        return self.error_code < 0
+
+    def add_rows(self, k: int, message: str) -> None:
+        """Add ``k`` rows at the end, each with ``message`` as its error."""
         np, _pd = _modules()
-        self.errors[mask & np.equal(self.errors, None)] = message  # the first problem wins
+        code = self._code(message)
+        self.error_code = np.concatenate([self.error_code, np.full(k, code, dtype=np.int32)])
+        self.n += k
+
+    @property
+    def errors(self) -> Any:
+        """Per row its error or ``None``, as an object array (built on each access)."""
+        np, _pd = _modules()
+        table = np.array([*self.messages, None], dtype=object)
+        return table[self.error_code]
 
 
 def _severity_problems(

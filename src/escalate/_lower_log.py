@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from escalate._policy import Policy
 
 
-def _log(policy: Policy, log: EventLog, plan: Compiled) -> _Lowered:
-    """Lower an event log; incidents with events the policy does not know get an error."""
+def _log(policy: Policy, log: EventLog, plan: Compiled, *, source: bool = True) -> _Lowered:
+    """Lower an event log; incidents with events the policy does not know get an error.
+
+    ``source=False`` leaves out each event's row in the log (the engine does not read it).
+    """
     np, pd = _modules()
     frame = log.frame
     inc, uniq = pd.factorize(frame["id"])
@@ -74,7 +77,7 @@ def _log(policy: Policy, log: EventLog, plan: Compiled) -> _Lowered:
     low.events = Events(  # filtered to the good incidents by the caller
         inc=inc, t=t, kind=kind, status=status, severity=severity, kinds=kinds,
         statuses=statuses, severities=severities, plan=low.plan, route=low.route, n=n,
-        source=np.arange(len(frame)),
+        source=np.arange(len(frame)) if source else None,
     )  # fmt: skip
     low.rows = np.arange(n)
     return low
@@ -93,8 +96,7 @@ LOST = (
 def _add_lost(np: Any, pd: Any, low: _Lowered, base: Any, lost: tuple[Any, ...]) -> Any:
     """Give each incident the reader lost a row of its own, with an error, after the rest."""
     k = len(lost)
-    low.n += k
-    low.errors = np.concatenate([low.errors, np.full(k, LOST, dtype=object)])
+    low.add_rows(k, LOST)
     low.plan.extend([None] * k)
     low.route = np.concatenate([low.route, np.full(k, -1, dtype=np.int64)])
     opened = pd.Series(pd.NaT, index=range(len(base), low.n), dtype=base["opened"].dtype)

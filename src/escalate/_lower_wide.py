@@ -94,7 +94,7 @@ def _wide(
         spans, odd, bad = _pause_spans(pauses, incidents[id_name], opened, timezone, policy)
         for mask, message in bad:
             low.fail(mask, message)
-    ok = np.equal(low.errors, None)
+    ok = low.ok()
     # goals in business days depend on each incident's start: those rows go through evaluate()
     odd |= _in_business_days(policy, sev_codes, sev_names, low.plan)
     attribute_values = {key: (codes, values) for key, (codes, values) in attributes.items()}
@@ -123,7 +123,7 @@ def _wide(
                 )
             )
         except EscalateError as exc:
-            low.errors[row] = str(exc)
+            low.set_error(row, str(exc))
     return low
 
 
