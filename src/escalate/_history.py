@@ -814,6 +814,9 @@ def _build(  # noqa: PLR0917
                 table[key] = (c[idx][last], names)
         pick, at_final, code_final = pick[last], at_final[last], code_final[last]
         kind_final = kind_final[last]
+    # the sort's working arrays go before the log is assembled (memory: they are full-size)
+    del sel, codes, is_open, perm, sort, code, opens, taken, first_open, no_open, good
+    del opening, early, at_ns, final
     return _categorical_log(
         ids, rows[pick], at_final, (kind_final, kinds[1]), {**out_values, **out_attrs},
         tuple(attrs_), issues, id_codes=code_final,
