@@ -10,8 +10,8 @@ Hypothesis example counts come from a profile, chosen with ``HYPOTHESIS_PROFILE`
 Tests that need more examples than others ask for a multiple of the profile's count
 (``3 * settings.default.max_examples``), so every profile scales them alike.
 
-Under ``--cov`` (the nox ``tests`` session), the Hypothesis properties run without the
-coverage tracer (pytest-cov's ``no_cover`` marker): the tracer doubles the time of code
+Under ``--cov`` (the nox ``tests`` session), the Hypothesis properties run with the
+coverage tracer paused: the tracer doubles the time of code
 run a hundred times over, and the lines a property reaches are reached by its first
 examples as well as by the example tests. Branch coverage is measured on the other
 tests, and the gate (95%) applies to them alone; every test still runs and asserts.
@@ -50,11 +50,28 @@ settings.register_profile("fuzz", settings.get_profile("ci"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every Hypothesis property ``no_cover`` (see the module's docstring)."""
-    if os.environ.get("ESCALATE_COVER_PROPERTIES"):  # measure the properties too (slower)
-        return
-    for item in items:
-        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
-            item.add_marker(pytest.mark.no_cover)
+def _is_property(item: pytest.Item) -> bool:
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    """Run a Hypothesis property with the coverage tracer paused (see the module's docstring).
+
+    Every running tracer is paused (``coverage.Coverage.current()`` until none is left): a
+    pytest-xdist worker runs two, and pytest-cov's ``no_cover`` marker pauses only one.
+    """
+    paused: list[object] = []
+    if _is_property(item) and not os.environ.get("ESCALATE_COVER_PROPERTIES"):
+        try:
+            import coverage  # noqa: PLC0415 - only when a property runs
+        except ImportError:  # pragma: no cover - coverage is in the test group
+            coverage = None
+        while coverage is not None and (cov := coverage.Coverage.current()) is not None:
+            cov.stop()
+            paused.append(cov)
+    try:
+        return (yield)
+    finally:
+        for cov in reversed(paused):
+            cov.start()  # type: ignore[attr-defined]
