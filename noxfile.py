@@ -1,6 +1,6 @@
 """Quality gates for escalate, in the style of stamina's noxfile.
 
-`nox` runs the default sessions: lint, typing, tests, docs and examples (about nine
+`nox` runs the default sessions: lint, typing, tests, docs and examples (about seven
 minutes on a 2-core machine, installs included). On demand: `nox -s fuzz` runs every
 Hypothesis test with twenty times the examples (the `thorough` profile), `nox -s bench`
 runs the benchmarks against the peers (slow, needs the network to install the peers).
