@@ -209,11 +209,11 @@ def _reasons(  # noqa: PLR0917
 
 
 def _warn_errors(np: Any, run: LogRun) -> None:
-    bad = np.flatnonzero(np.not_equal(run.errors, None))
+    bad = np.flatnonzero(~run.ok)
     if bad.size:
         warnings.warn(
-            f"{bad.size} of {len(run.errors)} incidents could not be evaluated and are left "
-            f"out; evaluate_frame gives each one its 'error' (first: {run.errors[bad[0]]})",
+            f"{bad.size} of {run.ok.size} incidents could not be evaluated and are left "
+            f"out; evaluate_frame gives each one its 'error' (first: {run.error(bad[0])})",
             BadRowsWarning,
             stacklevel=3,
         )

@@ -235,13 +235,6 @@ class _Lowered:
         self.error_code = np.concatenate([self.error_code, np.full(k, code, dtype=np.int32)])
         self.n += k
 
-    @property
-    def errors(self) -> Any:
-        """Per row its error or ``None``, as an object array (built on each access)."""
-        np, _pd = _modules()
-        table = np.array([*self.messages, None], dtype=object)
-        return table[self.error_code]
-
 
 def _severity_problems(
     low: _Lowered, policy: Policy, codes: Any, names: list[str], where: str

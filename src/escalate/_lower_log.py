@@ -139,7 +139,7 @@ class LogRun:
 
     Attributes:
         ids: the log's incident ids, in order.
-        errors: per incident, why it could not be evaluated, or ``None``.
+        ok: per incident, whether it can be evaluated (:meth:`error` says why not).
         statuses: the engine's status vocabulary (``Events.statuses``).
 
     :meth:`blocks` runs the engine over at most ``size`` incidents at a time, as
@@ -154,9 +154,13 @@ class LogRun:
         self._only = only
         self._low = low = _log(policy, log, self._plan)
         self.ids: Any = low.ids  # type: ignore[attr-defined]
-        self.errors = low.errors
+        self.ok = low.ok()
         assert low.events is not None  # noqa: S101 - a log always lowers to events
         self.statuses = low.events.statuses
+
+    def error(self, k: int) -> str | None:
+        """Why incident ``k`` (an index into ``ids``) could not be evaluated, or ``None``."""
+        return self._low.error(k)
 
     def blocks(self, size: int) -> Iterator[tuple[Events, Any, Results]]:
         """The engine over blocks of at most ``size`` incidents: ``(events, kept, results)``.
@@ -166,7 +170,6 @@ class LogRun:
         or were not open yet); ``results``: the engine's (with segments and measured
         targets; with ``only``, of that target alone, by index, and without tiers).
         """
-        np, _pd = _modules()
         for events, rows in self._low.blocks(size):
-            sub, kept = _select(events, np.equal(self.errors[rows], None), self._now)
+            sub, kept = _select(events, self.ok[rows], self._now)
             yield sub, rows[kept], run(self._plan, sub, self._now, only=self._only)
