@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import warnings
+from unittest import mock
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escalate import ConfigError, EventLog, evaluate_frame
+from escalate import ConfigError, EventLog, _lower, _lower_log, evaluate_frame
 from escalate._frame import output_columns
+from escalate._plan import compiled
 from tests.test_frame import AS_OF, SAAS, small_table, tables
 from tests.test_table import logs
 
@@ -40,15 +42,41 @@ def test_block_size_does_not_change_a_tables_answer(table, size):
     )
 
 
-@given(logs(), st.integers(1, 3))
+@given(logs(), st.integers(1, 3), st.integers(1, 12))
 @settings(max_examples=int(os.environ.get("TABLE_EXAMPLES", "60")) // 2, deadline=None)
-def test_block_size_does_not_change_a_logs_answer(case, size):
-    """An event log evaluated 1-3 incidents at a time equals the log in one block."""
+def test_block_size_does_not_change_a_logs_answer(case, size, events):
+    """A log evaluated 1-3 incidents (and 1-12 events) at a time equals one block.
+
+    A block holds at most ``size`` incidents and ``BLOCK_EVENTS`` events, but always one
+    incident at least: an incident with more events than that has a block of its own.
+    """
     policy, frame, _timelines, as_of = case
     attributes = [c for c in ("plan", "category", "group") if c in frame.columns]
     log = EventLog.from_events(frame, attributes=attributes)
     whole = _quiet(log, policy, as_of=as_of, block_size=WHOLE)
-    pd.testing.assert_frame_equal(_quiet(log, policy, as_of=as_of, block_size=size), whole)
+    with mock.patch.object(_lower, "BLOCK_EVENTS", events):
+        blocks = _quiet(log, policy, as_of=as_of, block_size=size)
+    pd.testing.assert_frame_equal(blocks, whole)
+
+
+def test_a_log_block_holds_at_most_block_events_events():
+    """Blocks of a log end at an incident's last event, within both limits."""
+    frame = pd.DataFrame(
+        {
+            "id": [f"i{k // 3}" for k in range(30)],
+            "type": ["opened", "responded", "resolved"] * 10,
+            "at": pd.date_range("2026-01-05 09:00", periods=30, freq="min", tz="UTC"),
+            "severity": ["alta"] * 30,
+        }
+    )
+    log = EventLog.from_events(frame)
+    low = _lower_log._log(SAAS, log, compiled(SAAS), source=False)
+    with mock.patch.object(_lower, "BLOCK_EVENTS", 7):
+        sizes = [(ev.n, ev.inc.size) for ev, _rows in low.blocks(4)]
+    assert sizes == [(2, 6)] * 5  # 3 incidents would be 9 events: 2 per block
+    with mock.patch.object(_lower, "BLOCK_EVENTS", 1):
+        assert [ev.n for ev, _rows in low.blocks(4)] == [1] * 10  # one incident at least
+    assert [ev.n for ev, _rows in low.blocks(4)] == [4, 4, 2]  # the default: incidents bound
 
 
 @given(tables())
