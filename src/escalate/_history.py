@@ -743,39 +743,41 @@ def _build(  # noqa: PLR0917
     ``changed`` rows of one incident at one instant become one event.
     """
     np, _pd = modules()
-    sel = np.flatnonzero(keep)
+    # positions are indices into the arrays given, or ``None`` for all of them in order:
+    # a log that comes whole and sorted (the usual case) is never gathered or copied
+    sel = None if keep.all() else np.flatnonzero(keep)
     # ids number incidents by first appearance in the source, so do their codes here
-    codes = ids.codes[sel]
+    codes = _at(ids.codes, sel)
     opened = _code(kinds[1], "opened")
-    is_open = kinds[0][sel] == opened
+    is_open = _at(kinds[0], sel) == opened
     # time order; at one instant the opening first, then the given order
-    perm = _sort(np, codes, ns[sel], ~is_open, order[sel])
-    sort = sel[perm]
-    code = codes[perm]
+    perm = _sort(np, codes, _at(ns, sel), ~is_open, _at(order, sel))
+    sort = _compose(sel, perm)
+    code = _at(codes, perm)
     first_open = np.full(len(ids.names), -1, dtype=np.int64)
-    opens = np.flatnonzero(is_open[perm])
+    opens = np.flatnonzero(_at(is_open, perm))
     taken = np.zeros(opens.size, dtype=bool)
     taken[1:] = code[opens][1:] == code[opens][:-1]  # sorted: repeats adjoin
     first_open[code[opens[~taken]]] = opens[~taken]
-    extra = opens[taken]
+    extra = _compose(sort, opens[taken])
     # positions here are into the arrays given; ``rows`` turns them into source rows
     issues.add(
-        rows[sort[extra]], ids[sort[extra]], issues.column("type"),
-        issues.given("type", rows[sort[extra]]), "refused", "a second 'opened' event",
+        rows[extra], ids[extra], issues.column("type"),
+        issues.given("type", rows[extra]), "refused", "a second 'opened' event",
     )  # fmt: skip
     no_open = first_open[code] < 0
+    where = _compose(sort, np.flatnonzero(no_open))
     issues.add(
-        rows[sort[no_open]], ids[sort[no_open]], issues.column("type"),
-        issues.given("type", rows[sort[no_open]]), "refused",
-        "the incident has no 'opened' event",
+        rows[where], ids[where], issues.column("type"), issues.given("type", rows[where]),
+        "refused", "the incident has no 'opened' event",
     )  # fmt: skip
     good = ~no_open
-    good[extra] = False
-    at_ns = ns[sort]
+    good[opens[taken]] = False
+    at_ns = _at(ns, sort)
     opening = np.where(no_open, NAT, at_ns[np.maximum(first_open[code], 0)])
     early = good & (at_ns < opening)
     if early.any():
-        where = sort[early]
+        where = _compose(sort, np.flatnonzero(early))
         source = rows[where]
         given = issues.given("at", source)
         if before_opening == "refuse":
@@ -789,19 +791,21 @@ def _build(  # noqa: PLR0917
                 source, ids[where], issues.column("at"), given, "repaired",
                 "stamped before the opening; moved to it",
             )  # fmt: skip
+            at_ns = at_ns.copy() if sort is None else at_ns  # never write into ``ns``
             at_ns[early] = opening[early]
     # the opening first: re-sort the clamped rows after it, keeping their order
-    final = np.flatnonzero(good)
+    final = None if good.all() else np.flatnonzero(good)
     if early.any():
-        is_open_final = kinds[0][sort[final]] == opened
+        final = np.arange(good.size) if final is None else final
+        is_open_final = kinds[0][_compose(sort, final)] == opened
         keys = (np.arange(final.size), ~is_open_final, at_ns[final], code[final])
         final = final[np.lexsort(keys)]
-    pick = sort[final]
-    out_values = {k: (c[pick], names) for k, (c, names) in values.items()}
-    out_attrs = {k: (c[pick], names) for k, (c, names) in attrs_.items()}
-    at_final, code_final = at_ns[final], code[final]
-    kind_final = kinds[0][pick]
-    if merge and pick.size:
+    pick = _compose(sort, final)
+    out_values = {k: (_at(c, pick), names) for k, (c, names) in values.items()}
+    out_attrs = {k: (_at(c, pick), names) for k, (c, names) in attrs_.items()}
+    at_final, code_final = _at(at_ns, final), _at(code, final)
+    kind_final = _at(kinds[0], pick)
+    if merge and at_final.size:
         # changes of several fields at one instant are one change of the incident
         changed = kind_final != opened
         same = changed[1:] & changed[:-1]
@@ -812,15 +816,28 @@ def _build(  # noqa: PLR0917
             for key, (c, names) in table.items():
                 idx = np.maximum.accumulate(np.where((c >= 0) | start, np.arange(c.size), 0))
                 table[key] = (c[idx][last], names)
-        pick, at_final, code_final = pick[last], at_final[last], code_final[last]
+        pick = np.flatnonzero(last) if pick is None else pick[last]
+        at_final, code_final = at_final[last], code_final[last]
         kind_final = kind_final[last]
     # the sort's working arrays go before the log is assembled (memory: they are full-size)
     del sel, codes, is_open, perm, sort, code, opens, taken, first_open, no_open, good
     del opening, early, at_ns, final
     return _categorical_log(
-        ids, rows[pick], at_final, (kind_final, kinds[1]), {**out_values, **out_attrs},
+        ids, _at(rows, pick), at_final, (kind_final, kinds[1]), {**out_values, **out_attrs},
         tuple(attrs_), issues, id_codes=code_final,
     )  # fmt: skip
+
+
+def _at(values: Any, positions: Any) -> Any:
+    """``values[positions]``; ``None`` positions stand for all of them, in order."""
+    return values if positions is None else values[positions]
+
+
+def _compose(outer: Any, inner: Any) -> Any:
+    """The positions ``outer[inner]``, either of them ``None`` for all, in order."""
+    if outer is None:
+        return inner
+    return outer if inner is None else outer[inner]
 
 
 def _code(names: Any, name: str) -> int:
@@ -831,6 +848,8 @@ def _code(names: Any, name: str) -> int:
 
 def _sort(np: Any, codes: Any, ns: Any, later: Any, order: Any) -> Any:
     """The permutation that sorts rows by incident, instant, opening first, given order.
+
+    ``None`` when the rows are in that order already.
 
     Logs usually come sorted, by incident or by time: each is checked in one pass
     before a full sort is paid for.
@@ -847,7 +866,7 @@ def _sort(np: Any, codes: Any, ns: Any, later: Any, order: Any) -> Any:
         return bool((q[1:][same] >= q[:-1][same]).all())
 
     if in_order(codes, ns, later, order):
-        return np.arange(codes.size)
+        return None
     by_incident = np.argsort(codes, kind="stable")
     if in_order(codes[by_incident], ns[by_incident], later[by_incident], order[by_incident]):
         return by_incident
