@@ -235,7 +235,7 @@ def main() -> None:
     if args.only in (None, "real"):
         real_log(args.clock)
     if args.only in (None, "long"):
-        long_log(1_000_000 if args.quick else 10_000_000, args.clock, 3 if args.quick else 1)
+        long_log(1_000_000 if args.quick else 10_000_000, args.clock, 3 if args.quick else 2)
 
 
 if __name__ == "__main__":
