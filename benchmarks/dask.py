@@ -10,9 +10,11 @@ writes the results as Parquet: the shape of a nightly batch job.
 Cases, interleaved round by round (wall time: the workers are other processes):
 
 - ``one process``: ``pd.read_parquet``, ``evaluate_frame``, ``DataFrame.to_parquet``;
-- ``dask, tuned``: ``dd.read_parquet(...).map_partitions(evaluate_frame, ...)
-  .to_parquet(...)`` on a ``LocalCluster`` of two single-threaded process workers whose
-  ``MALLOC_TRIM_THRESHOLD_`` is unset (glibc's own adaptive default);
+- ``dask, tuned``: ``dd.read_parquet(...).repartition(npartitions=2)
+  .map_partitions(evaluate_frame, ...).to_parquet(...)`` on a ``LocalCluster`` of two
+  single-threaded process workers whose ``MALLOC_TRIM_THRESHOLD_`` is unset (glibc's own
+  adaptive default): one partition per worker;
+- ``dask, tuned, 8 partitions``: the same without the repartition (one per file);
 - ``dask, default``: the same with Dask's default worker environment
   (``MALLOC_TRIM_THRESHOLD_=65536``);
 - ``dask, gathered``: the tuned cluster, but ``.compute()`` brings the results back to
@@ -49,6 +51,7 @@ from escalate import evaluate_frame
 from escalate._frame import output_columns
 
 TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+WORKERS = 2
 
 
 @contextmanager
@@ -60,7 +63,7 @@ def cluster(*, tuned: bool) -> Any:
     saved = dict(os.environ)  # the nanny writes its variables into this process's environ
     with dask.config.set({TRIM: None} if tuned else {}):
         local = distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+            n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     os.environ.clear()
     os.environ.update(saved)
@@ -104,10 +107,11 @@ def main(argv: list[str] | None = None) -> int:
             result = evaluate_frame(pd.read_parquet(source), policy, as_of=as_of)
         result.to_parquet(out / "results.parquet")
 
-    def dask_job(out: Path, *, gather: bool = False) -> pd.DataFrame | None:
-        results = dd.read_parquet(source).map_partitions(
-            evaluate_frame, policy=policy, as_of=as_of, meta=meta
-        )
+    def dask_job(out: Path, *, gather: bool = False, split: bool = False) -> pd.DataFrame | None:
+        incidents = dd.read_parquet(source)
+        if not split:  # the recipe: one partition per worker (the files are 8)
+            incidents = incidents.repartition(npartitions=WORKERS)
+        results = incidents.map_partitions(evaluate_frame, policy=policy, as_of=as_of, meta=meta)
         if gather:
             return results.compute()  # type: ignore[no-any-return]
         results.to_parquet(out, write_index=False)
@@ -131,19 +135,20 @@ def main(argv: list[str] | None = None) -> int:
         expected = normal(pd.read_parquet(work / "one"))
         with tuned.as_current():
             dask_job(fresh("tuned"))
+            dask_job(fresh("split"), split=True)
             gathered = dask_job(fresh("gathered"), gather=True)
         with default.as_current():
             dask_job(fresh("default"))
-        for name in ("tuned", "default"):
+        for name in ("tuned", "split", "default"):
             pd.testing.assert_frame_equal(normal(pd.read_parquet(work / name)), expected)
         assert gathered is not None  # noqa: S101
         pd.testing.assert_frame_equal(normal(gathered), expected)
-        print("outputs equal: one process, dask tuned, dask default, dask gathered")
+        print("outputs equal: one process and every dask case")
 
-        def on(client: Any, name: str, *, gather: bool = False) -> Any:
+        def on(client: Any, name: str, *, gather: bool = False, split: bool = False) -> Any:
             def job() -> None:
                 with client.as_current():
-                    dask_job(fresh(name), gather=gather)
+                    dask_job(fresh(name), gather=gather, split=split)
 
             return job
 
@@ -151,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 Case("one process", lambda: one_process(fresh("one")), n),
                 Case("dask, tuned", on(tuned, "tuned"), n),
+                Case("dask, tuned, 8 partitions", on(tuned, "split", split=True), n),
                 Case("dask, default", on(default, "default"), n),
                 Case("dask, gathered", on(tuned, "gathered", gather=True), n),
             ],
@@ -161,7 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     print(section(f"read Parquet, evaluate_frame, results out ({n:,} incidents)"))
     rows = []
-    for name in ("one process", "dask, tuned", "dask, default", "dask, gathered"):
+    for name in (
+        "one process",
+        "dask, tuned",
+        "dask, tuned, 8 partitions",
+        "dask, default",
+        "dask, gathered",
+    ):
         per = result.per_op(name)
         speed = result.ratio("one process", over=name)
         rows.append((name, f"{per.median * n / 1e9:.2f} s", f"{per.spread:.0%}", fmt_stat(speed)))
