@@ -47,7 +47,8 @@ from escalate._errors import (
     did_you_mean,
 )
 from escalate._index import EPOCH, MAX_YEAR, MIN_YEAR, ONE_US, td_us
-from escalate._policy import ALWAYS, Availability, Policy, check_availability
+from escalate._policy import ALWAYS, Availability, Policy
+from escalate._policy_check import check_availability
 from escalate._results import _iso, _seconds
 
 if TYPE_CHECKING:

@@ -67,8 +67,8 @@ from escalate._policy import (
     Policy,
     Tier,
     Trigger,
-    _condition_text,
 )
+from escalate._policy_check import _condition_text
 from escalate._versions import PolicyVersions, load_any
 
 if TYPE_CHECKING:
