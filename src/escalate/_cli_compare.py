@@ -21,6 +21,7 @@ from rich.text import Text
 
 from escalate import cli
 from escalate._cli_histories import History, Source, history_options
+from escalate._cli_render import _cell, _console, _duration, _in_policy_order, _percent, _when
 from escalate._cli_tables import (
     UsageProblem,
     count_of,
@@ -77,7 +78,7 @@ def _read(
 
 def _points(value: Any) -> str:
     """A difference in percentage points, signed."""
-    text = cli._percent(value)
+    text = _percent(value)
     return text if text == "-" else f"{float(value):+.1f}"
 
 
@@ -90,13 +91,13 @@ def _compliance_table(table: pd.DataFrame, by: Sequence[str], title: str) -> Tab
         out.add_column(name, justify="left" if name == "target" else "right")
     for row in table.to_dict("records"):
         low, high = _points(row["diff_ci_low"]), _points(row["diff_ci_high"])
-        count = row["count_before"] if cli._cell(row["count_before"]) != "-" else row["count_after"]
+        count = row["count_before"] if _cell(row["count_before"]) != "-" else row["count_after"]
         out.add_row(
-            *(Text(cli._cell(row[key])) for key in by),
+            *(Text(_cell(row[key])) for key in by),
             Text(str(row["target"])),
-            cli._cell(count),
-            cli._percent(row["percent_met_before"]),
-            cli._percent(row["percent_met_after"]),
+            _cell(count),
+            _percent(row["percent_met_before"]),
+            _percent(row["percent_met_after"]),
             _points(row["difference"]),
             "-" if "-" in (low, high) else f"{low} to {high}",
             str(row["gained"]),
@@ -127,7 +128,7 @@ def _summary_table(result: Comparison) -> Table:
             str(row["breached_to_met"]),
             str(row["due_earlier"]),
             str(row["due_later"]),
-            "-" if cli._cell(moved) == "-" else cli._duration(moved.to_pytimedelta()),
+            "-" if _cell(moved) == "-" else _duration(moved.to_pytimedelta()),
         )
     return out
 
@@ -241,12 +242,10 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
         period_timezone=zone,
     )
     to_stdout = output is not None and str(output) == "-"  # the table takes stdout
-    console = (
-        Console(highlight=False, soft_wrap=False, stderr=True) if to_stdout else cli._console()
-    )
+    console = Console(highlight=False, soft_wrap=False, stderr=True) if to_stdout else _console()
     console.print(Text(f"before: {before_path.name}; after: {after_path.name}"))
-    title = f"Share met of {count_of(source.count, 'incident')} as of {cli._when(when)}"
-    table = cli._in_policy_order(result.compliance, before, keys)
+    title = f"Share met of {count_of(source.count, 'incident')} as of {_when(when)}"
+    table = _in_policy_order(result.compliance, before, keys)
     console.print(_compliance_table(table, keys, title))
     console.print(_summary_table(result))
     changed = int(result.changes["changed"].sum())
