@@ -21,7 +21,8 @@ from escalate._availability import (
 from escalate._calendar import Calendar
 from escalate._compare import Comparison, compare, paired_difference
 from escalate._compliance import compliance
-from escalate._config import load_policy, policy_schema
+from escalate._config import load_policy
+from escalate._config_schema import policy_schema
 from escalate._duration import BusinessDays, format_duration, parse_business_days, parse_duration
 from escalate._errors import (
     ConfigError,

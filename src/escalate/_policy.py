@@ -782,7 +782,7 @@ class Policy:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the config form (JSON- and TOML-ready); ``load_policy(p.to_dict()) == p``."""
-        from escalate._config import policy_to_dict  # noqa: PLC0415 - _config imports this module
+        from escalate._config_form import policy_to_dict  # noqa: PLC0415 - it imports this module
 
         return policy_to_dict(self)
 
