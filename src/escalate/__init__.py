@@ -16,8 +16,8 @@ from escalate._availability import (
     OutageRecord,
     Period,
     availability,
-    availability_frame,
 )
+from escalate._availability_frame import availability_frame
 from escalate._calendar import Calendar
 from escalate._compare import Comparison, compare, paired_difference
 from escalate._compliance import compliance
