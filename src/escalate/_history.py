@@ -27,6 +27,7 @@ import attrs
 from escalate._columns import MISSING, NAT, Issues, modules, text_codes, texts
 from escalate._errors import ConfigError
 from escalate._history_build import (
+    CLEARED,
     BeforeOpening,
     Built,
     _build,
@@ -431,7 +432,7 @@ def _timeline(rows: Any, attributes: tuple[str, ...]) -> Timeline:
         for key, values in extra.items():
             value = values[i]
             if isinstance(value, str):
-                event[key] = value or None  # "" is a change to none
+                event[key] = None if value == CLEARED else value
         if event["type"] == "changed" and len(event) == 2:
             continue  # a change of fields this timeline does not follow
         events.append(event)

@@ -10,12 +10,20 @@ made of, so this module does not depend on the public class.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 from escalate._columns import NAT, Issues, instants, modules, text_codes, texts
 from escalate._errors import ConfigError, Problem, did_you_mean
 
 BeforeOpening = Literal["clamp", "refuse"]
+
+CLEARED: Final = ""
+"""An attribute value in a log that clears the attribute (a snapshot's empty cell).
+
+An empty cell of a log (NA) means "not set by this event"; ``CLEARED`` means "set to
+none". Every reader of a log's attributes turns it into ``None``: one incident's timeline
+(:meth:`EventLog.timeline`) and the attributes in force at ``as_of`` in the table path.
+"""
 
 
 class Built(NamedTuple):
@@ -170,7 +178,7 @@ def _snapshots(  # noqa: PLR0917
     """Turn sorted snapshot rows into an opening and ``changed`` events per incident.
 
     A status or severity left empty keeps the previous value; an attribute left empty
-    is a change to "none", written ``""`` in the log. Values are integer codes here.
+    is a change to "none", written :data:`CLEARED` in the log. Values are integer codes.
     """
     np, _pd = modules()
     code = np.cumsum(first) - 1
@@ -186,9 +194,9 @@ def _snapshots(  # noqa: PLR0917
     for key, (raw, names) in attrs_.items():
         v = raw[sort]
         diff = ~first & (v != np.r_[-2, v[:-1]])
-        none = np.int64(len(names))  # the category "": a change to none
+        none = np.int64(len(names))  # the category CLEARED: a change to none
         out = np.where(first, v, np.where(diff, np.where(v < 0, none, v), -1))
-        attributes[key] = (out, np.concatenate([names, np.array([""], dtype=object)]))
+        attributes[key] = (out, np.concatenate([names, np.array([CLEARED], dtype=object)]))
         changed |= diff
     keep = first | changed
     kinds = np.where(first, 0, 1)

@@ -11,6 +11,7 @@ from escalate._errors import (
     did_you_mean,
 )
 from escalate._evaluate import _as_of
+from escalate._history_build import CLEARED
 from escalate._lower import _factor, _Lowered, _mask, _modules, _plan_problems, _routes, _select
 from escalate._plan import Compiled, compiled
 from escalate._table import Events, Results, run
@@ -116,12 +117,12 @@ def _attributes_at(log: EventLog, now_us: int) -> dict[str, Any]:
     # an incident's rows are together, its opening first: the opening always counts
     seen = (at_us <= now_us) | ~frame["id"].duplicated().to_numpy()
     by_then = frame.loc[seen, ["id", *log.attributes]]
-    # empty values are "not set by this event"; "" is a value cleared (a snapshot reader's)
+    # empty values are "not set by this event" (last() skips them); CLEARED is set to none
     last = by_then.groupby("id", sort=False, observed=True).last()
     out = {}
     for name in log.attributes:
         values = last[name].to_numpy(dtype=object)
-        values[values == ""] = None
+        values[values == CLEARED] = None
         out[name] = values
     return out
 
