@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from escalate._calendar import _instant
 from escalate._columns import NAT
+from escalate._index import td_us
 from escalate._lower import _CODE, _STATUSES, BadRowsWarning, _Lowered, _modules
 from escalate._results import TargetStatus
 
@@ -158,8 +159,8 @@ class _Collect:
         for result in ev.targets:
             mine = self.targets[result.name]
             mine["status"][row] = _CODE[result.status]
-            mine["goal"][row] = _us(result.goal)
-            mine["elapsed"][row] = _us(result.elapsed)
+            mine["goal"][row] = td_us(result.goal)
+            mine["elapsed"][row] = td_us(result.elapsed)
             mine["due"][row] = _at(result.due_at)
             mine["warning"][row] = _at(result.warning_at)
             mine["stopped"][row] = _at(result.stopped_at)
@@ -184,10 +185,6 @@ class _Collect:
 def _nat_array(n: int) -> Any:
     np, _pd = _modules()
     return np.full(n, NAT, dtype=np.int64)
-
-
-def _us(value: Any) -> int:
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds  # type: ignore[no-any-return]
 
 
 def _at(value: datetime | None) -> int:

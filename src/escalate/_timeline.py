@@ -18,7 +18,7 @@ import attrs
 
 from escalate._checks import MAX_INSTANT_US, MIN_INSTANT_US, describe, excerpt, instant_us
 from escalate._errors import InvalidInstantError, Problem, TimelineError
-from escalate._index import EPOCH
+from escalate._index import EPOCH, td_us
 
 __all__ = ["BUILTIN_EVENTS", "Event", "Timeline"]
 
@@ -259,8 +259,7 @@ def _event(
     at = item.get("at")
     us = None
     if type(at) is datetime and ((tz := type(at.tzinfo)) is ZoneInfo or tz is timezone):
-        delta = at - EPOCH  # these zones always give an offset: the instant, as a check
-        us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        us = td_us(at - EPOCH)  # these zones always give an offset: the instant, as a check
         if not MIN_INSTANT_US <= us < MAX_INSTANT_US:
             us = None  # beyond the horizon: the timeline reports it with the others
     elif not (type(at) is datetime and at.utcoffset() is not None):
