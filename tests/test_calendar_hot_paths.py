@@ -20,7 +20,7 @@ DAY_US = DAY_SECONDS * US
 
 @given(scenario=s.scenarios(s.dst_zones), data=st.data())
 def test_list_tables_match_the_plain_index(scenario: s.Scenario, data: st.DataObject) -> None:
-    """ScalarIndex f, forward and backward equal Index's on bounds, +-1 us, sums and anywhere.
+    """ScalarIndex f, many, forward and backward equal Index's on bounds, +-1 us, sums, anywhere.
 
     Its lists, built in runs, also equal VectorIndex's numpy tables entry for entry.
     """
@@ -34,9 +34,14 @@ def test_list_tables_match_the_plain_index(scenario: s.Scenario, data: st.DataOb
     vector = VectorIndex(idx, 1)  # the same tables, built by numpy
     assert tables.time_table == vector.time_table.tolist()  # type: ignore[union-attr]
     assert tables.sum_table == vector.sum_table.tolist()  # type: ignore[union-attr]
-    for t in data.draw(s.probe_instants(idx.bounds, idx.cov_start, idx.cov_end)):
-        if t is not None:
-            assert tables.f(t) == idx.f(t)
+    probes = [
+        t
+        for t in data.draw(s.probe_instants(idx.bounds, idx.cov_start, idx.cov_end))
+        if t is not None
+    ]
+    for t in probes:
+        assert tables.f(t) == idx.f(t)
+    assert tables.many(probes) == [idx.f(t) for t in probes]  # the loop written out
     total = idx.cum[-1]
     lo, hi = max(idx.f_start, 1), idx.f_end
     for v in data.draw(s.probe_targets(idx.cum, lo, hi)) if lo <= hi else []:

@@ -24,10 +24,13 @@ The rules (docs/explanation/evaluation.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from operator import mul, not_, sub
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from escalate._index import Index, ScalarIndex, scalar_index
 from escalate._plan import (
     BREACH,
     CLOSED,
@@ -48,7 +51,6 @@ from escalate._plan import (
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
-    from escalate._index import Index
 
 __all__ = [
     "FIRED",
@@ -57,6 +59,7 @@ __all__ = [
     "PENDING",
     "RUNNING",
     "SKIPPED",
+    "STATES",
     "STOPPED",
     "Folded",
     "Measured",
@@ -68,6 +71,7 @@ __all__ = [
     "incident_clock",
     "measure",
     "passes",
+    "step",
     "stopped_due",
 ]
 
@@ -145,105 +149,200 @@ class Folded:
         self.derived: dict[int, str] = {}
 
 
+State = tuple[tuple[int, ...], str | None, bool, int]
+"""What an event's meaning depends on: each target's state (pending, running, stopped),
+the status, whether a pause event holds the incident, and how it is concluded (0,
+:data:`RESOLVED` or :data:`CLOSED`)."""
+
+Step = tuple[State, str | None, tuple[int, ...], bool, tuple[tuple[int, int], ...], bool]
+"""What one event does (:func:`step`): the state after it, what its status change meant
+when its type does not say it, each target's code, whether the incident is concluded,
+the targets' effects (``(index, flags)``) and whether it is a manual escalation."""
+
+CONTINUED, RESTARTED, BEGAN, ENDED = 1, 2, 4, 8
+"""Effects of an event on a target's measurement, applied in this order by :func:`fold`."""
+
+STATES = 256
+"""How many states a compiled policy remembers the steps of, and how many steps per state
+(:func:`fold`): a bound on the memory an unusual policy or history can take."""
+
+
+def step(plan: Compiled, before: State, kind: str, st: str | None) -> Step:
+    """Return what an event of type ``kind`` (with status ``st``) does after ``before``.
+
+    The rules of one event, in order: the status change and the type say whether the
+    incident is concluded (a reopen when it no longer is); per target, a reopen first
+    (``continue``: a stopped target runs again; ``restart``: a new measurement), then the
+    start conditions, then the stop conditions; a running target held by a pause is
+    paused. :func:`fold` remembers the answers in the plan (:func:`_learn`).
+    """
+    states, status, held, concluded = before
+    meaning = plan.meaning
+    was = concluded
+    derived: str | None = None
+    entered = left = None
+    if st is not None and st != status:
+        entered, left, status = st, status, st
+        means = meaning[st]
+        if means == RESOLVED:
+            derived = "resolved" if concluded != RESOLVED else None
+            concluded = RESOLVED
+        elif means == CLOSED:
+            derived = "closed" if concluded != CLOSED else None
+            concluded = CLOSED
+        else:
+            concluded = 0
+    if kind == "resolved":
+        concluded = RESOLVED
+    elif kind == "closed":
+        concluded = CLOSED
+    elif kind == "reopened":
+        concluded = 0
+    elif kind == "paused":
+        held = True
+    elif kind == "resumed":
+        held = False
+    reopen = was != 0 and concluded == 0
+    if reopen:
+        derived = "reopened"
+    paused_status = status is not None and meaning[status] == PAUSED_STATUS
+    after: list[int] = []
+    codes: list[int] = []
+    effects: list[tuple[int, int]] = []
+    for tp in plan.targets:
+        s = states[tp.index]
+        flags = 0
+        if reopen:
+            if tp.rule == CONTINUE and s == STOPPED:
+                s = RUNNING
+                flags |= CONTINUED
+            elif tp.rule == RESTART:
+                s = PENDING
+                flags |= RESTARTED
+        met = (kind, derived, entered, left)
+        if s == PENDING and _meets(tp.start_ev, tp.start_in, tp.start_leaving, *met):
+            s = RUNNING
+            flags |= BEGAN
+        if s == RUNNING and _meets(tp.stop_ev, tp.stop_in, tp.stop_leaving, *met):
+            s = STOPPED
+            flags |= ENDED
+        after.append(s)
+        held_here = (tp.pause_flag and (held or paused_status)) or (
+            status is not None and status in tp.pause_in
+        )
+        codes.append(PAUSED if s == RUNNING and held_here else s)
+        if flags:
+            effects.append((tp.index, flags))
+    return (
+        (tuple(after), status, held, concluded),
+        derived if derived != kind else None,
+        tuple(codes),
+        concluded != 0,
+        tuple(effects),
+        kind == "escalated",
+    )
+
+
 def fold(
     plan: Compiled, events: Sequence[tuple[str, int, str | None, str | None]], now: int
 ) -> Folded:
-    """Fold the events at or before ``now`` (in timeline order) under a compiled policy."""
-    targets = plan.targets
-    meaning = plan.meaning
-    out = Folded(len(targets))
-    times, severities, concluded_at, codes = out.times, out.severity, out.concluded, out.codes
-    state = [PENDING] * len(targets)  # PENDING, RUNNING (meaning active) or STOPPED
+    """Fold the events at or before ``now`` (in timeline order) under a compiled policy.
+
+    Each event's meaning is :func:`step`'s, remembered per state in ``plan.steps``.
+    """
+    n = len(plan.targets)
+    memo = plan.steps
+    out = Folded(n)
+    times, severities, concluded_at = out.times, out.severity, out.concluded
+    stopped, began, restarts = out.stopped, out.began, out.restarts
+    rows: list[tuple[int, ...]] = []  # per distinct instant, every target's code
+    table = memo.get(None) or _known(plan, ((PENDING,) * n, None, False, 0), first=True)
     severity = ""
-    status: str | None = None
-    held = False
-    concluded = 0  # 0, RESOLVED or CLOSED
     for index, (kind, at, sev, st) in enumerate(events):
         if at > now:
             break
         if sev is not None:
             severity = sev
-        before = concluded
-        derived: str | None = None
-        entered = left = None
-        if st is not None and st != status:
-            entered, left, status = st, status, st
-            means = meaning[st]
-            if means == RESOLVED:
-                derived = "resolved" if concluded != RESOLVED else None
-                concluded = RESOLVED
-            elif means == CLOSED:
-                derived = "closed" if concluded != CLOSED else None
-                concluded = CLOSED
-            else:
-                concluded = 0
-        if kind == "resolved":
-            concluded = RESOLVED
-        elif kind == "closed":
-            concluded = CLOSED
-        elif kind == "reopened":
-            concluded = 0
-        elif kind == "paused":
-            held = True
-        elif kind == "resumed":
-            held = False
-        elif kind == "escalated":
-            out.manual.append(at)
-        reopen = before != 0 and concluded == 0
-        if reopen:
-            derived = "reopened"
-        if derived is not None and derived != kind:
+        found = table.get((kind, st))
+        if found is None:
+            found = _learn(plan, table, kind, st)
+        table, derived, codes, concluded, effects, manual = found
+        if derived is not None:
             out.derived[index] = derived
-        new = not times or times[-1] != at
-        if new:
+        if manual:
+            out.manual.append(at)
+        if not times or times[-1] != at:
             times.append(at)
             severities.append(severity)
-            concluded_at.append(concluded != 0)
+            concluded_at.append(concluded)
+            rows.append(codes)
         else:
             severities[-1] = severity
-            concluded_at[-1] = concluded != 0
-        segment = len(times) - 1
-        paused_status = status is not None and meaning[status] == PAUSED_STATUS
-        for tp in targets:
-            i = tp.index
-            s = state[i]
-            if reopen:
-                if tp.rule == CONTINUE and s == STOPPED:
-                    s = RUNNING
-                    out.stopped[i] = None
-                elif tp.rule == RESTART:
-                    s = PENDING
-                    if not out.restarts[i] or out.restarts[i][-1] != segment:
-                        out.restarts[i].append(segment)
-                    out.stopped[i] = out.began[i] = None
-            if s == PENDING and (
-                kind in tp.start_ev
-                or (derived is not None and derived in tp.start_ev)
-                or (entered is not None and entered in tp.start_in)
-                or (left in tp.start_leaving and _left(tp.start_leaving[left], entered))
-            ):
-                s = RUNNING
-                out.began[i] = at
-            if s == RUNNING and (
-                kind in tp.stop_ev
-                or (derived is not None and derived in tp.stop_ev)
-                or (entered is not None and entered in tp.stop_in)
-                or (left in tp.stop_leaving and _left(tp.stop_leaving[left], entered))
-            ):
-                s = STOPPED
-                out.stopped[i] = at
-            state[i] = s
-            code = s
-            if s == RUNNING and (
-                (tp.pause_flag and (held or paused_status))
-                or (status is not None and status in tp.pause_in)
-            ):
-                code = PAUSED
-            if new:
-                codes[i].append(code)
-            else:
-                codes[i][-1] = code
+            concluded_at[-1] = concluded
+            rows[-1] = codes
+        for i, flags in effects:
+            if flags & CONTINUED:
+                stopped[i] = None
+            if flags & RESTARTED:
+                segment = len(times) - 1
+                if not restarts[i] or restarts[i][-1] != segment:
+                    restarts[i].append(segment)
+                stopped[i] = began[i] = None
+            if flags & BEGAN:
+                began[i] = at
+            if flags & ENDED:
+                stopped[i] = at
+    if rows:
+        out.codes = [list(column) for column in zip(*rows, strict=True)]
     return out
+
+
+def _known(plan: Compiled, state: State, *, first: bool = False) -> dict[Any, Any]:
+    """Return the table of the steps known from ``state``: ``(kind, status) -> found``.
+
+    ``found`` is what :func:`step` answers, with the table of the state after it in
+    place of that state; ``table[None]`` is the state itself.
+    """
+    memo = plan.steps
+    table = memo.get(state)
+    if table is None:
+        table = {None: state}
+        if len(memo) < STATES:
+            memo[state] = table
+    if first:
+        memo[None] = table
+    return table
+
+
+def _learn(plan: Compiled, table: dict[Any, Any], kind: str, st: str | None) -> Any:
+    """Return what an event does from the state of ``table`` (remembered there)."""
+    after, *rest = step(plan, table[None], kind, st)
+    found = (_known(plan, after), *rest)
+    if len(table) <= STATES:
+        table[kind, st] = found
+    return found
+
+
+def _meets(  # noqa: PLR0917 - a target's conditions of one kind, and the event
+    names: frozenset[str],
+    into: frozenset[str],
+    leaving: dict[str, tuple[frozenset[str], ...]],
+    kind: str,
+    derived: str | None,
+    entered: str | None,
+    left: str | None,
+) -> bool:
+    """Whether an event meets one of a target's start (or stop) conditions.
+
+    ``names``: event names (the event's type, or what its status change meant);
+    ``into``: statuses it may enter; ``leaving``: per status, the sets it may leave.
+    """
+    return (
+        kind in names
+        or (derived is not None and derived in names)
+        or (entered is not None and entered in into)
+        or (left in leaving and _left(leaving[left], entered))
+    )
 
 
 def _left(sets: tuple[frozenset[str], ...], entered: str | None) -> bool:
@@ -267,7 +366,7 @@ class Measured:
         "ends",
         "first",
         "fs",
-        "idx",
+        "look",
         "starts",
         "times",
         "total",
@@ -284,6 +383,8 @@ class Measured:
     ) -> None:
         self.times, self.codes, self.clocks = times, codes, clocks
         self.first = restarts[-1] if restarts else 0
+        self.fs: list[int] | None
+        self.look: Lookup | None
         starts: list[int] = []
         ends: list[int] = []
         began: list[int | None] = []  # when the measurement of each segment started
@@ -291,24 +392,25 @@ class Measured:
         r = 0
         last = len(times) - 1
         one = clocks[0]
-        if clocks.count(one) != len(clocks):  # identity first: fast when they are one
-            fs = idx = None
-        elif opens is not None:
-            fs, idx = opens.at(one), opens.index(one)
-        else:
-            fs = idx = None
-        # fs[j]: the open time before times[j] on the one clock, in snapshot idx (or None)
-        self.fs, self.idx = fs, idx
-        if fs is not None and not restarts and codes:
-            # one clock, one measurement: the same sums, accumulated in C
-            grown = [fs[j + 1] - fs[j] if code == RUNNING else 0 for j, code in enumerate(codes)]
-            ends = list(accumulate(grown))
-            k = next((j for j, code in enumerate(codes) if code != PENDING), len(codes))
-            self.starts, self.ends, self.total = [0, *ends[:-1]], ends, ends[-1]
-            self.began = (
-                [None] * k + [times[k]] * (len(codes) - k) if k < len(codes) else [None] * k
-            )
-            return
+        fs: list[int] | None = None
+        look: Lookup | None = None
+        if opens is not None and clocks.count(one) == len(clocks):  # identity: fast
+            fs = opens.at(one)
+            if fs is not None:
+                look = opens.lookup(one)
+                if not restarts and codes:
+                    # one clock, one measurement: the open time of each running segment,
+                    # summed in C
+                    ends = list(accumulate(map(mul, opens.grown(one), map(_RUNS, codes))))
+                    k = 0 if codes[0] != PENDING else _begins(codes)
+                    self.fs, self.look = fs, look
+                    self.starts, self.ends, self.total = [0, *ends[:-1]], ends, ends[-1]
+                    self.began = (
+                        [None] * k + [times[k]] * (len(codes) - k) if k <= last else [None] * k
+                    )
+                    return
+        # fs[j]: the open time before times[j] on the one clock, as look answers (or None)
+        self.fs, self.look = fs, look
         reset = set(restarts)
         for j in range(last + 1):
             if j in reset:
@@ -328,56 +430,95 @@ class Measured:
         self.starts, self.ends, self.total, self.began = starts, ends, r, began
 
 
+_RUNS = RUNNING.__eq__
+"""Whether a segment's code is :data:`RUNNING` (1 or 0 for ``mul``), called from C."""
+
+
+def _begins(codes: list[int]) -> int:
+    """The first segment whose code is not :data:`PENDING` (``len(codes)`` if none)."""
+    return next((j for j, code in enumerate(codes) if code != PENDING), len(codes))
+
+
 class OpenTime:
     """The open time before every segment start (and ``now``) per clock, computed once.
 
     Shared by the targets of one evaluation: most count on one clock, so each instant is
-    one bisection of its index however many targets read it. ``None`` for a clock whose
-    built index does not cover the instants (the general path then measures them).
+    looked up once however many targets read it. ``None`` for a clock whose built index
+    does not cover the instants (the general path then measures them).
     """
 
-    __slots__ = ("_cache", "_index", "instants")
+    __slots__ = ("_cache", "_grown", "_lookup", "instants")
 
     def __init__(self, times: list[int], now: int) -> None:
         self.instants = [*times, now]
         self._cache: dict[int, list[int] | None] = {}
-        self._index: dict[int, Index | None] = {}
+        self._grown: dict[int, list[int]] = {}
+        self._lookup: dict[int, Lookup | None] = {}
 
-    def index(self, clock: Calendar) -> Index | None:
-        """The index snapshot that :meth:`at` read for ``clock`` (``None`` with it)."""
+    def grown(self, clock: Calendar) -> list[int]:
+        """The open time in each segment (up to ``now``) on a clock :meth:`at` answered."""
+        key = id(clock)
+        found = self._grown.get(key)
+        if found is None:
+            fs = self._cache[key]
+            assert fs is not None  # noqa: S101 - asked only where at() answered
+            found = self._grown[key] = list(map(sub, fs[1:], fs[:-1]))
+        return found
+
+    def lookup(self, clock: Calendar) -> Lookup | None:
+        """What :meth:`at` read for ``clock`` (``None`` with it): see :class:`Lookup`."""
         self.at(clock)
-        return self._index[id(clock)]
+        return self._lookup[id(clock)]
 
     def at(self, clock: Calendar) -> list[int] | None:
-        """The open time before every instant (in the snapshot of :meth:`index`), or ``None``."""
+        """The open time before every instant (as :meth:`lookup` answers), or ``None``."""
         key = id(clock)
         if key in self._cache:
             return self._cache[key]
         found: list[int] | None = None
+        look: Lookup | None = None
         instants = self.instants
         idx = clock._cache.index
         if idx is None or not (idx.cov_start <= instants[0] and instants[-1] < idx.cov_end):
             clock._between_us(instants[0], instants[-1])  # builds the index if it can
             idx = clock._cache.index
         if idx is not None and idx.cov_start <= instants[0] and instants[-1] < idx.cov_end:
-            f = idx.f
-            found = [f(t) for t in instants]
-        else:
-            idx = None
+            h = idx.tables or scalar_index(idx)
+            if h.lo < h.hi:  # the bucket tables (they cover the snapshot's whole range)
+                found = h.many(instants)
+                look = Lookup(h, h.f, h.backward, idx.cov_end)
+            else:
+                f = idx.f
+                found = [f(t) for t in instants]
+                look = Lookup(idx, f, idx.backward, idx.cov_end)
         self._cache[key] = found
-        self._index[key] = idx
+        self._lookup[key] = look
         return found
+
+
+class Lookup(NamedTuple):
+    """The open-time function of one clock's index snapshot, and its inverse.
+
+    ``f(t)`` for ``t < cov_end`` (and from the snapshot's start), ``backward(v)`` for
+    ``v < f_end``: through the bucket tables (:class:`escalate._index.ScalarIndex`) when
+    the snapshot has them, else by bisection (:class:`escalate._index.Index`).
+    """
+
+    tables: ScalarIndex | Index
+    f: Callable[[int], int]
+    backward: Callable[[int], int]
+    cov_end: int
 
 
 def _passes_from(m: Measured, j: int, amount: int) -> int:
     """``passes(m.clocks[j], m.times[j], amount)``, from the open time known at ``times[j]``."""
     fs = m.fs
     if fs is not None:
-        idx = m.idx
-        assert idx is not None  # noqa: S101 - set together with fs
+        look = m.look
+        assert look is not None  # noqa: S101 - set together with fs
         value = fs[j] + amount
-        if value < idx.f_end:
-            return idx.backward(value)
+        if value < look.tables.f_end:
+            return look.backward(value)
     return passes(m.clocks[j], m.times[j], amount)
 
 
@@ -385,10 +526,10 @@ def _between_from(m: Measured, j: int, x: int) -> int:
     """``between(m.clocks[j], m.times[j], x)``, from the open time known at ``times[j]``."""
     fs = m.fs
     if fs is not None:
-        idx = m.idx
-        assert idx is not None  # noqa: S101 - set together with fs
-        if x < idx.cov_end:
-            return idx.f(x) - fs[j]
+        look = m.look
+        assert look is not None  # noqa: S101 - set together with fs
+        if x < look.cov_end:
+            return look.f(x) - fs[j]
     return between(m.clocks[j], m.times[j], x)
 
 
@@ -414,15 +555,18 @@ def due(m: Measured, amount: int) -> int | None:
 
     Searched in the current measurement's segments; then projected from ``now`` when the
     target runs (the same instant as projected from the start of the last segment).
-    ``None`` when it does not run now and ``R`` never passed the amount.
+    ``None`` when it does not run now and ``R`` never passed the amount. ``amount >= 0``
+    (a goal, a warning point).
     """
-    codes, ends, starts = m.codes, m.ends, m.starts
+    codes, ends = m.codes, m.ends
     last = len(codes) - 1
-    for j in range(m.first, last + 1):
-        if codes[j] == RUNNING and ends[j] > amount:
-            return _passes_from(m, j, amount - starts[j])
+    # R never falls within a measurement, so the first segment whose end passes the
+    # amount is found by bisection; R grows in it, so the target runs there
+    j = bisect_right(ends, amount, m.first)
+    if j <= last:
+        return _passes_from(m, j, amount - m.starts[j])
     if codes[last] == RUNNING:  # projected: the same instant as from now, on the same clock
-        return _passes_from(m, last, amount - starts[last])
+        return _passes_from(m, last, amount - m.starts[last])
     return None
 
 
@@ -449,110 +593,129 @@ def escalate(  # noqa: PLR0917 - the inputs the tiers need, computed once by the
     Instants after ``now`` are projections: what happens if no further event comes.
     ``elapsed`` maps ``id(clock)`` of :data:`ELAPSED` triggers to the incident clock's
     value at each segment start (``E``: open time since the opening while not concluded).
+    Each tier's turn starts where the one below it ended (:func:`_turn`).
     """
-    times = folded.times
-    last = len(times) - 1
     out: list[tuple[int, int | None]] = []
     manual = folded.manual
-    n_tiers, n_manual = len(tiers), len(manual)
+    n_manual = len(manual)
     used = 0
-    k = 0
-    bound = times[0]
-    for j in range(last + 1):
-        u = times[j]
-        end = times[j + 1] if j < last else NEVER
-        while k < n_tiers:
-            lb = bound if bound > u else u  # noqa: FURB136 - no call in the hot loop
-            if used < n_manual and manual[used] <= lb:
-                # a manual escalation at this instant moves the waiting tier up
-                out.append((MANUAL_FIRED, lb))
-                used += 1
-                k += 1
-                bound = lb
-                continue
-            outcome, x = _candidate(tiers[k], j, lb, end, measured, specs, rules, elapsed, folded)
-            if x is None:
-                break
-            out.append((outcome, x))
-            bound = x
-            k += 1
-        if k == n_tiers:
+    j = 0
+    bound = folded.times[0]
+    for tier in tiers:
+        outcome, x, j = _turn(
+            tier,
+            j,
+            bound,
+            manual[used] if used < n_manual else NEVER,
+            measured,
+            specs,
+            rules,
+            elapsed,
+            folded,
+        )
+        if x is None:
             break
+        if outcome == MANUAL_FIRED:
+            used += 1
+        out.append((outcome, x))
+        bound = x
     out.extend((-1, None) for _ in range(len(tiers) - len(out)))
     return out
 
 
-def _candidate(  # noqa: PLR0917
+def _turn(  # noqa: PLR0917 - one segment's rules, in order
     tier: TierPlan,
     j: int,
-    lb: int,
-    end: int,
+    bound: int,
+    manual_at: int,
     measured: list[Measured | None],
     specs: list[tuple[GoalSpec | None, ...]],
     rules: Sequence[int],
     elapsed: dict[int, tuple[Calendar, list[int]]],
     folded: Folded,
-) -> tuple[int, int | None]:
-    """Return how tier's turn ends in segment ``j`` from ``lb``: ``(outcome, instant)``.
+) -> tuple[int, int | None, int]:
+    """Return how a tier's turn ends, from segment ``j`` and instant ``bound`` on.
 
-    ``(0, None)`` when nothing happens in this segment.
+    ``(outcome, instant, segment)``; ``(-1, None, last)`` when it does not end by the
+    last segment. In each segment, from ``lb`` (the later of ``bound`` and its start): a
+    manual escalation at ``manual_at <= lb`` takes the turn first; then the tier's own
+    trigger, which fires at ``lb`` when already passed there, else at the instant it is
+    passed within the segment.
     """
     kind = tier.kind
-    if kind == OPEN:
-        return FIRED, lb
-    if kind == MANUAL:
-        return 0, None
     times = folded.times
-    if kind == ELAPSED:
-        if folded.concluded[j]:
-            return 0, None
-        clock, values = elapsed[id(tier.b)]
-        if end < NEVER and values[j + 1] <= tier.a:
-            return 0, None  # E at the end of the segment is within the amount
-        e = values[j] + (between(clock, times[j], lb) if lb > times[j] else 0)
-        if e > tier.a:
-            return FIRED, lb
-        x = passes(clock, times[j], tier.a - values[j])
-        return (FIRED, x) if x < end else (0, None)
+    last = len(times) - 1
     index = tier.a
-    spec = specs[j][index]
-    m = measured[index]
-    if spec is None or m is None:
-        return SKIPPED, lb  # the target does not apply to the severity in force
-    code = m.codes[j]
-    if code == STOPPED:
-        return (SKIPPED, lb) if rules[index] == KEEP else (0, None)
-    if code == PENDING:
-        return 0, None
-    r0 = m.starts[j]
-    goal = spec.us if spec.days is None else spec.at(m.began[j])
-    amount = tier.amounts.get(goal)
-    if amount is None:
-        amount = tier.amounts[goal] = (
-            percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
-        )
-    if end < NEVER and m.ends[j] <= amount:
-        # R at the end of the segment is within the amount: nothing fires in it
-        return 0, None
-    r = r0 + (_between_from(m, j, lb) if code == RUNNING and lb > times[j] else 0)
-    if r > amount:
-        return FIRED, lb
-    if code != RUNNING:
-        return 0, None
-    x = _passes_from(m, j, amount - r0)
-    if kind == BREACH:
-        x += 1
-    return (FIRED, x) if x < end else (0, None)
+    if kind == ELAPSED:
+        clock, values = elapsed[id(tier.b)]
+    elif kind != OPEN and kind != MANUAL:  # noqa: PLR1714 - no set built in the hot loop
+        m = measured[index]
+    for j in range(j, last + 1):  # noqa: B020, PLR1704 - the turn goes on from segment j
+        u = times[j]
+        lb = bound if bound > u else u  # noqa: FURB136 - no call in the hot loop
+        if manual_at <= lb:
+            # a manual escalation at this instant moves the waiting tier up
+            return MANUAL_FIRED, lb, j
+        if kind == OPEN:
+            return FIRED, lb, j
+        if kind == MANUAL:
+            continue
+        end = times[j + 1] if j < last else NEVER
+        if kind == ELAPSED:
+            if folded.concluded[j]:
+                continue
+            if end < NEVER and values[j + 1] <= tier.a:
+                continue  # E at the end of the segment is within the amount
+            e = values[j] + (between(clock, u, lb) if lb > u else 0)
+            if e > tier.a:
+                return FIRED, lb, j
+            x = passes(clock, u, tier.a - values[j])
+            if x < end:
+                return FIRED, x, j
+            continue
+        spec = specs[j][index]
+        if spec is None or m is None:
+            return SKIPPED, lb, j  # the target does not apply to the severity in force
+        code = m.codes[j]
+        if code == STOPPED:
+            if rules[index] == KEEP:
+                return SKIPPED, lb, j
+            continue
+        if code == PENDING:
+            continue
+        r0 = m.starts[j]
+        goal = spec.us if spec.days is None else spec.at(m.began[j])
+        amount = tier.amounts.get(goal)
+        if amount is None:
+            amount = tier.amounts[goal] = (
+                percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
+            )
+        if end < NEVER and m.ends[j] <= amount:
+            continue  # R at the end of the segment is within the amount
+        r = r0 + (_between_from(m, j, lb) if code == RUNNING and lb > u else 0)
+        if r > amount:
+            return FIRED, lb, j
+        if code != RUNNING:
+            continue
+        x = _passes_from(m, j, amount - r0)
+        if kind == BREACH:
+            x += 1
+        if x < end:
+            return FIRED, x, j
+    return -1, None, last
 
 
-def incident_clock(folded: Folded, clock: Calendar, opens: OpenTime | None = None) -> list[int]:
+def incident_clock(folded: Folded, clock: Calendar, opens: OpenTime) -> list[int]:
     """Return ``E`` at each segment start: open time since the opening, not while concluded."""
     times, concluded = folded.times, folded.concluded
-    fs = None if opens is None else opens.at(clock)
+    if opens.at(clock) is not None:
+        # the open time of each segment but the last, counted where not concluded, summed
+        grown = opens.grown(clock)[:-1]
+        return list(accumulate(map(mul, grown, map(not_, concluded)), initial=0))
     values = [0]
     e = 0
     for j in range(len(times) - 1):
         if not concluded[j]:
-            e += between(clock, times[j], times[j + 1]) if fs is None else fs[j + 1] - fs[j]
+            e += between(clock, times[j], times[j + 1])
         values.append(e)
     return values

@@ -64,6 +64,9 @@ _STATUS = {
     PAUSED: TargetStatus.PAUSED,
     STOPPED: TargetStatus.MET,
 }
+_BREACHED = TargetStatus.BREACHED
+_GOING = frozenset({TargetStatus.RUNNING, TargetStatus.PAUSED})
+"""The statuses of a target whose clock still goes (an enum's attribute costs a lookup)."""
 _REASON = {
     OPEN: EscalationReason.OPENED,
     ELAPSED: EscalationReason.ELAPSED,
@@ -101,12 +104,8 @@ class TargetOutcome:
     ) -> None:
         self.index, self.spec, self.goal, self.code = index, spec, goal, code
         self.elapsed, self.due, self.warning, self.stopped = elapsed, due_us, warning, stopped
-        self.status = TargetStatus.BREACHED if elapsed > goal else _STATUS[code]
-        self.at_risk = (
-            warning is not None
-            and warning <= now
-            and self.status in {TargetStatus.RUNNING, TargetStatus.PAUSED}
-        )
+        self.status = _BREACHED if elapsed > goal else _STATUS[code]
+        self.at_risk = warning is not None and warning <= now and self.status in _GOING
 
 
 class Outcome:
@@ -181,13 +180,17 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         return out
     last = len(folded.times) - 1
     out.severity = folded.severity[last]
-    goals: dict[str, tuple[GoalSpec | None, ...]] = {}
-    specs = []
-    for sev in folded.severity:
-        found = goals.get(sev)
-        if found is None:
-            found = goals[sev] = plan.goals(sev, plan_name)
-        specs.append(found)
+    severities = folded.severity
+    if severities.count(out.severity) == len(severities):  # one severity throughout
+        specs = [plan.goals(out.severity, plan_name)] * len(severities)
+    else:
+        goals: dict[str, tuple[GoalSpec | None, ...]] = {}
+        specs = []
+        for sev in severities:
+            found = goals.get(sev)
+            if found is None:
+                found = goals[sev] = plan.goals(sev, plan_name)
+            specs.append(found)
     opens = OpenTime(folded.times, now)
     route = out.route = policy.route_for(attributes) if policy.routes else None
     tiers = plan.tiers(route)

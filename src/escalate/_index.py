@@ -465,6 +465,19 @@ class ScalarIndex:
             k += 1
         return min(t + self.lead[k], self.cum[k])
 
+    def many(self, instants: list[int]) -> list[int]:
+        """Return ``[f(t) for t in instants]`` (each in ``[lo, hi)``), written out: one call."""
+        table, shift, lo = self.time_table, self.time_shift, self.lo
+        nxt, lead, cum = self.next_open, self.lead, self.cum
+        found = []
+        for t in instants:
+            k = table[(t - lo) >> shift]
+            if t >= nxt[k]:
+                k += 1
+            f = t + lead[k]
+            found.append(cum[k] if f > cum[k] else f)  # noqa: FURB136 - min() costs a call
+        return found
+
     def forward(self, target: int) -> int:
         """Return ``Index.forward(target)`` for a target in ``[f_start, f_end]``."""
         k = self.sum_table[(target - self.f_start) >> self.sum_shift]

@@ -207,6 +207,7 @@ class Compiled:
         "policy",
         "rules",
         "severities",
+        "steps",
         "targets",
         "tier_refs",
         "wanted",
@@ -239,6 +240,8 @@ class Compiled:
         """Per route: the ``TierRef`` of each tier, built once by the evaluator (frozen)."""
         self.wanted: dict[str | None, frozenset[int]] = {}
         """Per route (as in :meth:`tiers`): the targets whose tiers read their elapsed time."""
+        self.steps: dict[Any, Any] = {}
+        """What an event does in a state (:func:`escalate._engine.step`), remembered."""
 
     def goals(self, severity: str, plan: str | None) -> tuple[GoalSpec | None, ...]:
         """Return the goal of every target (``None`` where none applies) for a severity."""
