@@ -30,7 +30,7 @@ from itertools import accumulate
 from operator import mul, not_, sub
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from escalate._index import Index, ScalarIndex, scalar_index
+from escalate._index import scalar_index
 from escalate._plan import (
     BREACH,
     CLOSED,
@@ -486,11 +486,11 @@ class OpenTime:
             h = idx.tables or scalar_index(idx)
             if h.lo < h.hi:  # the bucket tables (they cover the snapshot's whole range)
                 found = h.many(instants)
-                look = Lookup(h, h.f, h.backward, idx.cov_end)
+                look = Lookup(h.f, h.backward, idx.f_end, idx.cov_end)
             else:
                 f = idx.f
                 found = [f(t) for t in instants]
-                look = Lookup(idx, f, idx.backward, idx.cov_end)
+                look = Lookup(f, idx.backward, idx.f_end, idx.cov_end)
         self._cache[key] = found
         self._lookup[key] = look
         return found
@@ -504,9 +504,9 @@ class Lookup(NamedTuple):
     the snapshot has them, else by bisection (:class:`escalate._index.Index`).
     """
 
-    tables: ScalarIndex | Index
     f: Callable[[int], int]
     backward: Callable[[int], int]
+    f_end: int
     cov_end: int
 
 
@@ -517,7 +517,7 @@ def _passes_from(m: Measured, j: int, amount: int) -> int:
         look = m.look
         assert look is not None  # noqa: S101 - set together with fs
         value = fs[j] + amount
-        if value < look.tables.f_end:
+        if value < look.f_end:
             return look.backward(value)
     return passes(m.clocks[j], m.times[j], amount)
 
