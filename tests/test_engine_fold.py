@@ -2,7 +2,7 @@
 
 What an event does depends on the state before it (each target's state, the status,
 whether a pause holds the incident, how it is concluded), its type and its status, and
-on nothing else: ``fold`` keeps :func:`escalate._engine.step`'s answer per state and
+on nothing else: ``fold`` keeps :func:`escalate._fold.step`'s answer per state and
 reuses it. A memory shared by many histories must answer as a fresh one does, and the
 bound on what it keeps (``STATES``) must change no answer.
 """
@@ -14,15 +14,15 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escalate import _engine
+from escalate import _fold
 from escalate._calendar import _instant
-from escalate._engine import fold
+from escalate._fold import fold
 from escalate._plan import Compiled, compiled
 from tests.evaluator_reference import POLICIES, incidents
 
 
-def _fields(folded: _engine.Folded) -> dict[str, object]:
-    return {name: getattr(folded, name) for name in _engine.Folded.__slots__}
+def _fields(folded: _fold.Folded) -> dict[str, object]:
+    return {name: getattr(folded, name) for name in _fold.Folded.__slots__}
 
 
 @st.composite
@@ -41,7 +41,7 @@ def test_a_shared_memory_answers_as_a_fresh_one(case, states) -> None:
     policy = POLICIES[name]
     shared = Compiled(policy)  # one memory for every history of the example
     for timeline, now in timelines:
-        with mock.patch.object(_engine, "STATES", states):
+        with mock.patch.object(_fold, "STATES", states):
             fresh = fold(Compiled(policy), timeline.instants, now)
             bounded = fold(shared, timeline.instants, now)
         remembered = fold(shared, timeline.instants, now)
@@ -49,18 +49,18 @@ def test_a_shared_memory_answers_as_a_fresh_one(case, states) -> None:
         assert _fields(remembered) == _fields(fresh)
         # and as the policy's own compiled form, shared by every test, answers
         assert _fields(fold(compiled(policy), timeline.instants, now)) == _fields(fresh)
-    assert len(shared.steps) <= _engine.STATES + 1  # the states, and the first one's key
+    assert len(shared.steps) <= _fold.STATES + 1  # the states, and the first one's key
 
 
 def test_the_memory_is_bounded() -> None:
     """Past STATES states, or STATES steps from one state, nothing more is kept."""
     policy = POLICIES[min(POLICIES)]
     plan = Compiled(policy)
-    with mock.patch.object(_engine, "STATES", 1):
-        first = _engine._known(plan, ((0,) * len(plan.targets), None, False, 0), first=True)
-        other = _engine._known(plan, ((1,) * len(plan.targets), None, False, 0))
+    with mock.patch.object(_fold, "STATES", 1):
+        first = _fold._known(plan, ((0,) * len(plan.targets), None, False, 0), first=True)
+        other = _fold._known(plan, ((1,) * len(plan.targets), None, False, 0))
         assert other is not first
         assert list(plan.steps) == [first[None], None]  # the second state was not kept
-        _engine._learn(plan, first, "opened", None)
-        _engine._learn(plan, first, "responded", None)
+        _fold._learn(plan, first, "opened", None)
+        _fold._learn(plan, first, "responded", None)
         assert len(first) == 2  # the state itself and one step: the second was not kept

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 
 from escalate import Timeline
 from escalate._calendar import _instant
-from escalate._engine import Measured, OpenTime, between, fold, incident_clock, measure
+from escalate._engine import Measured, OpenTime, between, incident_clock, measure
+from escalate._fold import fold
 from escalate._plan import compiled
 from tests.evaluator_reference import POLICIES, incidents
 

@@ -34,7 +34,7 @@ from escalate import (
     evaluate,
 )
 from escalate._evaluate import _fields, compiled, outcome
-from escalate._timeline import _new_event
+from escalate._event import new_event
 
 BOG = ZoneInfo("America/Bogota")
 H = timedelta(hours=1)
@@ -150,13 +150,13 @@ def test_contacts_on_their_own_calendar_are_notified_when_it_opens():
 # -- Timeline.from_events -------------------------------------------------------------------
 
 
-def test_new_event_builds_what_the_constructor_builds():
+def testnew_event_builds_what_the_constructor_builds():
     """The fast constructor sets exactly Event's fields, which have no converter to skip."""
     fields = attrs.fields(Event)
     assert [f.name for f in fields] == ["type", "at", "severity", "reason", "status", "attributes"]
     assert all(f.converter is None and f.validator is None for f in fields)
     at = datetime(2026, 1, 13, 9, tzinfo=BOG)
-    fast = _new_event("changed", at, "alta", "why", "Active", (("plan", "gold"),))
+    fast = new_event("changed", at, "alta", "why", "Active", (("plan", "gold"),))
     slow = Event(
         type="changed",
         at=at,

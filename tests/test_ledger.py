@@ -34,8 +34,9 @@ from escalate import (
     ola,
 )
 from escalate._calendar import _instant
-from escalate._engine import PAUSED, between, measure
+from escalate._engine import between, measure
 from escalate._evaluate import outcome
+from escalate._fold import PAUSED
 from escalate._ledger import _Reduced
 from escalate._plan import compiled
 from tests.evaluator_reference import POLICIES, incidents

@@ -1,25 +1,20 @@
-"""The evaluation engine for one incident, on integer microseconds.
+"""Measuring an incident's targets and running its escalation tiers, on integer µs.
 
-``fold`` walks a timeline's events once under a compiled policy (:mod:`escalate._plan`)
-and keeps, for every distinct event instant, the state *after* every event at that
-instant: the severity, whether the incident is concluded, and each target's state
-(pending, running, paused, stopped) with its measurement restarts. Time between two
-event instants is a *segment* in which nothing changes but the clocks.
-
-``measure`` turns one target's segments into its elapsed time ``R`` at each segment start;
-``due`` and ``passes`` find instants on that curve; ``escalate`` runs the escalation tiers
-through the segments in time order, so a tier fires only on what was known when it fired
-(causality) and the table path (:mod:`escalate._table`) can do the same per row.
+:func:`escalate._fold.fold` gives the segments of a history (the time between two event
+instants, in which nothing changes but the clocks) and each target's state in them. This
+module measures them: ``measure`` turns one target's segments into its elapsed time ``R``
+at each segment start; ``due`` and ``passes`` find instants on that curve; ``escalate``
+runs the escalation tiers through the segments in time order, so a tier fires only on what
+was known when it fired (causality) and the table path (:mod:`escalate._table`) can do
+the same per row.
 
 The rules (docs/explanation/evaluation.md):
 
-- Inside one event: a reopen first (``continue``: a stopped target runs again;
-  ``restart``: a new measurement), then the start conditions, then the stop conditions.
-- A target runs while started, not stopped, and not held by a pause condition.
 - ``passes(clock, t, a)`` is the last instant ``x`` with ``between(t, x) <= a``: the instant
   an amount of running time is used up, moved to the next opening when that is a closing
   instant. Deadlines, warning points, percent and elapsed tiers all use it; a breach is
   one microsecond after it.
+- Each tier's turn starts where the one below it ended (:func:`_turn`).
 """
 
 from __future__ import annotations
@@ -28,22 +23,17 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from operator import mul, not_, sub
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from escalate._fold import PENDING, RUNNING, STOPPED, Folded
 from escalate._index import scalar_index
 from escalate._plan import (
     BREACH,
-    CLOSED,
-    CONTINUE,
     ELAPSED,
     KEEP,
     MANUAL,
     OPEN,
-    PAUSED_STATUS,
     PERCENT,
-    RESOLVED,
-    RESTART,
-    Compiled,
     GoalSpec,
     TierPlan,
     percent_amount,
@@ -55,28 +45,20 @@ if TYPE_CHECKING:
 __all__ = [
     "FIRED",
     "MANUAL_FIRED",
-    "PAUSED",
-    "PENDING",
-    "RUNNING",
+    "NEVER",
     "SKIPPED",
-    "STATES",
-    "STOPPED",
-    "Folded",
+    "Lookup",
     "Measured",
     "OpenTime",
     "between",
     "due",
     "escalate",
-    "fold",
     "incident_clock",
     "measure",
     "passes",
-    "step",
     "stopped_due",
 ]
 
-PENDING, RUNNING, PAUSED, STOPPED = 0, 1, 2, 3
-"""A target's state in a segment."""
 
 FIRED, MANUAL_FIRED, SKIPPED = 1, 0, 2
 """How a tier's turn ended (manual first: at one instant it wins over the others)."""
@@ -106,248 +88,6 @@ def passes(clock: Calendar, t: int, amount: int) -> int:
             return idx.backward(value)
     x = clock._add_us(t, amount) if amount > 0 else t
     return clock._next_boundary(x, want_open=True)
-
-
-class Folded:
-    """A history folded per distinct event instant, as of an instant.
-
-    Attributes:
-        times: the distinct event instants ``u_0 < ... < u_m`` up to ``now``.
-        severity: the severity in force after each instant.
-        concluded: whether the incident is resolved or closed after each instant.
-        codes: per target, its state after each instant.
-        restarts: per target, the segments in which a reopen restarted its measurement
-            (in order; the last one starts the current measurement).
-        stopped: per target, the instant it stopped (current measurement), or ``None``.
-        began: per target, the instant its current measurement started, or ``None``.
-        manual: the instants of manual escalations, in order (one per event).
-        derived: by event index, what a status change meant for the incident when the
-            event's own type does not say it (``resolved``, ``closed``, ``reopened``).
-    """
-
-    __slots__ = (
-        "began",
-        "codes",
-        "concluded",
-        "derived",
-        "manual",
-        "restarts",
-        "severity",
-        "stopped",
-        "times",
-    )
-
-    def __init__(self, n_targets: int) -> None:
-        self.times: list[int] = []
-        self.severity: list[str] = []
-        self.concluded: list[bool] = []
-        self.codes: list[list[int]] = [[] for _ in range(n_targets)]
-        self.restarts: list[list[int]] = [[] for _ in range(n_targets)]
-        self.stopped: list[int | None] = [None] * n_targets
-        self.began: list[int | None] = [None] * n_targets
-        self.manual: list[int] = []
-        self.derived: dict[int, str] = {}
-
-
-State = tuple[tuple[int, ...], str | None, bool, int]
-"""What an event's meaning depends on: each target's state (pending, running, stopped),
-the status, whether a pause event holds the incident, and how it is concluded (0,
-:data:`RESOLVED` or :data:`CLOSED`)."""
-
-Step = tuple[State, str | None, tuple[int, ...], bool, tuple[tuple[int, int], ...], bool]
-"""What one event does (:func:`step`): the state after it, what its status change meant
-when its type does not say it, each target's code, whether the incident is concluded,
-the targets' effects (``(index, flags)``) and whether it is a manual escalation."""
-
-CONTINUED, RESTARTED, BEGAN, ENDED = 1, 2, 4, 8
-"""Effects of an event on a target's measurement, applied in this order by :func:`fold`."""
-
-STATES = 256
-"""How many states a compiled policy remembers the steps of, and how many steps per state
-(:func:`fold`): a bound on the memory an unusual policy or history can take."""
-
-
-def step(plan: Compiled, before: State, kind: str, st: str | None) -> Step:
-    """Return what an event of type ``kind`` (with status ``st``) does after ``before``.
-
-    The rules of one event, in order: the status change and the type say whether the
-    incident is concluded (a reopen when it no longer is); per target, a reopen first
-    (``continue``: a stopped target runs again; ``restart``: a new measurement), then the
-    start conditions, then the stop conditions; a running target held by a pause is
-    paused. :func:`fold` remembers the answers in the plan (:func:`_learn`).
-    """
-    states, status, held, concluded = before
-    meaning = plan.meaning
-    was = concluded
-    derived: str | None = None
-    entered = left = None
-    if st is not None and st != status:
-        entered, left, status = st, status, st
-        means = meaning[st]
-        if means == RESOLVED:
-            derived = "resolved" if concluded != RESOLVED else None
-            concluded = RESOLVED
-        elif means == CLOSED:
-            derived = "closed" if concluded != CLOSED else None
-            concluded = CLOSED
-        else:
-            concluded = 0
-    if kind == "resolved":
-        concluded = RESOLVED
-    elif kind == "closed":
-        concluded = CLOSED
-    elif kind == "reopened":
-        concluded = 0
-    elif kind == "paused":
-        held = True
-    elif kind == "resumed":
-        held = False
-    reopen = was != 0 and concluded == 0
-    if reopen:
-        derived = "reopened"
-    paused_status = status is not None and meaning[status] == PAUSED_STATUS
-    after: list[int] = []
-    codes: list[int] = []
-    effects: list[tuple[int, int]] = []
-    for tp in plan.targets:
-        s = states[tp.index]
-        flags = 0
-        if reopen:
-            if tp.rule == CONTINUE and s == STOPPED:
-                s = RUNNING
-                flags |= CONTINUED
-            elif tp.rule == RESTART:
-                s = PENDING
-                flags |= RESTARTED
-        met = (kind, derived, entered, left)
-        if s == PENDING and _meets(tp.start_ev, tp.start_in, tp.start_leaving, *met):
-            s = RUNNING
-            flags |= BEGAN
-        if s == RUNNING and _meets(tp.stop_ev, tp.stop_in, tp.stop_leaving, *met):
-            s = STOPPED
-            flags |= ENDED
-        after.append(s)
-        held_here = (tp.pause_flag and (held or paused_status)) or (
-            status is not None and status in tp.pause_in
-        )
-        codes.append(PAUSED if s == RUNNING and held_here else s)
-        if flags:
-            effects.append((tp.index, flags))
-    return (
-        (tuple(after), status, held, concluded),
-        derived if derived != kind else None,
-        tuple(codes),
-        concluded != 0,
-        tuple(effects),
-        kind == "escalated",
-    )
-
-
-def fold(
-    plan: Compiled, events: Sequence[tuple[str, int, str | None, str | None]], now: int
-) -> Folded:
-    """Fold the events at or before ``now`` (in timeline order) under a compiled policy.
-
-    Each event's meaning is :func:`step`'s, remembered per state in ``plan.steps``.
-    """
-    n = len(plan.targets)
-    memo = plan.steps
-    out = Folded(n)
-    times, severities, concluded_at = out.times, out.severity, out.concluded
-    stopped, began, restarts = out.stopped, out.began, out.restarts
-    rows: list[tuple[int, ...]] = []  # per distinct instant, every target's code
-    table = memo.get(None) or _known(plan, ((PENDING,) * n, None, False, 0), first=True)
-    severity = ""
-    for index, (kind, at, sev, st) in enumerate(events):
-        if at > now:
-            break
-        if sev is not None:
-            severity = sev
-        found = table.get((kind, st))
-        if found is None:
-            found = _learn(plan, table, kind, st)
-        table, derived, codes, concluded, effects, manual = found
-        if derived is not None:
-            out.derived[index] = derived
-        if manual:
-            out.manual.append(at)
-        if not times or times[-1] != at:
-            times.append(at)
-            severities.append(severity)
-            concluded_at.append(concluded)
-            rows.append(codes)
-        else:
-            severities[-1] = severity
-            concluded_at[-1] = concluded
-            rows[-1] = codes
-        for i, flags in effects:
-            if flags & CONTINUED:
-                stopped[i] = None
-            if flags & RESTARTED:
-                segment = len(times) - 1
-                if not restarts[i] or restarts[i][-1] != segment:
-                    restarts[i].append(segment)
-                stopped[i] = began[i] = None
-            if flags & BEGAN:
-                began[i] = at
-            if flags & ENDED:
-                stopped[i] = at
-    if rows:
-        out.codes = [list(column) for column in zip(*rows, strict=True)]
-    return out
-
-
-def _known(plan: Compiled, state: State, *, first: bool = False) -> dict[Any, Any]:
-    """Return the table of the steps known from ``state``: ``(kind, status) -> found``.
-
-    ``found`` is what :func:`step` answers, with the table of the state after it in
-    place of that state; ``table[None]`` is the state itself.
-    """
-    memo = plan.steps
-    table = memo.get(state)
-    if table is None:
-        table = {None: state}
-        if len(memo) < STATES:
-            memo[state] = table
-    if first:
-        memo[None] = table
-    return table
-
-
-def _learn(plan: Compiled, table: dict[Any, Any], kind: str, st: str | None) -> Any:
-    """Return what an event does from the state of ``table`` (remembered there)."""
-    after, *rest = step(plan, table[None], kind, st)
-    found = (_known(plan, after), *rest)
-    if len(table) <= STATES:
-        table[kind, st] = found
-    return found
-
-
-def _meets(  # noqa: PLR0917 - a target's conditions of one kind, and the event
-    names: frozenset[str],
-    into: frozenset[str],
-    leaving: dict[str, tuple[frozenset[str], ...]],
-    kind: str,
-    derived: str | None,
-    entered: str | None,
-    left: str | None,
-) -> bool:
-    """Whether an event meets one of a target's start (or stop) conditions.
-
-    ``names``: event names (the event's type, or what its status change meant);
-    ``into``: statuses it may enter; ``leaving``: per status, the sets it may leave.
-    """
-    return (
-        kind in names
-        or (derived is not None and derived in names)
-        or (entered is not None and entered in into)
-        or (left in leaving and _left(leaving[left], entered))
-    )
-
-
-def _left(sets: tuple[frozenset[str], ...], entered: str | None) -> bool:
-    """Whether a status change into ``entered`` leaves one of ``sets`` (each holds the old)."""
-    return any(entered not in names for names in sets)
 
 
 class Measured:

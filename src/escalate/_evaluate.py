@@ -5,7 +5,7 @@ live use and historical replay are the same call, and what an evaluation says ab
 instant never changes when later events arrive (causality).
 
 The policy is compiled once (:mod:`escalate._plan`); each call folds the events once
-(:func:`escalate._engine.fold`), measures the targets on integers, runs the tiers through
+(:func:`escalate._fold.fold`), measures the targets on integers, runs the tiers through
 the event segments, and converts to datetimes only the instants it reports.
 """
 
@@ -20,22 +20,17 @@ from escalate._checks import excerpt
 from escalate._engine import (
     FIRED,
     MANUAL_FIRED,
-    PAUSED,
-    PENDING,
-    RUNNING,
     SKIPPED,
-    STOPPED,
-    Folded,
     Measured,
     OpenTime,
     due,
     escalate,
-    fold,
     incident_clock,
     measure,
     stopped_due,
 )
 from escalate._errors import InvalidInstantError, NaiveDatetimeError
+from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, Folded, fold
 from escalate._index import ONE_US, to_datetime
 from escalate._plan import ELAPSED, MANUAL, OPEN, PERCENT, Compiled, GoalSpec, compiled, text
 from escalate._results import (

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from escalate._duration import format_duration
-from escalate._engine import PAUSED, PENDING, RUNNING, STOPPED
 from escalate._evaluate import outcome
+from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED
 from escalate._index import to_datetime
 from escalate._plan import compiled
 from escalate._results import TargetStatus, TierState

@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 from escalate._checks import zone_problem
 from escalate._duration import format_duration
-from escalate._engine import PAUSED, PENDING, RUNNING
 from escalate._errors import ConfigError, InvalidArgumentError, MissingExtraError
 from escalate._evaluate import outcome
 from escalate._explain import EVENT_LINES
+from escalate._fold import PAUSED, PENDING, RUNNING
 from escalate._index import to_datetime
 from escalate._plan import compiled
 from escalate._results import Evaluation, TargetStatus, TierState

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from escalate._columns import NAT, modules
 from escalate._duration import _duration_problem
-from escalate._engine import PAUSED, RUNNING
 from escalate._errors import ConfigError, Problem, did_you_mean
+from escalate._fold import PAUSED, RUNNING
 from escalate._frame import BadRowsWarning
 from escalate._index import td_us
 from escalate._lower import _check_block_size

@@ -241,7 +241,7 @@ class Compiled:
         self.wanted: dict[str | None, frozenset[int]] = {}
         """Per route (as in :meth:`tiers`): the targets whose tiers read their elapsed time."""
         self.steps: dict[Any, Any] = {}
-        """What an event does in a state (:func:`escalate._engine.step`), remembered."""
+        """What an event does in a state (:func:`escalate._fold.step`), remembered."""
 
     def goals(self, severity: str, plan: str | None) -> tuple[GoalSpec | None, ...]:
         """Return the goal of every target (``None`` where none applies) for a severity."""

@@ -17,14 +17,16 @@ from __future__ import annotations
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from escalate._engine import PAUSED, RUNNING, STOPPED, between
+from escalate._engine import between
+from escalate._fold import PAUSED, RUNNING, STOPPED
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from escalate._calendar import Calendar
-    from escalate._engine import Folded, Measured
+    from escalate._engine import Measured
     from escalate._evaluate import Outcome
+    from escalate._fold import Folded
 
 __all__ = ["Periods", "Stretch", "of_target", "open_periods", "stretches"]
 

@@ -1,12 +1,12 @@
-"""The evaluation engine for many incidents at once: the rules of ``_engine`` in numpy.
+"""The evaluation engine for many incidents at once: the rules of the scalar engine in numpy.
 
 The input is a long table of events, already encoded as integer arrays (see
 :class:`Events`): one row per event, incidents contiguous and in time order, the opening
-first. Every rule is the one of :mod:`escalate._engine`, read from the same compiled
-policy (:mod:`escalate._plan`); only the loop differs. Where ``_engine`` walks the events of
-one incident, this module computes each step for every event of every incident with a
-cumulative numpy operation inside each incident (a running "or", a forward fill, a
-running sum), so its cost is a few passes over the table, not a Python loop per row.
+first. Every rule is the one of :mod:`escalate._fold` and :mod:`escalate._engine`, read
+from the same compiled policy (:mod:`escalate._plan`); only the loop differs. Where ``fold``
+walks the events of one incident, this module computes each step for every event of every
+incident with a cumulative numpy operation inside each incident (a running "or", a forward
+fill, a running sum), so its cost is a few passes over the table, not a Python loop per row.
 
 - Per event: the incident's state after it (status, severity, held by a pause, concluded)
   and the signals it raises (its type, ``resolved``/``closed``/``reopened`` from a status
@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from escalate._engine import FIRED, MANUAL_FIRED, NEVER, PAUSED, PENDING, RUNNING, SKIPPED, STOPPED
+from escalate._engine import FIRED, MANUAL_FIRED, NEVER, SKIPPED
+from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED
 from escalate._plan import (
     BREACH,
     CLOSED,
@@ -626,7 +627,7 @@ def _candidates(  # noqa: PLR0917
     clocks: _Clocks,
     incident_clocks: dict[int, Any],
 ) -> Any:
-    """``_engine._candidate`` on arrays: per segment, ``instant * 4 + outcome`` or ``_INF``.
+    """A segment of ``_engine._turn`` on arrays: ``instant * 4 + outcome`` or ``_INF`` per segment.
 
     For the tiers on a clock or a target (``open`` and ``manual`` ones are the caller's).
     """
