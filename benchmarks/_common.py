@@ -53,11 +53,13 @@ __all__ = [
     "cold",
     "environment",
     "escalation_tiers",
+    "export_revision",
     "fmt_count",
     "fmt_ns",
     "fmt_rate",
     "fmt_ratio",
     "fmt_stat",
+    "import_copy",
     "interleave",
     "load_average",
     "office_calendar",
@@ -324,32 +326,42 @@ def section(title: str) -> str:
 # called, so that this module keeps importing only the standard library.
 
 
-def office_calendar() -> Any:
-    """The split-day Bogota calendar (07:30-12:30, 13:30-17:00) with Colombian holidays."""
-    from escalate import Calendar, Holidays
+def office_calendar(module: Any = None) -> Any:
+    """The split-day Bogota calendar (07:30-12:30, 13:30-17:00) with Colombian holidays.
 
-    return Calendar(
+    ``module``: the escalate package to build it with (another version of it), else escalate.
+    """
+    import escalate
+
+    esc = module or escalate
+    return esc.Calendar(
         timezone="America/Bogota",
         hours={"mon-fri": ["07:30-12:30", "13:30-17:00"]},
-        holidays=Holidays.country("CO"),
+        holidays=esc.Holidays.country("CO"),
     )
 
 
-def escalation_tiers() -> list[Any]:
-    """Five tiers: at open, after 30 min, at 50% of resolution, on breaches (+1 h)."""
+def escalation_tiers(module: Any = None) -> list[Any]:
+    """Five tiers: at open, after 30 min, at 50% of resolution, on breaches (+1 h).
+
+    ``module``: the escalate package to build them with (another version of it), else escalate.
+    """
     from datetime import timedelta
 
-    from escalate import AfterElapsed, AtOpen, AtPercent, OnBreach, Tier
+    import escalate
 
+    esc = module or escalate
     return [
-        Tier(level=1, name="Desk", trigger=AtOpen()),
-        Tier(level=2, name="Team lead", trigger=AfterElapsed(after=timedelta(minutes=30))),
-        Tier(level=3, name="Engineering", trigger=AtPercent(target="resolution", percent=50)),
-        Tier(level=4, name="Operations", trigger=OnBreach(target="response")),
-        Tier(
+        esc.Tier(level=1, name="Desk", trigger=esc.AtOpen()),
+        esc.Tier(level=2, name="Team lead", trigger=esc.AfterElapsed(after=timedelta(minutes=30))),
+        esc.Tier(
+            level=3, name="Engineering", trigger=esc.AtPercent(target="resolution", percent=50)
+        ),
+        esc.Tier(level=4, name="Operations", trigger=esc.OnBreach(target="response")),
+        esc.Tier(
             level=5,
             name="Director",
-            trigger=OnBreach(target="resolution", delay=timedelta(hours=1)),
+            trigger=esc.OnBreach(target="resolution", delay=timedelta(hours=1)),
         ),
     ]
 
@@ -409,3 +421,45 @@ def write_json(path: str | Path, data: dict[str, Any]) -> None:
 
 if __name__ == "__main__":
     print("benchmarks/_common.py holds the shared harness; run e.g. benchmarks/calendar.py")
+
+
+# -- an earlier escalate beside this one ------------------------------------------------------
+
+
+def import_copy(src: Path, alias: str) -> Any:
+    """Import the ``escalate`` package of a ``src`` folder as ``alias``, beside this one.
+
+    The package is copied into a temporary folder with its own imports renamed, so both
+    versions load in one process and can be interleaved.
+    """
+    import importlib
+    import re
+    import shutil
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix=f"{alias}_"))
+    shutil.copytree(src / "escalate", work / alias)
+    for path in (work / alias).rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\b(from|import) escalate\b", rf"\1 {alias}", text), "utf-8")
+    sys.path.insert(0, str(work))
+    return importlib.import_module(alias)
+
+
+def export_revision(rev: str) -> Path:
+    """Export ``src/escalate`` of a git revision of this project; return its ``src`` folder."""
+    import io
+    import subprocess
+    import tarfile
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", "--format=tar", rev, "src/escalate"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    work = Path(tempfile.mkdtemp(prefix="escalate_rev_"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(work, filter="data")
+    return work / "src"

@@ -42,17 +42,23 @@ import ctypes
 import gc
 import importlib
 import json
-import re
 import resource
-import shutil
 import subprocess
-import tempfile
 import time
 import warnings
 from typing import Any
 
 import pandas as pd
-from _common import Case, fmt_stat, interleave, load_average, render_table, section, verdict
+from _common import (
+    Case,
+    fmt_stat,
+    import_copy,
+    interleave,
+    load_average,
+    render_table,
+    section,
+    verdict,
+)
 
 import escalate
 
@@ -94,20 +100,6 @@ def build_log(module: Any, table: pd.DataFrame) -> Any:
     rank = long["type"].map({"opened": 0, "responded": 1, "resolved": 2})
     long = long.assign(rank=rank).sort_values(["id", "at", "rank"], kind="stable")
     return module.EventLog.from_events(long.drop(columns="rank"), status=None, reason=None)
-
-
-def import_base(src: Path) -> Any:
-    """Import the ``escalate`` package under ``src`` as ``escalate_base``."""
-    work = Path(tempfile.mkdtemp(prefix="escalate_base_"))
-    target = work / "escalate_base"
-    shutil.copytree(src / "escalate", target)
-    for path in target.rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(
-            re.sub(r"\b(from|import) escalate\b", r"\1 escalate_base", text), encoding="utf-8"
-        )
-    sys.path.insert(0, str(work))
-    return importlib.import_module("escalate_base")
 
 
 def evaluate(module: Any, policy: Any, data: Any, as_of: Any, **options: Any) -> pd.DataFrame:
@@ -204,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     log = build_log(escalate, table)
 
     if "against" in parts and args.against is not None:
-        base = import_base(args.against)
+        base = import_copy(args.against, "escalate_base")
         base_policy = build_policy(base)
         base_log = build_log(base, table)
         print(section(f"against {args.against} ({small:,} incidents)"))
