@@ -289,3 +289,123 @@ def _meets(  # noqa: PLR0917 - a target's conditions of one kind, and the event
 def _left(sets: tuple[frozenset[str], ...], entered: str | None) -> bool:
     """Whether a status change into ``entered`` leaves one of ``sets`` (each holds the old)."""
     return any(entered not in names for names in sets)
+
+
+class Walked:
+    """What :func:`fold_many` found: the transition of each event, and what each does.
+
+    Attributes:
+        of_event: per event, the index of its transition.
+        codes: per transition, each target's code after it (``int8``, transitions x targets).
+        concluded: per transition, whether the incident is concluded after it.
+        reopen: per transition, whether it reopened the incident.
+        ended: per transition, whether it stopped each target (transitions x targets).
+    """
+
+    __slots__ = ("codes", "concluded", "ended", "of_event", "reopen")
+
+    def __init__(self, of_event: Any, rows: list[tuple[Any, ...]], n_targets: int) -> None:
+        import numpy as np  # noqa: PLC0415 - the table path only
+
+        self.of_event = of_event
+        codes, concluded, reopen, ended = (list(column) for column in zip(*rows, strict=True))
+        self.codes = np.array(codes, dtype=np.int8).reshape(len(rows), n_targets)
+        self.concluded = np.array(concluded, dtype=bool)
+        self.reopen = np.array(reopen, dtype=bool)
+        self.ended = np.array(ended, dtype=bool).reshape(len(rows), n_targets)
+
+
+def fold_many(
+    plan: Compiled, *, kinds: list[str], statuses: list[str], kind: Any, status: Any, first: Any
+) -> Walked:
+    """:func:`fold`'s walk for many incidents at once: the transition every event takes.
+
+    The events are integer arrays (``kind`` into ``kinds``, ``status`` into ``statuses``
+    or ``-1``), incidents contiguous and in time order; ``first`` marks each incident's
+    opening row. The walk goes by position in the incident (every first event, then every
+    second one...), each a gather from the table of transitions met so far; a new one is
+    :func:`step`'s answer, remembered in the plan as :func:`fold` remembers it. An event
+    whose status the policy does not know (its incident is reported as an error) leads to
+    a state that no event leaves, in which every target is pending.
+    """
+    import numpy as np  # noqa: PLC0415 - the table path only
+
+    n_targets = len(plan.targets)
+    m = kind.size
+    width = len(statuses) + 1
+    n_symbols = len(kinds) * width
+    symbol = kind.astype(np.int64) * width + status + 1  # (kind, status or none)
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.r_[starts, m])
+    # incidents longest first: those with a k-th event are a prefix, in a state array too
+    by_length = np.argsort(-lengths, kind="stable")
+    opening = starts[by_length]
+    alive = (starts.size - np.cumsum(np.bincount(lengths))).tolist()  # with more than k
+    # the transitions met so far: by (state, symbol), and per transition what it does
+    start = _known(plan, ((PENDING,) * n_targets, None, False, 0), first=True)
+    tables: list[dict[Any, Any] | None] = [start]  # by local state index (None: dead)
+    local: dict[State | None, int] = {start[None]: 0}
+    table = np.full(4 * n_symbols, -1, dtype=np.int64)  # state * n_symbols + symbol
+    rows: list[tuple[Any, ...]] = []
+    after: list[int] = []  # per transition, the local state after it
+    after_arr = np.zeros(0, dtype=np.int64)
+    state = np.zeros(starts.size, dtype=np.int64)  # by_length order
+    of_event = np.empty(m, dtype=np.int64)
+    for k in range(int(lengths.max()) if m else 0):
+        count = alive[k]
+        idx = opening[:count] + k
+        key = state[:count] * n_symbols + symbol[idx]
+        found = table[key]
+        missing = found < 0
+        if missing.any():
+            for new in np.unique(key[missing]).tolist():
+                si, yi = divmod(new, n_symbols)
+                rows.append(_transition(plan, tables, local, si, kinds[yi // width],
+                                        None if yi % width == 0 else statuses[yi % width - 1],
+                                        after))  # fmt: skip
+                if len(tables) * n_symbols > table.size:
+                    table = np.r_[table, np.full(table.size, -1, dtype=np.int64)]
+                table[new] = len(rows) - 1
+            after_arr = np.array(after, dtype=np.int64)
+            found = table[key]
+        of_event[idx] = found
+        state[:count] = after_arr[found]
+    if not rows:
+        rows.append(((PENDING,) * n_targets, False, False, (False,) * n_targets))
+    return Walked(of_event, rows, n_targets)
+
+
+def _transition(  # noqa: PLR0917 - the walk's tables, and the transition met
+    plan: Compiled,
+    tables: list[dict[Any, Any] | None],
+    local: dict[State | None, int],
+    si: int,
+    kind: str,
+    st: str | None,
+    after: list[int],
+) -> tuple[Any, ...]:
+    """What an event ``(kind, st)`` does from local state ``si`` (its state after: ``after``).
+
+    ``(codes, concluded, reopen, ended)``; from the dead state, or into it where the status
+    is unknown, every target is pending.
+    """
+    n_targets = len(plan.targets)
+    before = tables[si]
+    if before is None or (st is not None and st not in plan.meaning):
+        if None not in local:
+            local[None] = len(tables)
+            tables.append(None)
+        after.append(local[None])
+        return (PENDING,) * n_targets, False, False, (False,) * n_targets
+    nxt, _derived, codes, concluded, effects, _manual = before.get((kind, st)) or _learn(
+        plan, before, kind, st
+    )
+    k = local.get(nxt[None])
+    if k is None:
+        k = local[nxt[None]] = len(tables)
+        tables.append(nxt)
+    after.append(k)
+    ended = [False] * n_targets
+    for i, flags in effects:
+        ended[i] = bool(flags & ENDED)
+    return codes, concluded, before[None][3] != 0 and nxt[None][3] == 0, tuple(ended)

@@ -1,21 +1,21 @@
-"""The evaluation engine for many incidents at once: the rules of the scalar engine in numpy.
+"""The evaluation engine for many incidents at once: the scalar engine's rules on arrays.
 
 The input is a long table of events, already encoded as integer arrays (see
 :class:`Events`): one row per event, incidents contiguous and in time order, the opening
 first. Every rule is the one of :mod:`escalate._fold` and :mod:`escalate._engine`, read
-from the same compiled policy (:mod:`escalate._plan`); only the loop differs. Where ``fold``
-walks the events of one incident, this module computes each step for every event of every
-incident with a cumulative numpy operation inside each incident (a running "or", a forward
-fill, a running sum), so its cost is a few passes over the table, not a Python loop per row.
+from the same compiled policy (:mod:`escalate._plan`); only the loop differs.
 
-- Per event: the incident's state after it (status, severity, held by a pause, concluded)
-  and the signals it raises (its type, ``resolved``/``closed``/``reopened`` from a status
-  change, the status it enters or leaves).
-- Per target: started and stopped by its conditions under its reopen rule, then held by
-  its pause conditions; folded per distinct instant into segments, as in ``fold``.
-- ``R`` at each segment start, the results, and the tiers run segment by segment: for each
-  tier, the first segment (from the previous tier's instant) in which its condition holds
-  or it becomes impossible, with ``passes`` on the calendar's vectorised methods.
+- Per event: what it does to the incident and its targets is :func:`escalate._fold.step`'s
+  answer, the very one ``fold`` uses, found for every incident at once by
+  :func:`escalate._fold.fold_many` (one gather per position in the incidents): each
+  target's code after it, whether the incident is concluded or reopened, and which
+  targets it stopped. No rule of one event is written here.
+- Per target: the codes folded per distinct instant into segments, as in ``fold``; a new
+  measurement where a reopen restarts it.
+- ``R`` at each segment start (a running sum inside each incident), the results, and the
+  tiers run segment by segment: for each tier, the first segment (from the previous
+  tier's instant) in which its condition holds or it becomes impossible, with ``passes``
+  on the calendar's vectorised methods.
 
 The equality of this path with :func:`escalate.evaluate`, row by row, is a tested property.
 """
@@ -25,18 +25,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from escalate._engine import FIRED, MANUAL_FIRED, NEVER, SKIPPED
-from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED
+from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, Walked, fold_many
 from escalate._plan import (
     BREACH,
-    CLOSED,
-    CONTINUE,
     ELAPSED,
     KEEP,
     MANUAL,
     OPEN,
-    PAUSED_STATUS,
     PERCENT,
-    RESOLVED,
     RESTART,
     Compiled,
     GoalSpec,
@@ -334,52 +330,22 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         k = lut_kind.get(name)
         return ev.kind == k if k is not None else np.zeros(m, dtype=bool)
 
-    def status_lut(names: frozenset[str]) -> Any:
-        return np.array([s in names for s in ev.statuses] + [False])
-
-    # -- the incident's state after each event, in the order of ``fold`` --
-    # statuses the policy does not know belong to incidents flagged before the engine runs
-    meaning = np.array([plan.meaning.get(s, -1) for s in ev.statuses] + [-1], dtype=np.int8)
+    # -- the incident's state after each event: fold's walk, for every incident at once --
     given = ev.status >= 0
     status = rows.ffill(ev.status, given, default=-1)
-    before = rows.previous(status, default=-1)
-    entered = np.where(given & (ev.status != before), ev.status, -1)
-    left = np.where(entered >= 0, before, -1)
     severity = rows.ffill(ev.severity, ev.severity >= 0, default=-1)
-    paused_ev, resumed_ev = is_kind("paused"), is_kind("resumed")
-    held = rows.ffill(paused_ev, paused_ev | resumed_ev, default=False)
-    means = meaning[entered]
-    mark = np.where(entered >= 0, np.where((means == RESOLVED) | (means == CLOSED), means, 0), -1)
-    mark = np.where(is_kind("resolved"), RESOLVED, mark)
-    mark = np.where(is_kind("closed"), CLOSED, mark)
-    mark = np.where(is_kind("reopened"), 0, mark).astype(np.int8)
-    concluded = rows.ffill(mark, mark >= 0, default=np.int8(0))
-    was = rows.previous(concluded, default=np.int8(0))
-    reopen = (was != 0) & (concluded == 0)
-    status_signal = {
-        "resolved": (entered >= 0) & (means == RESOLVED) & (was != RESOLVED) & ~reopen,
-        "closed": (entered >= 0) & (means == CLOSED) & (was != CLOSED) & ~reopen,
-        "reopened": reopen,
-    }
-    paused_status = meaning[status] == PAUSED_STATUS
-
-    def happens(events: frozenset[str], entering: frozenset[str], leaving: Any) -> Any:
-        hit = np.zeros(m, dtype=bool)
-        for name in events:
-            hit |= is_kind(name)
-            if name in status_signal:
-                hit |= status_signal[name]
-        if entering:
-            hit |= status_lut(entering)[entered]
-        for names in leaving:
-            lut = status_lut(names)
-            hit |= lut[left] & ~lut[entered]
-        return hit
+    walked = fold_many(
+        plan, kinds=ev.kinds, statuses=ev.statuses, kind=ev.kind, status=ev.status,
+        first=rows.first,
+    )  # fmt: skip
+    transition = walked.of_event
+    concluded = walked.concluded[transition]
+    reopen = walked.reopen[transition]
 
     last_of_instant = np.r_[(ev.inc[1:] != ev.inc[:-1]) | (ev.t[1:] != ev.t[:-1]), True]
     seg = _Segments(ev, last_of_instant, now, rows)
     s_sev = seg.of_events(severity)
-    s_concluded = seg.of_events(concluded) != 0
+    s_concluded = seg.of_events(concluded)
     out.severity = s_sev[seg.last_of]
     out.status = seg.of_events(status)
 
@@ -398,8 +364,8 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
     clocks = _Clocks()
     targets: list[_Target] = []
     for tp in plan.targets if only is None else [plan.targets[only]]:
-        target = _target(np, tp, plan, specs, combo_of, clocks, seg, rows, happens, reopen,
-                         status_lut, status, held, paused_status, ev.t)  # fmt: skip
+        target = _target(np, tp, plan, specs, combo_of, clocks, seg, rows, walked, reopen,
+                         ev.t)  # fmt: skip
         targets.append(target)
         out.targets[tp.name] = _results(np, target, seg, clocks, now, full=only is None)
         out.measured[tp.index] = target
@@ -468,40 +434,18 @@ def _target(  # noqa: PLR0917
     clocks: _Clocks,
     seg: _Segments,
     rows: _Groups,
-    happens: Any,
+    walked: Walked,
     reopen: Any,
-    status_lut: Any,
-    status: Any,
-    held: Any,
-    paused_status: Any,
     event_t: Any,
 ) -> _Target:
     """One target's state through the events, folded into segments and measured."""
     i = tp.index
-    starts = happens(tp.start_ev, tp.start_in, tp.start_left)
-    stops = happens(tp.stop_ev, tp.stop_in, tp.stop_left)
-    groups = _Groups(rows.first | reopen) if tp.rule == RESTART else rows
-    started = groups.any_so_far(starts)
-    if tp.rule == CONTINUE:
-        marker = np.where(stops & started, 1, np.where(reopen, 0, -1)).astype(np.int8)
-        stopped = groups.ffill(marker, marker >= 0, default=np.int8(0)) == 1
-    else:
-        stopped = groups.any_so_far(stops & started)
-    holds = status_lut(tp.pause_in)[status]
-    if tp.pause_flag:
-        holds = holds | held | paused_status
-    code = np.full(started.size, RUNNING, dtype=np.int8)
-    code[holds] = PAUSED
-    code[stopped] = STOPPED
-    code[~started] = PENDING
-    code = seg.of_events(code)
+    transition = walked.of_event
+    code = seg.of_events(walked.codes[:, i][transition])
     n = seg.at.size
     # the last event that stopped it (a reopen and a stop at one instant stop it again)
-    was_stopped = groups.previous(stopped, default=False)
-    if tp.rule == CONTINUE:
-        was_stopped &= ~reopen
-    became = np.where(stopped & ~was_stopped, np.arange(stopped.size), -1)
-    last_stop = np.maximum.reduceat(became, rows.starts)
+    ended = walked.ended[:, i][transition]
+    last_stop = np.maximum.reduceat(np.where(ended, rows.positions, -1), rows.starts)
     stop_t = np.where(last_stop >= 0, event_t[np.maximum(last_stop, 0)], _NAT)
     stop_seg = seg.of_row[np.maximum(last_stop, 0)]
     if tp.rule == RESTART:
