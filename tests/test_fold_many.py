@@ -1,4 +1,6 @@
-"""``fold_many`` is ``fold``'s walk for many incidents at once, from the same ``step``.
+"""The table path reads the scalar engine's rules: ``fold_many`` and a tier's amount.
+
+``fold_many`` is ``fold``'s walk for many incidents at once, from the same ``step``.
 
 The table path reads what each event does from :func:`escalate._fold.fold_many`, which
 asks :func:`escalate._fold.step` (through the plan's memory) once per state and event
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 
 from escalate import Policy, Severity, Target, Timeline
 from escalate._fold import PENDING, RUNNING, STOPPED, fold, fold_many
-from escalate._plan import Compiled, compiled
+from escalate._plan import BREACH, PERCENT, Compiled, TierPlan, compiled
 from tests.evaluator_reference import POLICIES, incidents
 
 NEVER = 2**62
@@ -185,3 +187,15 @@ def test_many_states_grow_the_table_of_transitions() -> None:
     rows = _walked(plan, [history])[0]
     assert [r[:2] for r in rows] == [s[:2] for s in _scalar(plan, history)]
     assert fold_many(plan, **_arrays([history])).codes.shape[0] > 4  # transitions met
+
+
+def test_a_tiers_amount_is_one_rule_for_both_engines() -> None:
+    """Percent: a share of the goal, rounded half to even, at least 1 µs; breach: goal + delay."""
+    percent = TierPlan(PERCENT, 0, 50)
+    assert percent.amount(8 * 3_600_000_000) == 4 * 3_600_000_000
+    assert percent.amount(1) == 1  # half a microsecond rounds to 0: at least 1
+    assert TierPlan(PERCENT, 0, 25).amount(6) == 2  # 1.5 rounds half to even
+    assert TierPlan(PERCENT, 0, 12.5).amount(20) == 2  # 2.5 rounds half to even
+    breach = TierPlan(BREACH, 0, 3_600_000_000)
+    assert breach.amount(7_200_000_000) == 10_800_000_000
+    assert breach.amounts == {7_200_000_000: 10_800_000_000}  # remembered per goal

@@ -33,10 +33,8 @@ from escalate._plan import (
     KEEP,
     MANUAL,
     OPEN,
-    PERCENT,
     GoalSpec,
     TierPlan,
-    percent_amount,
 )
 
 if TYPE_CHECKING:
@@ -427,9 +425,7 @@ def _turn(  # noqa: PLR0917 - one segment's rules, in order
         goal = spec.us if spec.days is None else spec.at(m.began[j])
         amount = tier.amounts.get(goal)
         if amount is None:
-            amount = tier.amounts[goal] = (
-                percent_amount(goal, tier.b) if kind == PERCENT else goal + tier.b
-            )
+            amount = tier.amount(goal)
         if end < NEVER and m.ends[j] <= amount:
             continue  # R at the end of the segment is within the amount
         r = r0 + (_between_from(m, j, lb) if code == RUNNING and lb > u else 0)

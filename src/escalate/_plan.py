@@ -186,10 +186,22 @@ class TierPlan:
         # PERCENT, BREACH: the amount of running time that fires it, per goal (µs), as met
         self.amounts: dict[int, int] = {}
 
+    def amount(self, goal_us: int) -> int:
+        """The target's running time past which a percent or breach tier fires (µs).
 
-def percent_amount(goal_us: int, percent: float) -> int:
-    """Return the share of a goal at which a percent tier fires (at least 1 µs)."""
-    return max(round(goal_us * percent / 100), 1)
+        A percent tier: its share of the goal, at least 1 µs (it fires when the time
+        reaches it); a breach tier: the goal plus its delay (it fires one microsecond after
+        the time passes it). Remembered per goal in :attr:`amounts`, which both engines
+        read first.
+        """
+        amount = self.amounts.get(goal_us)
+        if amount is None:
+            if self.kind == PERCENT:
+                amount = max(round(goal_us * self.b / 100), 1)
+            else:
+                amount = goal_us + self.b
+            self.amounts[goal_us] = amount
+        return amount
 
 
 class Compiled:

@@ -32,7 +32,6 @@ from escalate._plan import (
     KEEP,
     MANUAL,
     OPEN,
-    PERCENT,
     RESTART,
     Compiled,
     GoalSpec,
@@ -272,14 +271,18 @@ class _Target:
     """One target through the segments: state, ``R`` at each start, length, goal, clock.
 
     Arrays per segment: ``code``, ``r``, ``length``, ``goal``, ``warning``, ``clock`` (an
-    id of :class:`_Clocks`); ``measure`` groups the segments of each measurement; per
-    incident, ``stop_t`` and ``stop_seg``: where it last stopped.
+    id of :class:`_Clocks`), ``combo`` (the severity and plan in force, an index into
+    ``goals``: the goal of each, ``-1`` where the target does not apply); ``measure``
+    groups the segments of each measurement; per incident, ``stop_t`` and ``stop_seg``:
+    where it last stopped.
     """
 
     __slots__ = (
         "clock",
         "code",
+        "combo",
         "goal",
+        "goals",
         "length",
         "measure",
         "r",
@@ -297,6 +300,8 @@ class _Target:
         r: Any,
         length: Any,
         goal: Any,
+        goals: list[int],
+        combo: Any,
         warning: Any,
         clock: Any,
         measure: _Groups,
@@ -305,6 +310,7 @@ class _Target:
         stop_t: Any,
     ) -> None:
         self.code, self.r, self.length, self.goal = code, r, length, goal
+        self.goals, self.combo = goals, combo
         self.warning, self.clock, self.measure, self.rule = warning, clock, measure, rule
         self.stop_seg, self.stop_t = stop_seg, stop_t
         self.running: tuple[Any, Any] | None = None  # see ``_crossing``
@@ -458,7 +464,8 @@ def _target(  # noqa: PLR0917
     def per_combo(value: Any) -> Any:
         return np.array([value(s[i]) for s in specs] + [-1], dtype=np.int64)[combo_of]
 
-    goal = per_combo(lambda s: -1 if s is None else s.us)
+    goals = [-1 if s[i] is None else s[i].us for s in specs]
+    goal = np.array([*goals, -1], dtype=np.int64)[combo_of]
     warning = per_combo(lambda s: -1 if s is None or s.warning_us is None else s.warning_us)
     cids = {-1 if s[i] is None else clocks.id(s[i].clock) for s in specs}
     if len(cids) == 1 and -1 not in cids:  # one clock for every segment (the usual case)
@@ -477,6 +484,8 @@ def _target(  # noqa: PLR0917
         r=measure.sum_before(length),
         length=length,
         goal=goal,
+        goals=goals,
+        combo=combo_of,
         warning=warning,
         clock=clock,
         measure=measure,
@@ -607,10 +616,9 @@ def _candidates(  # noqa: PLR0917
     live = np.flatnonzero(~dead & ((code == RUNNING) | (code == PAUSED)))
     at, goal, lb, t = rows[live], goal[live], lb[live], seg.t[rows[live]]
     running = code[live] == RUNNING
-    if kind == PERCENT:
-        amount = np.maximum(np.round(goal * tier.b / 100), 1).astype(np.int64)
-    else:
-        amount = goal + tier.b
+    # the engine's amount per goal in force (one per severity and plan), gathered per segment
+    amounts = np.array([*(-1 if g < 0 else tier.amount(g) for g in target.goals), -1])
+    amount = amounts[target.combo[at]]
     r0 = target.r[at]
     r = r0.copy()
     inside = np.flatnonzero(running & (lb > t))
