@@ -12,6 +12,8 @@ a reopen first (``continue``: a stopped target runs again; ``restart``: a new
 measurement), then the start conditions, then the stop conditions; a target runs while
 started, not stopped, and not held by a pause condition. ``fold`` remembers what
 ``step`` answers per state in the compiled policy, so an event usually costs one lookup.
+``fold_many`` takes the same walk for many incidents at once, for the table path
+(:mod:`escalate._table`): the rules of one event are nowhere else.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ __all__ = [
     "Folded",
     "State",
     "Step",
+    "Walked",
     "fold",
+    "fold_many",
     "step",
 ]
 

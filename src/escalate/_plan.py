@@ -117,11 +117,12 @@ class GoalSpec:
 
 
 class TargetPlan:
-    """One target's conditions as sets, for both evaluators.
+    """One target's conditions as sets, read by :func:`escalate._fold.step` (both paths).
 
     ``start_ev``/``stop_ev``: event names (signals) that start or stop it;
     ``start_in``/``stop_in``: statuses whose entry starts or stops it;
-    ``start_left``/``stop_left``: status sets whose leaving starts or stops it;
+    ``start_leaving``/``stop_leaving``: per status, the status sets whose leaving starts or
+    stops it (a set holds the status; leaving means entering a status outside it);
     ``pause_flag``: whether the incident's pauses (paused events, statuses meaning
     ``paused``) hold it; ``pause_in``: statuses that hold it; ``rule``: the reopen rule.
     """
@@ -135,20 +136,18 @@ class TargetPlan:
         "start_ev",
         "start_in",
         "start_leaving",
-        "start_left",
         "stop_ev",
         "stop_in",
         "stop_leaving",
-        "stop_left",
     )
 
     def __init__(self, index: int, target: Target, statuses: Mapping[str, str]) -> None:
         self.index, self.name = index, target.name
-        self.start_ev, self.start_in, self.start_left = _split(target.start)
-        self.stop_ev, self.stop_in, self.stop_left = _split(target.stop)
-        # the same sets by the status whose leaving they watch (most statuses: none)
-        self.start_leaving = _by_status(self.start_left)
-        self.stop_leaving = _by_status(self.stop_left)
+        self.start_ev, self.start_in, start_left = _split(target.start)
+        self.stop_ev, self.stop_in, stop_left = _split(target.stop)
+        # the status sets whose leaving starts or stops it, by the status they hold
+        self.start_leaving = _by_status(start_left)
+        self.stop_leaving = _by_status(stop_left)
         pause = target.pause_conditions
         self.pause_flag = "paused" in pause
         self.pause_in = frozenset(n for c in pause if isinstance(c, Status) for n in c.names)
