@@ -25,10 +25,9 @@ from itertools import accumulate
 from operator import mul, not_, sub
 from typing import TYPE_CHECKING, NamedTuple
 
-from escalate._fold import PENDING, RUNNING, STOPPED, Folded
+from escalate._fold import PENDING, RUNNING, Folded
 from escalate._index import scalar_index
 from escalate._plan import (
-    BREACH,
     ELAPSED,
     KEEP,
     MANUAL,
@@ -42,9 +41,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIRED",
+    "GROWS",
+    "HELD",
     "MANUAL_FIRED",
     "NEVER",
+    "SKIP",
     "SKIPPED",
+    "TURN",
+    "WAIT",
     "Lookup",
     "Measured",
     "OpenTime",
@@ -63,6 +67,16 @@ FIRED, MANUAL_FIRED, SKIPPED = 1, 0, 2
 
 NEVER = 2**62
 """An instant after every supported one."""
+
+WAIT, SKIP, HELD, GROWS = 0, 1, 2, 3
+"""What a target does for a percent or breach tier in one segment (:data:`TURN`)."""
+
+TURN = ((WAIT, WAIT), (GROWS, GROWS), (HELD, HELD), (WAIT, SKIP))
+"""By the target's code in a segment (pending, running, paused, stopped) and whether a
+reopen keeps its result (``[code][keep]``): ``WAIT``, nothing fires there; ``SKIP``, the
+tier's turn ends, skipped (a kept result); ``HELD``, ``R`` does not grow, so the tier fires
+at the segment's start if ``R`` is past its amount there; ``GROWS``, also at the instant
+``R`` passes it. Read by both engines (:func:`_turn`, :mod:`escalate._table`)."""
 
 
 def between(clock: Calendar, a: int, b: int) -> int:
@@ -414,12 +428,10 @@ def _turn(  # noqa: PLR0917 - one segment's rules, in order
         spec = specs[j][index]
         if spec is None or m is None:
             return SKIPPED, lb, j  # the target does not apply to the severity in force
-        code = m.codes[j]
-        if code == STOPPED:
-            if rules[index] == KEEP:
-                return SKIPPED, lb, j
-            continue
-        if code == PENDING:
+        does = TURN[m.codes[j]][rules[index] == KEEP]
+        if does == SKIP:
+            return SKIPPED, lb, j
+        if does == WAIT:
             continue
         r0 = m.starts[j]
         goal = spec.us if spec.days is None else spec.at(m.began[j])
@@ -428,14 +440,12 @@ def _turn(  # noqa: PLR0917 - one segment's rules, in order
             amount = tier.amount(goal)
         if end < NEVER and m.ends[j] <= amount:
             continue  # R at the end of the segment is within the amount
-        r = r0 + (_between_from(m, j, lb) if code == RUNNING and lb > u else 0)
+        r = r0 + (_between_from(m, j, lb) if does == GROWS and lb > u else 0)
         if r > amount:
             return FIRED, lb, j
-        if code != RUNNING:
+        if does != GROWS:
             continue
-        x = _passes_from(m, j, amount - r0)
-        if kind == BREACH:
-            x += 1
+        x = _passes_from(m, j, amount - r0) + tier.after
         if x < end:
             return FIRED, x, j
     return -1, None, last

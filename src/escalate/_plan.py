@@ -178,10 +178,12 @@ class TierPlan:
     - :data:`BREACH`: ``a`` the target's index, ``b`` the delay (µs).
     """
 
-    __slots__ = ("a", "amounts", "b", "kind")
+    __slots__ = ("a", "after", "amounts", "b", "kind")
 
     def __init__(self, kind: int, a: Any = None, b: Any = None) -> None:
         self.kind, self.a, self.b = kind, a, b
+        # a breach tier fires one microsecond after its amount is used up, the others at it
+        self.after = 1 if kind == BREACH else 0
         # PERCENT, BREACH: the amount of running time that fires it, per goal (µs), as met
         self.amounts: dict[int, int] = {}
 

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from escalate._engine import FIRED, MANUAL_FIRED, NEVER, SKIPPED
+from escalate._engine import FIRED, GROWS, HELD, MANUAL_FIRED, NEVER, SKIP, SKIPPED, TURN
 from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, Walked, fold_many
 from escalate._plan import (
-    BREACH,
     ELAPSED,
     KEEP,
     MANUAL,
@@ -609,13 +608,14 @@ def _candidates(  # noqa: PLR0917
         return key
     target = targets[tier.a]
     goal = target.goal[rows]
-    code = target.code[rows]
-    dead = (goal < 0) | ((code == STOPPED) & (target.rule == KEEP))
+    # what the target does for the tier in each segment: the engine's table, by its code
+    does = np.array(TURN, dtype=np.int8)[:, int(target.rule == KEEP)][target.code[rows]]
+    dead = (goal < 0) | (does == SKIP)
     key[dead] = lb[dead] * 4 + SKIPPED
-    # only a running or held target can fire: the rest of the work is on those segments
-    live = np.flatnonzero(~dead & ((code == RUNNING) | (code == PAUSED)))
+    # only where R is held or grows can the tier fire: the rest of the work is on those
+    live = np.flatnonzero(~dead & ((does == HELD) | (does == GROWS)))
     at, goal, lb, t = rows[live], goal[live], lb[live], seg.t[rows[live]]
-    running = code[live] == RUNNING
+    running = does[live] == GROWS
     # the engine's amount per goal in force (one per severity and plan), gathered per segment
     amounts = np.array([*(-1 if g < 0 else tier.amount(g) for g in target.goals), -1])
     amount = amounts[target.combo[at]]
@@ -630,9 +630,7 @@ def _candidates(  # noqa: PLR0917
     # about those alone, about one segment per incident rather than every one
     crosses = seg.last[at] | (r0 + target.length[at] > amount)
     later = np.flatnonzero(~now_over & running & crosses)
-    x = clocks.passes(target.clock[at[later]], t[later], amount[later] - r0[later])
-    if kind == BREACH:
-        x += 1
+    x = clocks.passes(target.clock[at[later]], t[later], amount[later] - r0[later]) + tier.after
     good = x < end[live[later]]
     key[live[later[good]]] = x[good] * 4 + FIRED
     return key
