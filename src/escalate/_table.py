@@ -144,28 +144,12 @@ class _Groups:
         self.positions = np.arange(first.size)
         self.start_of = np.maximum.accumulate(np.where(first, self.positions, 0))
 
-    def any_so_far(self, x: Any) -> Any:
-        """Running "or" of a boolean array within each group."""
-        np = _np()
-        c = np.cumsum(x, dtype=np.int64)
-        base = (c - x)[self.start_of]
-        return (c - base) > 0
-
     def ffill(self, values: Any, given: Any, *, default: Any) -> Any:
         """The last given value at or before each row within its group, else ``default``."""
         np = _np()
         idx = np.maximum.accumulate(np.where(given, self.positions, -1))
         # an index from an earlier group does not count
         return np.where(idx >= self.start_of, values[np.maximum(idx, 0)], default)
-
-    def previous(self, values: Any, *, default: Any) -> Any:
-        """The value of the row before within the group, else ``default``."""
-        np = _np()
-        out = np.empty_like(values)
-        out[1:] = values[:-1]
-        out[0] = default
-        out[self.first] = default
-        return out
 
     def sum_before(self, x: Any) -> Any:
         """Running sum of ``x`` over the earlier rows of each group (exclusive)."""
