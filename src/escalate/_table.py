@@ -22,8 +22,9 @@ The equality of this path with :func:`escalate.evaluate`, row by row, is a teste
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
+from escalate._arrays import Clocks, Groups, np_module, small_unique
 from escalate._engine import FIRED, GROWS, HELD, MANUAL_FIRED, NEVER, SKIP, SKIPPED, TURN
 from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, Walked, fold_many
 from escalate._plan import (
@@ -35,9 +36,6 @@ from escalate._plan import (
     Compiled,
     GoalSpec,
 )
-
-if TYPE_CHECKING:
-    from escalate._calendar import Calendar
 
 __all__ = ["Events", "Results", "run"]
 
@@ -120,77 +118,8 @@ class Results:
         self.next_change: Any = None
         self.segments: _Segments | None = None
         self.measured: dict[int, _Target] = {}
-        self.clocks: _Clocks | None = None
+        self.clocks: Clocks | None = None
         self.status: Any = None
-
-
-def _np() -> Any:
-    import numpy as np  # noqa: PLC0415
-
-    return np
-
-
-# -- grouped cumulative operations (groups are contiguous runs of rows) ---------------
-
-
-class _Groups:
-    """Contiguous groups of rows: where each starts, and each row's group start."""
-
-    def __init__(self, first: Any) -> None:
-        np = _np()
-        self.first = first
-        self.size = first.size
-        self.starts = np.flatnonzero(first)
-        self.positions = np.arange(first.size)
-        self.start_of = np.maximum.accumulate(np.where(first, self.positions, 0))
-
-    def ffill(self, values: Any, given: Any, *, default: Any) -> Any:
-        """The last given value at or before each row within its group, else ``default``."""
-        np = _np()
-        idx = np.maximum.accumulate(np.where(given, self.positions, -1))
-        # an index from an earlier group does not count
-        return np.where(idx >= self.start_of, values[np.maximum(idx, 0)], default)
-
-    def sum_before(self, x: Any) -> Any:
-        """Running sum of ``x`` over the earlier rows of each group (exclusive)."""
-        np = _np()
-        c = np.cumsum(x) - x
-        return c - c[self.start_of]
-
-
-# -- the calendar on arrays of µs -----------------------------------------------------
-
-
-def _between(clock: Calendar, a: Any, b: Any) -> Any:
-    np = _np()
-    if not a.size:
-        return np.zeros(0, dtype=np.int64)
-    ns = clock.between_many((a * 1000).view("M8[ns]"), (b * 1000).view("M8[ns]"))
-    return ns.view("i8") // 1000
-
-
-def _passes(clock: Calendar, t: Any, amount: Any) -> Any:
-    """``passes`` on arrays: the last instant ``x >= t`` with ``between(t, x) <= amount``."""
-    np = _np()
-    if not t.size:
-        return np.zeros(0, dtype=np.int64)
-    starts = (t * 1000).view("M8[ns]")
-    added = clock.add_many(starts, (amount * 1000).view("m8[ns]"))
-    return clock.next_open_many(added).view("i8") // 1000
-
-
-def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
-    """Apply ``fn(clock, *args)`` to the rows of each clock id and gather the results."""
-    np = _np()
-    if not ids.size:
-        return np.zeros(0, dtype=np.int64)
-    if ids.min() == ids.max():  # one clock (the usual case): no gathers
-        return fn(clocks[int(ids[0])], *args)
-    out = np.zeros(ids.size, dtype=np.int64)
-    for c in np.unique(ids):
-        rows = np.flatnonzero(ids == c)
-        out[rows] = fn(clocks[int(c)], *(a[rows] for a in args))
-    return out
 
 
 # -- the engine -----------------------------------------------------------------------
@@ -199,8 +128,8 @@ def _per_clock(fn: Any, clocks: list[Calendar], ids: Any, *args: Any) -> Any:
 class _Segments:
     """The events folded per (incident, instant): the state after the last event there."""
 
-    def __init__(self, ev: Events, last_of_instant: Any, now: int, rows: _Groups) -> None:
-        np = _np()
+    def __init__(self, ev: Events, last_of_instant: Any, now: int, rows: Groups) -> None:
+        np = np_module()
         self.at = np.flatnonzero(last_of_instant)  # the event row of each segment
         # every event at an instant of its own (the usual case): segments are events
         self.same = self.at.size == last_of_instant.size
@@ -210,7 +139,7 @@ class _Segments:
         if self.same:  # the events' incidents (``rows``) are the segments'
             self.groups = rows
         else:
-            self.groups = _Groups(
+            self.groups = Groups(
                 np.r_[True, self.inc[1:] != self.inc[:-1]] if n else np.zeros(0, bool)
             )
         self.last = np.r_[self.groups.first[1:], True] if n else np.zeros(0, bool)
@@ -229,32 +158,11 @@ class _Segments:
         return values if self.same else values[self.at]
 
 
-class _Clocks:
-    """The calendars in use, by integer id, and the vectorised steps on them."""
-
-    def __init__(self) -> None:
-        self.clocks: list[Calendar] = []
-        self._ids: dict[int, int] = {}
-
-    def id(self, clock: Calendar) -> int:
-        key = id(clock)
-        if key not in self._ids:
-            self._ids[key] = len(self.clocks)
-            self.clocks.append(clock)
-        return self._ids[key]
-
-    def between(self, ids: Any, a: Any, b: Any) -> Any:
-        return _per_clock(_between, self.clocks, ids, a, b)
-
-    def passes(self, ids: Any, t: Any, amount: Any) -> Any:
-        return _per_clock(_passes, self.clocks, ids, t, amount)
-
-
 class _Target:
     """One target through the segments: state, ``R`` at each start, length, goal, clock.
 
     Arrays per segment: ``code``, ``r``, ``length``, ``goal``, ``warning``, ``clock`` (an
-    id of :class:`_Clocks`), ``combo`` (the severity and plan in force, an index into
+    id of :class:`Clocks`), ``combo`` (the severity and plan in force, an index into
     ``goals``: the goal of each, ``-1`` where the target does not apply); ``measure``
     groups the segments of each measurement; per incident, ``stop_t`` and ``stop_seg``:
     where it last stopped.
@@ -287,7 +195,7 @@ class _Target:
         combo: Any,
         warning: Any,
         clock: Any,
-        measure: _Groups,
+        measure: Groups,
         rule: int,
         stop_seg: Any,
         stop_t: Any,
@@ -305,14 +213,14 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
     With ``only``, measure that target alone (by index), with its ``elapsed`` as its
     only figure, and run no tiers: what a time ledger reads.
     """
-    np = _np()
+    np = np_module()
     out = Results(ev.n)
     m = ev.t.size
     if not m:
         out.severity = np.zeros(0, dtype=np.int64)
         out.next_change = np.zeros(0, dtype=np.int64)
         return out
-    rows = _Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
+    rows = Groups(np.r_[True, ev.inc[1:] != ev.inc[:-1]])
     lut_kind = {name: k for k, name in enumerate(ev.kinds)}
 
     def is_kind(name: str) -> Any:
@@ -341,7 +249,7 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
     # the goals of each (severity, plan) pair present, per segment
     plan_codes, plan_names = _codes(ev.plan)
     width = len(plan_names) + 1
-    combo, combo_of = _small_unique(
+    combo, combo_of = small_unique(
         np, (s_sev.astype(np.int64) + 1) * width + plan_codes[seg.inc] + 1
     )
     combo -= width  # back to severity * width + plan + 1 (severity -1: none)
@@ -350,7 +258,7 @@ def run(plan: Compiled, ev: Events, now: int, *, only: int | None = None) -> Res
         p = key % width - 1
         name = plan_names[p] if p >= 0 and plan.plans else None
         specs.append(plan.goals(ev.severities[key // width], name))
-    clocks = _Clocks()
+    clocks = Clocks()
     targets: list[_Target] = []
     for tp in plan.targets if only is None else [plan.targets[only]]:
         target = _target(np, tp, plan, specs, combo_of, clocks, seg, rows, walked, reopen,
@@ -420,9 +328,9 @@ def _target(  # noqa: PLR0917
     plan: Compiled,
     specs: list[tuple[GoalSpec | None, ...]],
     combo_of: Any,
-    clocks: _Clocks,
+    clocks: Clocks,
     seg: _Segments,
-    rows: _Groups,
+    rows: Groups,
     walked: Walked,
     reopen: Any,
     event_t: Any,
@@ -442,7 +350,7 @@ def _target(  # noqa: PLR0917
         new = seg.groups.first | np.r_[True, epoch[1:] != epoch[:-1]]
     else:
         new = None
-    measure = seg.groups if new is None else _Groups(new)  # one measurement: the incident
+    measure = seg.groups if new is None else Groups(new)  # one measurement: the incident
 
     def per_combo(value: Any) -> Any:
         return np.array([value(s[i]) for s in specs] + [-1], dtype=np.int64)[combo_of]
@@ -482,7 +390,7 @@ def _crossing(  # noqa: PLR0917
     np: Any,
     target: _Target,
     seg: _Segments,
-    clocks: _Clocks,
+    clocks: Clocks,
     amount: Any,
     eligible: Any,
 ) -> Any:
@@ -513,7 +421,7 @@ def _crossing(  # noqa: PLR0917
 
 
 def _results(  # noqa: PLR0917
-    np: Any, target: _Target, seg: _Segments, clocks: _Clocks, now: int, full: bool = True
+    np: Any, target: _Target, seg: _Segments, clocks: Clocks, now: int, full: bool = True
 ) -> dict[str, Any]:
     """A target's figures per incident; without ``full``, only ``elapsed`` (and NA)."""
     last = seg.last_of
@@ -560,7 +468,7 @@ def _candidates(  # noqa: PLR0917
     seg: _Segments,
     targets: list[_Target],
     concluded: Any,
-    clocks: _Clocks,
+    clocks: Clocks,
     incident_clocks: dict[int, Any],
 ) -> Any:
     """A segment of ``_engine._turn`` on arrays: ``instant * 4 + outcome`` or ``_INF`` per segment.
@@ -639,15 +547,8 @@ def _next_change(np: Any, out: Results, n: int, now: int) -> Any:
     return np.where(best < _INF, best, _NAT)
 
 
-def _small_unique(np: Any, keys: Any) -> tuple[Any, Any]:
-    """``np.unique(keys, return_inverse=True)`` for small non-negative keys, without a sort."""
-    present = np.bincount(keys) > 0
-    lookup = np.cumsum(present) - 1
-    return np.flatnonzero(present), lookup[keys]
-
-
 def _codes(values: list[str | None]) -> tuple[Any, list[str]]:
-    np = _np()
+    np = np_module()
     names: list[str] = []
     index: dict[str, int] = {}
     codes = np.full(len(values), -1, dtype=np.int64)
