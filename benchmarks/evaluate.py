@@ -32,12 +32,14 @@ import random
 import statistics
 import time
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from _common import Case, escalation_tiers, fmt_ns, fmt_stat, interleave, office_calendar
 from _floor import Hours, answers, floor_evaluate
 
-from escalate import Policy, Severity, Timeline, evaluate
+import escalate
+from escalate import Policy, Timeline, evaluate
 
 BOGOTA = ZoneInfo("America/Bogota")
 ONE_US = timedelta(microseconds=1)
@@ -45,12 +47,14 @@ H = timedelta(hours=1)
 GOALS = {"response": 2 * H, "resolution": 8 * H}
 
 
-def build_policy() -> Policy:
-    return Policy(
+def build_policy(module: Any = None) -> Policy:
+    """The workload's policy, built with ``module`` (another escalate) or this one."""
+    esc = module or escalate
+    return esc.Policy(
         clock="office",
-        calendars={"office": office_calendar()},
-        severities=[Severity(name="alta", goals=GOALS)],
-        tiers=escalation_tiers(),
+        calendars={"office": office_calendar(esc)},
+        severities=[esc.Severity(name="alta", goals=GOALS)],
+        tiers=escalation_tiers(esc),
     )
 
 

@@ -35,6 +35,7 @@ import argparse
 import resource
 import warnings
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -183,22 +184,29 @@ def long_log(n_events: int, clock: str, repeats: int) -> None:
     print(f"peak resident memory:        {peak:.2f} GiB  (target < 4 GiB)")
 
 
-def one_incident(clock: str, rounds: int) -> None:
-    """One incident with a 20-event status history through evaluate()."""
-    print(section("One incident with a 20-event status history: evaluate()"))
+def twenty_events(module: Any = None) -> tuple[Any, datetime]:
+    """One incident with a 20-event status history (``module``: another escalate), and as_of."""
+    esc = module or escalate
     t0 = datetime(2016, 3, 1, 9, 0, tzinfo=UTC)
-    history = Timeline.open(t0, severity="2 - High", status="New")
+    history = esc.Timeline.open(t0, severity="2 - High", status="New")
     cycle = ["Active", "Awaiting User Info", "Active", "Awaiting Vendor"]
     for i in range(18):
         history = history.change(t0 + timedelta(hours=3 * (i + 1)), status=cycle[i % 4])
     history = history.change(t0 + timedelta(hours=60), status="Resolved")
+    return history, t0 + timedelta(days=10)
+
+
+def one_incident(clock: str, rounds: int) -> None:
+    """One incident with a 20-event status history through evaluate()."""
+    print(section("One incident with a 20-event status history: evaluate()"))
+    history, as_of = twenty_events()
+    t0 = history.events[0].at
     short = (
         Timeline.open(t0, severity="2 - High", status="New")
         .change(t0 + timedelta(hours=3), status="Active")
         .change(t0 + timedelta(hours=6), status="Awaiting User Info")
         .change(t0 + timedelta(hours=60), status="Resolved")
     )
-    as_of = t0 + timedelta(days=10)
     loops = 500
     result = interleave(
         [

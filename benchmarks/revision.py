@@ -33,20 +33,19 @@ from pathlib import Path
 sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).resolve().parent)
 
 import argparse
+import functools
 import warnings
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
 from _common import (
     Case,
-    escalation_tiers,
     export_revision,
     fmt_ns,
     fmt_stat,
     import_copy,
     interleave,
-    office_calendar,
     section,
 )
 
@@ -59,23 +58,12 @@ ALIAS = "escalate_rev"
 def scalar_cases(mod: ModuleType, label: str) -> tuple[list[Case], list[Any]]:
     """The evaluate workloads on ``mod``, and their answers (to compare the two sides)."""
     import evaluate as bench
+    import histories
 
-    events = bench.build_events(2000)
-    policy = mod.Policy(
-        clock="office",
-        calendars={"office": office_calendar(mod)},
-        severities=[mod.Severity(name="alta", goals=bench.GOALS)],
-        tiers=escalation_tiers(mod),
-    )
-    incidents = [(mod.Timeline.from_events(e), as_of) for e, as_of in events]
+    policy = bench.build_policy(mod)
+    incidents = [(mod.Timeline.from_events(e), at) for e, at in bench.build_events(2000)]
     desk = mod.load_policy(ROOT / "examples" / "policies" / "servicenow_desk.toml")
-    t0 = datetime(2016, 3, 1, 9, 0, tzinfo=UTC)
-    history = mod.Timeline.open(t0, severity="2 - High", status="New")
-    cycle = ["Active", "Awaiting User Info", "Active", "Awaiting Vendor"]
-    for i in range(18):
-        history = history.change(t0 + timedelta(hours=3 * (i + 1)), status=cycle[i % 4])
-    history = history.change(t0 + timedelta(hours=60), status="Resolved")
-    as_of = t0 + timedelta(days=10)
+    history, as_of = histories.twenty_events(mod)
     ev = mod.evaluate
 
     def workload() -> None:
@@ -98,15 +86,14 @@ def scalar_cases(mod: ModuleType, label: str) -> tuple[list[Case], list[Any]]:
 def table_cases(mod: ModuleType, label: str, n_events: int) -> tuple[list[Case], list[Any]]:
     """The evaluate_frame workloads on ``mod``, and their outputs."""
     import histories
-    import pandas as pd
 
     policy = mod.load_policy(ROOT / "examples" / "policies" / "servicenow_desk.toml")
     late = datetime(2027, 1, 1, tzinfo=UTC)
-    log = mod.EventLog.from_events(histories.synthetic(n_events))
+    log = mod.EventLog.from_events(_synthetic(n_events))
     cases = [Case(f"synthetic {label}", lambda: mod.evaluate_frame(log, policy, as_of=late), 1)]
     answers = [mod.evaluate_frame(log, policy, as_of=late)]
     if histories.LOG.exists():
-        raw = pd.read_csv(histories.LOG, usecols=histories.COLUMNS)
+        raw = _raw_log()
         real = mod.EventLog.from_snapshots(raw, **histories.SNAPSHOTS)
         cases.append(
             Case(
@@ -118,6 +105,23 @@ def table_cases(mod: ModuleType, label: str, n_events: int) -> tuple[list[Case],
         for at in (histories.LATE, "2016-04-01T00:00:00-03:00"):
             answers.append(mod.evaluate_frame(real, policy, as_of=at))
     return cases, answers
+
+
+@functools.cache
+def _synthetic(n_events: int) -> Any:
+    """The synthetic long log, built once for both revisions."""
+    import histories
+
+    return histories.synthetic(n_events)
+
+
+@functools.cache
+def _raw_log() -> Any:
+    """The real log's columns, read once for both revisions."""
+    import histories
+    import pandas as pd
+
+    return pd.read_csv(histories.LOG, usecols=histories.COLUMNS)
 
 
 def _same(ours: list[Any], theirs: list[Any]) -> bool:
