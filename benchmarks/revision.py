@@ -34,6 +34,7 @@ sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).r
 
 import argparse
 import functools
+import gc
 import warnings
 from datetime import UTC, datetime
 from types import ModuleType
@@ -74,11 +75,27 @@ def scalar_cases(mod: ModuleType, label: str) -> tuple[list[Case], list[Any]]:
         for _ in range(1000):
             ev(desk, history, as_of=as_of)
 
+    def read() -> None:  # a field read builds the result's objects and datetimes
+        for timeline, at in incidents:
+            ev(policy, timeline, as_of=at).targets  # noqa: B018
+
+    def kept() -> None:
+        # an analyst's list of results, with the garbage collector on as in real use
+        # (interleave turns it off around each case): what a kept result holds costs here
+        gc.enable()
+        try:
+            results = [ev(policy, timeline, as_of=at) for timeline, at in incidents]
+        finally:
+            gc.disable()
+        del results
+
     answers = [ev(policy, tl, as_of=at).to_dict() for tl, at in incidents]
     answers.append(ev(desk, history, as_of=as_of).to_dict())
     cases = [
         Case(f"workload {label}", workload, len(incidents)),
         Case(f"20 events {label}", twenty, 1000),
+        Case(f"workload read {label}", read, len(incidents)),
+        Case(f"kept, collector on {label}", kept, len(incidents)),
     ]
     return cases, answers
 
@@ -164,7 +181,7 @@ def main() -> int:
             ratio = result.ratio(mine.name, over=other.name)
             name = mine.name.removesuffix(" tree")
             print(
-                f"  {name:12s} tree {fmt_ns(result.per_op(mine.name).median)}, "
+                f"  {name:18s} tree {fmt_ns(result.per_op(mine.name).median)}, "
                 f"rev {fmt_ns(result.per_op(other.name).median)}: tree/rev {fmt_stat(ratio)}"
             )
     return 0

@@ -8,9 +8,11 @@ instant from that check. These tests pin what must not change with them.
 from __future__ import annotations
 
 import copy
+import gc
 import pickle
 import threading
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -33,8 +35,10 @@ from escalate import (
     TimelineError,
     evaluate,
 )
-from escalate._evaluate import _fields, compiled, outcome
+from escalate._engine import Measured, OpenTime
+from escalate._evaluate import Outcome, _fields, compiled, finish, outcome
 from escalate._event import new_event
+from escalate._fold import Folded
 
 BOG = ZoneInfo("America/Bogota")
 H = timedelta(hours=1)
@@ -60,7 +64,7 @@ def _eager() -> dict[str, object]:
     """Every field of the evaluation, built at once from the same figures."""
     plan = compiled(POLICY)
     now = (AS_OF - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-    return _fields(POLICY, plan, TL, outcome(plan, TL, now), now, None)
+    return _fields(POLICY, plan, TL, finish(plan, outcome(plan, TL, now), now), now, None)
 
 
 def test_fields_are_built_on_first_read_and_equal_the_eager_ones():
@@ -273,3 +277,25 @@ def test_a_timeline_before_1970_keeps_its_order_checks():
     assert [e.type for e in Timeline.from_events(tl.to_events()).events] == ["opened", "responded"]
     with pytest.raises(TimelineError, match="before the previous event"):
         tl.respond(datetime(1968, 12, 31, tzinfo=BOG))
+
+
+def _reachable(root: object) -> set[type]:
+    """The types of every object the garbage collector can reach from ``root``."""
+    seen: dict[int, object] = {}
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type | ModuleType):
+            continue
+        seen[id(obj)] = obj
+        stack.extend(gc.get_referents(obj))
+    return {type(obj) for obj in seen.values()}
+
+
+def test_a_kept_evaluation_holds_its_figures_not_the_fold_behind_them():
+    """Before its fields are built, an evaluation keeps no fold, measurement or outcome."""
+    ev = evaluate(POLICY, TL, as_of=AS_OF)
+    assert "_build" in vars(ev)
+    kept = _reachable(vars(ev)["_build"].args[3:])  # what it keeps besides the policy
+    assert kept.isdisjoint({Folded, Measured, Outcome, OpenTime})
+    assert ev.targets == _eager()["targets"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from escalate._calendar import _instant
 from escalate._checks import excerpt
@@ -62,6 +63,8 @@ _STATUS = {
 _BREACHED = TargetStatus.BREACHED
 _GOING = frozenset({TargetStatus.RUNNING, TargetStatus.PAUSED})
 """The statuses of a target whose clock still goes (an enum's attribute costs a lookup)."""
+_FIRED = frozenset({FIRED, MANUAL_FIRED})
+_BELOW = "waits for the tier below it"
 _REASON = {
     OPEN: EscalationReason.OPENED,
     ELAPSED: EscalationReason.ELAPSED,
@@ -146,6 +149,16 @@ class Outcome:
         self.specs: list[tuple[GoalSpec | None, ...]] = []
 
 
+class Figures(NamedTuple):
+    """What an evaluation's fields are built from (:class:`Outcome`'s, finished)."""
+
+    targets: list[TargetOutcome]
+    route: Route | None
+    tiers: list[tuple[int, int | None]]
+    notes: list[str]
+    next_change: int | None
+
+
 def _segment_of(times: list[int], at: int) -> int:
     """Return the index of the segment holding instant ``at`` (an event instant or later)."""
     return max(bisect_left(times, at + 1) - 1, 0)
@@ -225,21 +238,22 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     return out
 
 
-def finish(plan: Compiled, out: Outcome, now: int) -> None:
-    """Fill ``out.notes`` and ``out.next_change`` (what only the reported results need)."""
-    if out.notes is not None:
-        return
-    folded, measured, specs = out.folded, out.measured, out.specs
-    notes: list[str] = []
-    for tier, result in zip(plan.tiers(out.route), out.tiers, strict=True):
-        waiting_below = bool(notes) and out.tiers[len(notes) - 1][0] == -1
-        notes.append(
-            "waits for the tier below it"
-            if waiting_below
-            else _note(plan, tier, result, folded, measured, specs)
-        )
-    out.notes = notes
-    out.next_change = _next_change(out, now)
+def finish(plan: Compiled, out: Outcome, now: int) -> Figures:
+    """Fill ``out.notes`` and ``out.next_change``; return what the reported results need."""
+    notes = out.notes
+    if notes is None:
+        notes = out.notes = []
+        waiting = False  # the tiers after the first one waiting wait for the tier below
+        for tier, result in zip(plan.tiers(out.route), out.tiers, strict=True):
+            if waiting:
+                notes.append(_BELOW)
+            elif result[0] in _FIRED:
+                notes.append("")
+            else:
+                notes.append(_note(plan, tier, result, out.folded, out.measured, out.specs))
+                waiting = result[0] == -1
+        out.next_change = _next_change(out, now)
+    return Figures(out.targets, out.route, out.tiers, notes, out.next_change)
 
 
 def _note(  # noqa: PLR0917
@@ -252,16 +266,16 @@ def _note(  # noqa: PLR0917
 ) -> str:
     """Say in words why a tier is skipped or waiting (empty when it fired or will)."""
     kind, at = result
-    if kind in {FIRED, MANUAL_FIRED}:
+    if kind in _FIRED:
         return ""
     if kind == -1 and tier.kind == MANUAL:
         return "waits for a manual escalation"
     if tier.kind in {OPEN, MANUAL}:
-        return "waits for the tier below it"
+        return _BELOW
     if tier.kind == ELAPSED:
         if folded.concluded[-1]:
             return "waits: the incident is resolved or closed; it goes on if it reopens"
-        return "waits for the tier below it"
+        return _BELOW
     target = plan.targets[tier.a]
     name = target.name
     j = len(folded.times) - 1 if at is None else _segment_of(folded.times, at)
@@ -277,7 +291,7 @@ def _note(  # noqa: PLR0917
         return f"waits for target {name!r} to start"
     if code == PAUSED:
         return f"waits: target {name!r} is paused"
-    return "waits for the tier below it"
+    return _BELOW
 
 
 def _next_change(out: Outcome, now: int) -> int | None:
@@ -351,13 +365,16 @@ def _evaluation(  # noqa: PLR0917
     fields["as_of"] = as_of
     fields["severity"] = out.severity
     fields["context"] = _Context(policy, timeline, now)
-    notified = _notified(policy, plan, out, now) if plan.contact_clocks else None
-    fields["_build"] = lambda: _fields(policy, plan, timeline, out, now, notified)
+    # the result keeps the figures, not the fold and the measurements behind them: a kept
+    # evaluation holds a dozen objects for the garbage collector to walk, not fifty
+    figures = finish(plan, out, now)
+    notified = _notified(policy, plan, figures, now) if plan.contact_clocks else None
+    fields["_build"] = partial(_fields, policy, plan, timeline, figures, now, notified)
     return ev
 
 
 def _notified(
-    policy: Policy, plan: Compiled, out: Outcome, now: int
+    policy: Policy, plan: Compiled, out: Figures, now: int
 ) -> dict[int, list[tuple[str, int, tzinfo]]]:
     """Per tier fired by ``now`` (by position), when to notify each contact, and in which zone.
 
@@ -382,15 +399,13 @@ def _fields(  # noqa: PLR0917
     policy: Policy,
     plan: Compiled,
     timeline: Timeline,
-    out: Outcome,
+    out: Figures,
     now: int,
     notified: dict[int, list[tuple[str, int, tzinfo]]] | None,
 ) -> dict[str, Any]:
     """The fields of the evaluation of ``out`` as objects and datetimes."""
-    finish(plan, out, now)
     if notified is None:
         notified = _notified(policy, plan, out, now)
-    assert out.notes is not None  # noqa: S101 - filled just above
     results = []
     for t in out.targets:
         spec = t.spec
