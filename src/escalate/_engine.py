@@ -25,7 +25,7 @@ from itertools import accumulate
 from operator import mul, not_, sub
 from typing import TYPE_CHECKING, NamedTuple
 
-from escalate._fold import PENDING, RUNNING, Folded
+from escalate._fold import PENDING, RUNNING, STOPPED, Folded
 from escalate._index import scalar_index
 from escalate._plan import (
     ELAPSED,
@@ -402,7 +402,9 @@ def _turn(  # noqa: PLR0917 - one segment's rules, in order
         clock, values = elapsed[id(tier.b)]
     elif kind != OPEN and kind != MANUAL:  # noqa: PLR1714 - no set built in the hot loop
         m = measured[index]
-    for j in range(j, last + 1):  # noqa: B020, PLR1704 - the turn goes on from segment j
+        if m is not None and j < last:
+            j = _skip(tier, j, bound, manual_at, m, specs, rules[index], folded)
+    for j in range(j, last + 1):  # noqa: B020 - the turn goes on from segment j
         u = times[j]
         lb = bound if bound > u else u  # noqa: FURB136 - no call in the hot loop
         if manual_at <= lb:
@@ -449,6 +451,42 @@ def _turn(  # noqa: PLR0917 - one segment's rules, in order
         if x < end:
             return FIRED, x, j
     return -1, None, last
+
+
+def _skip(  # noqa: PLR0917 - the turn's position and what it reads
+    tier: TierPlan,
+    j: int,
+    bound: int,
+    manual_at: int,
+    m: Measured,
+    specs: list[tuple[GoalSpec | None, ...]],
+    rule: int,
+    folded: Folded,
+) -> int:
+    """The segment from which :func:`_turn`'s loop can change anything for a target's tier.
+
+    Where one goal is in force throughout and the target's measurement never restarts,
+    ``R`` never falls, so the segments before the first one whose end passes the
+    tier's amount (found by bisection) each ``continue`` in the loop, unless a manual
+    escalation comes by their start or a kept result ends the turn there: then the loop
+    starts at ``j`` as before.
+    """
+    spec = specs[0][tier.a]
+    if spec is None or spec.days is not None or folded.restarts[tier.a]:
+        return j
+    if specs.count(specs[0]) != len(specs):
+        return j
+    goal = spec.us
+    amount = tier.amounts.get(goal)
+    if amount is None:
+        amount = tier.amount(goal)
+    last = len(m.ends) - 1
+    k = bisect_right(m.ends, amount, j, last)  # ends[j:k] <= amount; k <= last
+    if k == j or manual_at <= max(bound, m.times[k - 1]):
+        return j
+    if rule == KEEP and STOPPED in m.codes[j:k]:
+        return j
+    return k
 
 
 def incident_clock(folded: Folded, clock: Calendar, opens: OpenTime) -> list[int]:
