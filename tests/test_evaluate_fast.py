@@ -36,7 +36,7 @@ from escalate import (
     evaluate,
 )
 from escalate._engine import Measured, OpenTime
-from escalate._evaluate import Outcome, _fields, compiled, finish, outcome
+from escalate._evaluate import Outcome, _fields, compiled, kept, outcome
 from escalate._event import new_event
 from escalate._fold import Folded
 
@@ -64,7 +64,7 @@ def _eager() -> dict[str, object]:
     """Every field of the evaluation, built at once from the same figures."""
     plan = compiled(POLICY)
     now = (AS_OF - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-    return _fields(POLICY, plan, TL, finish(plan, outcome(plan, TL, now), now), now, None)
+    return _fields(POLICY, plan, TL, kept(outcome(plan, TL, now)), now, None)
 
 
 def test_fields_are_built_on_first_read_and_equal_the_eager_ones():

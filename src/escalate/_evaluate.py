@@ -116,10 +116,9 @@ class Outcome:
         tiers: per tier of the route, ``(outcome, instant)`` from
             :func:`escalate._engine.escalate`.
         route: the route chosen at the opening, or ``None``.
-        notes: per tier, why it is skipped or waiting (empty when it fired or will);
-            ``None`` until :func:`finish` fills it.
-        next_change: the earliest instant after ``now`` at which the evaluation changes
-            (filled with ``notes``).
+        notes: before the opening, per tier, why it waits; else ``None``: :func:`finish`
+            says it from the kept figures when the fields are built.
+        next_change: before the opening, the opening; else ``None`` (as ``notes``).
         specs: per segment, the goal of every target in force in it.
         measured: per target of the plan, its elapsed time through the segments (on the
             clock in force in each), or ``None`` where nothing needed it.
@@ -149,14 +148,42 @@ class Outcome:
         self.specs: list[tuple[GoalSpec | None, ...]] = []
 
 
+class Basis(NamedTuple):
+    """What the notes on waiting and skipped tiers are said from (:func:`_note`).
+
+    ``codes[i]``: target ``i``'s state in each segment, ``None`` where it was not measured.
+    """
+
+    times: list[int]
+    concluded: list[bool]
+    severity: list[str]
+    specs: list[tuple[GoalSpec | None, ...]]
+    codes: list[list[int] | None]
+
+
 class Figures(NamedTuple):
-    """What an evaluation's fields are built from (:class:`Outcome`'s, finished)."""
+    """What an evaluation keeps to build its fields: the outcome's figures, not the fold.
+
+    ``notes`` and ``next_change`` are filled by :func:`finish`, from ``basis``, when the
+    fields are built (``notes`` is set at once before the opening).
+    """
 
     targets: list[TargetOutcome]
     route: Route | None
     tiers: list[tuple[int, int | None]]
-    notes: list[str]
+    notes: list[str] | None
     next_change: int | None
+    basis: Basis | None
+
+
+def kept(out: Outcome) -> Figures:
+    """The figures of ``out``, and what its notes need, without the fold behind them."""
+    basis = None
+    if out.notes is None:
+        folded = out.folded
+        codes = [None if m is None else m.codes for m in out.measured]
+        basis = Basis(folded.times, folded.concluded, folded.severity, out.specs, codes)
+    return Figures(out.targets, out.route, out.tiers, out.notes, out.next_change, basis)
 
 
 def _segment_of(times: list[int], at: int) -> int:
@@ -238,31 +265,29 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
     return out
 
 
-def finish(plan: Compiled, out: Outcome, now: int) -> Figures:
-    """Fill ``out.notes`` and ``out.next_change``; return what the reported results need."""
-    notes = out.notes
-    if notes is None:
-        notes = out.notes = []
-        waiting = False  # the tiers after the first one waiting wait for the tier below
-        for tier, result in zip(plan.tiers(out.route), out.tiers, strict=True):
-            if waiting:
-                notes.append(_BELOW)
-            elif result[0] in _FIRED:
-                notes.append("")
-            else:
-                notes.append(_note(plan, tier, result, out.folded, out.measured, out.specs))
-                waiting = result[0] == -1
-        out.next_change = _next_change(out, now)
-    return Figures(out.targets, out.route, out.tiers, notes, out.next_change)
+def finish(plan: Compiled, out: Figures, now: int) -> tuple[list[str], int | None]:
+    """Return the notes on every tier and the next change (computed once, if not known)."""
+    if out.notes is not None:
+        return out.notes, out.next_change
+    assert out.basis is not None  # noqa: S101 - kept() keeps it where notes are to come
+    notes: list[str] = []
+    waiting = False  # the tiers after the first one waiting wait for the tier below
+    for tier, result in zip(plan.tiers(out.route), out.tiers, strict=True):
+        if waiting:
+            notes.append(_BELOW)
+        elif result[0] in _FIRED:
+            notes.append("")
+        else:
+            notes.append(_note(plan, tier, result, out.basis))
+            waiting = result[0] == -1
+    return notes, _next_change(out, now)
 
 
-def _note(  # noqa: PLR0917
+def _note(
     plan: Compiled,
     tier: Any,
     result: tuple[int, int | None],
-    folded: Folded,
-    measured: list[Measured | None],
-    specs: list[tuple[GoalSpec | None, ...]],
+    basis: Basis,
 ) -> str:
     """Say in words why a tier is skipped or waiting (empty when it fired or will)."""
     kind, at = result
@@ -273,16 +298,17 @@ def _note(  # noqa: PLR0917
     if tier.kind in {OPEN, MANUAL}:
         return _BELOW
     if tier.kind == ELAPSED:
-        if folded.concluded[-1]:
+        if basis.concluded[-1]:
             return "waits: the incident is resolved or closed; it goes on if it reopens"
         return _BELOW
     target = plan.targets[tier.a]
     name = target.name
-    j = len(folded.times) - 1 if at is None else _segment_of(folded.times, at)
-    if specs[j][tier.a] is None:
-        return f"target {name!r} has no goal for severity {folded.severity[j]!r}"
-    m = measured[tier.a]
-    code = PENDING if m is None else m.codes[j]
+    times = basis.times
+    j = len(times) - 1 if at is None else _segment_of(times, at)
+    if basis.specs[j][tier.a] is None:
+        return f"target {name!r} has no goal for severity {basis.severity[j]!r}"
+    codes = basis.codes[tier.a]
+    code = PENDING if codes is None else codes[j]
     if kind == SKIPPED:
         return f"target {name!r} stopped before the trigger, and a reopen keeps its result"
     if code == STOPPED:
@@ -294,7 +320,7 @@ def _note(  # noqa: PLR0917
     return _BELOW
 
 
-def _next_change(out: Outcome, now: int) -> int | None:
+def _next_change(out: Figures, now: int) -> int | None:
     candidates: list[int] = []
     for t in out.targets:
         if t.status is TargetStatus.RUNNING and t.due is not None:
@@ -366,8 +392,8 @@ def _evaluation(  # noqa: PLR0917
     fields["severity"] = out.severity
     fields["context"] = _Context(policy, timeline, now)
     # the result keeps the figures, not the fold and the measurements behind them: a kept
-    # evaluation holds a dozen objects for the garbage collector to walk, not fifty
-    figures = finish(plan, out, now)
+    # evaluation holds twenty objects for the garbage collector to walk, not fifty
+    figures = kept(out)
     notified = _notified(policy, plan, figures, now) if plan.contact_clocks else None
     fields["_build"] = partial(_fields, policy, plan, timeline, figures, now, notified)
     return ev
@@ -404,6 +430,7 @@ def _fields(  # noqa: PLR0917
     notified: dict[int, list[tuple[str, int, tzinfo]]] | None,
 ) -> dict[str, Any]:
     """The fields of the evaluation of ``out`` as objects and datetimes."""
+    notes, change = finish(plan, out, now)
     if notified is None:
         notified = _notified(policy, plan, out, now)
     results = []
@@ -438,13 +465,12 @@ def _fields(  # noqa: PLR0917
     schedule: list[ScheduledTier] = []
     current: TierRef | None = None
     next_tier: tuple[TierRef, datetime | None] | None = None
-    change = out.next_change
     key = None if route is None else route.name
     refs = plan.tier_refs.get(key)
     if refs is None:
         refs = plan.tier_refs[key] = tuple(_ref(tier) for tier in tiers)
     for k, (tier, tp, (kind, at), note, ref) in enumerate(
-        zip(tiers, plans, out.tiers, out.notes, refs, strict=True)
+        zip(tiers, plans, out.tiers, notes, refs, strict=True)
     ):
         when = None if at is None else to_datetime(at, zone)
         if kind in {FIRED, MANUAL_FIRED} and at is not None:
