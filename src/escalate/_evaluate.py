@@ -151,14 +151,14 @@ class Outcome:
 class Basis(NamedTuple):
     """What the notes on waiting and skipped tiers are said from (:func:`_note`).
 
-    ``codes[i]``: target ``i``'s state in each segment, ``None`` where it was not measured.
+    ``codes[i]``: target ``i``'s state in each segment.
     """
 
     times: list[int]
     concluded: list[bool]
     severity: list[str]
     specs: list[tuple[GoalSpec | None, ...]]
-    codes: list[list[int] | None]
+    codes: list[list[int]]
 
 
 class Figures(NamedTuple):
@@ -179,11 +179,14 @@ class Figures(NamedTuple):
 def kept(out: Outcome) -> Figures:
     """The figures of ``out``, and what its notes need, without the fold behind them."""
     basis = None
+    # tuple.__new__: a named tuple's own __new__ is a Python function, this is one C call
     if out.notes is None:
-        folded = out.folded
-        codes = [None if m is None else m.codes for m in out.measured]
-        basis = Basis(folded.times, folded.concluded, folded.severity, out.specs, codes)
-    return Figures(out.targets, out.route, out.tiers, out.notes, out.next_change, basis)
+        f = out.folded
+        basis = _tuple(Basis, (f.times, f.concluded, f.severity, out.specs, f.codes))
+    return _tuple(Figures, (out.targets, out.route, out.tiers, out.notes, out.next_change, basis))
+
+
+_tuple = tuple.__new__
 
 
 def _segment_of(times: list[int], at: int) -> int:
@@ -307,8 +310,7 @@ def _note(
     j = len(times) - 1 if at is None else _segment_of(times, at)
     if basis.specs[j][tier.a] is None:
         return f"target {name!r} has no goal for severity {basis.severity[j]!r}"
-    codes = basis.codes[tier.a]
-    code = PENDING if codes is None else codes[j]
+    code = basis.codes[tier.a][j]  # measured: the route's tiers read it (Compiled.wanted)
     if kind == SKIPPED:
         return f"target {name!r} stopped before the trigger, and a reopen keeps its result"
     if code == STOPPED:
