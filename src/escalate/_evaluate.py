@@ -260,9 +260,8 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         if spec.warning_us is not None and code != PENDING:
             warning = due(m, spec.warning_us)
         out.targets.append(TargetOutcome(i, spec, goal, code, m.total, due_us, warning, stop, now))
-    elapsed = {
-        id(t.b): (t.b, incident_clock(folded, t.b, opens)) for t in tiers if t.kind == ELAPSED
-    }
+    clocks = plan.incident_clocks[None if route is None else route.name]
+    elapsed = {id(c): (c, incident_clock(folded, c, opens)) for c in clocks} if clocks else {}
     out.tiers = escalate(folded, tiers, measured, specs, plan.rules, elapsed)
     out.specs = specs
     return out

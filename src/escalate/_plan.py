@@ -214,6 +214,7 @@ class Compiled:
         "contact_clocks",
         "escalation_zone",
         "fallback",
+        "incident_clocks",
         "known",
         "meaning",
         "plans",
@@ -253,6 +254,8 @@ class Compiled:
         """Per route: the ``TierRef`` of each tier, built once by the evaluator (frozen)."""
         self.wanted: dict[str | None, frozenset[int]] = {}
         """Per route (as in :meth:`tiers`): the targets whose tiers read their elapsed time."""
+        self.incident_clocks: dict[str | None, tuple[Calendar, ...]] = {}
+        """Per route (as in :meth:`tiers`): the clocks of its elapsed-time tiers, once each."""
         self.steps: dict[Any, Any] = {}
         """What an event does in a state (:func:`escalate._fold.step`), remembered."""
 
@@ -282,6 +285,8 @@ class Compiled:
             self.wanted[key] = frozenset(
                 t.a for t in found if t.kind not in {OPEN, ELAPSED, MANUAL}
             )
+            clocks = {id(t.b): t.b for t in found if t.kind == ELAPSED}
+            self.incident_clocks[key] = tuple(clocks.values())
         return found
 
     def _tier(self, tier: Tier) -> TierPlan:
