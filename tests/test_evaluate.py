@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
+import pandas as pd
 import pytest
 
 from escalate import (
@@ -23,6 +24,7 @@ from escalate import (
     Calendar,
     EscalationReason,
     Evaluation,
+    EventLog,
     Goal,
     Manual,
     NaiveDatetimeError,
@@ -35,6 +37,7 @@ from escalate import (
     Timeline,
     TimelineError,
     evaluate,
+    evaluate_frame,
     format_duration,
     load_policy,
 )
@@ -418,6 +421,28 @@ def test_warning_point_is_passed_like_a_deadline():
     evening = evaluate(HOSTING, tl, as_of=bog(13, 20))
     assert not evening["response"].at_risk
     assert evening.next_change_at == bog(14, 8)
+
+
+def test_a_paused_target_past_its_warning_is_at_risk_in_both_engines():
+    """Paused at 08:30 Wed, past its 08:00 warning and within its 09:00 goal: at risk.
+
+    Its clock still goes once the pause ends, so the warning holds; once met, it is not.
+    """
+    tl = Timeline.open(bog(13, 16), severity="medio", plan="nivel2").pause(bog(14, 8, 30))
+    paused = evaluate(HOSTING, tl, as_of=bog(14, 11))
+    assert paused["response"].status is TargetStatus.PAUSED
+    assert paused["response"].at_risk
+    met = evaluate(HOSTING, tl.respond(bog(14, 11)), as_of=bog(14, 12))
+    assert met["response"].status is TargetStatus.MET
+    assert not met["response"].at_risk
+    rows = [{"id": "A", **e} for e in tl.to_events()]
+    rows += [{"id": "B", **e} for e in tl.respond(bog(14, 11)).to_events()]
+    log = EventLog.from_events(pd.DataFrame(rows), attributes=["plan"])
+    out = evaluate_frame(log, HOSTING, as_of=bog(14, 11, 30)).set_index("id")
+    assert out.loc["A", "response_status"] == "paused"
+    assert bool(out.loc["A", "response_at_risk"])
+    assert out.loc["B", "response_status"] == "met"
+    assert not bool(out.loc["B", "response_at_risk"])
 
 
 def test_warning_of_a_stopped_target_counts_only_real_running_time():

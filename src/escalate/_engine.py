@@ -25,7 +25,7 @@ from itertools import accumulate
 from operator import mul, not_, sub
 from typing import TYPE_CHECKING, NamedTuple
 
-from escalate._fold import PENDING, RUNNING, STOPPED, Folded
+from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, Folded
 from escalate._index import scalar_index
 from escalate._plan import (
     ELAPSED,
@@ -40,11 +40,14 @@ if TYPE_CHECKING:
     from escalate._calendar import Calendar
 
 __all__ = [
+    "BREACHED",
     "FIRED",
+    "GOING",
     "GROWS",
     "HELD",
     "MANUAL_FIRED",
     "NEVER",
+    "REPORTED",
     "SKIP",
     "SKIPPED",
     "TURN",
@@ -77,6 +80,19 @@ reopen keeps its result (``[code][keep]``): ``WAIT``, nothing fires there; ``SKI
 tier's turn ends, skipped (a kept result); ``HELD``, ``R`` does not grow, so the tier fires
 at the segment's start if ``R`` is past its amount there; ``GROWS``, also at the instant
 ``R`` passes it. Read by both engines (:func:`_turn`, :mod:`escalate._table`)."""
+
+
+BREACHED = 4
+"""The reported status of a target past its goal (statuses count as in ``TargetStatus``)."""
+
+REPORTED = ((PENDING, RUNNING, PAUSED, STOPPED), (BREACHED,) * 4)
+"""A target's reported status, by ``[elapsed > goal][code]``: its position in
+:class:`~escalate.TargetStatus` (pending, running, paused, met, breached); a target past
+its goal is breached whether it stopped or not. Read by both engines."""
+
+GOING = (False, True, True, False, False)
+"""By reported status: whether the target's clock still goes (running or paused), so that
+a passed warning point makes it at risk. Read by both engines."""
 
 
 def between(clock: Calendar, a: int, b: int) -> int:

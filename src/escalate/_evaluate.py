@@ -20,7 +20,9 @@ from escalate._calendar import _instant
 from escalate._checks import excerpt
 from escalate._engine import (
     FIRED,
+    GOING,
     MANUAL_FIRED,
+    REPORTED,
     SKIPPED,
     Measured,
     OpenTime,
@@ -31,7 +33,7 @@ from escalate._engine import (
     stopped_due,
 )
 from escalate._errors import InvalidInstantError, NaiveDatetimeError
-from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, Folded, fold
+from escalate._fold import PAUSED, PENDING, STOPPED, Folded, fold
 from escalate._index import ONE_US, to_datetime
 from escalate._plan import ELAPSED, MANUAL, OPEN, PERCENT, Compiled, GoalSpec, compiled, text
 from escalate._results import (
@@ -54,15 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Outcome", "evaluate", "outcome"]
 
-_STATUS = {
-    PENDING: TargetStatus.PENDING,
-    RUNNING: TargetStatus.RUNNING,
-    PAUSED: TargetStatus.PAUSED,
-    STOPPED: TargetStatus.MET,
-}
-_BREACHED = TargetStatus.BREACHED
-_GOING = frozenset({TargetStatus.RUNNING, TargetStatus.PAUSED})
-"""The statuses of a target whose clock still goes (an enum's attribute costs a lookup)."""
+_STATUSES = tuple(TargetStatus)
+"""By reported status (:data:`escalate._engine.REPORTED`), the enum member."""
 _FIRED = frozenset({FIRED, MANUAL_FIRED})
 _BELOW = "waits for the tier below it"
 _REASON = {
@@ -102,8 +97,9 @@ class TargetOutcome:
     ) -> None:
         self.index, self.spec, self.goal, self.code = index, spec, goal, code
         self.elapsed, self.due, self.warning, self.stopped = elapsed, due_us, warning, stopped
-        self.status = _BREACHED if elapsed > goal else _STATUS[code]
-        self.at_risk = warning is not None and warning <= now and self.status in _GOING
+        reported = REPORTED[elapsed > goal][code]
+        self.status = _STATUSES[reported]
+        self.at_risk = warning is not None and warning <= now and GOING[reported]
 
 
 class Outcome:

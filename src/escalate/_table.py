@@ -25,8 +25,19 @@ from __future__ import annotations
 from typing import Any, Final
 
 from escalate._arrays import Clocks, Groups, np_module, small_unique
-from escalate._engine import FIRED, GROWS, HELD, MANUAL_FIRED, NEVER, SKIP, SKIPPED, TURN
-from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, Walked, fold_many
+from escalate._engine import (
+    FIRED,
+    GOING,
+    GROWS,
+    HELD,
+    MANUAL_FIRED,
+    NEVER,
+    REPORTED,
+    SKIP,
+    SKIPPED,
+    TURN,
+)
+from escalate._fold import PENDING, RUNNING, STOPPED, Walked, fold_many
 from escalate._plan import (
     ELAPSED,
     KEEP,
@@ -444,10 +455,11 @@ def _results(  # noqa: PLR0917
     warning = _crossing(
         np, target, seg, clocks, warning_amount, (warning_amount >= 0) & (code != PENDING)
     )
-    status = np.select([code == PENDING, code == RUNNING, code == PAUSED], [0, 1, 2], 3)
-    status = np.where(total > goal, 4, status)
-    status = np.where(applies, status, -1)
-    at_risk = (warning != _NAT) & (warning <= now) & ((status == 1) | (status == 2))
+    # the engine's tables, as for the scalar path: the status, and whether it still goes
+    reported = np.array(REPORTED, dtype=np.int8)[(total > goal).astype(np.intp), code]
+    going = np.array(GOING)[reported]
+    status = np.where(applies, reported, -1)
+    at_risk = (warning != _NAT) & (warning <= now) & going & applies
     return {
         "status": status,
         "goal": np.where(applies, goal, _NAT),
