@@ -19,7 +19,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from escalate import cli
+from escalate._cli_common import (
+    _COLUMNS,
+    _DURATIONS,
+    _TZ,
+    _as_of_or_now,
+    _check_by,
+    _csv_list,
+    _debug_option,
+    _example,
+    _known,
+    _load,
+    _pairs,
+)
 from escalate._cli_histories import History, Source, history_options
 from escalate._cli_render import _cell, _console, _duration, _in_policy_order, _percent, _when
 from escalate._cli_tables import (
@@ -133,7 +145,7 @@ def _summary_table(result: Comparison) -> Table:
     return out
 
 
-_EPILOG = cli._example(
+_EPILOG = _example(
     "escalate compare --before examples/policies/seed_003_saas.toml \\\n"
     "      --after new_goals.toml src/escalate/_data/sample_incidents.csv \\\n"
     "      --as-of 2026-12-01T00:00-05:00 -o changes.csv",
@@ -176,8 +188,8 @@ _EPILOG = cli._example(
     metavar="INSTANT",
     help="Evaluate both sides as of this instant; now (the system clock) by default.",
 )
-@cli._TZ
-@cli._COLUMNS
+@_TZ
+@_COLUMNS
 @history_options
 @click.option(
     "--output",
@@ -191,8 +203,8 @@ _EPILOG = cli._example(
     is_flag=True,
     help="Write only the incidents whose outcome changed (a target's status or the tier).",
 )
-@cli._DURATIONS
-@cli._debug_option
+@_DURATIONS
+@_debug_option
 def compare_command(  # noqa: PLR0917 - click passes options by keyword
     before_path: Path,
     after_path: Path,
@@ -214,24 +226,24 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
     both sides), and how many incidents change status or deadline. Reads incidents as
     ``escalate evaluate`` does (--shape, -c, --pauses...).
     """
-    before, after = cli._load(before_path), cli._load(after_path)
+    before, after = _load(before_path), _load(after_path)
     zone = tz or before.timezone
-    keys = cli._csv_list(by, "--by")
+    keys = _csv_list(by, "--by")
     known = list(dict.fromkeys(t.name for t in (*before.targets, *after.targets)))
-    names = None if targets is None else cli._csv_list(targets, "--targets")
+    names = None if targets is None else _csv_list(targets, "--targets")
     for name in names or ():
-        cli._known("--targets", name, known, "target")
-    when = cli._as_of_or_now(as_of, tz, zone)
-    columns = cli._pairs(column_pairs, "--column")
+        _known("--targets", name, known, "target")
+    when = _as_of_or_now(as_of, tz, zone)
+    columns = _pairs(column_pairs, "--column")
     history.check()
     if output is not None:
         output_format(output)
     if history.shape != "incidents":
-        cli._check_by(keys, ["id", "opened"])
+        _check_by(keys, ["id", "opened"])
     source = _read(history, incidents, (before, after), columns, tz=tz, zone=zone)
     if not source.count:
         raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to compare")
-    cli._check_by(keys, source.names)
+    _check_by(keys, source.names)
     results = (source.evaluate(before, as_of=when), source.evaluate(after, as_of=when))
     result = compare_results(
         results,

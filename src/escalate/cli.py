@@ -3,7 +3,9 @@
 Install it with the ``cli`` extra (``pip install 'escalate-sla[cli]'``), which brings click,
 rich and pandas. Every command prints an example with ``--help``; ``escalate demo`` runs
 on a bundled policy and sample and needs no files. Reading and writing tables of incidents
-lives in :mod:`escalate._cli_tables`.
+lives in :mod:`escalate._cli_tables`; the error handling, options and parsers the commands
+share in :mod:`escalate._cli_common`; ``availability`` and ``compare`` in modules of their
+own.
 
 Zones: months (``report --by month``, ``availability``) and the instants written to files
 are in the policy's zone (:attr:`escalate.Policy.timezone`), or in ``--tz`` when given;
@@ -16,18 +18,13 @@ problems.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import importlib
 import json
-import re
-import sys
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from typing import TYPE_CHECKING, Any, NoReturn
 
 try:
     import click
@@ -38,6 +35,23 @@ except ModuleNotFoundError as _missing:  # pragma: no cover - tested in a subpro
     raise MissingExtraError("the escalate command", "cli", _missing.name or "click") from None
 
 import escalate
+from escalate._cli_common import (
+    _COLUMNS,
+    _DURATIONS,
+    _POLICY,
+    _TZ,
+    _as_of_or_now,
+    _check_by,
+    _csv_list,
+    _debug_option,
+    _example,
+    _Group,
+    _incidents,
+    _instant,
+    _known,
+    _load_versioned,
+    _pairs,
+)
 from escalate._cli_histories import History, history_options
 from escalate._cli_render import (
     _compliance_table,
@@ -51,21 +65,14 @@ from escalate._cli_render import (
     _when,
 )
 from escalate._cli_tables import (
-    _EXAMPLE_WALL_TIME,
     DurationStyle,
     UsageProblem,
-    check_layout,
     count_of,
     evaluate_table,
-    example_instant,
-    one_line,
     output_format,
-    parse_instants,
-    read_incidents,
-    read_json,
     write_table,
 )
-from escalate._errors import EscalateError, PolicyError, did_you_mean
+from escalate._errors import PolicyError
 from escalate._policy import (
     Policy,
 )
@@ -77,224 +84,12 @@ if TYPE_CHECKING:
 
 __all__ = ["UsageProblem", "app", "main"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
 #: The fixed instants of ``escalate demo``, so its output never changes.
 _DEMO_INCIDENT_AS_OF = "2026-11-18T11:00:00-05:00"
 _DEMO_SAMPLE_AS_OF = "2026-11-30T18:00:00-05:00"
 
 
-# -- error handling -------------------------------------------------------------------
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"escalate: error: {message}", err=True)
-    sys.exit(2)
-
-
-class _Group(click.Group):
-    """The command group, which turns every error into one line on stderr with status 2."""
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,  # noqa: ARG002 - always standalone, by design
-        **extra: Any,
-    ) -> NoReturn:
-        argv = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in argv
-        try:
-            result = super().main(
-                argv, prog_name or "escalate", complete_var, standalone_mode=False, **extra
-            )
-        except click.UsageError as error:
-            if debug:
-                raise
-            where = error.ctx.command_path if error.ctx is not None else "escalate"
-            _fail(f"{one_line(error)} (see '{where} --help')")
-        except click.ClickException as error:
-            if debug:
-                raise
-            _fail(one_line(error))
-        except click.Abort:
-            click.echo("escalate: aborted", err=True)
-            sys.exit(130)
-        except EscalateError as error:
-            if debug:
-                raise
-            _fail(one_line(error))
-        except OSError as error:
-            if debug:
-                raise
-            _fail(f"{error.strerror or error}: {error.filename}" if error.filename else str(error))
-        except Exception as error:
-            if debug:
-                raise
-            _fail(f"unexpected {type(error).__name__}: {one_line(error)} (rerun with --debug)")
-        sys.exit(result if isinstance(result, int) else 0)
-
-
-def _debug_option(function: _F) -> _F:
-    """Accept ``--debug`` on every command too (the group's handler reads it)."""
-    return click.option(
-        "--debug",
-        is_flag=True,
-        expose_value=False,
-        help="Show the full traceback of an error instead of one line.",
-    )(function)
-
-
-# -- parsing command-line values ------------------------------------------------------
-
-
-def _checked_zone(
-    ctx: click.Context | None,  # noqa: ARG001 - click's callback signature
-    param: click.Parameter | None,  # noqa: ARG001
-    name: str | None,
-) -> str | None:
-    """Check ``--tz`` before anything else runs: an unknown zone is never ignored."""
-    if name is None:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        hint = did_you_mean(name, sorted(available_timezones())) or (
-            "use an IANA name such as America/Bogota or UTC"
-        )
-        raise UsageProblem(f"--tz: unknown time zone {name!r}; {hint}") from None
-    return name
-
-
-def _instant(value: str | None, option: str, tz: str | None, zone: str) -> datetime | None:
-    """Parse an ISO 8601 instant (or ``now``); a naive one is read in ``--tz``.
-
-    Without ``--tz`` a naive instant is an error whose example carries the offset the
-    wall time has in ``zone`` (the policy's), so the example itself is accepted.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if text.lower() == "now":
-        return datetime.now(UTC)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageProblem(
-            f"{option}: {value!r} is not an ISO 8601 instant; write e.g. "
-            f"{example_instant(_EXAMPLE_WALL_TIME, zone)}"
-        ) from None
-    if parsed.tzinfo is None:
-        if tz is None:
-            raise UsageProblem(
-                f"{option}: {value!r} has no UTC offset; write e.g. "
-                f"{example_instant(parsed, zone)}, or pass --tz {zone} (the policy's zone)"
-            )
-        parsed = parsed.replace(tzinfo=ZoneInfo(tz))
-    return parsed
-
-
-def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
-    """Parse repeated ``KEY=VALUE`` options."""
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageProblem(f"{option}: expected KEY=VALUE, got {item!r}")
-        out[key.strip()] = value.strip()
-    return out
-
-
-def _csv_list(value: str, option: str) -> list[str]:
-    items = [part.strip() for part in value.split(",") if part.strip()]
-    if not items:
-        raise UsageProblem(f"{option}: expected a comma-separated list, got {value!r}")
-    return items
-
-
-def _known(option: str, value: str, choices: Sequence[str], noun: str | None = None) -> None:
-    """Fail with a "did you mean" when ``value`` is not one of the policy's names."""
-    if value not in choices:
-        hint = did_you_mean(value, choices) or (
-            "the policy has " + (", ".join(map(repr, choices)) or "none")
-        )
-        raise UsageProblem(f"{option}: unknown {noun or option[2:]} {value!r}; {hint}")
-
-
-def _load(path: Path) -> Policy:
-    return escalate.load_policy(path)
-
-
-def _load_versioned(path: Path) -> tuple[Policy | PolicyVersions, Policy]:
-    """A policy file with or without versions, and the policy that names things (the latest)."""
-    loaded = load_any(path)
-    return loaded, loaded.latest.policy if isinstance(loaded, PolicyVersions) else loaded
-
-
-# -- showing things -------------------------------------------------------------------
-
-
-_RESULT_KEYS = (
-    "severity", "plan", "route", "tier_level", "tier_name", "error", "month", "policy_version",
-)  # fmt: skip
-
-
-def _incidents(
-    path: Path, policy: Policy, columns: Mapping[str, str], *, tz: str | None, zone: str
-) -> pd.DataFrame:
-    """Read a table of incidents and its instants (in ``zone``), checking its layout."""
-    frame = read_incidents(path)
-    check_layout(frame, columns, path.name)
-    return parse_instants(frame, policy, columns, tz=tz, zone=zone)
-
-
-def _as_of_or_now(value: str | None, tz: str | None, zone: str) -> datetime:
-    found = _instant(value, "--as-of", tz, zone)
-    return found if found is not None else datetime.now(UTC)
-
-
 # -- the commands ---------------------------------------------------------------------
-
-
-def _example(*commands: str) -> str:
-    """The epilog of a command's ``--help``: its examples, kept as written (not rewrapped)."""
-    return "\b\nExample:\n" + "\n".join(f"  {command}" for command in commands)
-
-
-_POLICY = click.option(
-    "--policy",
-    "-p",
-    "policy_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The policy file (.toml, .json, .yaml).",
-)
-_TZ: Callable[[_F], _F] = click.option(
-    "--tz",
-    default=None,
-    metavar="ZONE",
-    callback=_checked_zone,
-    help="The IANA zone (e.g. America/Bogota) of instants written without a UTC offset; "
-    "also the zone of months and of instants written out, which is the policy's otherwise.",
-)
-_DURATIONS: Callable[[_F], _F] = click.option(
-    "--durations",
-    type=click.Choice(["seconds", "iso"]),
-    default="seconds",
-    show_default=True,
-    help="Durations in files: seconds (columns named ..._seconds) or ISO 8601 (PT40H).",
-)
-_COLUMNS: Callable[[_F], _F] = click.option(
-    "--column",
-    "-c",
-    "column_pairs",
-    multiple=True,
-    metavar="ROLE=YOURS",
-    help="Map a column to its role, e.g. -c opened=created_at, or for a history "
-    "-c at=sys_updated_at; -c fix_released= (nothing after the '=') says the table has "
-    "no such events (repeatable).",
-)
 
 
 _EPILOG_APP = _example(
@@ -684,16 +479,6 @@ def report(  # noqa: PLR0917 - click passes options by keyword
         click.echo(f"saved the chart to {plot}", err=True)
 
 
-def _check_by(keys: Sequence[str], columns: Sequence[str]) -> None:
-    """Fail when a ``--by`` key is neither an input column kept, a result, nor ``month``."""
-    known = {*columns, *_RESULT_KEYS}
-    missing = [k for k in keys if k not in known]
-    if missing:
-        raise UsageProblem(
-            f"--by: no column {missing[0]!r}; the columns are " + ", ".join(columns) + " and month"
-        )
-
-
 def _plotter(path: Path) -> Callable[..., None]:
     """Return a function saving a compliance chart to ``path``, or fail with what is missing.
 
@@ -738,138 +523,12 @@ def schema() -> None:
     click.echo(json.dumps(escalate.policy_schema(), indent=2, ensure_ascii=False))
 
 
-_TRUE = {"true", "yes", "1", "y", "t"}
-_FALSE = {"false", "no", "0", "n", "f", ""}
-
-
-def _outage_rows(path: Path) -> list[dict[str, Any]]:
-    """Read outages from CSV or JSON as mappings for ``Outage.from_dict``."""
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        data = read_json(path)
-        if not isinstance(data, list):
-            raise UsageProblem(f"{path.name}: expected a JSON list of outage objects")
-        return data
-    if suffix != ".csv":
-        raise UsageProblem(f"cannot tell the format of {path.name!r}; use .csv or .json")
-    rows: list[dict[str, Any]] = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for i, raw in enumerate(csv.DictReader(handle)):
-            row: dict[str, Any] = {k: v.strip() for k, v in raw.items() if k and v and v.strip()}
-            for key in ("planned", "external"):
-                if key in row:
-                    value = str(row[key]).lower()
-                    if value not in _TRUE | _FALSE:
-                        raise UsageProblem(
-                            f"outages[{i}].{key}: expected true or false, got {row[key]!r}"
-                        )
-                    row[key] = value in _TRUE
-            rows.append(row)
-    return rows
-
-
-_OUTAGE_INSTANTS = ("start", "end", "notified_at")
-
-
-def _aware_outages(rows: list[Any], tz: str | None, zone: str) -> list[Any]:
-    """Read the outages' instants written without an offset in ``--tz`` (else fail).
-
-    Unreadable instants are left as they are: the evaluation reports them by outage.
-    """
-    out: list[Any] = []
-    for i, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            out.append(row)
-            continue
-        row = dict(row)  # noqa: PLW2901 - a copy of the caller's row
-        for key in _OUTAGE_INSTANTS:
-            value = row.get(key)
-            try:
-                parsed = datetime.fromisoformat(value.strip()) if isinstance(value, str) else None
-            except ValueError:
-                continue  # the evaluation reports it with its outage
-            if parsed is not None and parsed.tzinfo is None:
-                aware = _instant(value, f"outages[{i}].{key}", tz, zone)  # --tz, or the hint
-                row[key] = None if aware is None else aware.isoformat()
-        out.append(row)
-    return out
-
-
-def _first_start(rows: Sequence[Any]) -> datetime | None:
-    """The earliest readable outage start (bad ones are reported by the evaluation)."""
-    found: list[datetime] = []
-    for row in rows:
-        start = row.get("start") if isinstance(row, Mapping) else None
-        with contextlib.suppress(ValueError):
-            parsed = datetime.fromisoformat(start) if isinstance(start, str) else None
-            if parsed is not None and parsed.tzinfo is not None:
-                found.append(parsed)
-    return min(found, key=datetime.timestamp, default=None)
-
-
-_EPILOG_AVAILABILITY_COMMAND = _example(
-    "escalate availability --policy examples/policies/seed_004_telecom.toml \\\n"
-    "      outages.csv --period 2026-11",
-)
-
-
-@app.command(name="availability", epilog=_EPILOG_AVAILABILITY_COMMAND)
-@_POLICY
-@click.argument("outages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--period",
-    default=None,
-    metavar="YYYY-MM",
-    help="The month to measure; the one holding --as-of or the first outage by default.",
-)
-@click.option(
-    "--as-of",
-    default=None,
-    metavar="INSTANT",
-    help="Measure as of this instant; the end of the period by default.",
-)
-@_TZ
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@_debug_option
-def availability_command(  # noqa: PLR0917 - click passes options by keyword
-    policy_path: Path,
-    outages: Path,
-    period: str | None,
-    as_of: str | None,
-    tz: str | None,
-    as_json: bool,
-) -> None:
-    """Measure outages against the policy's availability objective, with the error budget.
-
-    The table has the columns start, end (empty while open), kind (major or minor),
-    planned, notified_at, external, id and description.
-    """
-    policy = _load(policy_path)
-    if policy.availability is None:
-        raise UsageProblem(f"{policy_path.name} has no [availability] objective")
-    zone = tz or policy.timezone
-    when = _instant(as_of, "--as-of", tz, zone)
-    rows = _aware_outages(_outage_rows(outages), tz, zone)
-    if period is not None:
-        found = re.fullmatch(r"(\d{4})-(\d{1,2})", period.strip())
-        if found is None or not 1 <= int(found[2]) <= 12:
-            raise UsageProblem(f"--period: expected YYYY-MM, got {period!r}")
-        span = escalate.Period.month(int(found[1]), int(found[2]), timezone=zone)
-    else:
-        anchor = when or _first_start(rows)
-        if anchor is None:
-            raise UsageProblem("no outages and no --period or --as-of: nothing to measure")
-        span = escalate.Period.containing(anchor, kind=policy.availability.period, timezone=zone)
-    result = escalate.availability(policy, rows, span, as_of=when)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-        return
-    _console().print(Text(result.explain()), soft_wrap=True)
-
-
-# `escalate compare` lives in its own module, which reuses the helpers above
+# `escalate availability` and `escalate compare` live in their own modules, which reuse
+# the helpers above
+from escalate._cli_availability import availability_command  # noqa: E402
 from escalate._cli_compare import compare_command  # noqa: E402
 
+app.add_command(availability_command)
 app.add_command(compare_command)
 
 
