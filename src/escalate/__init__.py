@@ -8,15 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import version as _version
 
-from escalate._availability import (
-    AvailabilityReport,
-    Outage,
-    OutageKind,
-    OutageReason,
-    OutageRecord,
-    Period,
-    availability,
-)
+from escalate._availability import AvailabilityReport, OutageReason, OutageRecord, availability
 from escalate._availability_frame import availability_frame
 from escalate._calendar import Calendar
 from escalate._compare import Comparison, compare, paired_difference
@@ -50,6 +42,7 @@ from escalate._hours import Interval
 from escalate._incident_plot import plot_incident
 from escalate._ledger import ledger, ola
 from escalate._lint import policy_warnings
+from escalate._outages import Outage, OutageKind, Period
 from escalate._plots import plot_compliance, plot_elapsed, plot_survival
 from escalate._policy import (
     AfterElapsed,

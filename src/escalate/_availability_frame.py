@@ -34,16 +34,8 @@ if TYPE_CHECKING:
 
     from escalate._policy import Availability, Policy
 
-from escalate._availability import (
-    OutageKind,
-    Period,
-    _allowed,
-    _objective,
-    _percent,
-    _Rules,
-    _utc,
-    _zone,
-)
+from escalate._availability import _allowed, _objective, _percent, _Rules
+from escalate._outages import OutageKind, Period, _utc, _zone
 
 __all__ = ["availability_frame"]
 
