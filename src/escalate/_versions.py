@@ -31,7 +31,8 @@ import attrs
 
 from escalate._calendar import _instant
 from escalate._checks import describe, excerpt
-from escalate._config import load_policy, read_source
+from escalate._config import load_policy
+from escalate._config_files import read_source
 from escalate._errors import (
     EscalateError,
     PolicyError,
