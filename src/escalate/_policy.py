@@ -1,6 +1,8 @@
 """SLA policies: targets, severities, plans, escalation tiers, routes and their clocks.
 
-A policy is the written support agreement turned into data. Every class here is a frozen
+A policy is the written support agreement turned into data. The escalation tiers, their
+triggers and contacts, and the routes live in :mod:`escalate._escalation` (and are named
+here too). Every class here is a frozen
 attrs class: immutable, hashable, picklable and equal by value. A :class:`Policy` checks
 itself as a whole when it is built, from Python or from a config file alike, and raises
 one :class:`~escalate.PolicyError` listing every problem with its config key path.
@@ -8,19 +10,31 @@ one :class:`~escalate.PolicyError` listing every problem with its config key pat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
 from escalate._calendar import Calendar
 from escalate._checks import (
-    describe,
     excerpt,
 )
 from escalate._errors import PolicyError, Problem, did_you_mean
+from escalate._escalation import (
+    AfterElapsed,
+    AtOpen,
+    AtPercent,
+    Contact,
+    Manual,
+    OnBreach,
+    Route,
+    Tier,
+    Trigger,
+    _tier_tuple,
+)
+from escalate._frozen import FrozenMap, _float, _frozen_map, _strings
 
 if TYPE_CHECKING:
     from escalate._duration import BusinessDays
@@ -65,65 +79,9 @@ REOPEN_RULES: Final = ("continue", "restart", "keep")
 CONCLUDING_EVENTS: Final = frozenset(("resolved", "closed"))
 """The events after which an incident is concluded until it is reopened."""
 
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-class FrozenMap(Mapping[_K, _V]):
-    """A read-only, hashable mapping that keeps its insertion order."""
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, items: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = ()) -> None:
-        self._data: dict[_K, _V] = dict(items)
-        self._hash: int | None = None
-
-    def __getitem__(self, key: _K) -> _V:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[_K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return self._data == dict(other.items())
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return repr(self._data)
-
-    def __reduce__(self) -> tuple[type[FrozenMap[_K, _V]], tuple[dict[_K, _V]]]:
-        return (type(self), (self._data,))
-
-
-def _float(value: object, what: str) -> float:
-    """Convert a number to float; anything else (or an int too large) is a PolicyError."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return float(value)
-        except OverflowError:
-            pass
-    raise PolicyError.single(what, f"expected a finite number, got {describe(value)}")
-
-
-def _percent(value: object) -> float:
-    return _float(value, "percent")
-
 
 def _objective(value: object) -> float:
     return _float(value, "objective")
-
-
-def _frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenMap[Any, Any]:
-    return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 
 def _goal(value: Goal | timedelta | BusinessDays) -> Goal:
@@ -138,25 +96,6 @@ def _plan_goals(
     value: Mapping[str, Mapping[str, Goal | timedelta]],
 ) -> FrozenMap[str, FrozenMap[str, Goal]]:
     return FrozenMap((name, _goals(goals)) for name, goals in value.items())
-
-
-def _when(value: Mapping[str, str | Iterable[str]]) -> FrozenMap[str, tuple[str, ...]]:
-    return FrozenMap(
-        (key, (values,) if isinstance(values, str) else tuple(values))
-        for key, values in value.items()
-    )
-
-
-def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:
-    return tuple(value)
-
-
-def _tier_tuple(value: Iterable[Tier]) -> tuple[Tier, ...]:
-    return tuple(value)
 
 
 def _severity_tuple(value: Iterable[Severity]) -> tuple[Severity, ...]:
@@ -391,144 +330,6 @@ class Plan:
     description: str = ""
     clock: str | None = None
     goals: Mapping[str, Mapping[str, Goal]] = attrs.field(factory=FrozenMap, converter=_plan_goals)
-
-
-# -- escalation -----------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class Contact:
-    """Somebody to call at an escalation tier, with their own committed response time.
-
-    Attributes:
-        name: Who (a person or a desk, e.g. "Engineer on duty").
-        role: Their position.
-        email: An e-mail address, or ``None``.
-        phones: Phone numbers, as written.
-        response: How soon they commit to answer (``timedelta(0)`` for "at once"), or
-            ``None`` when not stated.
-        clock: The calendar of their own working hours (a manager on office hours while
-            the NOC runs 24x7), or ``None`` when they can be called at any time. A tier
-            that fires while their calendar is closed notifies them at its next opening.
-    """
-
-    name: str
-    role: str = ""
-    email: str | None = None
-    phones: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    response: timedelta | None = None
-    clock: str | None = None
-
-
-@attrs.frozen
-class AtOpen:
-    """Fire when the incident opens."""
-
-
-@attrs.frozen
-class Manual:
-    """Never fire by itself: only a manual ``escalated`` event reaches this tier.
-
-    This is seed 001's "exhaust one level before going to the next".
-    """
-
-
-@attrs.frozen(kw_only=True)
-class AfterElapsed:
-    """Fire after ``after`` of open time on a clock since the incident opened.
-
-    Attributes:
-        after: The elapsed business time (pauses are not subtracted).
-        clock: The calendar it is measured on, or ``None`` for the escalation clock (the
-            clock of the ``resolution`` target).
-    """
-
-    after: timedelta
-    clock: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class AtPercent:
-    """Fire when a target has used ``percent`` of its goal.
-
-    Attributes:
-        target: The target's name.
-        percent: The share of the goal, above 0 (``100`` is the deadline itself).
-    """
-
-    target: str
-    percent: float = attrs.field(converter=_percent)
-
-
-@attrs.frozen(kw_only=True)
-class OnBreach:
-    """Fire when a target breaches its goal, optionally after a delay.
-
-    Attributes:
-        target: The target's name.
-        delay: How long after the breach, on the target's clock (``>= 0``).
-    """
-
-    target: str
-    delay: timedelta = timedelta(0)
-
-
-Trigger: TypeAlias = AtOpen | Manual | AfterElapsed | AtPercent | OnBreach
-"""What makes an escalation tier fire: a closed set of frozen classes."""
-
-
-@attrs.frozen(kw_only=True)
-class Tier:
-    """One level of an escalation table.
-
-    Attributes:
-        level: Its number; tiers are listed in strictly increasing level.
-        name: What the level is called ("NOC", "Team leader"...).
-        contacts: Whom to call.
-        trigger: When the tier fires; :class:`Manual` (only by manual escalation) unless
-            given.
-    """
-
-    level: int
-    name: str
-    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
-    trigger: Trigger = attrs.field(factory=Manual)
-
-
-@attrs.frozen(kw_only=True)
-class Route:
-    """A tier list for the incidents whose attributes match, e.g. ``region = "CO"``.
-
-    Attributes:
-        name: The route's name, reported by the evaluator.
-        when: Attribute name to the accepted values; every attribute must match one of
-            its values. A single string is accepted for one value.
-        tiers: The escalation tiers of this route.
-    """
-
-    name: str
-    when: Mapping[str, tuple[str, ...]] = attrs.field(converter=_when)
-    tiers: tuple[Tier, ...] = attrs.field(converter=_tier_tuple)
-
-    def matches(self, attributes: Mapping[str, object], /) -> bool:
-        """Whether an incident with these attributes takes this route (values compared as text)."""
-        return all(
-            key in attributes and _text(attributes[key]) in values
-            for key, values in self.when.items()
-        )
-
-
-def _text(value: object) -> str | None:
-    """Return a value as text to compare, or ``None`` when it has none.
-
-    An int of over 4,300 digits or a broken ``__str__`` has none: it matches no condition.
-    """
-    if isinstance(value, str):
-        return value
-    try:
-        return str(value)
-    except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
-        return None
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,177 @@
+"""Escalation: tiers with their contacts and triggers, and routes by incident attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import TypeAlias
+
+import attrs
+
+from escalate._frozen import FrozenMap, _float, _strings
+
+__all__ = [
+    "AfterElapsed",
+    "AtOpen",
+    "AtPercent",
+    "Contact",
+    "Manual",
+    "OnBreach",
+    "Route",
+    "Tier",
+    "Trigger",
+]
+
+
+def _percent(value: object) -> float:
+    return _float(value, "percent")
+
+
+def _when(value: Mapping[str, str | Iterable[str]]) -> FrozenMap[str, tuple[str, ...]]:
+    return FrozenMap(
+        (key, (values,) if isinstance(values, str) else tuple(values))
+        for key, values in value.items()
+    )
+
+
+def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:
+    return tuple(value)
+
+
+def _tier_tuple(value: Iterable[Tier]) -> tuple[Tier, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """Somebody to call at an escalation tier, with their own committed response time.
+
+    Attributes:
+        name: Who (a person or a desk, e.g. "Engineer on duty").
+        role: Their position.
+        email: An e-mail address, or ``None``.
+        phones: Phone numbers, as written.
+        response: How soon they commit to answer (``timedelta(0)`` for "at once"), or
+            ``None`` when not stated.
+        clock: The calendar of their own working hours (a manager on office hours while
+            the NOC runs 24x7), or ``None`` when they can be called at any time. A tier
+            that fires while their calendar is closed notifies them at its next opening.
+    """
+
+    name: str
+    role: str = ""
+    email: str | None = None
+    phones: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    response: timedelta | None = None
+    clock: str | None = None
+
+
+@attrs.frozen
+class AtOpen:
+    """Fire when the incident opens."""
+
+
+@attrs.frozen
+class Manual:
+    """Never fire by itself: only a manual ``escalated`` event reaches this tier.
+
+    This is seed 001's "exhaust one level before going to the next".
+    """
+
+
+@attrs.frozen(kw_only=True)
+class AfterElapsed:
+    """Fire after ``after`` of open time on a clock since the incident opened.
+
+    Attributes:
+        after: The elapsed business time (pauses are not subtracted).
+        clock: The calendar it is measured on, or ``None`` for the escalation clock (the
+            clock of the ``resolution`` target).
+    """
+
+    after: timedelta
+    clock: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AtPercent:
+    """Fire when a target has used ``percent`` of its goal.
+
+    Attributes:
+        target: The target's name.
+        percent: The share of the goal, above 0 (``100`` is the deadline itself).
+    """
+
+    target: str
+    percent: float = attrs.field(converter=_percent)
+
+
+@attrs.frozen(kw_only=True)
+class OnBreach:
+    """Fire when a target breaches its goal, optionally after a delay.
+
+    Attributes:
+        target: The target's name.
+        delay: How long after the breach, on the target's clock (``>= 0``).
+    """
+
+    target: str
+    delay: timedelta = timedelta(0)
+
+
+Trigger: TypeAlias = AtOpen | Manual | AfterElapsed | AtPercent | OnBreach
+"""What makes an escalation tier fire: a closed set of frozen classes."""
+
+
+@attrs.frozen(kw_only=True)
+class Tier:
+    """One level of an escalation table.
+
+    Attributes:
+        level: Its number; tiers are listed in strictly increasing level.
+        name: What the level is called ("NOC", "Team leader"...).
+        contacts: Whom to call.
+        trigger: When the tier fires; :class:`Manual` (only by manual escalation) unless
+            given.
+    """
+
+    level: int
+    name: str
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
+    trigger: Trigger = attrs.field(factory=Manual)
+
+
+@attrs.frozen(kw_only=True)
+class Route:
+    """A tier list for the incidents whose attributes match, e.g. ``region = "CO"``.
+
+    Attributes:
+        name: The route's name, reported by the evaluator.
+        when: Attribute name to the accepted values; every attribute must match one of
+            its values. A single string is accepted for one value.
+        tiers: The escalation tiers of this route.
+    """
+
+    name: str
+    when: Mapping[str, tuple[str, ...]] = attrs.field(converter=_when)
+    tiers: tuple[Tier, ...] = attrs.field(converter=_tier_tuple)
+
+    def matches(self, attributes: Mapping[str, object], /) -> bool:
+        """Whether an incident with these attributes takes this route (values compared as text)."""
+        return all(
+            key in attributes and _text(attributes[key]) in values
+            for key, values in self.when.items()
+        )
+
+
+def _text(value: object) -> str | None:
+    """Return a value as text to compare, or ``None`` when it has none.
+
+    An int of over 4,300 digits or a broken ``__str__`` has none: it matches no condition.
+    """
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
+        return None
