@@ -33,6 +33,14 @@ OFFICE = {
     for name, policy in POLICIES.items()
 }
 
+RESOLVED_TWICE = (
+    Timeline.open("2026-01-05T08:00:00-05:00", severity="high")
+    .then("resolved", "2026-01-05T09:00:00-05:00")
+    .then("reopened", "2026-01-05T10:00:00-05:00")
+    .then("resolved", "2026-01-05T11:00:00-05:00")
+)
+"""Resolved, reopened and resolved again: a restarting target measures twice."""
+
 
 @given(incidents())
 @settings(deadline=None)
@@ -67,12 +75,7 @@ def test_a_restarted_measurement_on_the_office_clock_starts_from_zero() -> None:
     """Resolved, reopened, resolved again: the report's clock starts over at the second."""
     policy = OFFICE["bogota"]
     plan = compiled(policy)
-    timeline = (
-        Timeline.open("2026-01-05T08:00:00-05:00", severity="high")
-        .then("resolved", "2026-01-05T09:00:00-05:00")
-        .then("reopened", "2026-01-05T10:00:00-05:00")
-        .then("resolved", "2026-01-05T11:00:00-05:00")
-    )
+    timeline = RESOLVED_TWICE
     now = _instant(datetime.fromisoformat("2026-01-05T12:00:00-05:00"), "now")
     folded = fold(plan, timeline.instants, now)
     specs = [plan.goals(sev, None) for sev in folded.severity]

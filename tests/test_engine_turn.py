@@ -15,14 +15,14 @@ from unittest import mock
 import attrs
 from hypothesis import given, settings
 
-from escalate import AtPercent, Manual, OnBreach, Tier, Timeline
+from escalate import AtPercent, Manual, OnBreach, Tier
 from escalate._calendar import _instant
 from escalate._engine import _skip
 from escalate._evaluate import outcome
 from escalate._fold import fold
 from escalate._plan import compiled
 from tests.evaluator_reference import POLICIES, incidents
-from tests.test_engine_measure import OFFICE
+from tests.test_engine_measure import OFFICE, RESOLVED_TWICE
 
 
 def _target_tiers(policy):  # type: ignore[no-untyped-def]
@@ -68,12 +68,7 @@ def test_a_restarted_measurement_is_visited_segment_by_segment() -> None:
         if isinstance(p.tiers[0].trigger, OnBreach) and p.tiers[0].trigger.target == "postmortem"
     )
     plan = compiled(policy)
-    timeline = (
-        Timeline.open("2026-01-05T08:00:00-05:00", severity="high")
-        .then("resolved", "2026-01-05T09:00:00-05:00")
-        .then("reopened", "2026-01-05T10:00:00-05:00")
-        .then("resolved", "2026-01-05T11:00:00-05:00")
-    )
+    timeline = RESOLVED_TWICE
     now = _instant(timeline.events[-1].at, "now") + 86_400_000_000 * 10
     folded = fold(plan, timeline.instants, now)
     assert any(folded.restarts)

@@ -492,10 +492,7 @@ def _skip(  # noqa: PLR0917 - the turn's position and what it reads
         return j
     if specs.count(specs[0]) != len(specs):
         return j
-    goal = spec.us
-    amount = tier.amounts.get(goal)
-    if amount is None:
-        amount = tier.amount(goal)
+    amount = tier.amount(spec.us)
     last = len(m.ends) - 1
     k = bisect_right(m.ends, amount, j, last)  # ends[j:k] <= amount; k <= last
     if k == j or manual_at <= max(bound, m.times[k - 1]):

@@ -59,6 +59,7 @@ __all__ = ["Outcome", "evaluate", "outcome"]
 _STATUSES = tuple(TargetStatus)
 """By reported status (:data:`escalate._engine.REPORTED`), the enum member."""
 _FIRED = frozenset({FIRED, MANUAL_FIRED})
+"""How a tier's turn ends when it fired (by itself or by a manual escalation)."""
 _BELOW = "waits for the tier below it"
 _REASON = {
     OPEN: EscalationReason.OPENED,
@@ -406,7 +407,7 @@ def _notified(
     tiers = policy.tiers if out.route is None else out.route.tiers
     found: dict[int, list[tuple[str, int, tzinfo]]] = {}
     for k, (tier, (kind, at)) in enumerate(zip(tiers, out.tiers, strict=True)):
-        if kind in {FIRED, MANUAL_FIRED} and at is not None and at <= now:
+        if kind in _FIRED and at is not None and at <= now:
             contacts = found[k] = []
             for contact in tier.contacts:
                 if contact.clock is None:
@@ -470,7 +471,7 @@ def _fields(  # noqa: PLR0917
         zip(tiers, plans, out.tiers, notes, refs, strict=True)
     ):
         when = None if at is None else to_datetime(at, zone)
-        if kind in {FIRED, MANUAL_FIRED} and at is not None:
+        if kind in _FIRED and at is not None:
             reason = EscalationReason.MANUAL if kind == MANUAL_FIRED else _reason(tp.kind)
             if at <= now:
                 current = ref
