@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from itertools import count
 from typing import Any, cast
 
 import attrs
@@ -21,109 +22,117 @@ from escalate._event import BUILTIN_EVENTS, NOTHING, Event, checked_event, event
 __all__ = ["BUILTIN_EVENTS", "Event", "Timeline"]
 
 
-class _Sequence:
-    """The running checks on the order of events, advanced one event at a time.
+SeqState = tuple[bool, bool, bool | None, bool | None]
+"""Whether an event came already, whether a ``paused`` holds, whether the incident is
+resolved and whether it is concluded (``None``: unknown, after a status change)."""
 
-    Kept on the timeline so that appending an event checks that event only. ``resolved``
-    and ``concluded`` become ``None`` (unknown) after a status change, whose meaning is the
-    policy's business: from then on resolutions and reopenings are not checked.
+_START: SeqState = (False, False, False, False)
+
+Said = tuple[tuple[str, str], ...]
+"""What is out of place in one event: ``(message, hint)`` pairs."""
+
+MOVES = 4096
+"""How many (state, type, status change) answers :func:`_move` remembers: custom event
+types are the caller's, so the memory is bounded."""
+
+_moves: dict[tuple[SeqState, str, bool], tuple[SeqState, Said]] = {}
+
+
+def _move(state: SeqState, kind: str, status_change: bool) -> tuple[SeqState, Said]:
+    """The rule of order for one event: the state after it, and what is out of place in it.
+
+    The instants are checked apart, by :meth:`_Sequence.walk`.
+
+    ``resolved`` and ``concluded`` become ``None`` (unknown) after a status change, whose
+    meaning is the policy's business: from then on resolutions and reopenings are not
+    checked.
+    """
+    started, paused, resolved, concluded = state
+    said: list[tuple[str, str]] = []
+    if not started and kind != "opened":
+        said.append(("a timeline must start with 'opened'", "put the opening event first"))
+    if kind == "opened" and started:
+        said.append(("a second 'opened' event", "use 'reopened' to reopen a resolved incident"))
+    elif kind == "paused":
+        if paused:
+            said.append(("paused twice", "add 'resumed' in between"))
+        paused = True
+    elif kind == "resumed":
+        if not paused:
+            said.append(
+                (
+                    "'resumed' without a 'paused' before it",
+                    "add the 'paused' event, or remove this one",
+                )
+            )
+        paused = False
+    elif kind == "resolved":
+        if resolved:
+            said.append(("resolved twice", "add 'reopened' in between"))
+        resolved = None if resolved is None else True
+        concluded = None if concluded is None else True
+    elif kind == "closed":
+        concluded = None if concluded is None else True
+    elif kind == "reopened":
+        if concluded is False:
+            said.append(
+                (
+                    "'reopened' without a 'resolved' or 'closed' before it",
+                    "only a resolved or closed incident can be reopened",
+                )
+            )
+        resolved = None if resolved is None else False
+        concluded = None if concluded is None else False
+    if status_change:
+        resolved = concluded = None
+    return (True, paused, resolved, concluded), tuple(said)
+
+
+class _Sequence:
+    """The running checks on the order of events, one event at a time.
+
+    The state after the last event (:data:`SeqState`) and the latest instant so far,
+    kept on the timeline so that appending an event checks that event only.
     """
 
-    __slots__ = ("concluded", "last", "paused", "resolved")
+    __slots__ = ("last", "state")
 
-    def __init__(
-        self,
-        last: int = 0,
-        paused: bool = False,
-        resolved: bool | None = False,
-        concluded: bool | None = False,
-    ) -> None:
-        self.last, self.paused, self.resolved, self.concluded = last, paused, resolved, concluded
+    def __init__(self, state: SeqState = _START, last: int = 0) -> None:
+        self.state, self.last = state, last
 
-    def step(self, i: int, event: Event, at: int, problems: list[Problem]) -> _Sequence:
-        """Return the state after event ``i``; report what is out of place."""
-        new = _Sequence(self.last, self.paused, self.resolved, self.concluded)
-        new.advance(i, event, at, problems)
-        return new
+    def walk(
+        self, first: int, events: Iterable[Event], instants: Iterable[int], problems: list[Problem]
+    ) -> _Sequence:
+        """Return the state after ``events`` (event ``first`` onwards).
 
-    def advance(self, i: int, event: Event, at: int, problems: list[Problem]) -> None:
-        """Move this state past event ``i`` (a state no timeline holds yet); report problems."""
-        kind = event.type
-        paused, resolved, concluded = self.paused, self.resolved, self.concluded
-        if i == 0:
-            if kind != "opened":
+        Reports what is out of place, each problem by event index, in order.
+        """
+        state, last = self.state, self.last
+        moves = _moves
+        for i, event, at in zip(count(first), events, instants):
+            kind = event.type
+            key = (state, kind, event.status is not None)
+            found = moves.get(key)
+            if found is None:
+                found = _move(*key)
+                if len(moves) < MOVES:
+                    moves[key] = found
+            state, said = found
+            if i == 0:
+                last = at  # the first event sets the bound: instants before 1970 are negative
+            elif at < last:
                 problems.append(
                     Problem(
                         path=event_path(i, kind),
-                        message="a timeline must start with 'opened'",
-                        hint="put the opening event first",
+                        message=f"{event.at.isoformat()} is before the previous event",
+                        hint="give the events in time order",
                     )
                 )
-        elif at < self.last:
-            problems.append(
-                Problem(
-                    path=event_path(i, kind),
-                    message=f"{event.at.isoformat()} is before the previous event",
-                    hint="give the events in time order",
-                )
-            )
-        if kind == "opened" and i > 0:
-            problems.append(
-                Problem(
-                    path=event_path(i, kind),
-                    message="a second 'opened' event",
-                    hint="use 'reopened' to reopen a resolved incident",
-                )
-            )
-        elif kind == "paused":
-            if paused:
-                problems.append(
-                    Problem(
-                        path=event_path(i, kind),
-                        message="paused twice",
-                        hint="add 'resumed' in between",
-                    )
-                )
-            paused = True
-        elif kind == "resumed":
-            if not paused:
-                problems.append(
-                    Problem(
-                        path=event_path(i, kind),
-                        message="'resumed' without a 'paused' before it",
-                        hint="add the 'paused' event, or remove this one",
-                    )
-                )
-            paused = False
-        elif kind == "resolved":
-            if resolved:
-                problems.append(
-                    Problem(
-                        path=event_path(i, kind),
-                        message="resolved twice",
-                        hint="add 'reopened' in between",
-                    )
-                )
-            resolved = None if resolved is None else True
-            concluded = None if concluded is None else True
-        elif kind == "closed":
-            concluded = None if concluded is None else True
-        elif kind == "reopened":
-            if concluded is False:
-                problems.append(
-                    Problem(
-                        path=event_path(i, kind),
-                        message="'reopened' without a 'resolved' or 'closed' before it",
-                        hint="only a resolved or closed incident can be reopened",
-                    )
-                )
-            resolved = None if resolved is None else False
-            concluded = None if concluded is None else False
-        if event.status is not None:
-            resolved = concluded = None
-        # the first event sets the bound: instants before 1970 are negative
-        self.last, self.paused = at if i == 0 else max(at, self.last), paused
-        self.resolved, self.concluded = resolved, concluded
+            else:
+                last = at
+            for message, hint in said:
+                problems.append(Problem(path=event_path(i, kind), message=message, hint=hint))
+        return _Sequence(state, last)
 
 
 def _instants(events: tuple[Event, ...], problems: list[Problem]) -> list[int]:
@@ -191,9 +200,7 @@ class Timeline:
             instants = _instants(events, problems)
         if problems:
             raise TimelineError(problems)
-        state = _Sequence()
-        for i, (event, at) in enumerate(zip(events, instants, strict=True)):
-            state.advance(i, event, at, problems)
+        state = _Sequence().walk(0, events, instants, problems)
         if problems:
             raise TimelineError(problems)
         self._set(events, instants, state)
@@ -257,7 +264,7 @@ class Timeline:
             raise TimelineError(
                 [attrs.evolve(p, path=event_path(i, type) + ".at") for p in problems]
             )
-        state = self._sequence.step(i, event, instants[0], problems)
+        state = self._sequence.walk(i, (event,), instants, problems)
         if problems:
             raise TimelineError(problems)
         new = object.__new__(Timeline)
