@@ -8,7 +8,6 @@ to the microsecond on integers.
 from __future__ import annotations
 
 import zoneinfo
-from bisect import bisect_left as _bisect_left
 from bisect import bisect_right as _bisect
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
@@ -17,33 +16,29 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from escalate._business_days import add_business_days
+from escalate._calendar_config import (
+    checked_fields,
+    convert_exceptions,
+    convert_holidays,
+    convert_hours,
+    convert_timezone,
+)
 from escalate._checks import (
-    describe,
     duration_us,
-    excerpt,
     instant_us,
-    null_problems,
-    whole_number,
-    zone_problem,
 )
 from escalate._duration import format_duration
 from escalate._errors import (
     HorizonError,
-    InvalidCalendarError,
-    InvalidDurationError,
     InvalidRangeError,
     NeverOpenError,
-    Problem,
-    did_you_mean,
 )
-from escalate._holidays import Holidays, parse_holidays
+from escalate._holidays import Holidays
 from escalate._hours import (
     Interval,
     WeekHours,
     format_hours,
-    parse_date,
-    parse_hours,
-    parse_intervals,
 )
 from escalate._index import (
     EPOCH,
@@ -52,7 +47,6 @@ from escalate._index import (
     ONE_US,
     Index,
     IndexCache,
-    local_to_us,
     scalar_index,
     to_datetime,
     utc_year,
@@ -65,7 +59,6 @@ if TYPE_CHECKING:
 __all__ = ["Calendar"]
 
 
-_KEYS = ("timezone", "hours", "holidays", "exceptions")
 _HORIZON_US = (date(MAX_YEAR + 1, 1, 1) - date(MIN_YEAR, 1, 1)).days * 86_400_000_000
 _DAY_US = 86_400_000_000
 _FIRST_ORDINAL = date(MIN_YEAR, 1, 1).toordinal()
@@ -89,82 +82,6 @@ def _instant_text(us: int) -> str:
         return (EPOCH + ONE_US * us).isoformat()
     except OverflowError:
         return f"{_span_text(us)} after 1970-01-01T00:00Z"
-
-
-def _raise_if(problems: list[Problem]) -> None:
-    if problems:
-        raise InvalidCalendarError(problems)
-
-
-def _check_timezone(value: object, path: str, problems: list[Problem]) -> str:
-    problem = zone_problem(value, path)
-    if problem is None:
-        return value  # type: ignore[return-value] # zone_problem checked it is a str
-    problems.append(problem)
-    return "UTC"
-
-
-def _convert_timezone(value: object) -> str:
-    problems: list[Problem] = []
-    name = _check_timezone(getattr(value, "key", value), "timezone", problems)
-    _raise_if(problems)
-    return name
-
-
-def _convert_hours(value: object) -> WeekHours:
-    problems: list[Problem] = []
-    week = parse_hours(value, "hours", problems)
-    _raise_if(problems)
-    return week
-
-
-def _convert_holidays(value: object) -> Holidays:
-    problems: list[Problem] = []
-    result = parse_holidays(value, "holidays", problems)
-    _raise_if(problems)
-    return result
-
-
-def _parse_exceptions(
-    value: object, path: str, problems: list[Problem]
-) -> tuple[tuple[date, tuple[Interval, ...]], ...]:
-    if value is None:
-        return ()
-    if isinstance(value, tuple) and all(
-        isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], date) for item in value
-    ):
-        items: Any = value
-    elif isinstance(value, Mapping):
-        items = value.items()
-    else:
-        problems.append(
-            Problem(
-                path=path,
-                message=f"expected a table of dates, got {describe(value)}",
-                hint="write e.g. { '2026-12-24' = ['07:30-12:00'], '2026-12-31' = [] }",
-            )
-        )
-        return ()
-    out: dict[date, tuple[Interval, ...]] = {}
-    for key, intervals in items:
-        key_path = f"{path}.{key.isoformat() if isinstance(key, date) else key}"
-        day = parse_date(key, key_path, problems)
-        parsed = parse_intervals(intervals, key_path, problems)
-        if day is None:
-            continue
-        if day in out:
-            problems.append(
-                Problem(path=key_path, message=f"{day} is given twice", hint="give each date once")
-            )
-        out[day] = parsed
-    return tuple(sorted(out.items()))
-
-
-def _convert_exceptions(value: object) -> tuple[tuple[date, tuple[Interval, ...]], ...]:
-    problems: list[Problem] = []
-    result = _parse_exceptions(value, "exceptions", problems)
-    _raise_if(problems)
-    return result
 
 
 # the engine converts through these names; both live in the one boundary module
@@ -197,11 +114,11 @@ class Calendar:
     '2026-11-23T08:40:00-05:00'
     """
 
-    timezone: str = attrs.field(converter=_convert_timezone)
-    hours: WeekHours = attrs.field(converter=_convert_hours)
-    holidays: Holidays = attrs.field(factory=Holidays, converter=_convert_holidays)
+    timezone: str = attrs.field(converter=convert_timezone)
+    hours: WeekHours = attrs.field(converter=convert_hours)
+    holidays: Holidays = attrs.field(factory=Holidays, converter=convert_holidays)
     exceptions: tuple[tuple[date, tuple[Interval, ...]], ...] = attrs.field(
-        default=(), converter=_convert_exceptions
+        default=(), converter=convert_exceptions
     )
     _cache: IndexCache = attrs.field(
         init=False, factory=IndexCache, eq=False, hash=False, repr=False
@@ -222,48 +139,7 @@ class Calendar:
             InvalidCalendarError: with one :class:`Problem` per mistake, each with its
                 key path (``hours.mon-fri[1]``).
         """
-        problems: list[Problem] = []
-        if not isinstance(mapping, Mapping):
-            raise InvalidCalendarError.single(
-                "",
-                f"a calendar must be a table, got {describe(mapping)}",
-                "see the calendar config docs",
-            )
-        # the required keys' own checks say what a null should be instead
-        problems.extend(null_problems(mapping, "", skip=("timezone", "hours")))
-        mapping = {
-            key: value
-            for key, value in mapping.items()
-            if value is not None or key in {"timezone", "hours"}
-        }
-        problems.extend(
-            Problem(
-                path=str(key),
-                message=f"unknown key {excerpt(key)}",
-                hint=did_you_mean(str(key), _KEYS) or f"allowed keys: {', '.join(_KEYS)}",
-            )
-            for key in mapping
-            if key not in _KEYS
-        )
-        required = {
-            "timezone": "e.g. timezone = 'America/Bogota'",
-            "hours": "e.g. hours = { 'mon-fri' = ['09:00-17:00'] } or hours = '24x7'",
-        }
-        problems.extend(
-            Problem(path=key, message=f"missing required key {key!r}", hint=hint)
-            for key, hint in required.items()
-            if key not in mapping and not any(p.path == key for p in problems)
-        )
-        tz = (
-            _check_timezone(mapping.get("timezone"), "timezone", problems)
-            if "timezone" in mapping
-            else "UTC"
-        )
-        hours = parse_hours(mapping.get("hours", {}), "hours", problems)
-        holidays = parse_holidays(mapping.get("holidays"), "holidays", problems)
-        exceptions = _parse_exceptions(mapping.get("exceptions"), "exceptions", problems)
-        _raise_if(problems)
-        return cls(timezone=tz, hours=hours, holidays=holidays, exceptions=exceptions)
+        return cls(**checked_fields(mapping))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the config form; ``Calendar.from_dict(cal.to_dict()) == cal``."""
@@ -689,59 +565,7 @@ class Calendar:
         ``start``, at the same wall-clock time (a time in a spring gap moves forward);
         negative counts go backwards; ``0`` returns ``start`` in the calendar's zone.
         """
-        t = _instant(start, "start")
-        days = whole_number(days, "days", InvalidDurationError)
-        local = to_datetime(self._check_horizon(t), self.zone)
-        if days == 0:
-            return local
-        ordinal = local.date().toordinal()
-        # a business day is a date, so no more of them lie ahead than dates: refuse at
-        # once what would otherwise search every year up to the horizon
-        room = (_LAST_ORDINAL - ordinal) if days > 0 else (ordinal - _FIRST_ORDINAL)
-        if abs(days) > room:
-            msg = (
-                f"{days} business days from {local.date()} lie beyond the supported horizon "
-                f"(years {MIN_YEAR}-{MAX_YEAR}), which has {room} more dates that way"
-            )
-            raise HorizonError(msg, path="days")
-        seconds = local.hour * 3600 + local.minute * 60 + local.second
-        target = self._business_day(ordinal, days)
-        us = local_to_us(target, seconds, self.zone) + local.microsecond
-        return to_datetime(self._check_horizon(us), self.zone)
-
-    def _business_day(self, ordinal: int, days: int) -> int:
-        if self.is_always_open:
-            return ordinal + days
-        year = date.fromordinal(ordinal).year
-        idx = self._cache.ensure(year, year, self.zone, self._day_intervals)
-        while True:
-            found = idx.business_days
-            if days > 0:
-                i = _bisect(found, ordinal) + days - 1
-                if i < len(found):
-                    return found[i]
-                grow = (idx.lo, idx.hi + 1 + days // 200)
-            else:
-                i = _bisect_left(found, ordinal) + days
-                if i >= 0:
-                    return found[i]
-                grow = (idx.lo - 1 + days // 200, idx.hi)
-            exception_years = [day.year for day, ivs in self.exceptions if ivs]
-            if not self._weekly_open and (
-                not exception_years
-                or (days > 0 and idx.hi >= max(exception_years))
-                or (days < 0 and idx.lo <= min(exception_years))
-            ):
-                msg = (
-                    f"this calendar has fewer than {abs(days)} business days in that direction "
-                    "(it opens only on its exception dates): add weekly hours"
-                )
-                raise NeverOpenError(msg)
-            grown = self._cache.ensure(grow[0], grow[1], self.zone, self._day_intervals)
-            if (grown.lo, grown.hi) == (idx.lo, idx.hi):
-                msg = f"the result lies beyond the supported horizon (years {MIN_YEAR}-{MAX_YEAR})"
-                raise HorizonError(msg)
-            idx = grown
+        return add_business_days(self, start, days)
 
     # -- vectorised operations (numpy / pandas, optional) -----------------------------
 
