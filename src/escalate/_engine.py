@@ -47,6 +47,7 @@ __all__ = [
     "HELD",
     "MANUAL_FIRED",
     "NEVER",
+    "NEXT",
     "REPORTED",
     "SKIP",
     "SKIPPED",
@@ -89,6 +90,13 @@ REPORTED = ((PENDING, RUNNING, PAUSED, STOPPED), (BREACHED,) * 4)
 """A target's reported status, by ``[elapsed > goal][code]``: its position in
 :class:`~escalate.TargetStatus` (pending, running, paused, met, breached); a target past
 its goal is breached whether it stopped or not. Read by both engines."""
+
+NEXT = (("due", 1), ("warning", 0))
+"""What changes a running target's figures at a known instant with no event: ``(field,
+offset)`` of its figures, the breach one microsecond after its deadline (``due``) and its
+warning point. Counted where the target reports running and the instant is after ``now``.
+The next change is the earliest of these, of the first tier still to fire and of the
+notifications still to come. Read by both engines."""
 
 GOING = (False, True, True, False, False)
 """By reported status: whether the target's clock still goes (running or paused), so that

@@ -22,6 +22,7 @@ from escalate._engine import (
     FIRED,
     GOING,
     MANUAL_FIRED,
+    NEXT,
     REPORTED,
     SKIPPED,
     Measured,
@@ -321,10 +322,11 @@ def _note(
 def _next_change(out: Figures, now: int) -> int | None:
     candidates: list[int] = []
     for t in out.targets:
-        if t.status is TargetStatus.RUNNING and t.due is not None:
-            candidates.append(t.due + 1)  # the breach
-        if t.warning is not None and t.warning > now and t.status is TargetStatus.RUNNING:
-            candidates.append(t.warning)
+        if t.status is TargetStatus.RUNNING:
+            for field, offset in NEXT:  # the breach and the warning point
+                value = getattr(t, field)
+                if value is not None and value + offset > now:
+                    candidates.append(value + offset)
     for _kind, at in out.tiers:
         if at is not None and at > now:
             candidates.append(at)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from escalate._calendar import _instant
 from escalate._columns import NAT
+from escalate._engine import FIRED, MANUAL_FIRED
 from escalate._index import td_us
 from escalate._lower import _CODE, _STATUSES, BadRowsWarning, _Lowered, _modules
 from escalate._results import TargetStatus
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
     from escalate._plan import Compiled
     from escalate._policy import Policy
     from escalate._table import Events, Results
+
+
+def _fired(outcome: Any, instant: Any, now: int) -> Any:
+    """Where a tier fired by ``now``, by itself or by a manual escalation."""
+    return ((outcome == FIRED) | (outcome == MANUAL_FIRED)) & (instant <= now)
 
 
 class _Collect:
@@ -75,7 +81,7 @@ class _Collect:
             next_pos = np.full(incs.size, -1, dtype=np.int64)
             next_at = np.full(incs.size, NAT, dtype=np.int64)
             for k, (tier, (outcome, instant)) in enumerate(zip(tiers, results, strict=True)):
-                fired = ((outcome == 0) | (outcome == 1)) & (instant <= self._now)
+                fired = _fired(outcome, instant, self._now)
                 column = self.fired.get(tier.level)
                 if column is None:  # one full-size column per level, made once
                     column = self.fired[tier.level] = _nat_array(self.n)
@@ -98,7 +104,7 @@ class _Collect:
         np, _pd = _modules()
         policy = self.plan.policy
         for tier, (outcome, instant) in zip(tiers, results, strict=True):
-            fired = ((outcome == 0) | (outcome == 1)) & (instant <= self._now)
+            fired = _fired(outcome, instant, self._now)
             if not fired.any():
                 continue
             for contact in tier.contacts:

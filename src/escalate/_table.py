@@ -32,6 +32,7 @@ from escalate._engine import (
     HELD,
     MANUAL_FIRED,
     NEVER,
+    NEXT,
     REPORTED,
     SKIP,
     SKIPPED,
@@ -544,12 +545,11 @@ def _next_change(np: Any, out: Results, n: int, now: int) -> Any:
     """Per incident, the earliest instant after ``now`` at which the evaluation changes."""
     best = np.full(n, _INF, dtype=np.int64)
     for figures in out.targets.values():
-        running = figures["status"] == 1
-        due = figures["due"]
-        best = np.where(running & (due != _NAT), np.minimum(best, due + 1), best)
-        warning = figures["warning"]
-        soon = running & (warning != _NAT) & (warning > now)
-        best = np.where(soon, np.minimum(best, warning), best)
+        running = figures["status"] == RUNNING  # the reported status, as for the code
+        for field, offset in NEXT:  # the breach and the warning point
+            value = figures[field]
+            soon = running & (value != _NAT) & (value + offset > now)
+            best = np.where(soon, np.minimum(best, value + offset), best)
     for incs, results in out.tiers.values():
         first_future = np.full(incs.size, _INF, dtype=np.int64)
         for _outcome, instant in results:
