@@ -395,7 +395,7 @@ def escalate(  # noqa: PLR0917 - the inputs the tiers need, computed once by the
             used += 1
         out.append((outcome, x))
         bound = x
-    out.extend((-1, None) for _ in range(len(tiers) - len(out)))
+    out += [(-1, None)] * (len(tiers) - len(out))
     return out
 
 

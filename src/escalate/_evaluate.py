@@ -394,7 +394,11 @@ def _evaluation(  # noqa: PLR0917
     # the result keeps the figures, not the fold and the measurements behind them: a kept
     # evaluation holds twenty objects for the garbage collector to walk, not fifty
     figures = kept(out)
-    notified = _notified(policy, plan, figures, now) if plan.contact_clocks else None
+    notified = None
+    for k in plan.clocked[None if out.route is None else out.route.name]:
+        if out.tiers[k][0] in _FIRED:  # a contact's own calendar is read: it may fail
+            notified = _notified(policy, plan, figures, now)
+            break
     fields["_build"] = partial(_fields, policy, plan, timeline, figures, now, notified)
     return ev
 

@@ -211,7 +211,7 @@ class Compiled:
     __slots__ = (
         "_goals",
         "_tiers",
-        "contact_clocks",
+        "clocked",
         "escalation_zone",
         "fallback",
         "incident_clocks",
@@ -240,13 +240,19 @@ class Compiled:
         # and none applies at the evaluation either
         self.fallback = tuple(policy.calendar(t.clock or policy.clock) for t in policy.targets)
         self.escalation_zone = policy.calendar(policy.escalation_clock).zone
-        # whether notifying a contact reads a calendar of its own (see _evaluate._evaluation)
-        self.contact_clocks = any(
-            contact.clock is not None
-            for tiers in (policy.tiers, *(route.tiers for route in policy.routes))
-            for tier in tiers
-            for contact in tier.contacts
-        )
+        # per route, the tiers (by position) that notify a contact on a calendar of its
+        # own: the evaluator reads that calendar at once (see _evaluate._evaluation)
+        self.clocked: dict[str | None, tuple[int, ...]] = {
+            key: tuple(
+                k
+                for k, tier in enumerate(tiers)
+                if any(contact.clock is not None for contact in tier.contacts)
+            )
+            for key, tiers in (
+                (None, policy.tiers),
+                *((route.name, route.tiers) for route in policy.routes),
+            )
+        }
         self._goals: dict[tuple[str, str | None], tuple[GoalSpec | None, ...]] = {}
         self._tiers: dict[str | None, tuple[TierPlan, ...]] = {}
         self.rules = tuple(t.rule for t in self.targets)
