@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from escalate import (
     BadRowsWarning,
@@ -141,6 +142,37 @@ def test_curves_and_shares_equal_lifelines(rows):
     """Per group, the curve, its interval, the share met and the median equal lifelines'."""
     report = survival(results_of(rows), by=["severity"])
     assert_matches_lifelines(rows, report)
+
+
+def _stopped_at(group: str, minutes: list[int]) -> list[Observation]:
+    return [Observation(group, m, 5, "met" if m <= 5 else "breached-stopped") for m in minutes]
+
+
+def test_a_median_where_the_estimate_is_exactly_one_half():
+    """Half of ten stopped by minute 2: the median is 2.
+
+    0.8 * 0.75 * (5/6) in floating point comes out an ulp above 1/2 (found by Hypothesis
+    against lifelines, whose own check allows for it).
+    """
+    rows = _stopped_at("a", [0, 0, 1, 1, 2, 3, 3, 3, 3, 3])
+    report = survival(results_of(rows), by=["severity"])
+    assert report.summary.loc[0, "median"] == 2 * MINUTE
+    assert_matches_lifelines(rows, report)
+
+
+@settings(max_examples=LIFELINES_EXAMPLES * 4)
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=60))
+def test_an_uncensored_median_is_the_exact_order_statistic(minutes):
+    """With every target stopped, the median is the exact order statistic.
+
+    S(t) is the share still running after t, so the median is the first time by which at
+    least half have stopped, ties at exactly 1/2 included.
+    """
+    rows = _stopped_at("a", minutes)
+    report = survival(results_of(rows), by=["severity"])
+    n = len(minutes)
+    want = min(t for t in set(minutes) if 2 * sum(m <= t for m in minutes) >= n)
+    assert report.summary.loc[0, "median"] == want * MINUTE
 
 
 @settings(max_examples=LIFELINES_EXAMPLES)

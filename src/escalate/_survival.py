@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -271,15 +272,56 @@ def _estimate(np: Any, group: Any, groups: int, rows: dict[str, Any], z: float) 
             summary["ci_high"] = 100 * (1 - low)
         # the median is the first time S <= 1/2; the lower band gets there first, so it
         # gives the lower bound of the median (Brookmeyer and Crowley)
+        missing = np.nan if scaled else np.iinfo(np.int64).min
         for name, column in zip(("median", "median_low", "median_high"), _BAND, strict=True):
-            below = np.flatnonzero(curve[column] <= 0.5)
-            missing = np.nan if scaled else np.iinfo(np.int64).min
-            summary[name] = curve["time"][below[0]] if below.size else missing
+            if column == "survival":  # a ratio of counts: decided exactly at 1/2
+                first = _first_half(np, curve)
+            else:  # the bands are not ratios: their floating-point values decide
+                below = np.flatnonzero(curve[column] <= 0.5)
+                first = int(below[0]) if below.size else None
+            summary[name] = missing if first is None else curve["time"][first]
         summaries.append(summary)
     return _columns(np, curves, concat=True), _columns(np, summaries, concat=False)
 
 
 _BAND = ("survival", "ci_low", "ci_high")
+
+
+def _first_half(np: Any, curve: dict[str, Any]) -> int | None:
+    """The first position where the Kaplan-Meier estimate is at most 1/2, or ``None``.
+
+    The estimate is a product of ratios of counts, computed in floating point: where its
+    exact value is 1/2 (half of an uncensored group stopped by some time, a common tie) it
+    may come out an ulp above, which would move the median to the next time. Near 1/2,
+    within a bound on the product's rounding (``k`` factors, each at least 1/2 there, err
+    by less than ``k * 2**-50`` together), the product is recomputed with 50 significant
+    digits, and a value within 1e-40 of 1/2 counts as 1/2.
+    """
+    s = curve["survival"]
+    slack = np.arange(1, s.size + 1) * 2.0**-50
+    near = np.flatnonzero(s <= 0.5 + slack)
+    if not near.size:
+        return None
+    at_risk, events = curve["at_risk"], curve["events"]
+    with localcontext() as exact:
+        exact.prec = 50
+        product, done = Decimal(1), 0
+        # S never rises, so the positions from the first one near 1/2 on are the rest
+        for j in range(int(near[0]), s.size):
+            if s[j] < 0.5 - slack[j]:
+                return j
+            for n, d in zip(
+                at_risk[done : j + 1].tolist(), events[done : j + 1].tolist(), strict=True
+            ):
+                product *= Decimal(n - d) / n
+            done = j + 1
+            if product <= _HALF:
+                return j
+    return None
+
+
+_HALF = Decimal("0.5" + "0" * 38 + "1")  # exact: no context rounds a literal
+"""1/2, and what lies within the rounding of 50 significant digits above it."""
 
 
 def _curve(np: Any, keys: Any, dtype: Any, z: float) -> dict[str, Any]:
