@@ -545,7 +545,7 @@ def _next_change(np: Any, out: Results, n: int, now: int) -> Any:
     """Per incident, the earliest instant after ``now`` at which the evaluation changes."""
     best = np.full(n, _INF, dtype=np.int64)
     for figures in out.targets.values():
-        running = figures["status"] == RUNNING  # the reported status, as for the code
+        running = figures["status"] == REPORTED[0][RUNNING]  # reported as running
         for field, offset in NEXT:  # the breach and the warning point
             value = figures[field]
             soon = running & (value != _NAT) & (value + offset > now)
