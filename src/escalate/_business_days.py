@@ -6,22 +6,24 @@ from bisect import bisect_left, bisect_right
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from escalate._checks import whole_number
+from escalate._checks import instant_us, whole_number
 from escalate._errors import HorizonError, InvalidDurationError, NeverOpenError
-from escalate._index import MAX_YEAR, MIN_YEAR, local_to_us, to_datetime
+from escalate._index import (
+    FIRST_ORDINAL,
+    LAST_ORDINAL,
+    MAX_YEAR,
+    MIN_YEAR,
+    local_to_us,
+    to_datetime,
+)
 
 if TYPE_CHECKING:
     from escalate._calendar import Calendar
 
-_FIRST_ORDINAL = date(MIN_YEAR, 1, 1).toordinal()
-_LAST_ORDINAL = date(MAX_YEAR, 12, 31).toordinal()
-
 
 def add_business_days(cal: Calendar, start: datetime, days: int) -> datetime:
     """:meth:`escalate.Calendar.add_business_days`."""
-    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
-
-    t = _instant(start, "start")
+    t = instant_us(start, "start")
     days = whole_number(days, "days", InvalidDurationError)
     local = to_datetime(cal._check_horizon(t), cal.zone)
     if days == 0:
@@ -29,7 +31,7 @@ def add_business_days(cal: Calendar, start: datetime, days: int) -> datetime:
     ordinal = local.date().toordinal()
     # a business day is a date, so no more of them lie ahead than dates: refuse at
     # once what would otherwise search every year up to the horizon
-    room = (_LAST_ORDINAL - ordinal) if days > 0 else (ordinal - _FIRST_ORDINAL)
+    room = (LAST_ORDINAL - ordinal) if days > 0 else (ordinal - FIRST_ORDINAL)
     if abs(days) > room:
         msg = (
             f"{days} business days from {local.date()} lie beyond the supported horizon "

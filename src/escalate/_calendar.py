@@ -42,6 +42,8 @@ from escalate._hours import (
 )
 from escalate._index import (
     EPOCH,
+    FIRST_ORDINAL,
+    LAST_ORDINAL,
     MAX_YEAR,
     MIN_YEAR,
     ONE_US,
@@ -61,11 +63,9 @@ __all__ = ["Calendar"]
 
 _HORIZON_US = (date(MAX_YEAR + 1, 1, 1) - date(MIN_YEAR, 1, 1)).days * 86_400_000_000
 _DAY_US = 86_400_000_000
-_FIRST_ORDINAL = date(MIN_YEAR, 1, 1).toordinal()
-_LAST_ORDINAL = date(MAX_YEAR, 12, 31).toordinal()
 # the instants of local years MIN_YEAR..MAX_YEAR in any zone lie inside this UTC range
-_MIN_US = (_FIRST_ORDINAL - 1 - EPOCH.toordinal()) * 86_400_000_000
-_MAX_US = (_LAST_ORDINAL + 2 - EPOCH.toordinal()) * 86_400_000_000
+_MIN_US = (FIRST_ORDINAL - 1 - EPOCH.toordinal()) * 86_400_000_000
+_MAX_US = (LAST_ORDINAL + 2 - EPOCH.toordinal()) * 86_400_000_000
 _ALWAYS = (Interval(0, 86_400),)
 
 

@@ -45,6 +45,9 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _DAY_US = 86_400_000_000
 MIN_YEAR = 1900
 MAX_YEAR = 2200
+FIRST_ORDINAL = date(MIN_YEAR, 1, 1).toordinal()
+LAST_ORDINAL = date(MAX_YEAR, 12, 31).toordinal()
+"""The first and last dates of the supported horizon, as ordinals."""
 
 # (date) -> list of (start_seconds, end_seconds) wall-clock intervals starting that date
 DayIntervals = Callable[[date], Sequence[tuple[int, int]]]
