@@ -89,10 +89,10 @@ class _Collect:
                 current = np.where(fired, k, current)
                 current_at = np.where(fired, instant, current_at)
                 upcoming = (next_pos < 0) & (
-                    ((outcome == 1) & (instant > self._now)) | (outcome < 0)
+                    ((outcome == FIRED) & (instant > self._now)) | (outcome < 0)
                 )
                 next_pos = np.where(upcoming, k, next_pos)
-                next_at = np.where(upcoming & (outcome == 1), instant, next_at)
+                next_at = np.where(upcoming & (outcome == FIRED), instant, next_at)
             self.tier[target_rows] = current
             self.tier_at[target_rows] = current_at
             self.next_pos[target_rows] = next_pos
