@@ -36,7 +36,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 import escalate
-from escalate._columns import instants
+from escalate._columns import instants, settled_message
 from escalate._errors import ConfigError
 from escalate._history import EventLog
 
@@ -311,7 +311,10 @@ def instant_columns(
                 f"if they are {zone} times, or write offsets "
                 f"({example_instant(_EXAMPLE_WALL_TIME, zone)})"
             )
-        ns, _absent, problems = instants(column, column=name, timezone=tz)
+        ns, _absent, problems, settled = instants(column, column=name, timezone=tz)
+        for mask, reason in settled:
+            message = settled_message(name, column, mask, reason)
+            click.echo(f"escalate: warning: {_cli_words(message)}", err=True)
         parsed = pd.Series(
             pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC").tz_convert(ZoneInfo(zone)),
             index=frame.index,

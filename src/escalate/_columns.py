@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -211,7 +212,7 @@ def instants(
     missing: Sequence[str] = MISSING,
     required: bool = False,
     zone: str | None = None,
-) -> tuple[Any, Any, list[tuple[Any, str]]]:
+) -> tuple[Any, Any, list[tuple[Any, str]], list[tuple[Any, str]]]:
     """Parse a column of instants into int64 UTC nanoseconds (``NAT`` where absent).
 
     Accepts tz-aware datetimes, naive datetimes with ``timezone``, and text: ISO 8601
@@ -219,9 +220,11 @@ def instants(
     values are localised like the scalar path (``fold=0``); they are never read as UTC.
 
     Returns:
-        ``(ns, missing_mask, problems)``: ``problems`` lists ``(mask, reason)`` of the
-        rows that could not be taken (unparseable, no zone, beyond the supported years);
-        their ``ns`` is ``NAT``.
+        ``(ns, missing_mask, problems, settled)``: ``problems`` lists ``(mask, reason)``
+        of the rows that could not be taken (unparseable, no zone, beyond the supported
+        years), whose ``ns`` is ``NAT``; ``settled`` those of the naive wall times that
+        happen twice or not at all in ``timezone`` (a daylight-saving change), taken as
+        the scalar path takes them: the caller reports them as repaired.
 
     ``zone`` is the zone a naive column's error suggests (the policy's, where known).
 
@@ -235,6 +238,7 @@ def instants(
     series = pd.Series(values).reset_index(drop=True)
     n = len(series)
     problems: list[tuple[Any, str]] = []
+    settled: list[tuple[Any, str]] = []
     dtype = series.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
         ns = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[ns]").view("i8").copy()
@@ -248,7 +252,11 @@ def instants(
                 f"or localise the column first: .dt.tz_localize({example!r})"
             )
             raise NaiveDatetimeError(f"column {column!r}", str(dtype), fix=fix)
-        ns = _localize(series, timezone) if timezone is not None else np.full(n, NAT)
+        if timezone is not None:
+            ns, twice, skipped = _localize(series, timezone)
+            settled += _settled(timezone, twice, skipped)
+        else:
+            ns = np.full(n, NAT)
         absent = ns == NAT
     elif dtype.kind in "OUfiu" or isinstance(dtype, pd.StringDtype):
         if dtype.kind in "fiu" and series.notna().any():
@@ -257,7 +265,7 @@ def instants(
                 "numbers with pandas.to_datetime(..., unit='s', utc=True)"
             )
             raise InvalidInstantError(msg)
-        ns, absent = _parsesafe_text(series, timezone, time_format, missing, problems)
+        ns, absent = _parsesafe_text(series, timezone, time_format, missing, problems, settled)
     else:
         msg = f"column {column!r} must hold datetimes or text, got {dtype}"
         raise InvalidInstantError(msg)
@@ -273,15 +281,16 @@ def instants(
         ns[keep] -= ns[keep] % 1000  # whole microseconds, like the scalar evaluator
     if required:
         problems.append((absent, "is missing (an instant is required here)"))
-    return ns, absent, problems
+    return ns, absent, problems, settled
 
 
-def _parsesafe_text(
+def _parsesafe_text(  # noqa: PLR0917 - the column, how to read it, and what it finds
     series: Any,
     timezone: str | None,
     time_format: str | None,
     missing: Sequence[str],
     problems: list[tuple[Any, str]],
+    settled: list[tuple[Any, str]],
 ) -> tuple[Any, Any]:
     np, pd = modules()
     n = len(series)
@@ -307,7 +316,13 @@ def _parsesafe_text(
         parsed = _strptime(strings[naive], time_format) if time_format else None
         if parsed is None:
             parsed = pd.to_datetime(strings[naive], format=fmt, errors="coerce")
-        parsed_ns[naive] = _localize(parsed, timezone)
+        local, twice, skipped = _localize(parsed, timezone)
+        parsed_ns[naive] = local
+        # per distinct text, then per row
+        for mask, reason in _settled(timezone, twice, skipped):
+            distinct = np.zeros(len(strings), dtype=bool)
+            distinct[np.flatnonzero(naive)[mask]] = True
+            settled.append((_mask(n, rows[distinct[codes]]), reason))
     ns[rows] = parsed_ns[codes]
     if timezone is None and naive.any():
         # only a date-time without its zone lacks a zone; junk is not a date-time at all
@@ -360,13 +375,20 @@ def _mask(n: int, rows: Any) -> Any:
     return out
 
 
-def _localize(values: Any, timezone: str) -> Any:
-    """Localise naive wall times as the scalar path does (zoneinfo, fold=0)."""
+def _localize(values: Any, timezone: str) -> tuple[Any, Any, Any]:
+    """Localise naive wall times as the scalar path does (zoneinfo, fold=0).
+
+    Returns ``(ns, twice, skipped)``: the instants, and where a wall time happens twice
+    (the clocks go back: the first is taken) or not at all (the clocks skip it: read with
+    the offset before the change).
+    """
     np, pd = modules()
     series = pd.Series(values).reset_index(drop=True)
     # a ZoneInfo, not the name: pandas would read a name from its own copy of the tz data
     aware = series.dt.tz_localize(ZoneInfo(timezone), ambiguous="NaT", nonexistent="NaT")
     ns = aware.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[ns]").view("i8").copy()
+    twice = np.zeros(len(series), dtype=bool)
+    skipped = np.zeros(len(series), dtype=bool)
     # ambiguous and non-existent wall times are rare: settle them one by one with fold=0
     odd = np.flatnonzero((ns == NAT) & series.notna().to_numpy())
     if odd.size:
@@ -376,4 +398,33 @@ def _localize(values: Any, timezone: str) -> Any:
         for i in odd:
             wall = series.iloc[i].to_pydatetime().replace(tzinfo=zone)
             ns[i] = _instant(wall, "instant") * 1000 + series.iloc[i].nanosecond
-    return ns
+            # a wall time that exists comes back from UTC unchanged
+            back = wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+            if back == wall.replace(tzinfo=None):
+                twice[i] = True
+            else:
+                skipped[i] = True
+    return ns, twice, skipped
+
+
+def settled_message(column: str, values: Any, mask: Any, reason: str) -> str:
+    """Say which rows of an instant column :func:`instants` settled (for a warning)."""
+    np, pd = modules()
+    rows = np.flatnonzero(mask)
+    first = pd.Series(values).iloc[int(rows[0])]
+    many = f"{rows.size:,} rows hold" if rows.size > 1 else "a row holds"
+    quoted = repr(_excerpt(safe_text(first)))
+    return (
+        f"column {column!r}: {many} a wall time that {reason} (first: {quoted}); write the "
+        "UTC offset where another instant is meant"
+    )
+
+
+def _settled(timezone: str, twice: Any, skipped: Any) -> list[tuple[Any, str]]:
+    """The rows whose wall time :func:`_localize` settled, each kind with its reason."""
+    gap = (
+        f"does not exist in {timezone} (the clocks skip it): read with the UTC offset "
+        "before the change, so it lands after the gap"
+    )
+    back = f"happens twice in {timezone} (the clocks go back): the first is taken"
+    return [(mask, reason) for mask, reason in ((twice, back), (skipped, gap)) if mask.any()]

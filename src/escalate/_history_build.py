@@ -145,15 +145,18 @@ def _instants(  # noqa: PLR0917
 ) -> Any:
     """Parse an instant column; its bad rows are issues under ``label`` (else its name)."""
     np, _pd = modules()
-    ns, absent, problems = instants(
+    ns, absent, problems, settled = instants(
         frame[column], column=column, timezone=timezone, time_format=time_format, missing=missing
     )
     name = label or column
-    for mask, reason in [(absent, "no instant"), *problems]:
+    found = [(absent, "no instant", "refused")]
+    found += [(mask, reason, "refused") for mask, reason in problems]
+    found += [(mask, reason, "repaired") for mask, reason in settled]
+    for mask, reason, action in found:
         rows = np.flatnonzero(mask)
         if rows.size:  # the values as written, converted only where there is an issue
             raw = frame[column].iloc[rows].to_numpy(dtype=object)
-            issues.add(rows, ids[rows], name, raw, "refused", reason)
+            issues.add(rows, ids[rows], name, raw, action, reason)
     return ns
 
 

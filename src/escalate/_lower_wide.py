@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from escalate._checks import excerpt
-from escalate._columns import NAT, instants
+from escalate._columns import NAT, instants, settled_message
 from escalate._errors import (
     ConfigError,
     EscalateError,
+    EscalateWarning,
     InvalidInstantError,
     NaiveDatetimeError,
 )
@@ -247,9 +249,15 @@ class _WideEvents:
 def _column_instants(
     values: Any, name: str, timezone: str | None, policy: Policy
 ) -> tuple[Any, Any, list[Any]]:
-    """An instant column of an incident table (raises for a column of the wrong kind)."""
+    """An instant column of an incident table (raises for a column of the wrong kind).
+
+    Wall times that happen twice or not at all in ``timezone`` are taken as the scalar
+    path takes them, with an :class:`~escalate.EscalateWarning` that says so.
+    """
     try:
-        return instants(values, column=name, timezone=timezone, zone=policy.timezone)
+        ns, absent, problems, settled = instants(
+            values, column=name, timezone=timezone, zone=policy.timezone
+        )
     except NaiveDatetimeError:
         raise
     except InvalidInstantError as exc:
@@ -258,6 +266,9 @@ def _column_instants(
             f"not what it holds: {exc}"
         )
         raise InvalidInstantError(msg) from None
+    for mask, reason in settled:
+        warnings.warn(settled_message(name, values, mask, reason), EscalateWarning, stacklevel=4)
+    return ns, absent, problems
 
 
 def _pause_spans(
