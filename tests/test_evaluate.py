@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import attrs
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from escalate import (
     AfterElapsed,
@@ -41,6 +43,7 @@ from escalate import (
     format_duration,
     load_policy,
 )
+from escalate._explain import _fmt
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "policies"
 SAAS = load_policy(EXAMPLES / "seed_003_saas.toml")
@@ -683,6 +686,32 @@ def test_results_are_in_the_clock_zone_and_as_of_keeps_its_own():
     assert ev.to_dict()["as_of"] == "2026-01-13T14:00:00+00:00"
     assert ev["response"].due_at.tzinfo == BOG
     assert ev.escalations[0].at.tzinfo == BOG
+
+
+@given(
+    st.lists(st.integers(1, 6 * 60), min_size=1, max_size=8),
+    st.lists(
+        st.sampled_from(("UTC", "Asia/Tokyo", "Europe/London", "America/Bogota")),
+        min_size=9,
+        max_size=9,
+    ),
+)
+def test_explain_writes_the_incident_in_the_desks_zone_whatever_zone_it_came_in(gaps, zones):
+    """The opening, as_of and every history line are in the policy's zone, in order."""
+    at = bog(13, 8)
+    tl = Timeline.open(at.astimezone(ZoneInfo(zones[0])), severity="alta")
+    instants = [at]
+    for gap, zone in zip(gaps, zones[1:], strict=False):
+        at += gap * M
+        instants.append(at)
+        tl = tl.change(at.astimezone(ZoneInfo(zone)), note=f"n{gap}")
+    as_of = (at + H).astimezone(UTC)
+    lines = evaluate(SAAS, tl, as_of=as_of).explain().splitlines()
+    assert lines[0].startswith(f"Incident opened {_fmt(instants[0])} with severity 'alta'")
+    assert f"; evaluated as of {_fmt(at + H)}," in lines[0]
+    history = lines[lines.index("History:") + 1 : lines.index("History:") + len(instants)]
+    assert [line.split(" changed")[0] for line in history] == [f"  {_fmt(x)}" for x in instants[1:]]
+    assert all(line.split(" changed")[0].endswith("-0500") for line in history)
 
 
 # -- errors -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ the stretch (an incident open for decades prints a few hundred lines, not megaby
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Final
 
 from escalate._duration import format_duration
@@ -100,9 +100,11 @@ _MEANS: Final = {
 }
 
 
-def _history(timeline: Timeline, now: int, lines: list[str], derived: dict[int, str]) -> None:
+def _history(
+    timeline: Timeline, now: int, lines: list[str], derived: dict[int, str], zone: tzinfo
+) -> None:
     events = [
-        (e, i)
+        (e, i, at)
         for i, (e, (_k, at, _s, _st)) in enumerate(
             zip(timeline.events, timeline.instants, strict=True)
         )
@@ -114,7 +116,7 @@ def _history(timeline: Timeline, now: int, lines: list[str], derived: dict[int, 
     lines.append("History:")
     half = EVENT_LINES // 2
     chosen = notable if len(notable) <= EVENT_LINES else notable[:half] + notable[-half:]
-    for i, (event, index) in enumerate(chosen):
+    for i, (event, index, at) in enumerate(chosen):
         if len(notable) > EVENT_LINES and i == half:
             lines.append(f"  ... {len(notable) - EVENT_LINES} more events ...")
         details = []
@@ -127,7 +129,7 @@ def _history(timeline: Timeline, now: int, lines: list[str], derived: dict[int, 
             details.append(f"reason: {event.reason}")
         text = f": {', '.join(details)}" if details else ""
         means = f" ({_MEANS[derived[index]]})" if index in derived else ""
-        lines.append(f"  {_fmt(event.at)} {event.type}{text}{means}")
+        lines.append(f"  {_fmt(to_datetime(at, zone))} {event.type}{text}{means}")
 
 
 def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> list[str]:
@@ -135,14 +137,17 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
     plan = compiled(policy)
     out = outcome(plan, timeline, now)
     opened = timeline.opened
+    # the incident's own instants in the desk's zone; each target's spans in its clock's
+    zone = plan.escalation_zone
     lines = [
-        f"Incident opened {_fmt(opened.at)} with severity {opened.severity!r}"
+        f"Incident opened {_fmt(to_datetime(timeline.instants[0][1], zone))} with severity "
+        f"{opened.severity!r}"
         + (f", plan {ev.plan!r}" if ev.plan else "")
         + (f", route {ev.route!r}" if ev.route else ", default tiers")
-        + f"; evaluated as of {_fmt(ev.as_of)}, severity now {ev.severity!r}."
+        + f"; evaluated as of {_fmt(to_datetime(now, zone))}, severity now {ev.severity!r}."
     ]
     folded = out.folded
-    _history(timeline, now, lines, folded.derived)
+    _history(timeline, now, lines, folded.derived, zone)
     reasons = _pause_reasons(timeline, now)
     for result, target in zip(ev.targets, out.targets, strict=True):
         lines.append(
