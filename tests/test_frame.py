@@ -297,9 +297,23 @@ def test_naive_wall_times_in_dst_gaps_and_overlaps_follow_fold_0():
             "severity": "high",
         }
     )
-    out = evaluate_frame(
-        frame, policy, as_of=datetime(2027, 1, 1, tzinfo=UTC), timezone="America/New_York"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = evaluate_frame(
+            frame, policy, as_of=datetime(2027, 1, 1, tzinfo=UTC), timezone="America/New_York"
+        )
+    # each settled kind is said once, for the column that holds it
+    gap = (
+        "column 'opened': a row holds a wall time that does not exist in America/New_York "
+        "(the clocks skip it): read with the UTC offset before the change, so it lands "
+        "after the gap"
     )
+    twice = (
+        "column 'opened': a row holds a wall time that happens twice in America/New_York "
+        "(the clocks go back): the first is taken"
+    )
+    said = [str(w.message).split(" (first")[0] for w in caught if "wall time" in str(w.message)]
+    assert sorted(said) == [gap, twice]
     zone = ZoneInfo("America/New_York")
     for i, wall in enumerate(walls):
         opened = datetime.fromisoformat(wall).replace(tzinfo=zone)
