@@ -6,8 +6,12 @@ import pickle
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pandas as pd
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from escalate import (
     ConfigError,
@@ -16,6 +20,7 @@ from escalate import (
     Timeline,
     TimelineError,
 )
+from tests.evaluator_reference import incidents
 
 BOGOTA = ZoneInfo("America/Bogota")
 T0 = datetime(2026, 11, 20, 16, 10, tzinfo=BOGOTA)
@@ -232,7 +237,13 @@ EVENT_ERRORS = [
         ["expected a date-time, got int"],
         id="not-a-datetime",
     ),
-    pytest.param({"type": "paused"}, "events[1] (paused).at", ["got None (null)"], id="missing-at"),
+    pytest.param({"type": "paused"}, "events[1] (paused).at", ["no instant"], id="missing-at"),
+    pytest.param(
+        {"type": "paused", "at": float("nan")},
+        "events[1] (paused).at",
+        ["nan is a missing value, not an instant", "every event needs its instant"],
+        id="nan-at",
+    ),
     pytest.param({"at": at(1)}, "events[1].type", ["missing or invalid event type"], id="no-type"),
     pytest.param(
         {"type": "", "at": at(1)},
@@ -346,3 +357,50 @@ def test_a_timeline_built_directly_rejects_a_naive_event_at_once():
     """Timeline(events) without from_events still refuses a naive instant, when built."""
     with pytest.raises(TimelineError, match=r"events\[0\] \(opened\)\.at: .* no time zone"):
         Timeline((Event(type="opened", at=datetime(2026, 11, 20, 9), severity="alta"),))
+
+
+# -- a table's empty cells --------------------------------------------------------------
+
+EMPTY_CELLS = (float("nan"), np.float64("nan"), pd.NA, pd.NaT, np.datetime64("NaT"))
+
+
+@given(incidents(), st.lists(st.sampled_from(EMPTY_CELLS), min_size=1))
+def test_an_empty_cell_reads_as_a_key_left_out(case, cells):
+    """Events as rows of one table, empty cells marked, build the same timeline.
+
+    Every key in every row, the cells an event has no value for marked NaN, NA or NaT, as
+    ``DataFrame.to_dict("records")`` gives them.
+    """
+    _name, _policy, timeline, _as_of = case
+    events = timeline.to_events()
+    keys = list(dict.fromkeys(key for event in events for key in event if key != "at"))
+    marks = iter(cells * (len(keys) * len(events)))
+    rows = [
+        {"at": event["at"], **{key: event.get(key, next(marks)) for key in keys}}
+        for event in events
+    ]
+    assert Timeline.from_events(rows) == timeline
+
+
+def test_records_of_a_dataframe_build_the_timeline_of_its_rows():
+    """The rows of an event table with empty cells, as pandas hands them over."""
+    table = pd.DataFrame(
+        {
+            "type": ["opened", "changed", "changed"],
+            "at": pd.to_datetime(["2026-01-13 08:00", "2026-01-13 09:00", "2026-01-13 10:00"]),
+            "severity": ["alta", None, None],
+            "status": ["New", "Active", None],
+            "group": ["G1", None, "G2"],
+        }
+    ).assign(at=lambda t: t["at"].dt.tz_localize("America/Bogota"))
+    built = Timeline.from_events(table.to_dict("records"))
+    assert [(e.type, e.severity, e.status, e.attributes) for e in built.events] == [
+        ("opened", "alta", "New", (("group", "G1"),)),
+        ("changed", None, "Active", ()),
+        ("changed", None, None, (("group", "G2"),)),
+    ]
+    # an empty instant is an error at the row's key path, not a time zone problem
+    table.loc[1, "at"] = pd.NaT
+    err = error_of(table.to_dict("records"))
+    assert err.paths == ("events[1] (changed).at",)
+    assert "NaT is a missing value, not an instant" in str(err)

@@ -313,3 +313,22 @@ def finite_number(value: object) -> float | None:
     except OverflowError:
         return None
     return number if math.isfinite(number) else None
+
+
+_MISSING_TYPES: Final = frozenset({"NAType", "NaTType"})
+"""pandas' missing values by type name (pandas is not imported to recognise them)."""
+
+
+def missing_value(value: object) -> bool:
+    """Whether ``value`` is a missing-value marker: ``None``, NaN, ``pd.NA`` or ``NaT``.
+
+    What a table cell without a value becomes in Python (``DataFrame.to_dict("records")``
+    gives NaN for an empty text cell); never a value of its own.
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):  # numpy's float64 too
+        return value != value  # noqa: PLR0124 - only NaN differs from itself
+    if type(value).__name__ in _MISSING_TYPES:
+        return True
+    return type(value).__module__ == "numpy" and str(value) in {"nan", "NaT"}

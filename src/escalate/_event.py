@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from escalate._checks import MAX_INSTANT_US, MIN_INSTANT_US, describe, excerpt
+from escalate._checks import MAX_INSTANT_US, MIN_INSTANT_US, describe, excerpt, missing_value
 from escalate._errors import Problem
 from escalate._index import EPOCH, td_us
 
@@ -59,6 +59,17 @@ def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> date
                 )
             )
             return None
+    if missing_value(value):
+        problems.append(
+            Problem(
+                path=f"{event_path(i, kind)}.at",
+                message="no instant"
+                if value is None
+                else f"{excerpt(value)} is a missing value, not an instant",
+                hint="every event needs its instant: give it, or leave the event out",
+            )
+        )
+        return None
     if not isinstance(value, datetime):
         problems.append(
             Problem(
@@ -268,7 +279,17 @@ def checked_event(
     if stamps is not None:
         stamps.append(us)
     severity, status, reason = item.get("severity"), item.get("status"), item.get("reason")
-    simple = item.keys() <= _FIELDS
+    # other keys are attributes; a table's empty cell (NaN, NA, NaT) is none (None is a
+    # value given: a field cleared)
+    extra = (
+        ()
+        if item.keys() <= _FIELDS
+        else tuple(
+            (str(k), v)
+            for k, v in item.items()
+            if k not in _FIELDS and (v is None or not missing_value(v))
+        )
+    )
     usual = (  # checked in one expression: plain text where text is given
         (
             (type(severity) is str and severity)
@@ -277,13 +298,17 @@ def checked_event(
         )
         and (status is None or (type(status) is str and status))
         and (reason is None or type(reason) is str)
-        and (kind != "changed" or severity is not None or status is not None or not simple)
+        and (kind != "changed" or severity is not None or status is not None or extra)
     )
-    if not usual and _fields_problems(kind, severity, status, reason, not simple, i, problems):
-        return None
+    if not usual:
+        # an empty cell of a table (NaN, NA) means the key is absent, as None does
+        severity, status, reason = (
+            None if missing_value(value) else value for value in (severity, status, reason)
+        )
+        if _fields_problems(kind, severity, status, reason, bool(extra), i, problems):
+            return None
     if at is None:
         return None
-    extra = () if simple else tuple((str(k), v) for k, v in item.items() if k not in _FIELDS)
     return new_event(kind, at, severity, reason, status, extra)
 
 

@@ -223,6 +223,10 @@ class Timeline:
     def from_events(cls, events: Iterable[Mapping[str, Any] | Event]) -> Timeline:
         """Validate and build a timeline from event tables (or :class:`Event` objects).
 
+        An empty cell (NaN, ``pd.NA``, ``NaT``: what ``DataFrame.to_dict("records")``
+        gives for a table's missing values) in ``severity``, ``status``, ``reason`` or an
+        attribute means the key is absent; an event without its instant is an error.
+
         Raises:
             TimelineError: every problem at once, each naming the event by index and type.
         """
