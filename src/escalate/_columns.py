@@ -139,6 +139,22 @@ def _excerpt(value: object) -> object:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def pandas_frame(table: Any, what: str) -> Any:
+    """A table at the edge as a pandas DataFrame (a polars one converted), or an error.
+
+    Raises:
+        ConfigError: ``table`` is no DataFrame; the path is ``what``.
+    """
+    if type(table).__module__.partition(".")[0] == "polars":
+        return table.to_pandas()
+    _np, pd = modules()
+    if not isinstance(table, pd.DataFrame):
+        msg = f"expected a pandas or polars DataFrame, got {type(table).__name__}"
+        hint = "read the file with pandas.read_csv first, or build one with pandas.DataFrame"
+        raise ConfigError.single(what, msg, hint)
+    return table
+
+
 def text_codes(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
     """Return a column as integer codes into its distinct stripped values (``-1``: missing).
 

@@ -21,11 +21,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from escalate._compliance import FIGURES, _wall_times, _wilson, _zone, compliance
+from escalate._compliance import (
+    FIGURES,
+    _wall_times,
+    _wilson,
+    _zone,
+    check_confidence,
+    compliance,
+)
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import evaluate_frame
 from escalate._history import EventLog
 from escalate._lower import _modules
+from escalate._plan import policy_argument
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,7 +112,7 @@ def paired_difference(
     >>> [round(x, 4) for x in paired_difference(59, 6, 16, 80)]  # Cavo et al. (2012)
     [-0.0621, -0.1186, -0.0046]
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     counts = (both, first_only, second_only, neither)
     if min(counts) < 0:
         msg = f"paired counts must not be negative, got {counts!r}"
@@ -188,7 +196,9 @@ def compare(
         ConfigError: a target of neither policy, a ``by`` column the results lack, or a
             confidence outside (0, 1); and whatever :func:`evaluate_frame` raises.
     """
-    _check_confidence(confidence)
+    policy_argument(before, "before")
+    policy_argument(after, "after")
+    check_confidence(confidence)
     _targets(before, after, targets)  # before the long part
     options: dict[str, Any] = {"as_of": as_of, "timezone": timezone}
     if not isinstance(incidents, EventLog):
@@ -211,13 +221,6 @@ def compare(
     )
 
 
-def _check_confidence(confidence: float) -> None:
-    if not 0 < confidence < 1:
-        raise ConfigError.single(
-            "confidence", f"must be between 0 and 1, got {confidence!r}", "e.g. 0.95"
-        )
-
-
 def compare_results(
     results: tuple[pd.DataFrame, pd.DataFrame],
     policies: tuple[Policy, Policy],
@@ -235,7 +238,7 @@ def compare_results(
     calls this; the options are :func:`compare`'s.
     """
     np, pd = _modules()
-    _check_confidence(confidence)
+    check_confidence(confidence)
     zone = _zone(period_timezone)
     before, after = policies
     names = _targets(before, after, targets)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from escalate._columns import pandas_frame
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._lower import _modules
 
@@ -147,6 +148,14 @@ def _zone(timezone: str | None) -> str | None:
     return timezone
 
 
+def check_confidence(confidence: float) -> None:
+    """Raise a :class:`ConfigError` unless ``0 < confidence < 1`` (a confidence level)."""
+    if not 0 < confidence < 1:
+        raise ConfigError.single(
+            "confidence", f"must be between 0 and 1, got {confidence!r}", "e.g. 0.95"
+        )
+
+
 def compliance(
     results: pd.DataFrame,
     *,
@@ -188,14 +197,13 @@ def compliance(
         incidents whose target stopped, to the microsecond.
 
     Raises:
-        ConfigError: the table lacks a column the summary needs (it names them all), or
-            ``timezone`` is not a known zone.
-        ValueError: ``confidence`` is not between 0 and 1.
+        ConfigError: ``results`` is no DataFrame, it lacks a column the summary needs (it
+            names them all), ``timezone`` is not a known zone, or ``confidence`` is not
+            between 0 and 1.
     """
     np, pd = _modules()
-    if not 0 < confidence < 1:
-        msg = f"confidence must be between 0 and 1, got {confidence!r}"
-        raise ValueError(msg)
+    results = pandas_frame(results, "results")
+    check_confidence(confidence)
     zone = _zone(timezone)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
     keys = list(by)

@@ -144,12 +144,12 @@ def evaluate_frame(
         if incidents.lost:
             base = _add_lost(np, pd, low, base, incidents.lost)
     else:
-        incidents = _to_pandas(incidents)
+        incidents = _to_pandas(incidents, "incidents")
         low = _wide(
             policy,
             incidents,
             columns=columns,
-            pauses=_to_pandas(pauses),
+            pauses=pauses,
             timezone=timezone,
         )
         base = incidents

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, NamedTuple
 
-from escalate._columns import NAT, Issues, instants, modules, text_codes, texts
+from escalate._columns import NAT, Issues, instants, modules, pandas_frame, text_codes, texts
 from escalate._errors import ConfigError, Problem, did_you_mean
 
 BeforeOpening = Literal["clamp", "refuse"]
@@ -46,13 +46,7 @@ def _no_id(frame: Any, column: str, issues: Issues, label: str | None = None) ->
 
 
 def _pandas(table: Any) -> Any:
-    _np, pd = modules()
-    if type(table).__module__.partition(".")[0] == "polars":
-        table = table.to_pandas()
-    if not isinstance(table, pd.DataFrame):
-        msg = f"expected a pandas or polars DataFrame, got {type(table).__name__}"
-        raise ConfigError.single("table", msg, "read the file with pandas.read_csv first")
-    return table.reset_index(drop=True)
+    return pandas_frame(table, "table").reset_index(drop=True)
 
 
 def _check_columns(

@@ -30,21 +30,22 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from escalate._columns import NAT, modules
+from escalate._checks import expect
+from escalate._columns import NAT, modules, pandas_frame
 from escalate._duration import _duration_problem
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._fold import PAUSED, RUNNING
 from escalate._frame import BadRowsWarning
+from escalate._history import EventLog
 from escalate._index import td_us
 from escalate._lower import _check_block_size
 from escalate._lower_log import LogRun
-from escalate._plan import RESTART, compiled
+from escalate._plan import RESTART, compiled, policy_argument
 
 if TYPE_CHECKING:
     import pandas as pd
     from pandas import DataFrame as _DataFrame
 
-    from escalate._history import EventLog
     from escalate._policy import Policy
     from escalate._table import Events
 
@@ -384,6 +385,8 @@ def ledger(
     counts them (:func:`evaluate_frame` says why for each).
     """
     np, pd = modules()
+    expect(log, EventLog, "log", "an EventLog, e.g. EventLog.from_events(table)")
+    policy_argument(policy)
     columns = _by(log, by)
     size = _check_block_size(block_size)
     tp = _target(policy, target)
@@ -473,6 +476,7 @@ def ola(
         ConfigError: a goal is not a duration, or the table is not a ledger by ``group``.
     """
     np, pd = modules()
+    table = pandas_frame(table, "table")
     parsed = _goals(goals)
     wanted = ["id", group, "part", "us", "until", "current"]
     missing = [c for c in wanted if c not in table.columns]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from escalate._errors import Problem
+from escalate._plan import policy_argument
 from escalate._policy import AtPercent, Manual, OnBreach
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def policy_warnings(policy: Policy, /) -> list[Problem]:
     >>> policy_warnings(policy)
     []
     """
+    policy_argument(policy)
     out: list[Problem] = []
     lists: list[tuple[str, tuple[Tier, ...]]] = [("tiers", policy.tiers)]
     lists += [(f"routes[{i}].tiers", route.tiers) for i, route in enumerate(policy.routes)]

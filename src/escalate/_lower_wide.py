@@ -281,7 +281,7 @@ def _pause_spans(
     pause rows whose start or end cannot be read (an unreadable end is not "still paused").
     """
     np, pd = _modules()
-    pauses = _to_pandas(pauses)
+    pauses = _to_pandas(pauses, "pauses")
     missing = [c for c in ("id", "start", "end") if c not in pauses.columns]
     if missing:
         raise ConfigError.single(

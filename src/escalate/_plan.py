@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from escalate._checks import excerpt
+from escalate._checks import describe, excerpt
 from escalate._duration import BusinessDays
-from escalate._errors import Problem, TimelineError, did_you_mean
+from escalate._errors import InvalidArgumentError, Problem, TimelineError, did_you_mean
 from escalate._index import td_us, to_datetime
 from escalate._policy import (
     REOPEN_RULES,
@@ -30,13 +30,12 @@ from escalate._policy import (
     Target,
     Tier,
 )
-from escalate._timeline import BUILTIN_EVENTS
+from escalate._timeline import BUILTIN_EVENTS, Timeline
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from escalate._calendar import Calendar
-    from escalate._timeline import Timeline
 
 __all__ = [
     "BREACH",
@@ -310,8 +309,16 @@ class Compiled:
         return TierPlan(MANUAL)
 
     def check(self, timeline: Timeline) -> None:
-        """Check a timeline's events, severities, statuses and plan against the policy."""
-        plan = timeline._attributes.get("plan")
+        """Check a timeline's events, severities, statuses and plan against the policy.
+
+        Raises:
+            InvalidArgumentError: ``timeline`` is not a :class:`~escalate.Timeline`.
+            TimelineError: what in it the policy does not know.
+        """
+        try:
+            plan = timeline._attributes.get("plan")
+        except AttributeError:  # no branch on the way for a timeline: an error path only
+            raise _not_a(timeline, "timeline", "a Timeline", _BUILD_TIMELINE) from None
         if not (
             timeline._types <= self.known
             and timeline._severities <= self.severities
@@ -338,11 +345,41 @@ def text(value: object) -> str:
 
 
 def compiled(policy: Policy) -> Compiled:
-    """Return the compiled form of ``policy`` (built on first use, then kept)."""
-    found = policy._memo.get("compiled")
+    """Return the compiled form of ``policy`` (built on first use, then kept).
+
+    Raises:
+        InvalidArgumentError: ``policy`` is not a :class:`~escalate.Policy`.
+    """
+    try:
+        found = policy._memo.get("compiled")
+    except AttributeError:  # no branch on the way for a policy: an error path only
+        raise _not_a(policy, "policy", "a Policy", _LOAD_POLICY) from None
     if found is None:
         found = policy._memo["compiled"] = Compiled(policy)
     return found
+
+
+_LOAD_POLICY: Final = "load one with escalate.load_policy(path or mapping)"
+_BUILD_TIMELINE: Final = "build one with Timeline.from_events(events) or Timeline.open(...)"
+
+
+def policy_argument(value: object, what: str = "policy") -> Policy:
+    """Return ``value`` if it is a :class:`~escalate.Policy`, else raise saying how to get one.
+
+    Raises:
+        InvalidArgumentError: it is not one.
+    """
+    if isinstance(value, Policy):
+        return value
+    raise _not_a(value, what, "a Policy", _LOAD_POLICY)
+
+
+def _not_a(value: object, what: str, wanted: str, how: str) -> InvalidArgumentError:
+    """The error for an argument of the wrong type, saying how to make the right one."""
+    swapped = isinstance(value, Timeline if what == "policy" else Policy)
+    hint = "the policy comes first, then the timeline" if swapped else how
+    message = f"{what} must be {wanted}, got {describe(value)}; {hint}"
+    return InvalidArgumentError(message, path=what)
 
 
 def _report(plan: Compiled, timeline: Timeline) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from escalate._compliance import compliance
+from escalate._columns import pandas_frame
+from escalate._compliance import _check_columns, compliance
 from escalate._errors import MissingExtraError
 from escalate._survival import Scale, survival
 
@@ -105,6 +106,8 @@ def plot_elapsed(
         A figure with one histogram (in business hours) per group, the goal as a vertical
         line; only incidents whose target stopped are counted.
     """
+    results = pandas_frame(results, "results")
+    _check_columns(results, [by], [target], None)
     stopped = results[results[f"{target}_stopped_at"].notna().to_numpy()]
     groups = sorted(stopped[by].dropna().unique().tolist(), key=str)
     figure = _figure()

@@ -593,7 +593,8 @@ _ALWAYS_CALENDAR: Final = Calendar.always("UTC")
 
 def _unknown(kind: str, name: str, choices: Iterable[str], noun: str) -> PolicyError:
     choices = list(choices)
+    nouns = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"  # severity: severities
     hint = did_you_mean(name, choices) or (
-        f"known {noun}s: {', '.join(map(repr, choices))}" if choices else f"declare the {noun}"
+        f"known {nouns}: {', '.join(map(repr, choices))}" if choices else f"declare the {noun}"
     )
     return PolicyError([Problem(path=kind, message=f"unknown {noun} {excerpt(name)}", hint=hint)])

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from escalate._columns import pandas_frame
+from escalate._compliance import check_confidence
 from escalate._errors import ConfigError, did_you_mean
 from escalate._lower import _modules
 
@@ -108,12 +110,10 @@ def survival(
         ConfigError: an unknown target, column or scale, or a confidence outside (0, 1).
     """
     np, pd = _modules()
+    results = pandas_frame(results, "results")
     if scale not in _SCALES:
         raise ConfigError.single("scale", f"unknown scale {scale!r}", "use 'time' or 'goal'")
-    if not 0 < confidence < 1:
-        raise ConfigError.single(
-            "confidence", f"must be between 0 and 1, got {confidence!r}", "e.g. 0.95"
-        )
+    check_confidence(confidence)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
     known = [c.removesuffix("_status") for c in results.columns if c.endswith("_status")]
     if targets is None:

@@ -84,7 +84,7 @@ def evaluate_frame_versions(
             host = int(which.max())
         which = np.concatenate([which, np.full(len(incidents.lost), host, dtype=which.dtype)])
     else:
-        incidents = _to_pandas(incidents)
+        incidents = _to_pandas(incidents, "incidents")
         opened = _table_openings(np, incidents, columns, timezone, versions)
         which = (
             _pick(np, versions, opened, now, NAT)
