@@ -20,6 +20,7 @@ from escalate import (
     EscalateError,
     EventLog,
     InvalidArgumentError,
+    InvalidDurationError,
     Timeline,
     load_policy,
 )
@@ -117,6 +118,12 @@ CASES: list[tuple[str, Callable[[], Any], type[EscalateError], list[str]]] = [
         lambda: esc.survival(ROWS),
         ConfigError,
         ["results: expected a pandas or polars DataFrame, got list"],
+    ),
+    (
+        "format_duration, text",
+        lambda: esc.format_duration("2h"),
+        InvalidDurationError,
+        ["duration must be a datetime.timedelta, got str '2h'"],
     ),
     (
         "ola, rows",

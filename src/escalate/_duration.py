@@ -15,7 +15,7 @@ from datetime import timedelta
 import attrs
 import pendulum
 
-from escalate._checks import MAX_BUSINESS_DAYS, MAX_DURATION, describe, excerpt
+from escalate._checks import MAX_BUSINESS_DAYS, MAX_DURATION, describe, duration_us, excerpt
 from escalate._errors import PolicyError, Problem
 from escalate._index import td_us
 
@@ -229,8 +229,11 @@ def format_duration(value: timedelta, /) -> str:
     '-1h30m'
     >>> format_duration(timedelta(0))
     '0s'
+
+    Raises:
+        InvalidDurationError: ``value`` is not a timedelta.
     """
-    total = td_us(value)
+    total = duration_us(value)
     if total == 0:
         return "0s"
     sign = "-" if total < 0 else ""
