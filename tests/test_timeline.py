@@ -361,7 +361,15 @@ def test_a_timeline_built_directly_rejects_a_naive_event_at_once():
 
 # -- a table's empty cells --------------------------------------------------------------
 
-EMPTY_CELLS = (float("nan"), np.float64("nan"), pd.NA, pd.NaT, np.datetime64("NaT"))
+EMPTY_CELLS = (
+    float("nan"),
+    np.float64("nan"),
+    np.float32("nan"),
+    pd.NA,
+    pd.NaT,
+    np.datetime64("NaT"),
+    np.timedelta64("NaT"),
+)
 
 
 @given(incidents(), st.lists(st.sampled_from(EMPTY_CELLS), min_size=1))
@@ -404,3 +412,14 @@ def test_records_of_a_dataframe_build_the_timeline_of_its_rows():
     err = error_of(table.to_dict("records"))
     assert err.paths == ("events[1] (changed).at",)
     assert "NaT is a missing value, not an instant" in str(err)
+
+
+def test_text_that_reads_nan_is_a_value_not_an_empty_cell():
+    """Only missing-value markers are empty: the text "nan" (even numpy's) is a value."""
+    built = Timeline.from_events(
+        [
+            {"type": "opened", "at": at(0), "severity": "alta"},
+            {"type": "changed", "at": at(1), "status": np.str_("nan"), "note": "nan"},
+        ]
+    )
+    assert (built.events[1].status, built.events[1].attributes) == ("nan", (("note", "nan"),))

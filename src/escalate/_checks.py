@@ -328,7 +328,10 @@ def missing_value(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, float):  # numpy's float64 too
-        return value != value  # noqa: PLR0124 - only NaN differs from itself
+        return bool(value != value)  # noqa: PLR0124 - only NaN differs from itself
     if type(value).__name__ in _MISSING_TYPES:
         return True
-    return type(value).__module__ == "numpy" and str(value) in {"nan", "NaT"}
+    # numpy's own scalars: a float NaN or a datetime NaT (never a numpy string "nan")
+    kind = getattr(getattr(value, "dtype", None), "kind", "")
+    numpy = type(value).__module__ == "numpy" and kind != "" and kind in "fcmM"
+    return numpy and bool(value != value)  # noqa: PLR0124 - only NaN and NaT differ from themselves
