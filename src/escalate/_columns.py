@@ -18,7 +18,7 @@ from datetime import UTC
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from escalate._checks import zone_problem
+from escalate._checks import excerpt, instant_us, zone_problem
 from escalate._errors import (
     ConfigError,
     InvalidInstantError,
@@ -206,8 +206,6 @@ def safe_text(value: object) -> str:
     try:
         return str(value)
     except ValueError:  # an int over 4,300 digits: no status, group or instant
-        from escalate._checks import excerpt  # noqa: PLC0415 - avoids an import cycle
-
         return excerpt(value)
 
 
@@ -408,12 +406,10 @@ def _localize(values: Any, timezone: str) -> tuple[Any, Any, Any]:
     # ambiguous and non-existent wall times are rare: settle them one by one with fold=0
     odd = np.flatnonzero((ns == NAT) & series.notna().to_numpy())
     if odd.size:
-        from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
-
         zone = ZoneInfo(timezone)
         for i in odd:
             wall = series.iloc[i].to_pydatetime().replace(tzinfo=zone)
-            ns[i] = _instant(wall, "instant") * 1000 + series.iloc[i].nanosecond
+            ns[i] = instant_us(wall, "instant") * 1000 + series.iloc[i].nanosecond
             # a wall time that exists comes back from UTC unchanged
             back = wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
             if back == wall.replace(tzinfo=None):

@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from escalate._checks import zone_problem
+from escalate._checks import instant_us, zone_problem
 from escalate._duration import format_duration
 from escalate._errors import ConfigError, InvalidArgumentError, MissingExtraError
 from escalate._evaluate import outcome
@@ -260,9 +260,7 @@ def _events(pic: Picture, timeline: Timeline, now: int) -> None:
 
 
 def _us(value: datetime) -> int:
-    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
-
-    return _instant(value, "at")
+    return instant_us(value, "at")
 
 
 # -- drawing ------------------------------------------------------------------------------

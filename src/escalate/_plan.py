@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from escalate._checks import describe, excerpt
+from escalate._checks import describe, excerpt, instant_us
 from escalate._duration import BusinessDays
 from escalate._errors import InvalidArgumentError, Problem, TimelineError, did_you_mean
 from escalate._index import td_us, to_datetime
@@ -329,9 +329,7 @@ class Compiled:
 
 
 def _instant_us(value: object) -> int:
-    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
-
-    return _instant(value, "at")
+    return instant_us(value, "at")
 
 
 def text(value: object) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from escalate._checks import instant_us
 from escalate._engine import between
 from escalate._fold import PAUSED, RUNNING, STOPPED
 
@@ -156,6 +157,4 @@ def open_periods(
 
 
 def _us_pair(pair: tuple[datetime, datetime]) -> tuple[int, int]:
-    from escalate._calendar import _instant  # noqa: PLC0415 - avoids an import cycle
-
-    return _instant(pair[0], "at"), _instant(pair[1], "at")
+    return instant_us(pair[0], "at"), instant_us(pair[1], "at")
