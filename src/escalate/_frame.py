@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from escalate._calendar import _instant
 from escalate._checks import zone_problem
+from escalate._columns import pandas_frame
 from escalate._errors import ConfigError, EscalateError
 from escalate._evaluate import _as_of, evaluate
 from escalate._frame_out import _Collect, _output, output_columns
@@ -34,7 +35,6 @@ from escalate._lower import (
     _in_business_days,
     _modules,
     _select,
-    _to_pandas,
 )
 from escalate._lower_log import LogRun, _add_lost, _attributes_at, _log, _openings
 from escalate._lower_wide import _wide
@@ -144,7 +144,7 @@ def evaluate_frame(
         if incidents.lost:
             base = _add_lost(np, pd, low, base, incidents.lost)
     else:
-        incidents = _to_pandas(incidents, "incidents")
+        incidents = pandas_frame(incidents, "incidents")
         low = _wide(
             policy,
             incidents,

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from escalate._columns import hashable, modules, pandas_frame, safe_text
+from escalate._columns import hashable, modules, safe_text
 from escalate._errors import (
     ConfigError,
     EscalateError,
@@ -70,11 +70,6 @@ class MissingColumnsWarning(EscalateWarning):
 
 def _modules() -> tuple[Any, Any]:
     return modules()
-
-
-def _to_pandas(frame: Any, what: str) -> Any:
-    """A table argument as a pandas DataFrame (:func:`escalate._columns.pandas_frame`)."""
-    return pandas_frame(frame, what)
 
 
 # -- the table's layout -----------------------------------------------------------------

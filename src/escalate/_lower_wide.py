@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from escalate._checks import excerpt
-from escalate._columns import NAT, instants, settled_message
+from escalate._columns import NAT, instants, pandas_frame, settled_message
 from escalate._errors import (
     ConfigError,
     EscalateError,
@@ -27,7 +27,6 @@ from escalate._lower import (
     _routes,
     _RowError,
     _severity_problems,
-    _to_pandas,
     _utc,
 )
 from escalate._table import Events
@@ -281,7 +280,7 @@ def _pause_spans(
     pause rows whose start or end cannot be read (an unreadable end is not "still paused").
     """
     np, pd = _modules()
-    pauses = _to_pandas(pauses, "pauses")
+    pauses = pandas_frame(pauses, "pauses")
     missing = [c for c in ("id", "start", "end") if c not in pauses.columns]
     if missing:
         raise ConfigError.single(

@@ -12,7 +12,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from escalate._calendar import _instant
-from escalate._columns import NAT, modules
+from escalate._columns import NAT, modules, pandas_frame
 from escalate._errors import EscalateError, EscalateWarning, NaiveDatetimeError
 from escalate._history import EventLog
 
@@ -64,7 +64,7 @@ def evaluate_frame_versions(
     """:func:`escalate.evaluate_frame` under versions: each version's rows, then reassembled."""
     from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports _versions
     from escalate._frame import evaluate_frame  # noqa: PLC0415
-    from escalate._lower import BadRowsWarning, _to_pandas  # noqa: PLC0415
+    from escalate._lower import BadRowsWarning  # noqa: PLC0415
 
     np, pd = modules()
     when = _as_of(as_of)
@@ -84,7 +84,7 @@ def evaluate_frame_versions(
             host = int(which.max())
         which = np.concatenate([which, np.full(len(incidents.lost), host, dtype=which.dtype)])
     else:
-        incidents = _to_pandas(incidents, "incidents")
+        incidents = pandas_frame(incidents, "incidents")
         opened = _table_openings(np, incidents, columns, timezone, versions)
         which = (
             _pick(np, versions, opened, now, NAT)
