@@ -14,7 +14,12 @@ workers can report them.
 from __future__ import annotations
 
 import difflib
+import os
+import sys
+import warnings
 from collections.abc import Iterable
+from pathlib import Path
+from types import FrameType
 from typing import Any, Self
 
 import attrs
@@ -37,6 +42,7 @@ __all__ = [
     "Problem",
     "TimelineError",
     "did_you_mean",
+    "warn",
 ]
 
 
@@ -97,6 +103,24 @@ def _restore(cls: type[EscalateError], args: tuple[object, ...], state: dict[str
 
 class EscalateWarning(UserWarning):
     """The root of every warning escalate emits."""
+
+
+_PACKAGE = str(Path(__file__).parent) + os.sep
+
+
+def warn(message: str | Warning, category: type[Warning] = EscalateWarning) -> None:
+    """Warn at the caller's line: the first frame outside escalate, however deep the call.
+
+    Every warning goes through here, so a warning from ``evaluate_frame`` names the
+    user's line whether it comes from an incident column, a pause table or a policy
+    version's group (a fixed ``stacklevel`` is right for one call path only).
+    """
+    level = 1
+    frame: FrameType | None = sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 class ConfigError(EscalateError, ValueError):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import warnings
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from escalate._calendar import _instant
 from escalate._columns import NAT
 from escalate._engine import FIRED, MANUAL_FIRED
+from escalate._errors import warn
 from escalate._index import td_us
 from escalate._lower import _CODE, _STATUSES, BadRowsWarning, _Lowered, _modules
 from escalate._results import TargetStatus
@@ -358,11 +358,10 @@ def _output(  # noqa: PLR0917
     out = pd.concat([kept, added], axis=1)
     if bad_rows.size:
         what = "incidents" if is_log else "incident rows"
-        warnings.warn(
+        warn(
             f"{bad_rows.size} of {n} {what} could not be evaluated and have NA figures; "
             f"their 'error' column says why (first: {low.error(int(bad_rows[0]))})",
             BadRowsWarning,
-            stacklevel=3,
         )
     return out
 

@@ -25,7 +25,6 @@ It reads the ledger, not the log: one pass of the engine serves both tables.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 from escalate._checks import expect
 from escalate._columns import NAT, modules, pandas_frame
 from escalate._duration import _duration_problem
-from escalate._errors import ConfigError, Problem, did_you_mean
+from escalate._errors import ConfigError, Problem, did_you_mean, warn
 from escalate._fold import PAUSED, RUNNING
 from escalate._frame import BadRowsWarning
 from escalate._history import EventLog
@@ -212,11 +211,10 @@ def _reasons(  # noqa: PLR0917
 def _warn_errors(np: Any, run: LogRun) -> None:
     bad = np.flatnonzero(~run.ok)
     if bad.size:
-        warnings.warn(
+        warn(
             f"{bad.size} of {run.ok.size} incidents could not be evaluated and are left "
             f"out; evaluate_frame gives each one its 'error' (first: {run.error(bad[0])})",
             BadRowsWarning,
-            stacklevel=3,
         )
 
 

@@ -7,7 +7,6 @@ errors, plans and routes, in a :class:`_Lowered`.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -19,6 +18,7 @@ from escalate._errors import (
     EscalateWarning,
     Problem,
     did_you_mean,
+    warn,
 )
 from escalate._index import to_datetime
 from escalate._plan import compiled
@@ -130,14 +130,13 @@ class _Layout:
             and self.names[key] not in present
         ]
         if absent:
-            warnings.warn(
+            warn(
                 "the incident table has no column for "
                 + ", ".join(repr(a) for a in absent)
                 + ": those events never happen in it. Map them with columns={...: 'your "
                 "column'} or say so with columns={...: None}; the table has "
                 + ", ".join(map(repr, sorted(present))),
                 MissingColumnsWarning,
-                stacklevel=4,
             )
 
     def column(self, key: str) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +10,9 @@ from escalate._columns import NAT, instants, pandas_frame, settled_message
 from escalate._errors import (
     ConfigError,
     EscalateError,
-    EscalateWarning,
     InvalidInstantError,
     NaiveDatetimeError,
+    warn,
 )
 from escalate._lower import (
     _RANK,
@@ -266,7 +265,7 @@ def _column_instants(
         )
         raise InvalidInstantError(msg) from None
     for mask, reason in settled:
-        warnings.warn(settled_message(name, values, mask, reason), EscalateWarning, stacklevel=4)
+        warn(settled_message(name, values, mask, reason))
     return ns, absent, problems
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from escalate._calendar import _instant
 from escalate._columns import NAT, modules, pandas_frame
-from escalate._errors import EscalateError, EscalateWarning, NaiveDatetimeError
+from escalate._errors import EscalateError, EscalateWarning, NaiveDatetimeError, warn
 from escalate._history import EventLog
 
 if TYPE_CHECKING:
@@ -153,14 +153,13 @@ def _warn_again(caught: list[Any], out: Any, bad_rows: type[Warning], *, is_log:
             continue
         if str(w.message) not in seen:
             seen.add(str(w.message))
-            warnings.warn(w.message, stacklevel=4)
+            warn(w.message)
     bad = out["error"].notna().to_numpy()
     if bad.any():
         what = "incidents" if is_log else "incident rows"
         first = out["error"].to_numpy()[bad.argmax()]
-        warnings.warn(
+        warn(
             f"{int(bad.sum())} of {len(out)} {what} could not be evaluated and have NA "
             f"figures; their 'error' column says why (first: {first})",
             bad_rows,
-            stacklevel=4,
         )
