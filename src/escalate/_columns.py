@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from escalate._checks import excerpt, instant_us, zone_problem
 from escalate._errors import (
     ConfigError,
+    HorizonError,
     InvalidInstantError,
     MissingExtraError,
     NaiveDatetimeError,
@@ -254,8 +255,11 @@ def instants(
     problems: list[tuple[Any, str]] = []
     settled: list[tuple[Any, str]] = []
     dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype) and dtype.kind == "M":
+        series = _from_arrow(series)
+        dtype = series.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
-        ns = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[ns]").view("i8").copy()
+        ns = _nanoseconds(series.dt.tz_convert("UTC").dt.tz_localize(None))
         absent = ns == NAT
     elif dtype.kind == "M":
         if timezone is None and series.notna().any():
@@ -324,7 +328,7 @@ def _parsesafe_text(  # noqa: PLR0917 - the column, how to read it, and what it 
     parsed_ns = np.full(len(strings), NAT, dtype=np.int64)
     if aware.any():
         parsed = pd.to_datetime(strings[aware], format=fmt, errors="coerce", utc=True)
-        parsed_ns[aware] = parsed.dt.tz_localize(None).to_numpy("M8[ns]").view("i8")
+        parsed_ns[aware] = _nanoseconds(parsed.dt.tz_localize(None))
     naive = ~aware
     if naive.any() and timezone is not None:
         parsed = _strptime(strings[naive], time_format) if time_format else None
@@ -382,6 +386,38 @@ def _strptime(strings: Any, time_format: str) -> Any:
     return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("M8[us]"))
 
 
+def _from_arrow(series: Any) -> Any:
+    """A pyarrow timestamp or date column as pandas' own datetimes: same values, same unit.
+
+    A Parquet file read with ``dtype_backend="pyarrow"`` gives such columns; an aware one
+    keeps its zone, a naive one (or a date) stays naive for ``timezone=`` to place.
+    """
+    _np, pd = modules()
+    arrow = series.dtype.pyarrow_dtype
+    unit = getattr(arrow, "unit", "s")  # a date has no unit: whole days fit in seconds
+    zone = getattr(arrow, "tz", None)
+    return series.astype(pd.DatetimeTZDtype(unit, zone) if zone else f"M8[{unit}]")
+
+
+def _nanoseconds(values: Any) -> Any:
+    """Naive UTC datetimes of any unit as int64 nanoseconds (a new array, ``NAT`` where absent).
+
+    A value beyond the supported years becomes the first nanosecond after them, which
+    :func:`instants` reports, instead of wrapping round: in seconds, milliseconds or
+    microseconds (pandas' unit for text and Python datetimes) a date past 2262 or before
+    1677 does not fit in nanoseconds, and numpy's conversion would wrap it silently into
+    an ordinary date.
+    """
+    np, _pd = modules()
+    wall = values.to_numpy()
+    low = np.datetime64(_LOW, "D").astype(wall.dtype)
+    high = np.datetime64(_HIGH, "D").astype(wall.dtype)
+    beyond = ~np.isnat(wall) & ((wall < low) | (wall >= high))
+    if beyond.any():
+        wall = np.where(beyond, high, wall)
+    return wall.astype("M8[ns]").view("i8").copy()
+
+
 def _mask(n: int, rows: Any) -> Any:
     np, _pd = modules()
     out = np.zeros(n, dtype=bool)
@@ -400,7 +436,7 @@ def _localize(values: Any, timezone: str) -> tuple[Any, Any, Any]:
     series = pd.Series(values).reset_index(drop=True)
     # a ZoneInfo, not the name: pandas would read a name from its own copy of the tz data
     aware = series.dt.tz_localize(ZoneInfo(timezone), ambiguous="NaT", nonexistent="NaT")
-    ns = aware.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[ns]").view("i8").copy()
+    ns = _nanoseconds(aware.dt.tz_convert("UTC").dt.tz_localize(None))
     twice = np.zeros(len(series), dtype=bool)
     skipped = np.zeros(len(series), dtype=bool)
     # ambiguous and non-existent wall times are rare: settle them one by one with fold=0
@@ -409,7 +445,11 @@ def _localize(values: Any, timezone: str) -> tuple[Any, Any, Any]:
         zone = ZoneInfo(timezone)
         for i in odd:
             wall = series.iloc[i].to_pydatetime().replace(tzinfo=zone)
-            ns[i] = instant_us(wall, "instant") * 1000 + series.iloc[i].nanosecond
+            try:
+                ns[i] = instant_us(wall, "instant") * 1000 + series.iloc[i].nanosecond
+            except HorizonError:  # beyond the supported years: instants() says so
+                ns[i] = np.datetime64(_HIGH, "ns").astype(np.int64)
+                continue
             # a wall time that exists comes back from UTC unchanged
             back = wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
             if back == wall.replace(tzinfo=None):
