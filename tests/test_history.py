@@ -10,7 +10,7 @@ row, column and reason.
 from __future__ import annotations
 
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -23,11 +23,13 @@ from escalate import (
     EventLog,
     NaiveDatetimeError,
     Timeline,
+    TimelineError,
     evaluate,
     evaluate_frame,
     load_policy,
 )
 from tests import strategies as s
+from tests.frame_check import check_row
 
 SERVICENOW_POLICY = load_policy("examples/policies/servicenow_desk.toml")
 SNAPSHOT_OPTIONS = {
@@ -489,3 +491,57 @@ def test_changes_issues_give_rows_of_their_own_table():
     ]
     opened = log.timeline("A").events[0]
     assert opened.at == datetime(2026, 1, 13, 13, tzinfo=UTC)  # the first opening is kept
+
+
+_KINDS = ("paused", "resumed", "resolved", "reopened", "closed", "responded", "status")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(_KINDS), st.booleans()), max_size=8),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_events_out_of_order_are_refused_as_the_timeline_refuses_them(histories):
+    """Rows the timeline's order rule refuses are reported and left out; the rest holds.
+
+    The reference walks each incident's events in order, keeping an event when the
+    timeline of the events kept so far and it can be built. The log refuses exactly the
+    others, builds exactly the timelines kept, and evaluates each as ``evaluate`` does.
+    """
+    t0 = datetime(2016, 3, 1, 12, 0, tzinfo=UTC)
+    rows, refused, kept = [], set(), {}
+    for n, kinds in enumerate(histories):
+        key = f"INC{n}"
+        events = [{"type": "opened", "at": t0, "severity": "2 - High", "status": "New"}]
+        rows.append({"id": key, **events[0]})
+        for i, (kind, with_status) in enumerate(kinds):
+            event = {"type": kind, "at": t0 + (i + 1) * timedelta(hours=1)}
+            if kind == "status":
+                event = {"type": "changed", "at": event["at"], "status": "Active"}
+            elif with_status:  # a row that changes the status as well
+                event["status"] = "Active"
+            try:
+                Timeline.from_events([*events, event])
+            except TimelineError:
+                refused.add(len(rows))
+            else:
+                events.append(event)
+            rows.append({"id": key, **event})
+        kept[key] = Timeline.from_events(events)
+    log = EventLog.from_events(pd.DataFrame(rows))
+    issues = log.issues[log.issues["action"] == "refused"]
+    assert set(issues["row"]) == refused
+    assert all(
+        reason.endswith(("in between", "remove this one", "reopened"))
+        for reason in issues["reason"]
+    )
+    as_of = t0 + timedelta(days=3)
+    out = evaluate_frame(log, SERVICENOW_POLICY, as_of=as_of).set_index("id")
+    for key, timeline in kept.items():
+        assert log.timeline(key) == timeline
+        check_row(
+            SERVICENOW_POLICY, out.loc[key], evaluate(SERVICENOW_POLICY, timeline, as_of=as_of)
+        )

@@ -14,6 +14,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 from escalate._columns import NAT, Issues, instants, modules, pandas_frame, text_codes, texts
 from escalate._errors import ConfigError, Problem, did_you_mean
+from escalate._timeline import STATES, order_table
 
 BeforeOpening = Literal["clamp", "refuse"]
 
@@ -451,6 +452,21 @@ def _build(  # noqa: PLR0917
         pick = np.flatnonzero(last) if pick is None else pick[last]
         at_final, code_final = at_final[last], code_final[last]
         kind_final = kind_final[last]
+    refused = _out_of_order(np, kind_final, kinds[1], code_final, out_values.get("status"))
+    if refused is not None:
+        bad, reasons = refused
+        source = _at(rows, _compose(pick, bad))
+        issues.add(
+            source, ids.names[code_final[bad]], issues.column("type"),
+            issues.given("type", source), "refused", reasons,
+        )  # fmt: skip
+        kept = np.ones(at_final.size, dtype=bool)
+        kept[bad] = False
+        for table in (out_values, out_attrs):
+            for key, (c, names) in table.items():
+                table[key] = (c[kept], names)
+        pick = np.flatnonzero(kept) if pick is None else pick[kept]
+        at_final, code_final, kind_final = at_final[kept], code_final[kept], kind_final[kept]
     # the sort's working arrays go before the log is assembled (memory: they are full-size)
     del sel, codes, is_open, perm, sort, code, opens, taken, first_open, no_open, good
     del opening, early, at_ns, final
@@ -458,6 +474,52 @@ def _build(  # noqa: PLR0917
         ids, _at(rows, pick), at_final, (kind_final, kinds[1]), {**out_values, **out_attrs},
         tuple(attrs_), issues, id_codes=code_final,
     )  # fmt: skip
+
+
+_ORDERED: Final = frozenset({"paused", "resumed", "resolved", "reopened"})
+"""The event types the order rule can refuse after the opening (a second opening apart)."""
+
+
+def _out_of_order(
+    np: Any, kind: Any, names: Any, code: Any, status: tuple[Any, Any] | None
+) -> tuple[Any, Any] | None:
+    """The rows :class:`~escalate.Timeline`'s order rule refuses, and why (``None``: none).
+
+    ``kind`` and ``code`` are the rows' type and incident codes, each incident's rows
+    together and in time order, its opening first. The rule is the timeline's own
+    (:func:`~escalate._timeline.order_table`), run over every incident at once: one step
+    per position within an incident, over the incidents that long. A refused row is left
+    out and the rule goes on as if it never came, so the timeline of what is kept holds.
+    """
+    kinds = [*names.tolist(), ""]  # code -1 (no type) reads as a custom type
+    if not _ORDERED.intersection(kinds):
+        return None
+    relevant = np.isin(kind, [i for i, name in enumerate(kinds) if name in _ORDERED])
+    if not relevant.any():
+        return None
+    mine = np.flatnonzero(np.isin(code, np.unique(code[relevant])))
+    c, k = code[mine], kind[mine]
+    changes = np.zeros(mine.size, dtype=np.intp)
+    if status is not None:
+        changes[status[0][mine] >= 0] = 1
+    after, said = order_table(kinds)
+    table, words = np.array(after, dtype=np.intp), np.array(said, dtype=object)
+    begin = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    lengths = np.diff(np.r_[begin, mine.size])
+    longest = np.argsort(-lengths, kind="stable")
+    begin, lengths = begin[longest], lengths[longest]
+    state = np.full(begin.size, STATES.index((False, False, False, False)), dtype=np.intp)
+    before = np.empty(mine.size, dtype=np.intp)
+    for step in range(int(lengths[0])):
+        m = int(np.searchsorted(-lengths, -step, side="left"))  # those longer than step
+        at = begin[:m] + step
+        before[at] = state[:m]
+        state[:m] = table[state[:m], k[at], changes[at]]
+    reasons = words[before, k, changes]
+    bad = reasons != ""
+    if not bad.any():
+        return None
+    return mine[bad], reasons[bad]
 
 
 def _at(values: Any, positions: Any) -> Any:

@@ -88,6 +88,37 @@ def _move(state: SeqState, kind: str, status_change: bool) -> tuple[SeqState, Sa
     return (True, paused, resolved, concluded), tuple(said)
 
 
+STATES: tuple[SeqState, ...] = tuple(
+    (started, paused, resolved, concluded)
+    for started in (False, True)
+    for paused in (False, True)
+    for resolved in (False, True, None)
+    for concluded in (False, True, None)
+)
+"""Every state of the order rule, numbered for :func:`order_table`."""
+
+
+def order_table(kinds: Iterable[str]) -> tuple[list[list[list[int]]], list[list[list[str]]]]:
+    """The order rule (:func:`_move`) as tables, for a reader that checks many events at once.
+
+    ``after[s][k][c]`` is the number of the state after an event of the ``k``-th kind
+    in state ``s`` (``c``: whether it changes the status), or the state before it when
+    the event is out of place: a reader that leaves the event out goes on as if it never
+    came. ``said[s][k][c]`` is what is out of place in it (``"message; hint"``), or ``""``.
+    """
+    number = {state: i for i, state in enumerate(STATES)}
+    names = list(kinds)
+    after = [[[0, 0] for _ in names] for _ in STATES]
+    said = [[["", ""] for _ in names] for _ in STATES]
+    for s, state in enumerate(STATES):
+        for k, kind in enumerate(names):
+            for c in (0, 1):
+                nxt, problems = _move(state, kind, bool(c))
+                after[s][k][c] = s if problems else number[nxt]
+                said[s][k][c] = "; ".join(f"{m}; {h}" for m, h in problems)
+    return after, said
+
+
 class _Sequence:
     """The running checks on the order of events, one event at a time.
 
