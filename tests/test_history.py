@@ -10,6 +10,7 @@ row, column and reason.
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -53,6 +54,29 @@ def test_snapshots_read_back_as_the_history_they_record(case):
     log = EventLog.from_snapshots(pd.DataFrame(rows), **SNAPSHOT_OPTIONS)
     assert log.issues.empty
     assert sorted(log.ids) == sorted(expected)
+    for number, events in expected.items():
+        assert log.timeline(number) == Timeline.from_events(events)
+
+
+@settings(max_examples=60, deadline=None)
+@given(s.snapshot_histories(), st.data())
+def test_an_update_without_its_sequence_is_placed_by_its_instant(case, data):
+    """An empty or unreadable sequence cell is reported, and the update kept in time order.
+
+    Blanked only where the instant is the incident's alone (the sequence orders ties):
+    the history reads back unchanged, never with the update moved past later ones.
+    """
+    rows, expected = case
+    stamps = Counter((r["number"], r["updated"]) for r in rows)
+    blanked = set()
+    for i, row in enumerate(rows):
+        if stamps[row["number"], row["updated"]] == 1 and data.draw(st.booleans()):
+            row["seq"] = data.draw(st.sampled_from([None, "?", "n/a"]))
+            blanked.add(i)
+    log = EventLog.from_snapshots(pd.DataFrame(rows), **SNAPSHOT_OPTIONS)
+    assert set(log.issues["row"]) == blanked
+    assert set(log.issues["column"]) <= {"seq"}
+    assert set(log.issues["action"]) <= {"repaired"}
     for number, events in expected.items():
         assert log.timeline(number) == Timeline.from_events(events)
 

@@ -39,6 +39,7 @@ from escalate._history_build import (
     _no_id,
     _openings,
     _pandas,
+    _placed_by_time,
     _sequence,
     _snapshots,
 )
@@ -54,6 +55,8 @@ FIELDS: Final = ("id", "at", "type", "severity", "status", "reason")
 """The columns of an event log before its attribute columns."""
 
 Order = Literal["time", "sequence"]
+
+_BY_TIME = "no sequence value: placed by its instant, after the updates stamped before it"
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -167,7 +170,7 @@ class EventLog:
         values = {key: _codes(frame, column, missing) for key, column in optional.items()}
         attrs_ = {a: _codes(frame, a, missing) for a in attributes}
         keep = ~no_kind & (ns != NAT) & ~_no_id(frame, id, issues)
-        order = _sequence(frame, sequence, n)
+        order = _sequence(frame, sequence, ids, issues)[0]
         log = _build(ids, ns, kinds, values, attrs_, rows, order, keep, issues, before_opening)
         return _account(log, frame[id])
 
@@ -236,7 +239,11 @@ class EventLog:
         ids = _Ids.of(frame[id])
         codes = ids.codes
         ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
-        seq = _sequence(frame, sequence, n)
+        if order == "sequence":
+            seq, absent = _sequence(frame, sequence, ids, issues, _BY_TIME)
+            seq = _placed_by_time(seq, absent, ns, codes)
+        else:
+            seq = _sequence(frame, sequence, ids, issues)[0]
         state = {
             key: _codes(frame, column, missing)
             for key, column in (("status", status), ("severity", severity))
@@ -354,7 +361,7 @@ class EventLog:
         old_values = (
             texts(frame[old], missing)[0] if old in frame.columns else np.full(n, None, object)
         )
-        seq = _sequence(frame, sequence, n)
+        seq = _sequence(frame, sequence, ids, issues)[0]
         keep = wanted & (ns != NAT) & ~_no_id(frame, id, issues)
         roles = [fields[str(x)] if ok else None for x, ok in zip(names, wanted, strict=True)]
         role = np.array(roles, dtype=object)

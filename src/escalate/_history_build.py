@@ -120,12 +120,52 @@ def _codes(frame: Any, column: str | None, missing: Sequence[str]) -> tuple[Any,
     return text_codes(frame[column], missing)
 
 
-def _sequence(frame: Any, column: str | None, n: int) -> Any:
+_TIES_LAST: Final = "no sequence value: ordered after the rows at its instant that have one"
+
+
+def _sequence(
+    frame: Any, column: str | None, ids: Any, issues: Issues, reason: str = _TIES_LAST
+) -> tuple[Any, Any]:
+    """The sequence column as floats (``inf`` where empty or not a number), and where.
+
+    Each row without a sequence value is reported as repaired, with ``reason``: how the
+    caller places it.
+    """
     np, pd = modules()
+    n = len(frame)
     if column is None:
-        return np.arange(n, dtype=np.int64)
+        return np.arange(n, dtype=np.int64), np.zeros(n, dtype=bool)
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
-    return np.where(np.isnan(values), np.inf, values)
+    absent = np.isnan(values)
+    where = np.flatnonzero(absent)
+    issues.add(
+        where, ids[where], column, frame[column].to_numpy(dtype=object)[where], "repaired", reason
+    )
+    return np.where(absent, np.inf, values), absent
+
+
+def _placed_by_time(seq: Any, absent: Any, ns: Any, codes: Any) -> Any:
+    """A sequence key that puts each row without a value after the updates stamped before it.
+
+    Ordered by sequence, such a row would go after every update of its incident (its
+    ``inf``), and the readers would move its instant there: an 'Active' update with an
+    empty counter would land after the closure and reopen the incident. Instead it goes
+    just after the greatest sequence stamped at or before its instant; several such rows
+    between the same two updates go in time order. The key is each row's rank.
+    """
+    np, _pd = modules()
+    if not absent.any():
+        return seq
+    rows = np.arange(seq.size)
+    by_time = np.lexsort((rows, ns, codes))
+    known = np.where(absent | (ns == NAT), -np.inf, seq)[by_time]
+    before = np.empty(seq.size)
+    before[by_time] = _group_cummax(known, codes[by_time])
+    primary = np.where(absent, before, seq)
+    order = np.lexsort((rows, np.where(absent, ns, 0), absent, primary, codes))
+    rank = np.empty(seq.size)
+    rank[order] = rows
+    return rank
 
 
 def _instants(  # noqa: PLR0917
