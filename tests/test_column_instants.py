@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -126,3 +127,27 @@ def test_a_typo_in_the_year_is_a_row_error_in_every_table():
     assert issues[["row", "column", "action", "reason"]].to_dict("records") == [
         {"row": 1, "column": "at", "action": "refused", "reason": BEYOND}
     ]
+
+
+@given(
+    st.datetimes(datetime(1950, 1, 1), datetime(2150, 12, 31)),
+    st.sampled_from(["date", "minutes", "seconds", "micro"]),
+    st.none() | OFFSETS,
+    st.sampled_from(["UTC", "America/Bogota", "Asia/Kolkata", "Europe/London"]),
+)
+def test_iso_text_reads_as_python_reads_it(wall, precision, offset, zone):
+    """A date alone is a naive midnight, never '-DD' read as a UTC offset; else as written."""
+    wall = wall.replace(tzinfo=offset)
+    spec = {"date": None, "minutes": "minutes", "seconds": "seconds", "micro": "microseconds"}
+    if spec[precision] is None:
+        text = wall.date().isoformat()
+    else:
+        text = wall.isoformat(timespec=spec[precision])
+    read = datetime.fromisoformat(text)
+    if read.tzinfo is None:
+        read = read.replace(tzinfo=ZoneInfo(zone))  # naive: placed in timezone=, fold=0
+    ns, _absent, problems, _settled = instants(
+        pd.Series([text], dtype=object), column="at", timezone=zone
+    )
+    assert problems == []
+    assert ns[0] == instant_us(read, "at") * 1000

@@ -46,7 +46,8 @@ NAT: Final = -(2**63)
 MISSING: Final = ("", "?", "NULL", "null", "None", "none", "NaN", "nan", "N/A", "n/a", "NaT")
 """Values that stand for "no value" in exports (ServiceNow writes ``?``)."""
 
-_OFFSET = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
+# a UTC offset ends a time of day: a date alone ('2026-11-18') ends in '-18' but has none
+_OFFSET = re.compile(r"[T ]\d.*(?:Z|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
 _LOW = f"{MIN_YEAR}-01-02"
 _HIGH = f"{MAX_YEAR}-12-31"
 
