@@ -1183,6 +1183,55 @@ def test_unusable_tables_get_a_clear_answer(tmp_path: Path, content: str, expect
         assert "map yours with -c opened=YOUR_COLUMN" in line
 
 
+_ROWS = "A,2026-11-18T08:00-05:00,alta\nB,2026-11-18T09:00-05:00,alta\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "id,opened,severity\nA,2026-11-18T08:00-05:00,alta,oops\nB,2026-11-18T09:00-05:00,alta\n",
+            "in.csv: line 2 has more fields than the header's 3: a value holds the separator ','",
+        ),
+        (
+            f"id,opened,severity\n{_ROWS}C,2026-11-18T10:00-05:00,alta,x\n{_ROWS}D,now,a,b\n",
+            "in.csv: 2 lines (4, 7) have more fields than the header's 3",
+        ),
+        (
+            "id;opened;severity\nA;2026-11-18T08:00-05:00;alta;x\n",
+            "in.csv: line 2 has more fields than the header's 3: a value holds the separator ';'",
+        ),
+    ],
+)
+def test_a_line_with_more_fields_than_the_header_is_named(
+    tmp_path: Path, content: str, expected: str
+):
+    """Never read with its values shifted (or its first column taken for an index)."""
+    path = tmp_path / "in.csv"
+    path.write_text(content, encoding="utf-8")
+    for command in ("evaluate", "report"):
+        result = run(command, "--policy", SAAS, path, "--as-of", "2026-11-20T12:00-05:00")
+        assert result.exit_code == 2
+        assert expected in one_line_error(result)
+
+
+def test_a_table_that_is_not_utf8_is_named_with_the_fix(tmp_path: Path):
+    """A Latin-1 export is one line that says so, not an 'unexpected' decoding error."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(
+        "id,opened,severity,note\nA,2026-11-18T08:00-05:00,alta,Caf\xe9\n".encode("latin-1")
+    )
+    result = run("evaluate", "--policy", SAAS, path, "--as-of", "2026-11-20T12:00-05:00")
+    assert result.exit_code == 2
+    line = one_line_error(result)
+    assert (
+        "in.csv is not UTF-8 text (a byte 0xe9 cannot be read as UTF-8); save it as UTF-8" in line
+    )
+    path.write_bytes("id,opened,s\xe9verity\n".encode("latin-1"))
+    line = one_line_error(run("evaluate", "--policy", SAAS, path, "--as-of", "now"))
+    assert "in.csv is not UTF-8 text" in line
+
+
 def test_a_header_only_table(tmp_path: Path):
     """A table with a header and no rows evaluates to no rows, and is nothing to report."""
     path = tmp_path / "in.csv"

@@ -158,6 +158,8 @@ def _separator(path: Path) -> str:
             header = handle.readline()
     except (OSError, zipfile.BadZipFile, EOFError, lzma.LZMAError) as error:
         raise UsageProblem(f"{path.name} cannot be decompressed: {one_line(error)}") from None
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, error) from None
     if not header.strip():
         raise UsageProblem(
             f"{path.name} is empty; a CSV of incidents starts with a header line such as "
@@ -199,11 +201,7 @@ def read_incidents(path: Path, *, usecols: Collection[str] | None = None) -> Dat
     if suffix == ".csv":
         sep = _separator(path)
         wanted = None if usecols is None else (lambda name: name in usecols)
-        # pandas decompresses by the extension itself, faster than through a text stream
-        table = pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], usecols=wanted
-        )
-        return table
+        return _read_csv(pd, path, sep, wanted)
     if suffix == ".json":
         data = read_json(path)
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
@@ -224,6 +222,53 @@ def read_incidents(path: Path, *, usecols: Collection[str] | None = None) -> Dat
     if usecols is not None:
         table = table[[c for c in table.columns if c in usecols]]
     return table
+
+
+_SKIPPED = re.compile(r"Skipping line (\d+): expected \d+ fields, saw (\d+)")
+
+
+def _read_csv(pd: Any, path: Path, sep: str, wanted: Any) -> DataFrame:
+    """Read a CSV as text; a line with more fields than the header stops it, named.
+
+    Such a line holds the separator in a value without quotes: every value after it
+    would land in the wrong column (pandas would even take the first column for an index
+    when it is the first row), so no figure of it could be trusted. Lines with fewer
+    fields read as empty values at the end.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            # pandas decompresses by the extension itself, faster than through a stream
+            table: DataFrame = pd.read_csv(
+                path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+                usecols=wanted, index_col=False, on_bad_lines="warn",
+            )  # fmt: skip
+        except UnicodeDecodeError as error:
+            raise _not_utf8(path, error) from None
+        except pd.errors.ParserError as error:
+            raise UsageProblem(f"{path.name} is not a readable CSV: {one_line(error)}") from None
+    said = [str(w.message) for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
+    if not said:
+        return table
+    fields = len(read_header(path))
+    lines = [2] if any(not _SKIPPED.search(text) for text in said) else []  # the first row
+    lines += [int(m[1]) for text in said for m in _SKIPPED.finditer(text)]
+    shown = ", ".join(map(str, lines[:6])) + (", ..." if len(lines) > 6 else "")
+    which = f"line {shown} has" if len(lines) == 1 else f"{len(lines)} lines ({shown}) have"
+    msg = (
+        f"{path.name}: {which} more fields than the header's {fields}: a value holds the "
+        f"separator {sep!r} without quotes, so the values after it would land in the wrong "
+        "columns; quote such values or remove the extra fields"
+    )
+    raise UsageProblem(msg)
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> UsageProblem:
+    byte = error.object[error.start : error.start + 1].hex()
+    return UsageProblem(
+        f"{path.name} is not UTF-8 text (a byte 0x{byte} cannot be read as UTF-8); save it "
+        "as UTF-8 (in a spreadsheet: CSV UTF-8)"
+    )
 
 
 def _row(frame: DataFrame, position: int, columns: Mapping[str, str]) -> str:
