@@ -100,11 +100,14 @@ class Event:
             ``changed``, ``escalated``, ``resolved``, ``reopened``, ``closed``, or a custom
             name used by a policy target (e.g. ``report_sent``).
         at: When it happened (timezone-aware).
-        severity: The severity, for ``opened`` and ``severity_changed``; on ``changed``,
-            the new severity if it changed.
+        severity: The severity: required on ``opened`` and ``severity_changed``. On any
+            other event it is the severity from that instant on, as if a
+            ``severity_changed`` came with it (a change when it differs): an export that
+            repeats the current priority on every row means just that.
         reason: Why, for ``paused`` (free text).
-        status: The ticket system's status after the event, for ``opened`` and
-            ``changed`` (``"Awaiting User Info"``...), or ``None`` when it did not change.
+        status: The ticket system's status after the event (``"Awaiting User Info"``...),
+            usually on ``opened`` and ``changed``, or ``None`` when it did not change; on
+            any event it is the status from that instant on.
         attributes: Any other keys, kept as given (``category``, ``plan``,
             ``assignment_group``...); on ``changed``, the fields that changed.
     """
