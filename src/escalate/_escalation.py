@@ -8,7 +8,7 @@ from typing import TypeAlias
 
 import attrs
 
-from escalate._frozen import FrozenMap, _float, _strings
+from escalate._frozen import FrozenMap, _float, _strings, as_tuple, is_mapping
 
 __all__ = [
     "AfterElapsed",
@@ -28,18 +28,20 @@ def _percent(value: object) -> float:
 
 
 def _when(value: Mapping[str, str | Iterable[str]]) -> FrozenMap[str, tuple[str, ...]]:
+    if not is_mapping(value):
+        return value  # type: ignore[return-value] # the policy's checks name it
     return FrozenMap(
-        (key, (values,) if isinstance(values, str) else tuple(values))
+        (key, (values,) if isinstance(values, str) else as_tuple(values))
         for key, values in value.items()
     )
 
 
 def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:
-    return tuple(value)
+    return as_tuple(value)  # type: ignore[no-any-return]
 
 
 def _tier_tuple(value: Iterable[Tier]) -> tuple[Tier, ...]:
-    return tuple(value)
+    return as_tuple(value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from escalate._checks import describe
 from escalate._errors import PolicyError
 
-__all__ = ["FrozenMap"]
+__all__ = ["FrozenMap", "as_tuple", "is_mapping"]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -60,8 +60,29 @@ def _float(value: object, what: str) -> float:
 
 
 def _frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenMap[Any, Any]:
-    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap(value)
+    return value  # type: ignore[return-value] # the policy's checks name it (as_tuple)
+
+
+def is_mapping(value: object) -> bool:
+    """Whether ``value`` is a mapping (a converter's check that the type checker keeps)."""
+    return isinstance(value, Mapping)
+
+
+def as_tuple(value: Any) -> Any:
+    """A list, tuple or other iterable as a tuple; text, a mapping or a scalar as given.
+
+    The converters of the policy classes use it so that a value of the wrong shape,
+    built in Python, reaches the policy's checks (which name it by its key path) instead
+    of failing inside a converter with a bare ``TypeError``.
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return value
+    return tuple(value)
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
+    return (value,) if isinstance(value, str) else as_tuple(value)

@@ -34,7 +34,7 @@ from escalate._escalation import (
     Trigger,
     _tier_tuple,
 )
-from escalate._frozen import FrozenMap, _float, _frozen_map, _strings
+from escalate._frozen import FrozenMap, _float, _frozen_map, _strings, as_tuple, is_mapping
 
 if TYPE_CHECKING:
     from escalate._duration import BusinessDays
@@ -89,25 +89,29 @@ def _goal(value: Goal | timedelta | BusinessDays) -> Goal:
 
 
 def _goals(value: Mapping[str, Goal | timedelta]) -> FrozenMap[str, Goal]:
+    if not is_mapping(value):
+        return value  # type: ignore[return-value] # the policy's checks name it
     return FrozenMap((name, _goal(goal)) for name, goal in value.items())
 
 
 def _plan_goals(
     value: Mapping[str, Mapping[str, Goal | timedelta]],
 ) -> FrozenMap[str, FrozenMap[str, Goal]]:
+    if not is_mapping(value):
+        return value  # type: ignore[return-value] # the policy's checks name it
     return FrozenMap((name, _goals(goals)) for name, goals in value.items())
 
 
 def _severity_tuple(value: Iterable[Severity]) -> tuple[Severity, ...]:
-    return tuple(value)
+    return as_tuple(value)  # type: ignore[no-any-return]
 
 
 def _plan_tuple(value: Iterable[Plan]) -> tuple[Plan, ...]:
-    return tuple(value)
+    return as_tuple(value)  # type: ignore[no-any-return]
 
 
 def _route_tuple(value: Iterable[Route]) -> tuple[Route, ...]:
-    return tuple(value)
+    return as_tuple(value)  # type: ignore[no-any-return]
 
 
 def _calendars(value: Mapping[str, Calendar]) -> FrozenMap[str, Calendar]:
@@ -138,7 +142,10 @@ class Status:
     def __init__(self, *names: str | Iterable[str], left: bool = False) -> None:
         flat: list[str] = []
         for name in names:
-            flat.extend((name,) if isinstance(name, str) else name)
+            if isinstance(name, str) or not isinstance(name, Iterable):
+                flat.append(name)  # not text: the policy's checks say so
+            else:
+                flat.extend(name)
         self.__attrs_init__(tuple(flat), left=left)  # type: ignore[attr-defined]
 
 
@@ -149,7 +156,7 @@ Condition: TypeAlias = str | Status
 def _conditions(value: Condition | Iterable[Condition]) -> tuple[Condition, ...]:
     if isinstance(value, str | Status):
         return (value,)
-    return tuple(value)
+    return as_tuple(value)  # type: ignore[no-any-return]
 
 
 def _default_stop(name: str) -> tuple[Condition, ...]:
@@ -367,7 +374,9 @@ class Availability:
 
 def _targets(value: Iterable[Target] | Mapping[str, Target]) -> tuple[Target, ...]:
     """Put ``response`` and ``resolution`` first (built-in unless given); keep the rest."""
-    items = list(value.values() if isinstance(value, Mapping) else value)
+    items = as_tuple(value.values() if isinstance(value, Mapping) else value)
+    if not isinstance(items, tuple) or not all(isinstance(t, Target) for t in items):
+        return items  # type: ignore[no-any-return] # the policy's checks name what is wrong
     first: dict[str, int] = {}
     for i, target in enumerate(items):
         if target.name in _BUILTIN_TARGETS:

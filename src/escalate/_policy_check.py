@@ -41,6 +41,7 @@ from escalate._policy import (
     Trigger,
     _duplicates,
 )
+from escalate._policy_shapes import shape_problems
 
 
 class _Checker:
@@ -398,8 +399,11 @@ def _show(value: timedelta) -> str:
 
 
 def check_policy(policy: Policy) -> list[Problem]:
-    """Return every problem of a policy, each at its config key path."""
-    return _Checker(policy).run()
+    """Return every problem of a policy, each at its config key path.
+
+    The shapes first: the other checks read each field as its type says.
+    """
+    return shape_problems(policy) or _Checker(policy).run()
 
 
 def check_availability(a: Availability, clocks: Iterable[str] | None = None) -> list[Problem]:
