@@ -111,7 +111,33 @@ CASES: list[tuple[str, Callable[[], Any], type[EscalateError], list[str]]] = [
         "compliance, a confidence of 95",
         lambda: esc.compliance(esc.evaluate_frame(LOG, POLICY, as_of=AS_OF), confidence=95),
         ConfigError,
-        ["confidence: must be between 0 and 1, got 95"],
+        ["confidence: must be a number between 0 and 1, got 95"],
+    ),
+    (
+        "compliance, a confidence as text",
+        lambda: esc.compliance(esc.evaluate_frame(LOG, POLICY, as_of=AS_OF), confidence="0.95"),
+        ConfigError,
+        ["confidence: must be a number between 0 and 1, got '0.95'"],
+    ),
+    (
+        "survival, no confidence",
+        lambda: esc.survival(esc.evaluate_frame(LOG, POLICY, as_of=AS_OF), confidence=None),
+        ConfigError,
+        ["confidence: must be a number between 0 and 1, got None"],
+    ),
+    (
+        "evaluate_frame, a column twice",
+        lambda: esc.evaluate_frame(
+            pd.concat([TABLE, TABLE[["severity"]]], axis=1), POLICY, as_of=AS_OF
+        ),
+        ConfigError,
+        ["incidents: the table has more than one column named 'severity'; rename or drop"],
+    ),
+    (
+        "EventLog.from_events, a column twice",
+        lambda: EventLog.from_events(pd.concat([TABLE, TABLE[["at"]]], axis=1)),
+        ConfigError,
+        ["table: the table has more than one column named 'at'"],
     ),
     (
         "survival, rows",
@@ -159,3 +185,18 @@ def test_an_unknown_name_lists_the_known_ones_in_plain_english():
     with pytest.raises(ConfigError) as info:
         POLICY.severity("5 - Planning")
     assert "known severities: '1 - Critical', '2 - High'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        lambda results, by: esc.compliance(results, by=by),
+        lambda results, by: esc.survival(results, by=by).summary,
+        lambda results, by: esc.compare(LOG, POLICY, POLICY, as_of=AS_OF, by=by).compliance,
+        lambda results, by: esc.ledger(LOG, POLICY, as_of=AS_OF, by=by),
+    ],
+)
+def test_one_column_name_in_by_is_that_column(group: Callable[[Any, Any], Any]):
+    """``by="severity"`` groups as ``by=["severity"]`` does, never on its letters."""
+    results = esc.evaluate_frame(LOG, POLICY, as_of=AS_OF)
+    pd.testing.assert_frame_equal(group(results, "severity"), group(results, ["severity"]))

@@ -19,6 +19,7 @@ from escalate._checks import (
     excerpt,
     expect,
 )
+from escalate._columns import column_names
 from escalate._errors import (
     HorizonError,
     MissingExtraError,
@@ -97,7 +98,7 @@ def availability_frame(
     clock = rules.clock
     kind_name = period or found.period
     zone_name = timezone or clock.timezone
-    by = list(by)
+    by = column_names(by)
     missing = [c for c in ("start", *by) if c not in outages.columns]
     if missing:
         raise OutageError(

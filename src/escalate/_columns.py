@@ -145,7 +145,8 @@ def pandas_frame(table: Any, what: str) -> Any:
     """A table at the edge as a pandas DataFrame (a polars one converted), or an error.
 
     Raises:
-        ConfigError: ``table`` is no DataFrame; the path is ``what``.
+        ConfigError: ``table`` is no DataFrame, or has two columns of one name (which a
+            column read would return as a table); the path is ``what``.
     """
     if type(table).__module__.partition(".")[0] == "polars":
         return table.to_pandas()
@@ -153,6 +154,12 @@ def pandas_frame(table: Any, what: str) -> Any:
     if not isinstance(table, pd.DataFrame):
         msg = f"expected a pandas or polars DataFrame, got {type(table).__name__}"
         hint = "read the file with pandas.read_csv first, or build one with pandas.DataFrame"
+        raise ConfigError.single(what, msg, hint)
+    twice = table.columns[table.columns.duplicated()].unique().tolist()
+    if twice:
+        names = ", ".join(excerpt(name) for name in twice)
+        msg = f"the table has more than one column named {names}"
+        hint = "rename or drop the copies, e.g. table.loc[:, ~table.columns.duplicated()]"
         raise ConfigError.single(what, msg, hint)
     return table
 
@@ -217,6 +224,14 @@ def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
     codes, names = text_codes(values, missing)
     out = np.concatenate([names, np.array([None], dtype=object)])[codes]
     return out, codes < 0
+
+
+def column_names(value: str | Sequence[str]) -> list[str]:
+    """Columns to group on, given as a list or as one name (``by="severity"``).
+
+    One name is one column, never its letters: every ``by`` argument reads it so.
+    """
+    return [value] if isinstance(value, str) else list(value)
 
 
 def instants(

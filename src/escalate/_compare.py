@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from escalate._columns import column_names
 from escalate._compliance import (
     FIGURES,
     _wall_times,
@@ -239,6 +240,7 @@ def compare_results(
     """
     np, pd = _modules()
     check_confidence(confidence)
+    by = column_names(by)
     zone = _zone(period_timezone)
     before, after = policies
     names = _targets(before, after, targets)

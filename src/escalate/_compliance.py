@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from escalate._columns import pandas_frame
+from escalate._columns import column_names, pandas_frame
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._lower import _modules
 
@@ -148,11 +148,13 @@ def _zone(timezone: str | None) -> str | None:
     return timezone
 
 
-def check_confidence(confidence: float) -> None:
+def check_confidence(confidence: object) -> None:
     """Raise a :class:`ConfigError` unless ``0 < confidence < 1`` (a confidence level)."""
-    if not 0 < confidence < 1:
+    if isinstance(confidence, bool) or not (
+        isinstance(confidence, int | float) and 0 < confidence < 1
+    ):
         raise ConfigError.single(
-            "confidence", f"must be between 0 and 1, got {confidence!r}", "e.g. 0.95"
+            "confidence", f"must be a number between 0 and 1, got {confidence!r}", "e.g. 0.95"
         )
 
 
@@ -206,7 +208,7 @@ def compliance(
     check_confidence(confidence)
     zone = _zone(timezone)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
-    keys = list(by)
+    keys = column_names(by)
     derive_month = "month" in keys and "month" not in results.columns
     needs_time = derive_month or freq is not None
     if targets is None:

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from escalate._checks import expect
-from escalate._columns import NAT, modules, pandas_frame
+from escalate._columns import NAT, column_names, modules, pandas_frame
 from escalate._duration import _duration_problem
 from escalate._errors import ConfigError, Problem, did_you_mean, warn
 from escalate._fold import PAUSED, RUNNING
@@ -232,7 +232,7 @@ def _target(policy: Policy, target: str) -> Any:
 
 def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
     """Check the columns to split by; every mistake at once, by position."""
-    columns = [by] if isinstance(by, str) else list(by)
+    columns = column_names(by)
     known = ["status", "severity", *log.attributes]
     problems = []
     for i, name in enumerate(columns):
