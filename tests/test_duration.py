@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pendulum
 import pytest
 from hypothesis import given
@@ -11,9 +12,13 @@ from hypothesis import strategies as st
 
 from escalate import (
     BusinessDays,
+    Calendar,
     ConfigError,
     EscalateError,
+    InvalidDurationError,
+    Policy,
     PolicyError,
+    Severity,
     format_duration,
     parse_business_days,
     parse_duration,
@@ -52,7 +57,11 @@ def test_parse_duration_accepts_the_documented_forms(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", " ", "2", "h", "2x", "1.5h", "2h-", "P1M", "P1Y", "P", "2026-01-01", "2hh"]
+    "text",
+    [
+        *("", " ", "2", "h", "2x", "1.5h", "2h-", "P1M", "P1Y", "P", "2026-01-01", "2hh"),
+        *("1.0000005s", "PT1.0000005S", "PT0.0000001S", "PT1.5H", "P0.5D", "PT1.5M"),
+    ],
 )
 def test_parse_duration_rejects_malformed_text(text):
     """Anything else raises a PolicyError that quotes the text and shows the accepted forms."""
@@ -73,6 +82,23 @@ def test_parse_duration_points_business_days_elsewhere():
 def test_duration_problem_reports_non_strings():
     """A value that is neither text nor a timedelta is described by its type."""
     assert _duration_problem(7200) == "expected a duration string, got int 7200"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (pendulum.duration(months=1), "has months or years, which have no fixed length"),
+        (pendulum.duration(years=1, hours=2), "has months or years"),
+        (pd.Timedelta(nanoseconds=1500), "is not whole microseconds"),
+    ],
+)
+def test_a_duration_that_is_not_exact_is_refused_everywhere(value, words):
+    """Months, years or nanoseconds would be changed silently: every way in refuses them."""
+    assert words in str(_duration_problem(value))
+    with pytest.raises(InvalidDurationError, match=words):
+        Calendar.always().add(datetime(2026, 1, 31, tzinfo=UTC), value)
+    with pytest.raises(PolicyError, match=words):
+        Policy(severities=[Severity(name="a", goals={"response": value, "resolution": value})])
 
 
 def test_duration_problem_normalises_pendulum_durations():

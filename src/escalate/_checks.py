@@ -206,14 +206,39 @@ def _iso(value: object) -> str:
         return excerpt(value)
 
 
+def inexact_duration(value: timedelta) -> str | None:
+    """Why a timedelta of a subclass is no exact duration (``None`` when it is one).
+
+    A pendulum ``Duration`` with months or years counts them as 30 and 365 days, which
+    no month or year is sure to be; a pandas ``Timedelta`` may hold nanoseconds, below
+    the microsecond escalate is exact to. Either would be changed without a word.
+    """
+    if type(value) is timedelta:
+        return None
+    if getattr(value, "months", 0) or getattr(value, "years", 0):
+        return (
+            "has months or years, which have no fixed length (pendulum counts 30 and 365 "
+            "days); write the days or hours it means, e.g. timedelta(days=30)"
+        )
+    if getattr(value, "nanoseconds", 0):
+        return "is not whole microseconds (escalate is exact to the microsecond); round it"
+    return None
+
+
 def duration_us(value: object, what: str = "duration") -> int:
     """Return a :class:`~datetime.timedelta` (or pandas ``Timedelta``) as microseconds.
 
     Raises:
-        InvalidDurationError: ``value`` is not a timedelta (``NaT`` is a missing value).
+        InvalidDurationError: ``value`` is not a timedelta (``NaT`` is a missing value),
+            or not an exact one (:func:`inexact_duration`).
     """
-    if isinstance(value, timedelta):
+    if type(value) is timedelta:
         return td_us(value)
+    if isinstance(value, timedelta):
+        why = inexact_duration(value)
+        if why is None:
+            return td_us(value)
+        raise InvalidDurationError(f"{what} {excerpt(value)} {why}", path=what)
     msg = (
         f"{what} must be a datetime.timedelta, got {describe(value)}; write e.g. timedelta(hours=8)"
     )

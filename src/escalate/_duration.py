@@ -15,7 +15,14 @@ from datetime import timedelta
 import attrs
 import pendulum
 
-from escalate._checks import MAX_BUSINESS_DAYS, MAX_DURATION, describe, duration_us, excerpt
+from escalate._checks import (
+    MAX_BUSINESS_DAYS,
+    MAX_DURATION,
+    describe,
+    duration_us,
+    excerpt,
+    inexact_duration,
+)
 from escalate._errors import PolicyError, Problem
 from escalate._index import td_us
 
@@ -81,10 +88,16 @@ class BusinessDays:
 _MAX_DIGITS = 24
 
 
+_ISO_FRACTION = re.compile(r"\d[.,](\d+)([A-Za-z])")
+
+
 def _parse_iso(text: str) -> int | None:
     """Return the microseconds of an ISO 8601 duration, or ``None`` when it is not one."""
     if any(len(run) > _MAX_DIGITS for run in _DIGITS.findall(text)):
         return _TOO_LONG
+    for fraction, unit in _ISO_FRACTION.findall(text):
+        if unit.upper() != "S" or len(fraction) > 6:
+            return None  # as in the compact form: only seconds, to the microsecond
     try:
         parsed = pendulum.parse(text)
     except (ValueError, TypeError):  # pendulum's ParserError is a ValueError
@@ -132,8 +145,8 @@ def parse_duration(text: str, /) -> timedelta:
 
     Units are ``w``, ``d``, ``h``, ``m`` and ``s`` (or ``weeks``, ``days``, ``hours``,
     ``minutes``, ``seconds``), written largest first or in any order, with optional
-    spaces; seconds may have up to six decimals. A leading ``-`` makes the duration
-    negative. ``"1d"`` is 24 hours of the clock it is measured on, not a business day.
+    spaces; seconds may have up to six decimals (in ISO 8601 too). A leading ``-`` makes
+    the duration negative. ``"1d"`` is 24 hours of the clock it is measured on, not a business day.
 
     Raises:
         PolicyError: when the text is not a duration (the problem has an empty path).
@@ -155,6 +168,9 @@ def _duration_problem(text: object) -> timedelta | str:
     A duration longer than :data:`~escalate._checks.MAX_DURATION` either way is refused.
     """
     if isinstance(text, timedelta):
+        why = inexact_duration(text)
+        if why is not None:
+            return f"{excerpt(text)} {why}"
         parsed = td_us(text)
     elif not isinstance(text, str):
         return f"expected a duration string, got {describe(text)}"

@@ -18,6 +18,7 @@ from escalate._checks import (
     MAX_PERCENT,
     describe,
     excerpt,
+    inexact_duration,
     is_whole,
 )
 from escalate._duration import BusinessDays, format_duration
@@ -75,6 +76,10 @@ class _Checker:
         """Check that ``value`` is a timedelta within the limit; return whether it is."""
         if not isinstance(value, timedelta):
             self.add(path, f"{what} must be a timedelta, got {describe(value)}")
+            return False
+        why = inexact_duration(value)
+        if why is not None:
+            self.add(path, f"{what} {excerpt(value)} {why}")
             return False
         if abs(value) > MAX_DURATION:
             self.add(
