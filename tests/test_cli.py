@@ -1355,3 +1355,18 @@ def test_other_warnings_are_one_line_each(monkeypatch, tmp_path: Path):
     result = run("evaluate", "--policy", SAAS, SAMPLE, "--as-of", "2026-12-01T00:00-05:00")
     assert result.exit_code == 0, result.output
     assert result.stderr.count("escalate: warning: a policy detail") == 1
+
+
+def test_a_policy_error_names_its_file_in_every_command(tmp_path: Path):
+    """With two policies (compare) the line says which file is wrong, as validate does."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[severities.alta]\nresponse = "2h"\nresolution = "banana"\n', encoding="utf-8")
+    as_of = ("--as-of", "2026-11-20T12:00-05:00")
+    for args in (
+        ("compare", "--before", SAAS, "--after", bad, SAMPLE, *as_of),
+        ("compare", "--before", bad, "--after", SAAS, SAMPLE, *as_of),
+        ("evaluate", "--policy", bad, SAMPLE, *as_of),
+        ("deadline", "--policy", bad, "--severity", "alta", "--opened", "2026-11-13T16:10-05:00"),
+    ):
+        line = one_line_error(run(*args))
+        assert f"{bad}: severities.alta.resolution: 'banana' is not a duration" in line, args

@@ -7,8 +7,9 @@ own (:mod:`escalate._cli_availability`, :mod:`escalate._cli_compare`). Imported 
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -26,7 +27,7 @@ from escalate._cli_tables import (
     read_incidents,
 )
 from escalate._config import load_policy
-from escalate._errors import EscalateError, did_you_mean
+from escalate._errors import EscalateError, PolicyError, did_you_mean
 from escalate._versions import PolicyVersions, load_any
 
 if TYPE_CHECKING:
@@ -173,13 +174,24 @@ def _known(option: str, value: str, choices: Sequence[str], noun: str | None = N
 
 
 def _load(path: Path) -> Policy:
-    return load_policy(path)
+    with _named(path):
+        return load_policy(path)
 
 
 def _load_versioned(path: Path) -> tuple[Policy | PolicyVersions, Policy]:
     """A policy file with or without versions, and the policy that names things (the latest)."""
-    loaded = load_any(path)
+    with _named(path):
+        loaded = load_any(path)
     return loaded, loaded.latest.policy if isinstance(loaded, PolicyVersions) else loaded
+
+
+@contextlib.contextmanager
+def _named(path: Path) -> Iterator[None]:
+    """Name the policy file in its problems, as ``validate`` does: a command may read two."""
+    try:
+        yield
+    except PolicyError as error:
+        raise click.ClickException(f"{path}: {one_line(error)}") from error
 
 
 # -- reading tables -------------------------------------------------------------------
