@@ -17,6 +17,7 @@ from escalate import (
     ConfigError,
     EscalateError,
     Event,
+    HorizonError,
     Timeline,
     TimelineError,
 )
@@ -423,3 +424,17 @@ def test_text_that_reads_nan_is_a_value_not_an_empty_cell():
         ]
     )
     assert (built.events[1].status, built.events[1].attributes) == ("nan", (("note", "nan"),))
+
+
+@pytest.mark.parametrize("year", [1899, 2201, 9999])
+def test_an_event_beyond_the_horizon_is_named_by_its_index(year: int):
+    """A HorizonError whose path and message say which event, as every timeline problem does."""
+    events = [
+        {"type": "opened", "at": "2026-03-02T09:00:00Z", "severity": "high"},
+        {"type": "responded", "at": "2026-03-02T10:00:00Z"},
+        {"type": "resolved", "at": f"{year}-03-02T10:00:00Z"},
+    ]
+    with pytest.raises(HorizonError) as caught:
+        Timeline.from_events(events)
+    assert caught.value.path == "events[2] (resolved).at"
+    assert str(caught.value).startswith("events[2] (resolved).at: at ")

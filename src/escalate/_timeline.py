@@ -16,7 +16,7 @@ from typing import Any, cast
 import attrs
 
 from escalate._checks import excerpt, instant_us
-from escalate._errors import InvalidInstantError, Problem, TimelineError
+from escalate._errors import HorizonError, InvalidInstantError, Problem, TimelineError
 from escalate._event import BUILTIN_EVENTS, NOTHING, Event, checked_event, event_path
 
 __all__ = ["BUILTIN_EVENTS", "Event", "Timeline"]
@@ -174,6 +174,9 @@ def _instants(events: tuple[Event, ...], problems: list[Problem]) -> list[int]:
         except InvalidInstantError as exc:
             problems.append(Problem(path=f"{event_path(i, event.type)}.at", message=str(exc)))
             out.append(0)
+        except HorizonError as exc:  # named by its event
+            path = f"{event_path(i, event.type)}.at"
+            raise HorizonError(f"{path}: {exc}", path=path) from None
     return out
 
 
