@@ -854,6 +854,24 @@ def test_bad_pause_tables_are_one_line(tmp_path: Path, incidents: str, pauses: s
     assert expected in line
 
 
+def test_a_bad_pause_row_is_named_by_its_row_from_one(tmp_path: Path):
+    """The pause file's second data row is row 2 in the error, as in every row count here."""
+    pauses = (
+        "id,start,end\nP-1,2026-11-18T10:00:00-05:00,2026-11-18T11:00:00-05:00\n"
+        "P-2,2026-11-18T10:00:00-05:00,2026-11-18T09:00:00-05:00\n"
+    )
+    result = run("evaluate", "--policy", SAAS, write(tmp_path / "incidents.csv", INCIDENTS),
+                 "--pauses", write(tmp_path / "pauses.csv", pauses),
+                 "--as-of", "2026-11-20T12:00:00-05:00")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["P-2"]["error"] == (
+        "pause table row 2: end '2026-11-18T09:00:00-05:00' is before the pause's start; "
+        "swap them or mend the end"
+    )
+    assert rows["P-1"]["error"] == ""
+
+
 def test_report_takes_pauses_too(tmp_path: Path):
     """``report --pauses`` counts the paused incident as open, not breached."""
     incidents = write(tmp_path / "incidents.csv", INCIDENTS)

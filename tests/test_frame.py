@@ -418,6 +418,26 @@ def test_an_unreadable_pause_instant_flags_its_incident_not_still_paused():
     pd.testing.assert_frame_equal(out.loc[[30]], alone)
 
 
+def test_a_pause_that_ends_before_it_starts_is_named_by_its_row_label():
+    """The pause row as the caller labels it, and what is wrong, not the engine's events."""
+    frame = small_table()
+    pauses = pd.DataFrame(
+        {
+            "id": [2, 3],
+            "start": pd.to_datetime(["2026-01-12T10:00:00-05:00", "2026-01-13T08:00:00-05:00"]),
+            "end": pd.to_datetime(["2026-01-12T09:00:00-05:00", "2026-01-13T08:30:00-05:00"]),
+        },
+        index=["p-7", "p-8"],
+    )
+    with pytest.warns(BadRowsWarning, match="1 of 3"):
+        out = evaluate_frame(frame, SAAS, as_of=AS_OF, pauses=pauses)
+    assert out.loc[10, "error"] == (
+        "pause table row 'p-7': end '2026-01-12T09:00:00-05:00' is before the pause's start; "
+        "swap them or mend the end"
+    )
+    assert out.loc[[20, 30], "error"].isna().all()
+
+
 def test_polars_input_is_converted():
     """A polars DataFrame is converted at the edge, when polars is installed."""
     pl = pytest.importorskip("polars")

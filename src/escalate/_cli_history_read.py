@@ -317,6 +317,7 @@ def _pauses(
             + ")"
         )
     table = instant_columns(table[["id", "start", "end"]], ("start", "end"), {}, tz=tz, zone=zone)
+    table.index = pandas().RangeIndex(1, len(table) + 1)  # the library names rows by label
     ids = incidents[id_name]
     lookup = dict(zip(ids.astype(str).tolist(), ids.tolist(), strict=False))
     text = table["id"].astype(str)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from escalate._checks import excerpt
@@ -276,7 +277,8 @@ def _pause_spans(
 
     Odd: not in order, overlapping, without a start, or before the opening; the engine
     does not lay those out, evaluate() judges them. Bad: ``(incident rows, message)`` for
-    pause rows whose start or end cannot be read (an unreadable end is not "still paused").
+    pause rows whose start or end cannot be read (an unreadable end is not "still paused")
+    or whose end comes before its start, each named by the pause table's index label.
     """
     np, pd = _modules()
     pauses = pandas_frame(pauses, "pauses")
@@ -292,13 +294,19 @@ def _pause_spans(
     table = pd.DataFrame({"id": pauses["id"].to_numpy(), "start": start, "end": end})
     position = pd.DataFrame({"id": ids.to_numpy(), "row": np.arange(len(ids))})
     bad: list[tuple[Any, str]] = []
-    for column, problems in (("start", start_problems), ("end", end_problems)):
-        for mask, reason in problems:
-            for at in np.flatnonzero(mask).tolist():
-                mine = position["row"].to_numpy()[position["id"].to_numpy() == table["id"][at]]
-                value = excerpt(pauses[column].iloc[at])
-                message = f"pause table row {at}: {column} {value} {reason}"
-                bad.append((_mask(len(ids), mine), message))
+    backwards = (start != NAT) & (end != NAT) & (end < start)
+    found = [("start", mask, reason) for mask, reason in start_problems]
+    found += [("end", mask, reason) for mask, reason in end_problems]
+    if backwards.any():
+        found.append(("end", backwards, "is before the pause's start; swap them or mend the end"))
+    for column, mask, reason in found:
+        for at in np.flatnonzero(mask).tolist():
+            mine = position["row"].to_numpy()[position["id"].to_numpy() == table["id"][at]]
+            given = pauses[column].iloc[at]
+            value = excerpt(given.isoformat() if isinstance(given, datetime) else given)
+            # the row as the caller knows it: its index label (the command line counts from 1)
+            message = f"pause table row {excerpt(pauses.index[at])}: {column} {value} {reason}"
+            bad.append((_mask(len(ids), mine), message))
     joined = table.merge(position, on="id", how="inner")
     joined = joined.sort_values(["row", "start"], kind="stable")
     spans: dict[int, list[tuple[int, int]]] = {}
