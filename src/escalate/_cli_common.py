@@ -75,7 +75,8 @@ class _Group(click.Group):
         except EscalateError as error:
             if debug:
                 raise
-            _fail(one_line(error))
+            source = getattr(error, "source_file", None)  # a policy file: _named
+            _fail(f"{source}: {one_line(error)}" if source else one_line(error))
         except OSError as error:
             if debug:
                 raise
@@ -191,7 +192,8 @@ def _named(path: Path) -> Iterator[None]:
     try:
         yield
     except PolicyError as error:
-        raise click.ClickException(f"{path}: {one_line(error)}") from error
+        error.source_file = str(path)  # type: ignore[attr-defined] # read by _Group.main
+        raise
 
 
 # -- reading tables -------------------------------------------------------------------
