@@ -110,3 +110,43 @@ def test_the_table_path_agrees_and_a_pending_target_has_no_goal_yet():
         check_row(p, out.iloc[0], ev)
     pending = evaluate(p, tl, as_of="2026-12-22T12:00:00-05:00")["fix"]
     assert (pending.status, pending.goal) == (TargetStatus.PENDING, timedelta(0))
+
+
+@given(
+    st.integers(1, 23 * 60),
+    st.datetimes(datetime(2026, 12, 20), datetime(2026, 12, 31)),
+)
+def test_a_warning_longer_than_this_goals_days_is_no_warning(minutes: int, opened: datetime):
+    """A warning beyond a business-day goal's length is none, never one after the deadline.
+
+    A goal in business days is as long as its days are (4h30 on 24 December here).
+    """
+    warning = timedelta(minutes=minutes)
+    policy = load_policy(
+        {
+            **CONFIG,
+            "severities": {
+                "alta": {
+                    "response": "2h",
+                    "resolution": {"duration": "1bd", "warning": f"{minutes}m"},
+                }
+            },
+        }
+    )
+    start = opened.replace(tzinfo=BOG)
+    ev = evaluate(policy, Timeline.open(start, severity="alta"), as_of=start + timedelta(days=9))
+    result = ev["resolution"]
+    if warning < result.goal:
+        assert result.warning_at is not None
+        assert result.warning_at < result.due_at
+    else:
+        assert result.warning_at is None
+
+
+def test_a_warning_that_no_business_day_can_hold_is_refused():
+    """A warning of 100 hours on a goal of one business day (at most 24 hours) is an error."""
+    goal = {"duration": "1bd", "warning": "100h"}
+    with pytest.raises(
+        PolicyError, match=r"severities\.alta\.resolution\.warning: the warning point"
+    ):
+        load_policy({**CONFIG, "severities": {"alta": {"response": "2h", "resolution": goal}}})

@@ -28,6 +28,7 @@ from escalate import (
     Calendar,
     ConfigError,
     EscalateError,
+    EscalateWarning,
     Goal,
     Holidays,
     InvalidInstantError,
@@ -664,3 +665,14 @@ def test_missing_event_columns_are_a_warning():
             as_of=AS_OF,
             columns={"responded": None, "workaround_applied": None, "fix_released": None},
         )
+
+
+def test_input_columns_named_like_results_are_replaced_with_a_warning():
+    """An input 'error' column is not copied through silently: the warning names it."""
+    frame = small_table().assign(error="old note", response_status="x")
+    with pytest.warns(EscalateWarning, match=r"columns 'error', 'response_status' have the names"):
+        out = evaluate_frame(frame, SAAS, as_of=AS_OF)
+    assert out["error"].isna().all()
+    assert set(out["response_status"]) <= {"met", "breached", "running", "paused", "pending"}
+    with pytest.warns(EscalateWarning, match=r"and \d+ more have the names of result columns"):
+        evaluate_frame(out, SAAS, as_of=AS_OF)

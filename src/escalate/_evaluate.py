@@ -255,8 +255,9 @@ def outcome(plan: Compiled, timeline: Timeline, now: int) -> Outcome:
         else:
             due_us = due(m, goal)
         warning = None
-        if spec.warning_us is not None and code != PENDING:
-            warning = due(m, spec.warning_us)
+        point = spec.warning_before(goal)
+        if point is not None and code != PENDING:
+            warning = due(m, point)
         out.targets.append(TargetOutcome(i, spec, goal, code, m.total, due_us, warning, stop, now))
     clocks = plan.incident_clocks[None if route is None else route.name]
     elapsed = {id(c): (c, incident_clock(folded, c, opens)) for c in clocks} if clocks else {}

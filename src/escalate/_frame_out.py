@@ -354,7 +354,19 @@ def _output(  # noqa: PLR0917
         index=base.index,
         copy=False,  # the arrays are this call's own: no copy, no consolidation
     )
-    kept = base.drop(columns=[c for c in base.columns if c in added.columns])
+    replaced = [c for c in base.columns if c in added.columns]
+    said = [str(c) for c in replaced if c not in _READ_AND_WRITTEN]
+    if said:
+        names = ", ".join(map(repr, said[:4]))
+        names += f" and {len(said) - 4} more" if len(said) > 4 else ""
+        if len(said) > 1:
+            what = f"columns {names} have the names of result columns: the results replace them"
+            mend = "rename them to keep them"
+        else:
+            what = f"column {names} has the name of a result column: the result replaces it"
+            mend = "rename it to keep it"
+        warn(f"the table's {what}; {mend} (or is this a table of results given back in?)")
+    kept = base.drop(columns=replaced)
     out = pd.concat([kept, added], axis=1)
     if bad_rows.size:
         what = "incidents" if is_log else "incident rows"
@@ -364,6 +376,10 @@ def _output(  # noqa: PLR0917
             BadRowsWarning,
         )
     return out
+
+
+_READ_AND_WRITTEN = frozenset({"severity", "plan"})
+"""Input columns the results write again, by design: the severity and plan in force."""
 
 
 def _tier_codes(position: Any, offset: Any, route: Any) -> Any:

@@ -100,6 +100,15 @@ class GoalSpec:
         self.clock_name, self.clock = clock, policy.calendar(clock)
         self.zone = self.clock.zone
 
+    def warning_before(self, goal: int) -> int | None:
+        """The warning point (µs of business time) of a goal of ``goal`` µs, if it has one.
+
+        Checked below the goal when the goal is fixed; a goal in business days is as long
+        as its days are, so a warning longer than that goal is no warning for it.
+        """
+        warning = self.warning_us
+        return warning if warning is not None and warning < goal else None
+
     def at(self, start: int | None) -> int:
         """The goal in business time (µs) of a target that started at ``start``.
 

@@ -108,8 +108,17 @@ class _Checker:
                     f"got '{goal.duration}'",
                     "write e.g. '3bd'",
                 )
-            if goal.warning is not None:
-                self.span(f"{path}.warning", goal.warning, "a warning point")
+            if goal.warning is not None and self.span(
+                f"{path}.warning", goal.warning, "a warning point"
+            ):
+                longest = timedelta(days=goal.duration.days)  # a business day is at most a day
+                if not timedelta(0) < goal.warning < longest:
+                    self.add(
+                        f"{path}.warning",
+                        f"the warning point {_show(goal.warning)} must be above zero and "
+                        f"below the goal '{goal.duration}', which is at most {_show(longest)}",
+                        "a business day is its open hours: warn within them, e.g. '4h'",
+                    )
             self.clock(f"{path}.clock", goal.clock)
             return
         self.positive(path, goal.duration, "a goal")
