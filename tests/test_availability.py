@@ -305,6 +305,16 @@ def test_end_before_start_in_a_list_names_the_outage(seed: Policy) -> None:
     assert info.value.paths == ("outages[3].end",)
 
 
+def test_every_malformed_outage_is_reported_at_once(seed: Policy) -> None:
+    """Several bad outages (and one that is not a mapping): one error, each by its index."""
+    good = {"start": "2026-11-03T10:00:00+00:00", "end": "2026-11-03T11:00:00+00:00"}
+    backwards = {"start": "2026-11-03T12:00:00+00:00", "end": "2026-11-03T10:00:00+00:00"}
+    unknown = {**good, "kind": "catastrophic"}
+    with pytest.raises(OutageError) as info:
+        availability(seed, [good, backwards, 7, unknown], NOVEMBER)
+    assert info.value.paths == ("outages[1].end", "outages[2]", "outages[3].kind")
+
+
 # -- clocks, kinds and the objective ------------------------------------------------------
 
 

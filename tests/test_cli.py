@@ -390,7 +390,7 @@ def test_availability_bad_row_names_the_outage(tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_text("start,bogus\n2026-11-04T08:00-06:00,x\n", encoding="utf-8")
     line = one_line_error(run("availability", "--policy", TELECOM, bad))
-    assert "outages[0].bogus: unknown key 'bogus'" in line
+    assert "bad.csv row 1, bogus: unknown key 'bogus'" in line
 
 
 @pytest.mark.parametrize(
@@ -750,11 +750,27 @@ def test_availability_skips_unreadable_starts_when_choosing_the_period(tmp_path:
     path = tmp_path / "o.json"
     path.write_text("[1]", encoding="utf-8")
     line = one_line_error(run("availability", "--policy", TELECOM, path, "--period", "2026-11"))
-    assert "outages[0]" in line
+    assert "o.json row 1: expected an Outage or a mapping, got int 1" in line
     bad = tmp_path / "o.csv"
     bad.write_text("start\nyesterday\n2026-11-04T08:00-06:00\n", encoding="utf-8")
     line = one_line_error(run("availability", "--policy", TELECOM, bad))
-    assert "outages[0].start" in line
+    assert "o.csv row 1, start" in line
+
+
+def test_availability_names_every_bad_row_of_the_file_at_once(tmp_path: Path):
+    """Each bad outage row by its number from 1 and its column, all in one error."""
+    path = tmp_path / "o.csv"
+    path.write_text(
+        "id,start,end,kind\nX1,2026-11-11T10:00-06:00,2026-11-11T11:00-06:00,major\n"
+        "X2,?,2026-11-11T11:00-06:00,major\n"
+        "X3,2026-11-12T10:00-06:00,2026-11-12T09:00-06:00,major\n"
+        "X4,2026-11-13T10:00-06:00,,catastrophic\n",
+        encoding="utf-8",
+    )
+    line = one_line_error(run("availability", "--policy", TELECOM, path, "--period", "2026-11"))
+    assert line.startswith("escalate: error: 3 problems: o.csv row 2, start: '?' is not")
+    assert "o.csv row 3, end: the outage ends at 2026-11-12T09:00:00-06:00, before" in line
+    assert "o.csv row 4, kind: unknown outage kind 'catastrophic'" in line
 
 
 def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path):
@@ -963,7 +979,7 @@ def test_availability_naive_outages_take_tz_or_name_it(tmp_path: Path):
     path = tmp_path / "o.csv"
     path.write_text("start,end,kind\n2026-11-30T22:00,2026-11-30T23:00,major\n", encoding="utf-8")
     line = one_line_error(run("availability", "--policy", TELECOM, path))
-    assert "outages[0].start: '2026-11-30T22:00' has no UTC offset" in line
+    assert "o.csv row 1, start: '2026-11-30T22:00' has no UTC offset" in line
     assert "write e.g. 2026-11-30T22:00-06:00, or pass --tz America/Mexico_City" in line
     result = run("availability", "--policy", TELECOM, path, "--tz", "America/Mexico_City", "--json")
     assert result.exit_code == 0, result.output

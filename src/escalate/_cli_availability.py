@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 from rich.text import Text
 
@@ -25,6 +26,7 @@ import escalate
 from escalate._cli_common import _POLICY, _TZ, _debug_option, _example, _instant, _load
 from escalate._cli_render import _console
 from escalate._cli_tables import UsageProblem, read_json
+from escalate._errors import EscalateError, HorizonError, OutageError
 
 __all__ = ["availability_command"]
 
@@ -52,7 +54,8 @@ def _outage_rows(path: Path) -> list[dict[str, Any]]:
                     value = str(row[key]).lower()
                     if value not in _TRUE | _FALSE:
                         raise UsageProblem(
-                            f"outages[{i}].{key}: expected true or false, got {row[key]!r}"
+                            f"{path.name} row {i + 1}, {key}: expected true or false, "
+                            f"got {row[key]!r}"
                         )
                     row[key] = value in _TRUE
             rows.append(row)
@@ -60,9 +63,21 @@ def _outage_rows(path: Path) -> list[dict[str, Any]]:
 
 
 _OUTAGE_INSTANTS = ("start", "end", "notified_at")
+_INDEX = re.compile(r"^outages\[(\d+)\]\.?")
 
 
-def _aware_outages(rows: list[Any], tz: str | None, zone: str) -> list[Any]:
+def _in_file(error: OutageError | HorizonError, name: str) -> EscalateError:
+    """The error with each ``outages[i].key`` named as the file's row from 1 and its column."""
+
+    def row(path: str) -> str:
+        return _INDEX.sub(lambda m: f"{name} row {int(m[1]) + 1}, ", path).rstrip(", ")
+
+    if isinstance(error, OutageError):
+        return OutageError([attrs.evolve(p, path=row(p.path)) for p in error.problems])
+    return HorizonError(f"{row(error.path)}: {error}", path=row(error.path))
+
+
+def _aware_outages(rows: list[Any], tz: str | None, zone: str, name: str) -> list[Any]:
     """Read the outages' instants written without an offset in ``--tz`` (else fail).
 
     Unreadable instants are left as they are: the evaluation reports them by outage.
@@ -80,7 +95,7 @@ def _aware_outages(rows: list[Any], tz: str | None, zone: str) -> list[Any]:
             except ValueError:
                 continue  # the evaluation reports it with its outage
             if parsed is not None and parsed.tzinfo is None:
-                aware = _instant(value, f"outages[{i}].{key}", tz, zone)  # --tz, or the hint
+                aware = _instant(value, f"{name} row {i + 1}, {key}", tz, zone)  # --tz, or hint
                 row[key] = None if aware is None else aware.isoformat()
         out.append(row)
     return out
@@ -140,7 +155,7 @@ def availability_command(  # noqa: PLR0917 - click passes options by keyword
         raise UsageProblem(f"{policy_path.name} has no [availability] objective")
     zone = tz or policy.timezone
     when = _instant(as_of, "--as-of", tz, zone)
-    rows = _aware_outages(_outage_rows(outages), tz, zone)
+    rows = _aware_outages(_outage_rows(outages), tz, zone, outages.name)
     if period is not None:
         found = re.fullmatch(r"(\d{4})-(\d{1,2})", period.strip())
         if found is None or not 1 <= int(found[2]) <= 12:
@@ -151,7 +166,10 @@ def availability_command(  # noqa: PLR0917 - click passes options by keyword
         if anchor is None:
             raise UsageProblem("no outages and no --period or --as-of: nothing to measure")
         span = escalate.Period.containing(anchor, kind=policy.availability.period, timezone=zone)
-    result = escalate.availability(policy, rows, span, as_of=when)
+    try:
+        result = escalate.availability(policy, rows, span, as_of=when)
+    except (OutageError, HorizonError) as error:
+        raise _in_file(error, outages.name) from error
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -221,19 +221,23 @@ class Outage:
         }
 
 
-def _outage_list(outages: Iterable[Outage | Mapping[str, Any]]) -> list[Outage]:
+def _outage_list(outages: Iterable[object]) -> list[Outage]:
+    """The outages as records; every malformed one is reported at once, by index."""
     out: list[Outage] = []
+    problems: list[Problem] = []
     for i, item in enumerate(outages):
         path = f"outages[{i}]"
         if isinstance(item, Outage):
             out.append(item)
             continue
         if not isinstance(item, Mapping):
-            raise OutageError.single(path, f"expected an Outage or a mapping, got {describe(item)}")
+            message = f"expected an Outage or a mapping, got {describe(item)}"
+            problems.append(Problem(path=path, message=message))
+            continue
         try:
             out.append(Outage.from_dict(item))
         except ConfigError as error:
-            raise error.with_prefix(path) from None
+            problems.extend(error.with_prefix(path).problems)
         except NaiveDatetimeError:
             key = next(
                 k
@@ -242,9 +246,11 @@ def _outage_list(outages: Iterable[Outage | Mapping[str, Any]]) -> list[Outage]:
             )
             raise NaiveDatetimeError(f"{path}.{key}", item[key]) from None
         except InvalidInstantError as error:  # NaT in a record: the record is malformed
-            raise OutageError.single(f"{path}.{error.path}", str(error)) from None
+            problems.append(Problem(path=f"{path}.{error.path}", message=str(error)))
         except HorizonError as error:
             raise HorizonError(str(error), path=f"{path}.{error.path}") from None
+    if problems:
+        raise OutageError(problems)
     return out
 
 
