@@ -534,32 +534,38 @@ def _out_of_order(
     kinds = [*names.tolist(), ""]  # code -1 (no type) reads as a custom type
     if not _ORDERED.intersection(kinds):
         return None
-    relevant = np.isin(kind, [i for i, name in enumerate(kinds) if name in _ORDERED])
+    ordered = np.array([name in _ORDERED for name in kinds])
+    relevant = ordered[kind]
     if not relevant.any():
         return None
-    mine = np.flatnonzero(np.isin(code, np.unique(code[relevant])))
-    c, k = code[mine], kind[mine]
-    changes = np.zeros(mine.size, dtype=np.intp)
-    if status is not None:
-        changes[status[0][mine] >= 0] = 1
+    # the incidents with such events (each incident's rows adjoin): only theirs are walked
+    has = np.zeros(int(code.max()) + 1, dtype=bool)
+    has[code[relevant]] = True
+    mine = np.flatnonzero(has[code])
+    c, k = code[mine], kind[mine] % len(kinds)  # -1 (no type): the last, ""
     after, said = order_table(kinds)
-    table, words = np.array(after, dtype=np.intp), np.array(said, dtype=object)
+    # one flat index per (state, type, changes the status): state * width + type * 2 + change
+    width = 2 * len(kinds)
+    step_of = np.array(after, dtype=np.intp).ravel() * width
+    move = k * 2
+    if status is not None:
+        move += status[0][mine] >= 0
     begin = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
     lengths = np.diff(np.r_[begin, mine.size])
     longest = np.argsort(-lengths, kind="stable")
     begin, lengths = begin[longest], lengths[longest]
-    state = np.full(begin.size, STATES.index((False, False, False, False)), dtype=np.intp)
-    before = np.empty(mine.size, dtype=np.intp)
+    state = np.full(begin.size, STATES.index((False, False, False, False)) * width, dtype=np.intp)
+    key = np.empty(mine.size, dtype=np.intp)  # the state before each row, and the row's move
     for step in range(int(lengths[0])):
         m = int(np.searchsorted(-lengths, -step, side="left"))  # those longer than step
         at = begin[:m] + step
-        before[at] = state[:m]
-        state[:m] = table[state[:m], k[at], changes[at]]
-    reasons = words[before, k, changes]
-    bad = reasons != ""
+        key[at] = state[:m] + move[at]
+        state[:m] = step_of[key[at]]
+    words = np.array(said, dtype=object).ravel()
+    bad = (words != "")[key]
     if not bad.any():
         return None
-    return mine[bad], reasons[bad]
+    return mine[bad], words[key[bad]]
 
 
 def _at(values: Any, positions: Any) -> Any:
