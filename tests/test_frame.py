@@ -29,6 +29,7 @@ from escalate import (
     ConfigError,
     EscalateError,
     EscalateWarning,
+    EventLog,
     Goal,
     Holidays,
     InvalidInstantError,
@@ -676,3 +677,19 @@ def test_input_columns_named_like_results_are_replaced_with_a_warning():
     assert set(out["response_status"]) <= {"met", "breached", "running", "paused", "pending"}
     with pytest.warns(EscalateWarning, match=r"and \d+ more have the names of result columns"):
         evaluate_frame(out, SAAS, as_of=AS_OF)
+
+
+def test_text_cells_read_as_the_history_readers_read_them():
+    """Stripped, and '?' or 'N/A' is no value: a wide table and a log agree row by row."""
+    opened = pd.to_datetime(["2026-01-12T09:00:00-05:00"] * 4, utc=True)
+    severities = ["alta ", " alta", "?", "N/A"]
+    wide = pd.DataFrame({"id": [1, 2, 3, 4], "opened": opened, "severity": severities})
+    events = wide.rename(columns={"opened": "at"}).assign(type="opened")
+    with pytest.warns(BadRowsWarning, match="2 of 4"):
+        got = evaluate_frame(wide, SAAS, as_of=AS_OF, columns={"responded": None, "resolved": None})
+    with pytest.warns(BadRowsWarning, match="2 of 4"):
+        log = evaluate_frame(EventLog.from_events(events), SAAS, as_of=AS_OF)
+    assert got["severity"].tolist()[:2] == log["severity"].tolist()[:2] == ["alta", "alta"]
+    assert got["response_status"].tolist()[:2] == log["response_status"].tolist()[:2]
+    assert got["error"].tolist()[2:] == ["missing severity (column 'severity')"] * 2
+    assert log["error"].iloc[2:].notna().all()

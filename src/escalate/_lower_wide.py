@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from escalate._checks import excerpt
-from escalate._columns import NAT, instants, pandas_frame, settled_message
+from escalate._columns import MISSING, NAT, instants, pandas_frame, settled_message, text_codes
 from escalate._errors import (
     ConfigError,
     EscalateError,
@@ -17,7 +17,6 @@ from escalate._errors import (
 )
 from escalate._lower import (
     _RANK,
-    _factor,
     _in_business_days,
     _Layout,
     _Lowered,
@@ -67,15 +66,15 @@ def _wide(
                 (opened != NAT) & (at[event] != NAT) & (at[event] < opened),
                 f"{event} before the opening",
             )
-    sev_codes, sev_names = _factor(incidents[layout.names["severity"]])
+    sev_codes, sev_names = _text(incidents[layout.names["severity"]])
     _severity_problems(low, policy, sev_codes, sev_names, f"column {layout.names['severity']!r}")
     plan_name = layout.column("plan")
     if plan_name is not None:
-        plan_codes, plan_names = _factor(incidents[plan_name])
+        plan_codes, plan_names = _text(incidents[plan_name])
         _plan_problems(low, policy, plan_codes, plan_names)
         low.plan = [plan_names[c] if c >= 0 else None for c in plan_codes.tolist()]
     attributes = {
-        key: _factor(incidents[name])
+        key: _text(incidents[name])
         for key in layout.route_keys
         if (name := layout.column(key)) is not None
     }
@@ -268,6 +267,16 @@ def _column_instants(
     for mask, reason in settled:
         warn(settled_message(name, values, mask, reason))
     return ns, absent, problems
+
+
+def _text(values: Any) -> tuple[Any, list[str]]:
+    """A text column as codes (``-1``: none) and names, read as the history readers read it.
+
+    Stripped, and the values exports write for "no value" (``?``, ``N/A``...) are none:
+    ``"alta "`` is the severity ``alta`` here as in an :class:`~escalate.EventLog`.
+    """
+    codes, names = text_codes(values, MISSING)
+    return codes, [str(name) for name in names.tolist()]
 
 
 def _pause_spans(
