@@ -400,3 +400,13 @@ def test_a_log_with_plain_text_columns_splits_the_same():
     plain = EventLog(frame=frame, issues=LOG.issues, attributes=LOG.attributes)
     table = ledger(plain, POLICY, as_of=AS_OF, by="group")
     pd.testing.assert_frame_equal(table, TABLE, check_categorical=False)
+
+
+def test_an_ola_goal_for_a_group_that_held_nothing_is_said():
+    """A misspelt group in the goals gets a warning naming the likely group, not NA alone."""
+    table = ledger(LOG, POLICY, as_of=AS_OF, by=["status", "group"])
+    with pytest.warns(
+        escalate.EscalateWarning, match=r"'Netwrok' names no.*did you mean 'Network'"
+    ):
+        out = ola(table, goals={"Service Desk": "4h", "Netwrok": "4h"}, group="group")
+    assert out.loc[out["group"] == "Network", "ola_status"].isna().all()

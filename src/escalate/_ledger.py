@@ -208,6 +208,21 @@ def _reasons(  # noqa: PLR0917
     return coded.dense[np.where(paused, out, -1)]
 
 
+def _warn_unknown_groups(unknown: list[str], names: list[str], group: str) -> None:
+    """Say which goals of :func:`ola` look like a misspelt group of the table.
+
+    Only those close to a group that is there: goals for every group of a desk are
+    usual, and a month without a group's tickets is no mistake.
+    """
+    for name in unknown:
+        hint = did_you_mean(name, names)
+        if hint is not None:
+            warn(
+                f"ola: the goal for {name!r} names no group in {group!r}, so that group's "
+                f"rows have no goal; {hint}"
+            )
+
+
 def _warn_errors(np: Any, run: LogRun) -> None:
     bad = np.flatnonzero(~run.ok)
     if bad.size:
@@ -504,6 +519,9 @@ def ola(
     now = groups.max(np, now)
     until = table["until"].to_numpy("M8[ns]").view("i8") // 1000
     goal_of = np.array([parsed.get(str(v), -1) for v in names] + [-1], dtype=np.int64)
+    unknown = sorted(set(parsed) - {str(v) for v in names})
+    if unknown and len(table):
+        _warn_unknown_groups(unknown, [str(v) for v in names], group)
     goal = goal_of[codes_g[first]]
     applies = goal >= 0
     # codes into OLA_STATUSES
