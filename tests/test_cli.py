@@ -1386,3 +1386,16 @@ def test_a_policy_error_names_its_file_in_every_command(tmp_path: Path):
     ):
         line = one_line_error(run(*args))
         assert f"{bad}: severities.alta.resolution: 'banana' is not a duration" in line, args
+
+
+def test_report_says_how_many_incidents_its_table_counts(tmp_path: Path):
+    """Incidents that could not be evaluated are left out of the table, and its title says so."""
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "id,opened,severity\nA,2026-11-18T08:00-05:00,alta\nB,2026-11-18T09:00-05:00,altaa\n"
+        "C,2026-11-18T10:00-05:00,baja\n",
+        encoding="utf-8",
+    )
+    result = run("report", "--policy", SAAS, path, "--as-of", "2026-11-20T12:00-05:00")
+    assert result.exit_code == 0, result.output
+    assert "Compliance of 2 of 3 incidents (1 could not be evaluated) as of" in result.stdout

@@ -466,11 +466,11 @@ def report(  # noqa: PLR0917 - click passes options by keyword
         policy,
         keys,
     )
-    _console().print(
-        _compliance_table(
-            table, keys, f"Compliance of {count_of(source.count, 'incident')} as of {_when(when)}"
-        )
-    )
+    failed = int(results["error"].notna().sum())
+    counted = count_of(source.count, "incident")
+    if failed:  # left out of the table: say so where the figures are read
+        counted = f"{source.count - failed} of {counted} ({failed} could not be evaluated)"
+    _console().print(_compliance_table(table, keys, f"Compliance of {counted} as of {_when(when)}"))
     if output is not None:
         write_table(table, output, zone=zone, durations=durations)
     if plotter is not None and plot is not None:
