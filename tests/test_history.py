@@ -569,3 +569,24 @@ def test_events_out_of_order_are_refused_as_the_timeline_refuses_them(histories)
         check_row(
             SERVICENOW_POLICY, out.loc[key], evaluate(SERVICENOW_POLICY, timeline, as_of=as_of)
         )
+
+
+def test_an_empty_value_in_a_first_update_is_not_said_to_keep_a_previous_one():
+    """Only later updates keep the previous value; an opening without one is 'kept' as it is."""
+    rows = pd.DataFrame(
+        {
+            "number": ["A", "A", "A"],
+            "updated": ["01/03/2016 08:00", "01/03/2016 09:00", "01/03/2016 10:00"],
+            "state": ["New", "Active", "?"],
+            "priority": ["?", "2 - High", "?"],
+            "seq": [0, 1, 2],
+        }
+    )
+    options = {k: v for k, v in SNAPSHOT_OPTIONS.items() if k not in ("attributes", "opened_at")}
+    issues = EventLog.from_snapshots(rows, **options).issues
+    said = list(zip(issues["row"], issues["column"], issues["action"], strict=True))
+    assert sorted(said) == [
+        (0, "priority", "kept"),
+        (2, "priority", "repaired"),
+        (2, "state", "repaired"),
+    ]

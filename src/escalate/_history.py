@@ -249,17 +249,6 @@ class EventLog:
             for key, column in (("status", status), ("severity", severity))
         }
         attrs_ = {a: _codes(frame, a, missing) for a in attributes}
-        for key, column in (("status", status), ("severity", severity)):
-            if column is not None and column in frame.columns:
-                bad = (state[key][0] < 0) & (ns != NAT)
-                issues.add(
-                    rows[bad],
-                    ids[bad],
-                    column,
-                    frame[column].to_numpy(dtype=object)[bad],
-                    "repaired",
-                    "empty value; the previous one is kept",
-                )
         keep = (ns != NAT) & ~_no_id(frame, id, issues)
         if order == "sequence":
             sort = np.lexsort((rows, seq, codes))
@@ -269,6 +258,14 @@ class EventLog:
         ns_sorted = ns[sort].copy()
         code_sorted = codes[sort]
         first = np.r_[True, code_sorted[1:] != code_sorted[:-1]][: sort.size]  # none if empty
+        for key, column in (("status", status), ("severity", severity)):
+            if column is not None and column in frame.columns:
+                # an incident's first update has no previous value: the opening says so
+                bad = sort[(state[key][0][sort] < 0) & ~first]
+                issues.add(
+                    bad, ids[bad], column, frame[column].to_numpy(dtype=object)[bad],
+                    "repaired", "empty value; the previous one is kept",
+                )  # fmt: skip
         if order == "sequence" and sort.size:
             # an update stamped before the previous one is moved to it
             running = _group_cummax(ns_sorted, code_sorted)
