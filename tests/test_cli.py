@@ -1187,6 +1187,7 @@ def test_semicolon_and_tab_separated_csv_are_read(tmp_path: Path):
         ("\n\n", "in.csv is empty"),
         ("id|opened|severity\nA|x|alta\n", "has one column 'id|opened|severity'"),
         ("id,created,severity\n", "no column 'opened' (opened); its columns are 'id', 'created', "),
+        ("id,opened,severity,severity\nA,x,alta,baja\n", "in.csv has more than one column named"),
     ],
 )
 def test_unusable_tables_get_a_clear_answer(tmp_path: Path, content: str, expected: str):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bz2
 import contextlib
+import csv
 import gzip
 import io
 import json
@@ -235,6 +236,15 @@ def _read_csv(pd: Any, path: Path, sep: str, wanted: Any) -> DataFrame:
     when it is the first row), so no figure of it could be trusted. Lines with fewer
     fields read as empty values at the end.
     """
+    with _text(path) as handle:
+        header = next(csv.reader(handle, delimiter=sep), [])
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:  # pandas would rename the copies 'severity.1' and read on
+        raise UsageProblem(
+            f"{path.name} has more than one column named "
+            + ", ".join(map(repr, twice))
+            + "; rename or remove the copies"
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
