@@ -106,7 +106,13 @@ def test_bad_hours_value() -> None:
 
 @pytest.mark.parametrize(
     ("zone", "hint"),
-    [("America/Bogot", "did you mean 'America/Bogota'"), ("Mars/Olympus", "IANA")],
+    [
+        ("America/Bogot", "did you mean 'America/Bogota'"),
+        ("Mars/Olympus", "IANA"),
+        ("localtime", "the host's zone, which differs between machines; name the zone: e.g."),
+        ("posix/Europe/London", "a copy of the zone database; name the zone: 'Europe/London'"),
+        ("right/UTC", "that counts leap seconds; name the zone: 'UTC'"),
+    ],
 )
 def test_unknown_time_zone(zone: str, hint: str) -> None:
     """An unknown zone is reported at 'timezone' with a close match or an example."""

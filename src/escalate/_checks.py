@@ -292,8 +292,25 @@ def text_argument(value: object, what: str) -> str:
     raise InvalidArgumentError(f"{what} must be a string, got {describe(value)}", path=what)
 
 
+_COPIES = ("posix/", "right/")
+
+
 def zone_problem(value: object, path: str) -> Problem | None:
-    """Return the problem with a time-zone name, or ``None`` when it names an IANA zone."""
+    """Return the problem with a time-zone name, or ``None`` when it names an IANA zone.
+
+    ``localtime`` (the host's zone, which differs between machines) and the ``posix/`` and
+    ``right/`` copies of the database (``right/`` counts leap seconds) load in zoneinfo
+    but are no IANA zone names: each is refused with the name to write.
+    """
+    if isinstance(value, str) and (value == "localtime" or value.startswith(_COPIES)):
+        if value == "localtime":
+            what, hint = "the host's zone, which differs between machines", "e.g. 'America/Bogota'"
+        else:
+            leap = " that counts leap seconds" if value.startswith("right/") else ""
+            what, hint = f"a copy of the zone database{leap}", repr(value.partition("/")[2])
+        return Problem(
+            path=path, message=f"{excerpt(value)} is {what}", hint=f"name the zone: {hint}"
+        )
     if isinstance(value, str) and 0 < len(value) <= MAX_ZONE_NAME:
         try:
             zoneinfo.ZoneInfo(value)
