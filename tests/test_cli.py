@@ -792,12 +792,11 @@ def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path):
 def test_long_inputs_are_evaluated_in_chunks_with_a_progress_bar(monkeypatch):
     """With progress on, the table is evaluated chunk by chunk and rejoined in order."""
     from escalate import _cli_tables as tables  # noqa: PLC0415
+    from escalate._cli_files import read_incidents  # noqa: PLC0415
 
     monkeypatch.setattr(tables, "_CHUNK", 64)
     policy = escalate.load_policy(SAAS)
-    frame = tables.parse_instants(
-        tables.read_incidents(SAMPLE), policy, {}, tz=None, zone=policy.timezone
-    )
+    frame = tables.parse_instants(read_incidents(SAMPLE), policy, {}, tz=None, zone=policy.timezone)
     as_of = escalate.Timeline.open("2026-12-01T00:00-05:00", severity="alta").opened.at
     chunked = tables.evaluate_table(frame, policy, as_of=as_of, columns={}, progress=True)
     whole = escalate.evaluate_frame(

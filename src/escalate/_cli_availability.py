@@ -24,8 +24,9 @@ from rich.text import Text
 
 import escalate
 from escalate._cli_common import _POLICY, _TZ, _debug_option, _example, _instant, _load
+from escalate._cli_files import read_json
 from escalate._cli_render import _console
-from escalate._cli_tables import UsageProblem, read_json
+from escalate._cli_tables import UsageProblem
 from escalate._errors import EscalateError, HorizonError, OutageError
 
 __all__ = ["availability_command"]

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import click
 
+from escalate._cli_files import read_incidents
 from escalate._cli_tables import (
     _EXAMPLE_WALL_TIME,
     UsageProblem,
@@ -24,7 +25,6 @@ from escalate._cli_tables import (
     example_instant,
     one_line,
     parse_instants,
-    read_incidents,
 )
 from escalate._config import load_policy
 from escalate._errors import EscalateError, PolicyError, did_you_mean

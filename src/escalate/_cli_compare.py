@@ -32,6 +32,7 @@ from escalate._cli_common import (
     _load,
     _pairs,
 )
+from escalate._cli_files import read_header
 from escalate._cli_histories import History, Source, history_options
 from escalate._cli_render import _cell, _console, _duration, _in_policy_order, _percent, _when
 from escalate._cli_tables import (
@@ -39,7 +40,6 @@ from escalate._cli_tables import (
     count_of,
     output_format,
     parse_instants,
-    read_header,
     write_table,
 )
 from escalate._compare import Comparison, compare_results

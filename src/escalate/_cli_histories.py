@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast, get_args
 import attrs
 import click
 
+from escalate._cli_files import read_incidents
 from escalate._cli_history_read import _ROLES, _pauses, _Reader
 from escalate._cli_tables import (
     _EXAMPLE_WALL_TIME,
@@ -38,7 +39,6 @@ from escalate._cli_tables import (
     one_line,
     output_format,
     parse_instants,
-    read_incidents,
 )
 from escalate._history import EventLog
 

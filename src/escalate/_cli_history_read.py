@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from escalate._cli_files import read_header, read_incidents
 from escalate._cli_tables import (
     _EXAMPLE_WALL_TIME,
     UsageProblem,
@@ -23,8 +24,6 @@ from escalate._cli_tables import (
     example_instant,
     instant_columns,
     pandas,
-    read_header,
-    read_incidents,
     write_table,
 )
 from escalate._columns import MISSING

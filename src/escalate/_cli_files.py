@@ -1,0 +1,202 @@
+"""Reading the command line's tables: CSV (comma, semicolon or tab; compressed), JSON, Parquet.
+
+Every way a file can be unreadable is one :class:`~escalate._cli_tables.UsageProblem`
+line that names the file and the fix: not UTF-8, a line with more fields than the
+header, a column named twice, a zip of several files.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import csv
+import gzip
+import io
+import json
+import lzma
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Collection, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from escalate._cli_tables import UsageProblem, count_of, one_line, pandas
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__all__ = ["read_header", "read_incidents", "read_json"]
+
+_SEPARATORS = (",", ";", "\t")
+_COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip")
+
+
+def _table_suffix(path: Path) -> str:
+    """The format of an input table: ``.csv``, ``.json`` or ``.parquet`` (``.csv.gz``: ``.csv``).
+
+    A compressed CSV (``.csv.gz``, ``.csv.bz2``, ``.csv.xz``, ``.csv.zip``) and a zip holding
+    one CSV (ServiceNow's ``incident_event_log.zip``) are read as CSV.
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in _COMPRESSIONS:
+        if suffixes[-1] == ".zip" or suffixes[-2:-1] == [".csv"]:
+            return ".csv"
+        return suffixes[-1]
+    return path.suffix.lower()
+
+
+@contextlib.contextmanager
+def _text(path: Path) -> Iterator[IO[str]]:
+    """The file as text, decompressed on the fly (a zip must hold exactly one file)."""
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename for i in archive.infolist() if not i.is_dir()]
+            if len(names) != 1:
+                raise UsageProblem(
+                    f"{path.name} holds {count_of(len(names), 'file')}; "
+                    "a zip of incidents must hold exactly one CSV file"
+                )
+            with archive.open(names[0]) as raw:
+                yield io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        return
+    openers: dict[str, Callable[..., IO[str]]] = {
+        ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open
+    }  # fmt: skip
+    opener = openers.get(suffix)
+    if opener is None:
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def _separator(path: Path) -> str:
+    """The separator of a CSV file, told from its header line (commas unless it has none)."""
+    try:
+        with _text(path) as handle:
+            header = handle.readline()
+    except (OSError, zipfile.BadZipFile, EOFError, lzma.LZMAError) as error:
+        raise UsageProblem(f"{path.name} cannot be decompressed: {one_line(error)}") from None
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, error) from None
+    if not header.strip():
+        raise UsageProblem(
+            f"{path.name} is empty; a CSV of incidents starts with a header line such as "
+            "id,opened,responded,resolved,severity"
+        )
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    return "," if counts[","] else max(_SEPARATORS, key=lambda sep: counts[sep])
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file, or fail with the line and column of its syntax error."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise UsageProblem(
+            f"{path.name} is not valid JSON at line {error.lineno}, column {error.colno}: "
+            f"{error.msg}"
+        ) from None
+
+
+def read_header(path: Path) -> list[str]:
+    """The column names of a table, read without reading its rows where the format allows."""
+    pd = pandas()
+    if _table_suffix(path) == ".csv":
+        sep = _separator(path)
+        names: list[str] = list(pd.read_csv(path, sep=sep, nrows=0, dtype=str).columns)
+        return names
+    return [str(c) for c in read_incidents(path).columns]
+
+
+def read_incidents(path: Path, *, usecols: Collection[str] | None = None) -> DataFrame:
+    """Read a CSV (comma, semicolon or tab separated), JSON or Parquet table of incidents.
+
+    With ``usecols``, only those of the table's columns are kept (a CSV reads no others).
+    """
+    pd = pandas()
+    suffix = _table_suffix(path)
+    table: DataFrame
+    if suffix == ".csv":
+        sep = _separator(path)
+        wanted = None if usecols is None else (lambda name: name in usecols)
+        return _read_csv(pd, path, sep, wanted)
+    if suffix == ".json":
+        data = read_json(path)
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise UsageProblem(f"{path.name}: expected a JSON list of objects, one per incident")
+        table = pd.DataFrame.from_records(data)
+    elif suffix == ".parquet":
+        try:
+            table = pd.read_parquet(path)
+        except ImportError:
+            raise UsageProblem(
+                "reading Parquet needs pyarrow; install it with: pip install pyarrow"
+            ) from None
+    else:
+        raise UsageProblem(
+            f"cannot tell the format of {path.name!r}; use .csv, .json or .parquet "
+            "(a CSV may be compressed: .csv.gz, .csv.bz2, .csv.xz, .zip)"
+        )
+    if usecols is not None:
+        table = table[[c for c in table.columns if c in usecols]]
+    return table
+
+
+_SKIPPED = re.compile(r"Skipping line (\d+): expected \d+ fields, saw (\d+)")
+
+
+def _read_csv(pd: Any, path: Path, sep: str, wanted: Any) -> DataFrame:
+    """Read a CSV as text; a line with more fields than the header stops it, named.
+
+    Such a line holds the separator in a value without quotes: every value after it
+    would land in the wrong column (pandas would even take the first column for an index
+    when it is the first row), so no figure of it could be trusted. Lines with fewer
+    fields read as empty values at the end.
+    """
+    with _text(path) as handle:
+        header = next(csv.reader(handle, delimiter=sep), [])
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:  # pandas would rename the copies 'severity.1' and read on
+        raise UsageProblem(
+            f"{path.name} has more than one column named "
+            + ", ".join(map(repr, twice))
+            + "; rename or remove the copies"
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            # pandas decompresses by the extension itself, faster than through a stream
+            table: DataFrame = pd.read_csv(
+                path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+                usecols=wanted, index_col=False, on_bad_lines="warn",
+            )  # fmt: skip
+        except UnicodeDecodeError as error:
+            raise _not_utf8(path, error) from None
+        except pd.errors.ParserError as error:
+            raise UsageProblem(f"{path.name} is not a readable CSV: {one_line(error)}") from None
+    said = [str(w.message) for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
+    if not said:
+        return table
+    fields = len(read_header(path))
+    lines = [2] if any(not _SKIPPED.search(text) for text in said) else []  # the first row
+    lines += [int(m[1]) for text in said for m in _SKIPPED.finditer(text)]
+    shown = ", ".join(map(str, lines[:6])) + (", ..." if len(lines) > 6 else "")
+    which = f"line {shown} has" if len(lines) == 1 else f"{len(lines)} lines ({shown}) have"
+    msg = (
+        f"{path.name}: {which} more fields than the header's {fields}: a value holds the "
+        f"separator {sep!r} without quotes, so the values after it would land in the wrong "
+        "columns; quote such values or remove the extra fields"
+    )
+    raise UsageProblem(msg)
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> UsageProblem:
+    byte = error.object[error.start : error.start + 1].hex()
+    return UsageProblem(
+        f"{path.name} is not UTF-8 text (a byte 0x{byte} cannot be read as UTF-8); save it "
+        "as UTF-8 (in a spreadsheet: CSV UTF-8)"
+    )
