@@ -11,7 +11,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from escalate import AtOpen, BusinessDays, Goal, Manual, load_policy, policy_schema
+from escalate import (
+    AtOpen,
+    BusinessDays,
+    Goal,
+    Manual,
+    Timeline,
+    evaluate,
+    load_policy,
+    policy_schema,
+)
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "policies"
 FILES = sorted(EXAMPLES.glob("*.toml"))
@@ -146,6 +155,26 @@ def test_seed_004_telecom():
     assert policy.availability.objective == 99.5
     assert policy.availability.maintenance_notice == BusinessDays(5)
     assert policy.calendar(policy.availability.clock or "24x7").timezone == "America/Mexico_City"
+
+
+def test_seed_004_clocks_run_through_a_recorded_pause():
+    """Restoration counts from the failure report with no pause (the agreement allows none).
+
+    A minor failure reported Saturday 10:00, answered 10:20, paused 11:00-15:00 and
+    restored 15:30 took 5h30 against its 4 hours: breached, pause or not.
+    """
+    policy = load("seed_004_telecom.toml")
+    timeline = (
+        Timeline.open("2026-11-21T10:00:00-06:00", severity="minor")
+        .respond("2026-11-21T10:20:00-06:00")
+        .pause("2026-11-21T11:00:00-06:00")
+        .resume("2026-11-21T15:00:00-06:00")
+        .resolve("2026-11-21T15:30:00-06:00")
+    )
+    ev = evaluate(policy, timeline, as_of="2026-11-22T00:00:00-06:00")
+    assert ev["response"].status == "met"
+    assert ev["resolution"].status == "breached"
+    assert ev["resolution"].elapsed == 5 * H + 30 * timedelta(minutes=1)
 
 
 def test_reference_docs_example_loads():
