@@ -685,3 +685,47 @@ def test_the_versions_example_of_the_policy_reference_loads():
     versions = load_versions(found)
     assert [v.name for v in versions.versions] == ["initial", "2026-03-01", "2026-07-01"]
     assert versions.versions[2].policy.goal("response", "high").duration == H / 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "opened", "switch"),
+    [
+        ("as_of", "2026-06-30T22:00:00+00:00", True),
+        ("as_of", "2026-07-01T05:00:00+00:00", True),
+        ("opened", "2026-06-30T22:00:00+00:00", False),  # judged by its opening already
+        ("opened", "2026-07-01T05:00:00+00:00", True),  # not open yet: the version at as_of
+    ],
+)
+def test_next_change_at_comes_no_later_than_the_next_version(rule: str, opened: str, switch: bool):
+    """The effective instant of the next version is a change when that version would judge.
+
+    Evaluated just before and at ``next_change_at``, the evaluation differs; the table
+    path says the same instant.
+    """
+
+    def goals(response: str) -> dict[str, Any]:
+        return {"severities": {"high": {"response": response, "resolution": "48h"}}}
+
+    versions = load_versions(
+        {
+            "rule": rule,
+            "versions": [
+                {"policy": goals("4h")},
+                {"effective": "2026-07-01T00:00:00+00:00", "policy": goals("1h")},
+            ],
+        }
+    )
+    timeline = Timeline.open(opened, severity="high")
+    as_of = datetime(2026, 6, 30, 23, tzinfo=UTC)
+    ev = evaluate(versions, timeline, as_of=as_of)
+    effective = datetime(2026, 7, 1, tzinfo=UTC)
+    assert (ev.next_change_at == effective) is switch
+    nxt = ev.next_change_at
+    before = evaluate(versions, timeline, as_of=nxt - timedelta(microseconds=1)).to_dict()
+    at = evaluate(versions, timeline, as_of=nxt).to_dict()
+    assert before["targets"] != at["targets"] or before["policy_version"] != at["policy_version"]
+    table = pd.DataFrame({"id": [1], "opened": pd.to_datetime([opened]), "severity": ["high"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", escalate.MissingColumnsWarning)
+        row = evaluate_frame(table, versions, as_of=as_of).iloc[0]
+    assert row["next_change_at"] == nxt

@@ -358,12 +358,17 @@ def evaluate(
         now = _instant(as_of, "as_of")
     except NaiveDatetimeError:  # suggest the zone the policy's desk works in
         raise NaiveDatetimeError("as_of", as_of, zone=policy.timezone) from None
+    switch = None
     if isinstance(policy, PolicyVersions):
-        policy = policy.versions[policy._choose(timeline, now)].policy
+        versions = policy
+        policy = versions.versions[versions._choose(timeline, now)].policy
+        start = versions._next_start(now)
+        if start is not None and versions._switches(timeline.instants[0][1], now, start):
+            switch = start  # another version takes over then: the evaluation changes
     plan = compiled(policy)
     plan.check(timeline)
     out = outcome(plan, timeline, now)
-    return _evaluation(policy, plan, timeline, out, as_of, now)
+    return _evaluation(policy, plan, timeline, out, as_of, now, switch)
 
 
 def _as_of(value: object) -> datetime:
@@ -380,7 +385,13 @@ def _as_of(value: object) -> datetime:
 
 
 def _evaluation(  # noqa: PLR0917
-    policy: Policy, plan: Compiled, timeline: Timeline, out: Outcome, as_of: datetime, now: int
+    policy: Policy,
+    plan: Compiled,
+    timeline: Timeline,
+    out: Outcome,
+    as_of: datetime,
+    now: int,
+    switch: int | None = None,
 ) -> Evaluation:
     """Return the evaluation of ``out``; its objects and datetimes are built on first read.
 
@@ -400,7 +411,7 @@ def _evaluation(  # noqa: PLR0917
         if out.tiers[k][0] in _FIRED:  # a contact's own calendar is read: it may fail
             notified = _notified(policy, plan, figures, now)
             break
-    fields["_build"] = partial(_fields, policy, plan, timeline, figures, now, notified)
+    fields["_build"] = partial(_fields, policy, plan, timeline, figures, now, notified, switch)
     return ev
 
 
@@ -433,9 +444,15 @@ def _fields(  # noqa: PLR0917
     out: Figures,
     now: int,
     notified: dict[int, list[tuple[str, int, tzinfo]]] | None,
+    switch: int | None = None,
 ) -> dict[str, Any]:
-    """The fields of the evaluation of ``out`` as objects and datetimes."""
+    """The fields of the evaluation of ``out`` as objects and datetimes.
+
+    ``switch``: when another policy version takes over (a next change of its own).
+    """
     notes, change = finish(plan, out, now)
+    if switch is not None:
+        change = switch if change is None else min(change, switch)
     if notified is None:
         notified = _notified(policy, plan, out, now)
     results = []

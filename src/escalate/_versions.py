@@ -237,6 +237,23 @@ class PolicyVersions:
     def _index(self, us: int) -> int:
         return bisect_right(self._starts, us)
 
+    def _next_start(self, now: int) -> int | None:
+        """The first effective instant after ``now`` (µs), or ``None``."""
+        i = self._index(now)
+        return self._starts[i] if i < len(self._starts) else None
+
+    def _switches(self, opened: Any, now: int, start: int) -> Any:
+        """Whether the version judging an incident opened at ``opened`` changes at ``start``.
+
+        ``start`` is :meth:`_next_start` of ``now``; ``opened`` is µs, one or an array.
+        Under the rule ``"as_of"`` always; under ``"opened"`` only before the opening,
+        while the version is the one at ``as_of``, and when ``start`` comes first (at the
+        opening itself the evaluation changes anyway).
+        """
+        if self.rule == "as_of":
+            return True
+        return (opened > now) & (start < opened)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the config form; ``load_versions(v.to_dict()) == v``."""
         out: dict[str, Any] = {} if self.rule == "opened" else {"rule": self.rule}

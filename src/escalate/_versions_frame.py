@@ -117,6 +117,14 @@ def evaluate_frame_versions(
             )
             positions.append(rows)
     out = _reassemble(np, pd, parts, np.concatenate(positions), is_log=is_log)
+    start = versions._next_start(now)
+    if start is not None:  # another version takes over then: a next change, as evaluate()
+        if is_log:
+            starts = first.to_numpy("M8[ns]").view("i8") // 1000
+            opening = np.concatenate([starts, np.full(len(incidents.lost), NAT)])
+        else:
+            opening = opened if opened is not None else np.full(len(out), NAT)
+        _bring_forward(np, pd, out, versions._switches(opening, now, start), start)
     names = np.array([v.name for v in versions.versions], dtype=object)
     out["policy_version"] = pd.array(names[which], dtype="string")
     _warn_again(caught, out, BadRowsWarning, is_log=is_log)
@@ -143,6 +151,17 @@ def _reassemble(np: Any, pd: Any, parts: list[Any], positions: Any, *, is_log: b
     combined = pd.concat(filled)
     combined = combined.iloc[np.argsort(positions, kind="stable")]
     return combined.reset_index(drop=True) if is_log else combined
+
+
+def _bring_forward(np: Any, pd: Any, out: Any, rows: Any, start: int) -> None:
+    """``next_change_at`` no later than ``start`` on ``rows`` (a bool, or a mask)."""
+    column = out["next_change_at"]
+    mask = (
+        np.broadcast_to(np.asarray(rows, dtype=bool), (len(out),)) & out["error"].isna().to_numpy()
+    )
+    at = pd.Timestamp(start * 1000, tz="UTC")
+    later = column.isna().to_numpy() | (column > at).fillna(value=True).to_numpy(dtype=bool)
+    out.loc[mask & later, "next_change_at"] = at
 
 
 def _warn_again(caught: list[Any], out: Any, bad_rows: type[Warning], *, is_log: bool) -> None:
