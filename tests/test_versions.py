@@ -187,7 +187,11 @@ def test_a_later_version_never_rewrites_an_opened_incident(incident, after_us, o
 def test_a_versioned_evaluation_is_the_evaluation_under_the_version_in_force(
     incident, offsets, names, rule
 ):
-    """evaluate(versions) == evaluate(the one version its rule picks), error or not."""
+    """evaluate(versions) == evaluate(the one version its rule picks), error or not.
+
+    But for ``next_change_at``: no later than the next effective instant, where the next
+    version would take over (rule ``as_of``, or before the opening if it comes first).
+    """
     _name, policy, timeline, as_of = incident
     opened = timeline.events[0].at
     later = [
@@ -198,7 +202,20 @@ def test_a_versioned_evaluation_is_the_evaluation_under_the_version_in_force(
     chosen = versions.select(timeline, as_of=as_of)
     expected = versions.at(min(opened, as_of) if rule == "opened" else as_of)
     assert chosen is expected
-    assert _outcome(versions, timeline, as_of) == _outcome(chosen.policy, timeline, as_of)
+    got, want = _outcome(versions, timeline, as_of), _outcome(chosen.policy, timeline, as_of)
+    if not isinstance(want, dict):
+        assert got == want
+        return
+    nxt = min((at for at, _policy in later if at > as_of), default=None)
+    takes_over = nxt is not None and (rule == "as_of" or (as_of < opened and nxt < opened))
+    changes = [datetime.fromisoformat(want.pop("next_change_at") or "9999-12-31T00:00Z")]
+    changes += [nxt] if takes_over else []
+    first = min(changes)
+    said = got.pop("next_change_at")
+    assert got == want
+    assert (None if said is None else datetime.fromisoformat(said)) == (
+        None if first.year == 9999 else first
+    )
 
 
 @st.composite
@@ -729,3 +746,28 @@ def test_next_change_at_comes_no_later_than_the_next_version(rule: str, opened: 
         warnings.simplefilter("ignore", escalate.MissingColumnsWarning)
         row = evaluate_frame(table, versions, as_of=as_of).iloc[0]
     assert row["next_change_at"] == nxt
+
+
+def test_every_broken_version_reports_its_own_problems_at_once():
+    """A broken version does not hide the next one's problems, nor lend it its own."""
+    base = {"severities": {"high": {"response": "1h", "resolution": "8h"}}}
+    with pytest.raises(PolicyError) as caught:
+        load_versions(
+            {
+                "versions": [
+                    {"policy": base},
+                    {
+                        "effective": "2026-07-01",
+                        "changes": {"severities": {"high": {"response": "x"}}},
+                    },
+                    {
+                        "effective": "2026-08-01",
+                        "changes": {"severities": {"high": {"resolution": "y"}}},
+                    },
+                ]
+            }
+        )
+    assert caught.value.paths == (
+        "versions[1].changes.severities.high.response",
+        "versions[2].changes.severities.high.resolution",
+    )

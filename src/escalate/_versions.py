@@ -349,12 +349,13 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
         )
         raise PolicyError(problems)
     versions: list[PolicyVersion] = []
-    config: dict[str, Any] | None = None  # the previous version's config form
+    # the last version that loaded, in config form: a later version's changes are laid
+    # over it, so that each broken version reports its own problems and no one else's
+    config: dict[str, Any] | None = None
     for i, item in enumerate(items):
         path = f"versions[{i}]"
         if not isinstance(item, Mapping):
             problems.append(Problem(path=path, message=f"expected a table, got {describe(item)}"))
-            config = None
             continue
         problems += _unknown_keys(item, _VERSION_KEYS, path)
         effective = (
@@ -378,7 +379,6 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
                     "or 'changes' (tables laid over the previous version's)",
                 )
             )
-            config = None
             continue
         form = forms[0]
         value = item[form]
@@ -386,17 +386,15 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
             problems.append(
                 Problem(path=f"{path}.{form}", message=f"expected a table, got {describe(value)}")
             )
-            config = None
             continue
         if form == "changes":
-            if config is None:  # the previous version is broken: said there already
+            if config is None:  # no version loaded yet to change: the first one says why
                 continue
             value = _merge(config, value)
         try:
             policy = load_policy(value)
         except PolicyError as error:
             problems += error.with_prefix(f"{path}.{form}").problems
-            config = None
             continue
         config = dict(value)
         versions.append(PolicyVersion(effective=effective, policy=policy))
