@@ -52,14 +52,18 @@ def forms(wall: datetime, unit: str) -> dict[str, tuple[pd.Series, str | None]]:
     }
 
 
+def scalar_us(at: datetime) -> int | None:
+    """The scalar path's instant (µs), or ``None`` where it refuses it as beyond the years."""
+    try:
+        return instant_us(at, "at")
+    except HorizonError:  # the scalar path refuses it: the table must too
+        return None
+
+
 @given(st.one_of(INSIDE, OUTSIDE), st.sampled_from(sorted(UNITS)))
 def test_datetime_columns_of_any_unit_read_as_the_scalar_path(wall: datetime, unit: str):
     """In range: the scalar path's instant (to the unit). Beyond: reported, never wrapped."""
-    aware = wall.replace(tzinfo=UTC)
-    try:
-        want: int | None = instant_us(aware, "at")
-    except HorizonError:  # the scalar path refuses it: the table must too
-        want = None
+    want = scalar_us(wall.replace(tzinfo=UTC))
     if want is not None:
         want -= want % UNITS[unit]  # the column holds whole units
     for form, (column, zone) in forms(wall, unit).items():
@@ -77,10 +81,7 @@ def test_datetime_columns_of_any_unit_read_as_the_scalar_path(wall: datetime, un
 def test_text_and_python_datetimes_read_as_the_scalar_path(wall: datetime, offset: timezone):
     """ISO text with an offset, and aware Python datetimes, in range or beyond it."""
     local = wall.replace(tzinfo=offset)
-    try:
-        want: int | None = instant_us(local, "at")
-    except HorizonError:  # the scalar path refuses it: the table must too
-        want = None
+    want = scalar_us(local)
     for form in (
         pd.Series([local.isoformat(), None], dtype=object),
         pd.Series([local, None], dtype=object),
