@@ -146,7 +146,7 @@ def read_incidents(path: Path, *, usecols: Collection[str] | None = None) -> Dat
     return table
 
 
-_SKIPPED = re.compile(r"Skipping line (\d+): expected \d+ fields, saw (\d+)")
+_SKIPPED = re.compile(r"Skipping line (\d+):")
 
 
 def _read_csv(pd: Any, path: Path, sep: str, wanted: Any) -> DataFrame:
@@ -181,7 +181,7 @@ def _read_csv(pd: Any, path: Path, sep: str, wanted: Any) -> DataFrame:
     said = [str(w.message) for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
     if not said:
         return table
-    fields = len(read_header(path))
+    fields = len(header)
     lines = [2] if any(not _SKIPPED.search(text) for text in said) else []  # the first row
     lines += [int(m[1]) for text in said for m in _SKIPPED.finditer(text)]
     shown = ", ".join(map(str, lines[:6])) + (", ..." if len(lines) > 6 else "")

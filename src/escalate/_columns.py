@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, date
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -48,8 +48,12 @@ MISSING: Final = ("", "?", "NULL", "null", "None", "none", "NaN", "nan", "N/A", 
 
 # a UTC offset ends a time of day: a date alone ('2026-11-18') ends in '-18' but has none
 _OFFSET = re.compile(r"[T ]\d.*(?:Z|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
+_EPOCH_DAY = date(1970, 1, 1)
 _LOW = f"{MIN_YEAR}-01-02"
 _HIGH = f"{MAX_YEAR}-12-31"
+_LOW_NS: Final = (date.fromisoformat(_LOW) - _EPOCH_DAY).days * 86_400 * 10**9
+_HIGH_NS: Final = (date.fromisoformat(_HIGH) - _EPOCH_DAY).days * 86_400 * 10**9
+"""The supported years in UTC nanoseconds: instants at or past ``_HIGH_NS`` are beyond."""
 
 
 def modules() -> tuple[Any, Any]:
@@ -305,9 +309,7 @@ def instants(
         raise InvalidInstantError(msg)
     present = ns != NAT
     if present.any():
-        low = np.datetime64(_LOW, "ns").astype(np.int64)
-        high = np.datetime64(_HIGH, "ns").astype(np.int64)
-        beyond = present & ((ns < low) | (ns >= high))
+        beyond = present & ((ns < _LOW_NS) | (ns >= _HIGH_NS))
         if beyond.any():
             problems.append((beyond, f"lies beyond the supported years {MIN_YEAR}-{MAX_YEAR}"))
             ns[beyond] = NAT
@@ -464,7 +466,7 @@ def _localize(values: Any, timezone: str) -> tuple[Any, Any, Any]:
             try:
                 ns[i] = instant_us(wall, "instant") * 1000 + series.iloc[i].nanosecond
             except HorizonError:  # beyond the supported years: instants() says so
-                ns[i] = np.datetime64(_HIGH, "ns").astype(np.int64)
+                ns[i] = _HIGH_NS
                 continue
             # a wall time that exists comes back from UTC unchanged
             back = wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None)

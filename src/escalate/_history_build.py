@@ -14,7 +14,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 from escalate._columns import NAT, Issues, instants, modules, pandas_frame, text_codes, texts
 from escalate._errors import ConfigError, Problem, did_you_mean
-from escalate._timeline import STATES, order_table
+from escalate._timeline import START, order_table
 
 BeforeOpening = Literal["clamp", "refuse"]
 
@@ -554,7 +554,7 @@ def _out_of_order(
     lengths = np.diff(np.r_[begin, mine.size])
     longest = np.argsort(-lengths, kind="stable")
     begin, lengths = begin[longest], lengths[longest]
-    state = np.full(begin.size, STATES.index((False, False, False, False)) * width, dtype=np.intp)
+    state = np.full(begin.size, START * width, dtype=np.intp)
     key = np.empty(mine.size, dtype=np.intp)  # the state before each row, and the row's move
     for step in range(int(lengths[0])):
         m = int(np.searchsorted(-lengths, -step, side="left"))  # those longer than step

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from itertools import count
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import attrs
 
@@ -96,6 +96,9 @@ STATES: tuple[SeqState, ...] = tuple(
     for concluded in (False, True, None)
 )
 """Every state of the order rule, numbered for :func:`order_table`."""
+
+START: Final = STATES.index(_START)
+"""The number of the state before a timeline's first event."""
 
 
 def order_table(kinds: Iterable[str]) -> tuple[list[list[list[int]]], list[list[list[str]]]]:

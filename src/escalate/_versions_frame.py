@@ -76,13 +76,15 @@ def evaluate_frame_versions(
     if isinstance(incidents, EventLog):
         codes = pd.factorize(incidents.frame["id"])[0]
         first = incidents.frame["at"].groupby(codes, sort=True).first()
-        which = _pick(np, versions, first.to_numpy("M8[ns]").view("i8") // 1000, now, NAT)
+        opened = first.to_numpy("M8[ns]").view("i8") // 1000
+        which = _pick(np, versions, opened, now, NAT)
         # incidents the reader lost (rows after the others) go with the version at as_of,
         # or the latest version that has incidents: they have an error and no figures
         host = versions._index(now)
         if len(which) and host not in which:
             host = int(which.max())
         which = np.concatenate([which, np.full(len(incidents.lost), host, dtype=which.dtype)])
+        opened = np.concatenate([opened, np.full(len(incidents.lost), NAT)])  # no opening
     else:
         incidents = pandas_frame(incidents, "incidents")
         opened = _table_openings(np, incidents, columns, timezone, versions)
@@ -119,11 +121,7 @@ def evaluate_frame_versions(
     out = _reassemble(np, pd, parts, np.concatenate(positions), is_log=is_log)
     start = versions._next_start(now)
     if start is not None:  # another version takes over then: a next change, as evaluate()
-        if is_log:
-            starts = first.to_numpy("M8[ns]").view("i8") // 1000
-            opening = np.concatenate([starts, np.full(len(incidents.lost), NAT)])
-        else:
-            opening = opened if opened is not None else np.full(len(out), NAT)
+        opening = opened if opened is not None else np.full(len(out), NAT)
         _bring_forward(np, pd, out, versions._switches(opening, now, start), start)
     names = np.array([v.name for v in versions.versions], dtype=object)
     out["policy_version"] = pd.array(names[which], dtype="string")
