@@ -11,7 +11,6 @@ unknown trigger as a manual one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from escalate._calendar import Calendar
@@ -72,10 +71,6 @@ class _Shapes:
 
     def flag(self, path: str, value: object) -> None:
         self.need(path, value, isinstance(value, bool), "True or False")
-
-    def span(self, path: str, value: object, *, optional: bool = True) -> None:
-        ok = isinstance(value, timedelta) or (optional and value is None)
-        self.need(path, value, ok, "a timedelta")
 
     def each(self, path: str, value: object, kind: type, check: _Check) -> None:
         """A tuple of ``kind``, each checked by ``check`` at ``path[i]``."""
@@ -195,7 +190,6 @@ class _Shapes:
         self.text(f"{path}.name", c.name, empty=False)
         self.text(f"{path}.role", c.role)
         self.text(f"{path}.email", c.email, optional=True)
-        self.span(f"{path}.response", c.response)
         self.text(f"{path}.clock", c.clock, optional=True)
         phones = c.phones
         if self.need(
