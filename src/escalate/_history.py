@@ -33,16 +33,14 @@ from escalate._history_build import (
     _build,
     _check_columns,
     _codes,
-    _group_cummax,
     _Ids,
     _instants,
     _no_id,
     _openings,
     _pandas,
-    _placed_by_time,
-    _sequence,
     _snapshots,
 )
+from escalate._history_order import _group_cummax, _placed_by_time, _sequence
 from escalate._index import to_datetime
 from escalate._timeline import Timeline
 
