@@ -13,9 +13,9 @@ pytest.importorskip("rich", reason="the command line needs the 'cli' extra")
 import pandas as pd
 from click.testing import CliRunner, Result
 
-from escalate import load_policy
+from escalate import compare, load_policy
 from escalate.cli import app
-from tests.test_compare import SAAS_PATH, SAMPLE, sample
+from tests.test_compare import AS_OF, NEW, SAAS, SAAS_PATH, SAMPLE, SWITCH, VERSIONED, sample
 
 pytestmark = pytest.mark.filterwarnings("ignore::escalate.MissingColumnsWarning")
 
@@ -52,6 +52,32 @@ def test_cli_compare_prints_both_sides_and_writes_the_changes(new_goals: Path, t
     assert len(rows) == 12
     assert {"response_due_moved_seconds", "response_status_before"} <= set(rows[0])
     assert "wrote 12 rows" in result.stderr
+
+
+def test_cli_compare_takes_a_versions_file(tmp_path: Path):
+    """--after a versions file: each incident under its own version, as compare() says."""
+    path = tmp_path / "versions.json"
+    versions = {
+        "versions": [
+            {"policy": SAAS.to_dict()},
+            {
+                "effective": SWITCH.isoformat(),
+                "changes": {"severities": NEW.to_dict()["severities"]},
+            },
+        ]
+    }
+    path.write_text(json.dumps(versions), encoding="utf-8")
+    out = tmp_path / "changes.csv"
+    result = run(
+        "compare", "--before", SAAS_PATH, "--after", path, SAMPLE,
+        "--as-of", "2026-12-01T00:00-05:00", "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    expected = compare(sample(), SAAS, VERSIONED, as_of=AS_OF).changes
+    changed = int(expected["changed"].sum())
+    assert f"{changed} of 200 incidents change outcome" in result.stdout
+    written = pd.read_csv(out)
+    assert written["changed"].tolist() == expected["changed"].tolist()
 
 
 def test_cli_compare_to_stdout_keeps_the_csv_clean(new_goals: Path):

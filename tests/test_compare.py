@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from escalate import (
     Comparison,
     ConfigError,
     EventLog,
+    PolicyVersions,
     compare,
     compliance,
     evaluate,
@@ -195,6 +196,49 @@ def test_changes_equal_evaluate_on_each_side():
             ] == met
             assert got[f"{name}_met_changed"] == (met[0] != met[1])
         assert got["changed"] == changed
+
+
+SWITCH = date(2026, 10, 28)
+"""When :data:`VERSIONED` turns from seed 003's goals to :data:`NEW`'s (mid-sample)."""
+VERSIONED = PolicyVersions(versions=[(None, SAAS), (SWITCH, NEW)])
+
+
+@pytest.mark.parametrize("rule", ["opened", "as_of"])
+def test_versions_compare_each_incident_under_the_version_judging_it(rule):
+    """compare() takes versions: each incident's changes are those of its own version."""
+    frame = sample()
+    versions = PolicyVersions(versions=VERSIONED.versions, rule=rule)
+    result = compare(frame, SAAS, versions, as_of=AS_OF, by=["team"])
+    plain = compare(frame, SAAS, NEW, as_of=AS_OF, by=["team"])
+    opened = pd.to_datetime(frame["opened"], format="ISO8601", utc=True)
+    late = (
+        (opened >= pd.Timestamp("2026-10-28T00:00-05:00")).to_numpy()
+        if rule == "opened"
+        else np.ones(len(frame), bool)
+    )
+    assert list(result.after["policy_version"]) == np.where(late, "2026-10-28", "initial").tolist()
+    after = result.changes.drop(columns="policy_version", errors="ignore")
+    pd.testing.assert_frame_equal(after[late], plain.changes[late])
+    assert not after.loc[~late, "changed"].any()  # judged by seed 003 on both sides
+    assert int(after["changed"].sum()) == int(plain.changes.loc[late, "changed"].sum()) > 0
+    themselves = compare(frame, versions, versions, as_of=AS_OF)
+    assert not themselves.changes["changed"].any()
+
+
+def test_versions_with_a_target_of_one_version_only():
+    """A target of an older version only is a column of the comparison, NA where absent."""
+    data = NEW.to_dict()
+    data["targets"]["fix"] = {"start": "opened", "stop": "resolved", "required": False}
+    data["severities"]["alta"]["fix"] = "4h"
+    fix = load_policy(data)
+    versions = PolicyVersions(versions=[(None, fix), (SWITCH, NEW)])
+    result = compare(sample(), versions, NEW, as_of=AS_OF)
+    assert "fix" in set(result.compliance["target"])
+    assert result.changes["fix_status_after"].isna().all()
+    with pytest.raises(
+        escalate.InvalidArgumentError, match="after must be a Policy or PolicyVersions"
+    ):
+        compare(sample(), SAAS, [SAAS], as_of=AS_OF)
 
 
 def test_the_compliance_sides_are_compliance_of_each_side():

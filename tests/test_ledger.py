@@ -10,6 +10,7 @@ pause reasons and the OLA table by hand.
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -26,7 +27,9 @@ from escalate import (
     ConfigError,
     EventLog,
     Policy,
+    PolicyVersions,
     Severity,
+    Target,
     compliance,
     evaluate,
     evaluate_frame,
@@ -141,6 +144,86 @@ def test_the_ledger_does_not_depend_on_the_block_size(case, size):
         whole = ledger(log, policy, as_of=as_of, target=target.name, by=by, block_size=10**9)
         blocks = ledger(log, policy, as_of=as_of, target=target.name, by=by, block_size=size)
         pd.testing.assert_frame_equal(blocks, whole)
+
+
+def _plain(table):
+    """A ledger with its categorical columns as plain objects (categories differ by policy)."""
+    kinds = {c: object for c in table.columns if isinstance(table[c].dtype, pd.CategoricalDtype)}
+    return table.astype(kinds).reset_index(drop=True)
+
+
+@given(
+    logs(),
+    st.lists(st.integers(-5 * 86_400, 5 * 86_400), min_size=1, max_size=2, unique=True),
+    st.lists(st.sampled_from(sorted(POLICIES)), min_size=2, max_size=2),
+    st.sampled_from(["opened", "as_of"]),
+    st.sampled_from(["resolution", "response"]),
+)
+@settings(max_examples=settings.default.max_examples // 5, deadline=None)  # 20 in ci
+def test_a_ledger_under_versions_is_each_incident_under_its_own_version(
+    case, offsets, names, rule, target
+):
+    """ledger(versions): each incident's rows are its ledger under the version judging it.
+
+    Incidents keep the log's order, and each row says its version.
+    """
+    policy, frame, timelines, as_of = case
+    attributes = [c for c in ("plan", "category", "group") if c in frame.columns]
+    by = ["status", *(a for a in attributes if a == "group")]
+    first = min(timeline.events[0].at for timeline in timelines.values())
+    later = [
+        (first + timedelta(seconds=s), POLICIES[n])
+        for s, n in zip(sorted(offsets), names, strict=False)
+    ]
+    versions = PolicyVersions(versions=[(None, policy), *later], rule=rule)
+    log = EventLog.from_events(frame, attributes=attributes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BadRowsWarning)  # said by both sides alike
+        table = ledger(log, versions, as_of=as_of, target=target, by=by)
+        expected = []
+        for key, timeline in timelines.items():
+            chosen = versions.select(timeline, as_of=as_of)
+            alone = EventLog.from_events(frame[frame["id"] == key], attributes=attributes)
+            own = ledger(alone, chosen.policy, as_of=as_of, target=target, by=by)
+            expected.append(own.assign(policy_version=chosen.name))
+    want = _plain(pd.concat(expected, ignore_index=True))
+    pd.testing.assert_frame_equal(_plain(table), want, check_dtype=False)
+    assert list(table["policy_version"].cat.categories) == [v.name for v in versions.versions]
+
+
+def test_a_ledger_under_versions_without_the_target_in_force():
+    """Incidents judged by a version without the target have no rows; none at all: empty."""
+    fix = Policy(
+        clock="office",
+        calendars={"office": OFFICE},
+        statuses=dict(POLICY.statuses),
+        targets=[Target(name="fix", stop="resolved", required=False)],
+        severities=[Severity(name="P1", goals={"response": 2 * H, "resolution": 8 * H, "fix": H})],
+    )
+    versions = PolicyVersions(versions=[(None, fix), (at(4, 0), POLICY)])
+    table = ledger(LOG, versions, as_of=AS_OF, target="fix", by="group")
+    assert set(table["id"]) == {"A", "B"}  # C and D opened under the version without it
+    assert set(table["policy_version"]) == {"initial"}
+    later = PolicyVersions(versions=[(None, POLICY), (at(9, 0), fix)])
+    none = ledger(LOG, later, as_of=AS_OF, target="fix", by=["status", "group"])
+    assert none.empty
+    assert list(none.columns) == [
+        *TABLE.columns[:2],
+        "status",
+        *TABLE.columns[2:],
+        "policy_version",
+    ]
+
+
+def test_a_ledger_under_versions_refuses_a_target_of_none_of_them():
+    """The error names the targets of every version."""
+    versions = PolicyVersions(versions=[(None, POLICY)])
+    with pytest.raises(
+        ConfigError, match=r"target: unknown target 'fix'.*'response', 'resolution'"
+    ):
+        ledger(LOG, versions, as_of=AS_OF, target="fix", by="group")
+    with pytest.raises(escalate.InvalidArgumentError, match="a Policy or PolicyVersions"):
+        ledger(LOG, "policy.toml", as_of=AS_OF)
 
 
 # -- a worked example -------------------------------------------------------------------

@@ -29,7 +29,7 @@ from escalate._cli_common import (
     _debug_option,
     _example,
     _known,
-    _load,
+    _load_versioned,
     _pairs,
 )
 from escalate._cli_files import read_header
@@ -42,39 +42,46 @@ from escalate._cli_tables import (
     parse_instants,
     write_table,
 )
-from escalate._compare import Comparison, compare_results
+from escalate._compare import Comparison, compare_results, target_names
+from escalate._versions import policies_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from escalate._cli_tables import DurationStyle
     from escalate._policy import Policy
+    from escalate._versions import PolicyVersions
 
 __all__ = ["compare_command"]
 
 
-def _attribute_keys(policy: Policy) -> set[str]:
-    """The attributes a history reader keeps for ``policy``: its route keys and plan."""
-    keys = {key for route in policy.routes for key in route.when}
-    return keys | ({"plan"} if policy.plans else set())
+def _attribute_keys(*policies: Policy | PolicyVersions) -> set[str]:
+    """The attributes a history reader keeps for ``policies``: route keys and plans."""
+    keys: set[str] = set()
+    for policy in (p for given in policies for p in policies_of(given)):
+        keys |= {key for route in policy.routes for key in route.when}
+        keys |= {"plan"} if policy.plans else set()
+    return keys
 
 
 def _read(
     history: History,
     path: Path,
-    policies: tuple[Policy, Policy],
+    policies: tuple[Policy | PolicyVersions, Policy | PolicyVersions],
+    latest: tuple[Policy, Policy],
     columns: Mapping[str, str],
     *,
     tz: str | None,
     zone: str,
 ) -> Source:
-    """Read the incidents once, keeping what either policy needs.
+    """Read the incidents once, keeping what either side needs.
 
-    They are read for ``--after``; a table of incidents then has ``--before``'s event
-    columns parsed too, and a history keeps ``--before``'s route attributes that the file has.
+    They are read for ``--after`` (its latest version, in ``latest``); a table of incidents
+    then has ``--before``'s event columns parsed too, and a history keeps the route
+    attributes of every other version of either side that the file has.
     """
-    before, after = policies
-    extra = sorted(_attribute_keys(before) - _attribute_keys(after))
+    before, after = latest
+    extra = sorted(_attribute_keys(*policies) - _attribute_keys(after))
     if history.shape in ("events", "snapshots") and extra:
         header = set(read_header(path))
         named = [a.strip() for a in (history.attributes or "").split(",") if a.strip()]
@@ -158,14 +165,14 @@ _EPILOG = _example(
     "before_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The policy in force (.toml, .json, .yaml).",
+    help="The policy in force (.toml, .json, .yaml), or its versions.",
 )
 @click.option(
     "--after",
     "after_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The policy to try on the same incidents.",
+    help="The policy to try on the same incidents, or versions.",
 )
 @click.argument("incidents", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -226,10 +233,11 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
     both sides), and how many incidents change status or deadline. Reads incidents as
     ``escalate evaluate`` does (--shape, -c, --pauses...).
     """
-    before, after = _load(before_path), _load(after_path)
-    zone = tz or before.timezone
+    before, before_named = _load_versioned(before_path)
+    after, after_named = _load_versioned(after_path)
+    zone = tz or before_named.timezone
     keys = _csv_list(by, "--by")
-    known = list(dict.fromkeys(t.name for t in (*before.targets, *after.targets)))
+    known = target_names(before, after)
     names = None if targets is None else _csv_list(targets, "--targets")
     for name in names or ():
         _known("--targets", name, known, "target")
@@ -240,7 +248,9 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
         output_format(output)
     if history.shape != "incidents":
         _check_by(keys, ["id", "opened"])
-    source = _read(history, incidents, (before, after), columns, tz=tz, zone=zone)
+    source = _read(
+        history, incidents, (before, after), (before_named, after_named), columns, tz=tz, zone=zone
+    )
     if not source.count:
         raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to compare")
     _check_by(keys, source.names)
@@ -257,7 +267,7 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
     console = Console(highlight=False, soft_wrap=False, stderr=True) if to_stdout else _console()
     console.print(Text(f"before: {before_path.name}; after: {after_path.name}"))
     title = f"Share met of {count_of(source.count, 'incident')} as of {_when(when)}"
-    table = _in_policy_order(result.compliance, before, keys)
+    table = _in_policy_order(result.compliance, before_named, keys)
     console.print(_compliance_table(table, keys, title))
     console.print(_summary_table(result))
     changed = int(result.changes["changed"].sum())

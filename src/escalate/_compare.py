@@ -35,6 +35,7 @@ from escalate._frame import evaluate_frame
 from escalate._history import EventLog
 from escalate._lower import _modules
 from escalate._plan import policy_argument
+from escalate._versions import PolicyVersions, policies_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,8 +145,8 @@ def paired_difference(
 
 def compare(
     incidents: pd.DataFrame | EventLog,
-    before: Policy,
-    after: Policy,
+    before: Policy | PolicyVersions,
+    after: Policy | PolicyVersions,
     *,
     as_of: datetime | str,
     by: Sequence[str] = ("severity",),
@@ -171,8 +172,9 @@ def compare(
     Args:
         incidents: What :func:`evaluate_frame` takes: a table of incidents or an
             :class:`EventLog`.
-        before: The policy in force (the first side).
-        after: The policy to try (the second side).
+        before: The policy in force (the first side), or its versions (each incident
+            judged by the version its rule picks, as :func:`evaluate_frame` does).
+        after: The policy to try (the second side), or versions.
         as_of: The instant of evaluation, for both sides.
         by: The columns to group the compliance tables on, as in :func:`compliance`
             (``"month"`` is derived from ``time_column``). The pairs are grouped by the
@@ -197,8 +199,9 @@ def compare(
         ConfigError: a target of neither policy, a ``by`` column the results lack, or a
             confidence outside (0, 1); and whatever :func:`evaluate_frame` raises.
     """
-    policy_argument(before, "before")
-    policy_argument(after, "after")
+    for side, what in ((before, "before"), (after, "after")):
+        if not isinstance(side, PolicyVersions):
+            policy_argument(side, what, versions=True)
     check_confidence(confidence)
     _targets(before, after, targets)  # before the long part
     options: dict[str, Any] = {"as_of": as_of, "timezone": timezone}
@@ -224,7 +227,7 @@ def compare(
 
 def compare_results(
     results: tuple[pd.DataFrame, pd.DataFrame],
-    policies: tuple[Policy, Policy],
+    policies: tuple[Policy | PolicyVersions, Policy | PolicyVersions],
     *,
     by: Sequence[str] = ("severity",),
     targets: Sequence[str] | None = None,
@@ -269,7 +272,7 @@ def compare_results(
     groups = _group_keys(pd, first, by, freq=freq, time_column=time_column, zone=zone)
     pairs = _pairs(np, pd, (first, second), names, keys=keys, groups=groups)
     table = _side_by_side(sides, pairs, keys=keys, targets=names, confidence=confidence)
-    changes = _changes(np, pd, (first, second), by=by, targets=[*before.targets, *after.targets])
+    changes = _changes(np, pd, (first, second), by=by, targets=target_names(before, after))
     return Comparison(
         changes=changes,
         compliance=table,
@@ -280,8 +283,16 @@ def compare_results(
     )
 
 
-def _targets(before: Policy, after: Policy, wanted: Sequence[str] | None) -> list[str]:
-    known = list(dict.fromkeys(t.name for t in (*before.targets, *after.targets)))
+def target_names(before: Policy | PolicyVersions, after: Policy | PolicyVersions) -> list[str]:
+    """The targets of either side (of any of its versions), in order of first mention."""
+    policies = (*policies_of(before), *policies_of(after))
+    return list(dict.fromkeys(t.name for policy in policies for t in policy.targets))
+
+
+def _targets(
+    before: Policy | PolicyVersions, after: Policy | PolicyVersions, wanted: Sequence[str] | None
+) -> list[str]:
+    known = target_names(before, after)
     if wanted is None:
         return known
     problems = [
@@ -441,7 +452,7 @@ def _column(pd: Any, results: Any, name: str, dtype: str) -> Any:
 
 
 def _changes(
-    np: Any, pd: Any, sides: tuple[Any, Any], *, by: Sequence[str], targets: Sequence[Any]
+    np: Any, pd: Any, sides: tuple[Any, Any], *, by: Sequence[str], targets: Sequence[str]
 ) -> Any:
     """The per-incident differences, column against column (both sides have the same rows)."""
     first, second = sides
@@ -460,7 +471,7 @@ def _changes(
     for column, label in (("tier_level", "tier"), ("tier_name", "tier_name")):
         changed |= _differs(np, *side_by_side(column, "string", label))
     out["tier_changed"] = changed
-    for name in dict.fromkeys(t.name for t in targets):
+    for name in targets:
         status = _differs(np, *side_by_side(f"{name}_status", "string", f"{name}_status"))
         out[f"{name}_status_changed"] = status
         changed = changed | status

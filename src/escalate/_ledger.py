@@ -40,6 +40,7 @@ from escalate._index import td_us
 from escalate._lower import _check_block_size
 from escalate._lower_log import LogRun
 from escalate._plan import RESTART, compiled, policy_argument
+from escalate._versions import PolicyVersions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,26 +224,36 @@ def _warn_unknown_groups(unknown: list[str], names: list[str], group: str) -> No
             )
 
 
-def _warn_errors(np: Any, run: LogRun) -> None:
-    bad = np.flatnonzero(~run.ok)
-    if bad.size:
+def warn_left_out(runs: Sequence[LogRun]) -> None:
+    """One :class:`BadRowsWarning` counting the incidents of ``runs`` left out, if any."""
+    np, _pd = modules()
+    bad = sum(int((~run.ok).sum()) for run in runs)
+    if bad:
+        total = sum(run.ok.size for run in runs)
+        first = next(run.error(int(np.flatnonzero(~run.ok)[0])) for run in runs if not run.ok.all())
         warn(
-            f"{bad.size} of {run.ok.size} incidents could not be evaluated and are left "
-            f"out; evaluate_frame gives each one its 'error' (first: {run.error(bad[0])})",
+            f"{bad} of {total} incidents could not be evaluated and are left "
+            f"out; evaluate_frame gives each one its 'error' (first: {first})",
             BadRowsWarning,
         )
 
 
-def _target(policy: Policy, target: str) -> Any:
-    """The compiled target of that name, or a :class:`ConfigError` naming the known ones."""
-    plan = compiled(policy)
-    names = [tp.name for tp in plan.targets]
-    if target not in names:
-        hint = did_you_mean(target, names) or "the policy's targets are " + ", ".join(
-            map(repr, names)
-        )
-        raise ConfigError.single("target", f"unknown target {target!r}", hint)
-    return plan.targets[names.index(target)]
+def _target(policies: Sequence[Policy], target: str) -> Any:
+    """The compiled target of that name of the first policy that has it.
+
+    Raises:
+        ConfigError: none has it (the error names the known ones).
+    """
+    names: list[str] = []
+    for policy in policies:
+        plan = compiled(policy)
+        for tp in plan.targets:
+            if tp.name == target:
+                return tp
+            names.append(tp.name)
+    names = list(dict.fromkeys(names))
+    hint = did_you_mean(target, names) or "the policy's targets are " + ", ".join(map(repr, names))
+    raise ConfigError.single("target", f"unknown target {target!r}", hint)
 
 
 def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
@@ -355,7 +366,7 @@ def _utc(pd: Any, np: Any, us: Any) -> Any:
 
 def ledger(
     log: EventLog,
-    policy: Policy,
+    policy: Policy | PolicyVersions,
     /,
     *,
     as_of: datetime | str,
@@ -369,6 +380,9 @@ def ledger(
         log: The incidents' histories.
         policy: The support agreement: its target's start, pause and stop conditions,
             reopen rule and clock decide what counts, exactly as in :func:`evaluate`.
+            Or its :class:`PolicyVersions`: each incident is split under the version
+            that judges it, and a ``policy_version`` column says which (an incident
+            whose version has no such target has no rows).
         as_of: The instant of evaluation (timezone-aware, or ISO 8601 with an offset).
         target: The target to split.
         by: The columns to split by: ``"status"``, ``"severity"`` or attributes the log
@@ -397,14 +411,27 @@ def ledger(
     Incidents that cannot be evaluated are left out, and one :class:`BadRowsWarning`
     counts them (:func:`evaluate_frame` says why for each).
     """
-    np, pd = modules()
     expect(log, EventLog, "log", "an EventLog, e.g. EventLog.from_events(table)")
-    policy_argument(policy)
+    if not isinstance(policy, PolicyVersions):
+        policy_argument(policy, versions=True)
     columns = _by(log, by)
     size = _check_block_size(block_size)
-    tp = _target(policy, target)
+    if isinstance(policy, PolicyVersions):
+        from escalate._versions_frame import ledger_versions  # noqa: PLC0415 - it imports this
+
+        return ledger_versions(log, policy, as_of=as_of, target=target, by=columns, size=size)
+    tp = _target([policy], target)
+    out, run = split_time(log, policy, as_of, tp, columns, size)
+    warn_left_out([run])
+    return out
+
+
+def split_time(  # noqa: PLR0917
+    log: EventLog, policy: Policy, as_of: datetime | str, tp: Any, columns: list[str], size: int
+) -> tuple[pd.DataFrame, LogRun]:
+    """The ledger of target ``tp`` of ``policy`` (checked arguments), and the run behind it."""
+    np, pd = modules()
     run = LogRun(log, policy, as_of, only=tp.index)
-    _warn_errors(np, run)
     coded = _Coded(log, run.statuses, columns)
     blocks = [
         part
@@ -418,7 +445,7 @@ def ledger(
     }
     data: dict[str, Any] = {
         "id": run.ids.take(got["inc"]),
-        "target": pd.Categorical.from_codes(np.zeros(got["inc"].size, np.int8), [target]),
+        "target": pd.Categorical.from_codes(np.zeros(got["inc"].size, np.int8), [tp.name]),
     }
     for column in columns:
         data[column] = _category(pd, np, got[column], coded.vocab[column])
@@ -430,7 +457,7 @@ def ledger(
     data["current"] = got["current"]
     # fresh arrays: the frame takes them as they are (no copy, no consolidation)
     out: _DataFrame = pd.DataFrame(data, copy=False)
-    return out
+    return out, run
 
 
 def _goals(goals: object) -> dict[str, int]:

@@ -370,15 +370,19 @@ _LOAD_POLICY: Final = "load one with escalate.load_policy(path or mapping)"
 _BUILD_TIMELINE: Final = "build one with Timeline.from_events(events) or Timeline.open(...)"
 
 
-def policy_argument(value: object, what: str = "policy") -> Policy:
+def policy_argument(value: object, what: str = "policy", *, versions: bool = False) -> Policy:
     """Return ``value`` if it is a :class:`~escalate.Policy`, else raise saying how to get one.
+
+    ``versions``: the caller takes :class:`~escalate.PolicyVersions` too (and has
+    checked for them): the error says so.
 
     Raises:
         InvalidArgumentError: it is not one.
     """
     if isinstance(value, Policy):
         return value
-    raise _not_a(value, what, "a Policy", _LOAD_POLICY)
+    wanted = "a Policy or PolicyVersions" if versions else "a Policy"
+    raise _not_a(value, what, wanted, _LOAD_POLICY)
 
 
 def _not_a(value: object, what: str, wanted: str, how: str) -> InvalidArgumentError:

@@ -271,6 +271,13 @@ _TOP_KEYS: Final = ("rule", "versions")
 _VERSION_KEYS: Final = ("effective", "policy", "changes")
 
 
+def policies_of(policy: Policy | PolicyVersions) -> tuple[Policy, ...]:
+    """The policies behind ``policy``: itself, or every version's, oldest first."""
+    if isinstance(policy, PolicyVersions):
+        return tuple(v.policy for v in policy.versions)
+    return (policy,)
+
+
 def _merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """``base`` with ``changes`` laid over it: tables merge key by key, the rest replaces."""
     out = dict(base)

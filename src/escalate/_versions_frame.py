@@ -52,6 +52,106 @@ def _table_openings(
     return np.where(ns == NAT, NAT, ns // 1000)
 
 
+def _now(as_of: datetime | str, versions: PolicyVersions) -> tuple[datetime, int]:
+    """``as_of`` read, and in microseconds; a naive one is told the versions' zone."""
+    from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports _versions
+
+    when = _as_of(as_of)
+    try:
+        return when, _instant(when, "as_of")
+    except NaiveDatetimeError:
+        raise NaiveDatetimeError("as_of", when, zone=versions.timezone) from None
+
+
+def _log_versions(log: EventLog, versions: PolicyVersions, now: int) -> tuple[Any, Any, Any, int]:
+    """Which version judges each incident of ``log``: ``(which, opened, codes, host)``.
+
+    ``which`` and ``opened`` (µs, ``NAT`` where none) per incident, the incidents the
+    reader lost last; ``codes``: per frame row, its incident; ``host``: the version that
+    takes the lost incidents (they have an error and no figures): the one in force at
+    ``now``, or the latest one that has incidents.
+    """
+    np, pd = modules()
+    codes = pd.factorize(log.frame["id"])[0]
+    first = log.frame["at"].groupby(codes, sort=True).first()
+    opened = first.to_numpy("M8[ns]").view("i8") // 1000
+    which = _pick(np, versions, opened, now, NAT)
+    host = versions._index(now)
+    if len(which) and host not in which:
+        host = int(which.max())
+    which = np.concatenate([which, np.full(len(log.lost), host, dtype=which.dtype)])
+    opened = np.concatenate([opened, np.full(len(log.lost), NAT)])  # no opening
+    return which, opened, codes, host
+
+
+def _log_part(log: EventLog, rows: Any, *, lost: bool) -> EventLog:
+    """The whole incidents of ``log`` at frame ``rows`` (a mask), in the log's order."""
+    return EventLog(
+        frame=log.frame[rows],
+        issues=log.issues,
+        attributes=log.attributes,
+        lost=log.lost if lost else (),
+    )
+
+
+def ledger_versions(
+    log: EventLog,
+    versions: PolicyVersions,
+    *,
+    as_of: datetime | str,
+    target: str,
+    by: list[str],
+    size: int,
+) -> pd.DataFrame:
+    """:func:`escalate.ledger` under versions: each version's incidents, then reassembled.
+
+    Each incident's rows come from the version that judges it, as in
+    :func:`evaluate_frame_versions`, with a ``policy_version`` column; an incident whose
+    version has no such target has no rows (as one whose target does not apply).
+    """
+    from escalate._ledger import _target, split_time, warn_left_out  # noqa: PLC0415
+
+    np, pd = modules()
+    policies = [v.policy for v in versions.versions]
+    tp = _target(policies, target)  # one of them has it
+    when, now = _now(as_of, versions)
+    which, _opened, codes, host = _log_versions(log, versions, now)
+    groups = np.unique(which).tolist()
+    names = [v.name for v in versions.versions]
+    parts, runs = [], []
+    for g in groups:
+        policy = policies[g]
+        if not any(t.name == target for t in policy.targets):
+            continue  # its incidents have no rows, as where a target does not apply
+        part = log if len(groups) == 1 else _log_part(log, which[codes] == g, lost=g == host)
+        found, run = split_time(part, policy, when, _target([policy], target), by, size)
+        found["policy_version"] = pd.Categorical.from_codes(
+            np.full(len(found), g, dtype=np.int16), names
+        )
+        parts.append(found)
+        runs.append(run)
+    warn_left_out(runs)
+    if not parts:  # no incident, or none judged by a version that has the target
+        g = next(g for g, p in enumerate(policies) if any(t.name == target for t in p.targets))
+        none = _log_part(log, np.zeros(len(log.frame), dtype=bool), lost=False)
+        found, _run = split_time(none, policies[g], when, tp, by, size)
+        found["policy_version"] = pd.Categorical.from_codes([], names)
+        return found
+    if len(parts) == 1:
+        return parts[0]
+    # each version has its own statuses: the categories of a column are their union
+    for column in parts[0].columns:
+        if isinstance(parts[0][column].dtype, pd.CategoricalDtype):
+            union = pd.api.types.union_categoricals([p[column] for p in parts]).categories
+            for p in parts:
+                p[column] = p[column].cat.set_categories(union)
+    combined = pd.concat(parts, ignore_index=True)
+    # the rows of each incident together, incidents in the log's order
+    position = pd.Index(pd.unique(log.frame["id"])).get_indexer(combined["id"])
+    out: _DataFrame = combined.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+    return out
+
+
 def evaluate_frame_versions(
     incidents: pd.DataFrame | EventLog,
     versions: PolicyVersions,
@@ -62,29 +162,14 @@ def evaluate_frame_versions(
     timezone: str | None,
 ) -> pd.DataFrame:
     """:func:`escalate.evaluate_frame` under versions: each version's rows, then reassembled."""
-    from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports _versions
     from escalate._frame import evaluate_frame  # noqa: PLC0415
     from escalate._lower import BadRowsWarning  # noqa: PLC0415
 
     np, pd = modules()
-    when = _as_of(as_of)
-    try:
-        now = _instant(when, "as_of")
-    except NaiveDatetimeError:
-        raise NaiveDatetimeError("as_of", when, zone=versions.timezone) from None
+    when, now = _now(as_of, versions)
     is_log = isinstance(incidents, EventLog)
     if isinstance(incidents, EventLog):
-        codes = pd.factorize(incidents.frame["id"])[0]
-        first = incidents.frame["at"].groupby(codes, sort=True).first()
-        opened = first.to_numpy("M8[ns]").view("i8") // 1000
-        which = _pick(np, versions, opened, now, NAT)
-        # incidents the reader lost (rows after the others) go with the version at as_of,
-        # or the latest version that has incidents: they have an error and no figures
-        host = versions._index(now)
-        if len(which) and host not in which:
-            host = int(which.max())
-        which = np.concatenate([which, np.full(len(incidents.lost), host, dtype=which.dtype)])
-        opened = np.concatenate([opened, np.full(len(incidents.lost), NAT)])  # no opening
+        which, opened, codes, host = _log_versions(incidents, versions, now)
     else:
         incidents = pandas_frame(incidents, "incidents")
         opened = _table_openings(np, incidents, columns, timezone, versions)
@@ -103,12 +188,7 @@ def evaluate_frame_versions(
             if len(groups) == 1:
                 pass
             elif isinstance(incidents, EventLog):  # whole incidents, in the log's order
-                part = EventLog(
-                    frame=incidents.frame[which[codes] == g],
-                    issues=incidents.issues,
-                    attributes=incidents.attributes,
-                    lost=incidents.lost if g == host else (),
-                )
+                part = _log_part(incidents, which[codes] == g, lost=g == host)
             else:
                 part = incidents.iloc[rows]
             policy = versions.versions[g].policy
