@@ -771,3 +771,47 @@ def test_every_broken_version_reports_its_own_problems_at_once():
         "versions[1].changes.severities.high.response",
         "versions[2].changes.severities.high.resolution",
     )
+
+
+def test_a_history_keeps_what_every_version_reads(tmp_path: Path):
+    """A route key or a custom event of an older version only is read, in every shape.
+
+    The reader used to keep the latest version's route keys: an incident judged by an
+    older version that routes by category lost its route, without a word.
+    """
+    saas = load_policy(Path(__file__).parent.parent / "examples/policies/seed_003_saas.toml")
+    config = {
+        "versions": [
+            {"policy": saas.to_dict()},
+            {"effective": "2026-11-01", "changes": {"routes": []}},
+        ]
+    }
+    path = tmp_path / "versions.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    versions = load_versions(path)
+    events = pd.DataFrame(
+        [
+            ("A", "opened", "2026-10-10T09:00-05:00", "alta", "billing"),
+            ("A", "responded", "2026-10-10T09:30-05:00", None, None),
+            ("B", "opened", "2026-11-10T09:00-05:00", "alta", "billing"),
+        ],
+        columns=["id", "type", "at", "severity", "category"],
+    )
+    log = tmp_path / "events.csv"
+    events.to_csv(log, index=False)
+    out = tmp_path / "out.csv"
+    result = run("evaluate", "--policy", path, "--shape", "events", log,
+                 "--as-of", "2026-11-20T00:00-05:00", "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out)
+    expected = evaluate_frame(
+        EventLog.from_events(events, attributes=["category"]),
+        versions,
+        as_of="2026-11-20T00:00-05:00",
+    )
+    assert written["route"].fillna("").tolist() == ["billing", ""]
+    assert written["route"].fillna("").tolist() == expected["route"].fillna("").tolist()
+    assert written["policy_version"].tolist() == ["initial", "2026-11-01"]
+    report = run("report", "--policy", path, "--shape", "events", log,
+                 "--as-of", "2026-11-20T00:00-05:00", "--by", "category")  # fmt: skip
+    assert report.exit_code == 0, report.output

@@ -205,7 +205,12 @@ _RESULT_KEYS = (
 
 
 def _incidents(
-    path: Path, policy: Policy, columns: Mapping[str, str], *, tz: str | None, zone: str
+    path: Path,
+    policy: Policy | PolicyVersions,
+    columns: Mapping[str, str],
+    *,
+    tz: str | None,
+    zone: str,
 ) -> pd.DataFrame:
     """Read a table of incidents and its instants (in ``zone``), checking its layout."""
     frame = read_incidents(path)

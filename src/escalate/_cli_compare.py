@@ -43,7 +43,7 @@ from escalate._cli_tables import (
     write_table,
 )
 from escalate._compare import Comparison, compare_results, target_names
-from escalate._versions import policies_of
+from escalate._versions import attribute_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,20 +55,10 @@ if TYPE_CHECKING:
 __all__ = ["compare_command"]
 
 
-def _attribute_keys(*policies: Policy | PolicyVersions) -> set[str]:
-    """The attributes a history reader keeps for ``policies``: route keys and plans."""
-    keys: set[str] = set()
-    for policy in (p for given in policies for p in policies_of(given)):
-        keys |= {key for route in policy.routes for key in route.when}
-        keys |= {"plan"} if policy.plans else set()
-    return keys
-
-
 def _read(
     history: History,
     path: Path,
     policies: tuple[Policy | PolicyVersions, Policy | PolicyVersions],
-    latest: tuple[Policy, Policy],
     columns: Mapping[str, str],
     *,
     tz: str | None,
@@ -76,12 +66,11 @@ def _read(
 ) -> Source:
     """Read the incidents once, keeping what either side needs.
 
-    They are read for ``--after`` (its latest version, in ``latest``); a table of incidents
-    then has ``--before``'s event columns parsed too, and a history keeps the route
-    attributes of every other version of either side that the file has.
+    They are read for ``--after``; a table of incidents then has ``--before``'s event
+    columns parsed too, and a history keeps ``--before``'s route attributes that the file has.
     """
-    before, after = latest
-    extra = sorted(_attribute_keys(*policies) - _attribute_keys(after))
+    before, after = policies
+    extra = sorted(attribute_keys(before) - attribute_keys(after))
     if history.shape in ("events", "snapshots") and extra:
         header = set(read_header(path))
         named = [a.strip() for a in (history.attributes or "").split(",") if a.strip()]
@@ -234,7 +223,7 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
     ``escalate evaluate`` does (--shape, -c, --pauses...).
     """
     before, before_named = _load_versioned(before_path)
-    after, after_named = _load_versioned(after_path)
+    after, _latest = _load_versioned(after_path)
     zone = tz or before_named.timezone
     keys = _csv_list(by, "--by")
     known = target_names(before, after)
@@ -248,9 +237,7 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
         output_format(output)
     if history.shape != "incidents":
         _check_by(keys, ["id", "opened"])
-    source = _read(
-        history, incidents, (before, after), (before_named, after_named), columns, tz=tz, zone=zone
-    )
+    source = _read(history, incidents, (before, after), columns, tz=tz, zone=zone)
     if not source.count:
         raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to compare")
     _check_by(keys, source.names)

@@ -41,6 +41,7 @@ from escalate._cli_tables import (
     parse_instants,
 )
 from escalate._history import EventLog
+from escalate._versions import attribute_keys, event_names
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -132,7 +133,7 @@ class History:
             )
         return named
 
-    def attribute_roles(self, policy: Policy) -> list[str]:
+    def attribute_roles(self, policy: Policy | PolicyVersions) -> list[str]:
         """The attributes a history is read with, which its results carry.
 
         The policy's route keys and plan, then ``--attributes``; for a history of changes,
@@ -143,9 +144,7 @@ class History:
         if self.shape == "changes":
             roles = self.field_roles().values()
             return sorted({r for r in roles if r not in ("status", "severity")})
-        keys = {key for route in policy.routes for key in route.when}
-        if policy.plans:
-            keys.add("plan")
+        keys = attribute_keys(policy)
         named = self.named_attributes()
         return [*sorted(keys - set(named)), *named]
 
@@ -164,7 +163,7 @@ class History:
     def read(
         self,
         path: Path,
-        policy: Policy,
+        policy: Policy | PolicyVersions,
         columns: Mapping[str, str],
         *,
         tz: str | None,
@@ -226,11 +225,10 @@ class Source:
         )
 
 
-def _not_history_roles(columns: Mapping[str, str], policy: Policy) -> None:
+def _not_history_roles(columns: Mapping[str, str], policy: Policy | PolicyVersions) -> None:
     """A ``-c`` role of histories (``at``, ``status``...) on a table of incidents: name --shape."""
     history = {role for roles in _ROLES.values() for role in roles}
-    wide = {"id", "opened", "severity", "plan", *policy.event_names}
-    wide |= {key for route in policy.routes for key in route.when}
+    wide = {"id", "opened", "severity", "plan", *event_names(policy), *attribute_keys(policy)}
     for role in columns:
         if role in history - wide:
             shapes = [shape for shape, roles in _ROLES.items() if role in roles]

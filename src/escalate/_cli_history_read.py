@@ -29,12 +29,14 @@ from escalate._cli_tables import (
 from escalate._columns import MISSING
 from escalate._errors import NaiveDatetimeError, did_you_mean
 from escalate._history import EventLog
+from escalate._versions import policies_of
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
     from escalate._cli_histories import History
     from escalate._policy import Policy
+    from escalate._versions import PolicyVersions
 
 
 #: Each history shape's column roles, and whether the table must have the column.
@@ -65,7 +67,7 @@ class _Reader:
         self,
         history: History,
         path: Path,
-        policy: Policy,
+        policy: Policy | PolicyVersions,
         columns: Mapping[str, str],
         *,
         tz: str | None,
@@ -160,7 +162,7 @@ class _Reader:
         return log
 
     def _warn_absent(self, used: Mapping[str, str], header: Sequence[str]) -> None:
-        if self.policy.statuses and "status" not in used:
+        if any(p.statuses for p in policies_of(self.policy)) and "status" not in used:
             click.echo(
                 f"escalate: warning: {self.path.name} has no column 'status': the policy's "
                 "statuses never change in it; map yours with -c status=YOUR_COLUMN (its "

@@ -32,6 +32,7 @@ import escalate
 from escalate._columns import instants, settled_message
 from escalate._errors import ConfigError
 from escalate._history import EventLog
+from escalate._versions import event_names
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -126,7 +127,7 @@ def check_layout(frame: DataFrame, columns: Mapping[str, str], source: str) -> N
 
 def parse_instants(
     frame: DataFrame,
-    policy: Policy,
+    policy: Policy | PolicyVersions,
     columns: Mapping[str, str],
     *,
     tz: str | None,
@@ -137,7 +138,7 @@ def parse_instants(
     Instants without a UTC offset are read in ``tz``; without ``--tz`` they are an error
     that suggests the policy's zone.
     """
-    names = {columns.get(name, name) for name in (*_INSTANT_COLUMNS, *policy.event_names)}
+    names = {columns.get(name, name) for name in (*_INSTANT_COLUMNS, *event_names(policy))}
     return instant_columns(frame, names, columns, tz=tz, zone=zone)
 
 

@@ -278,6 +278,24 @@ def policies_of(policy: Policy | PolicyVersions) -> tuple[Policy, ...]:
     return (policy,)
 
 
+def attribute_keys(*policies: Policy | PolicyVersions) -> set[str]:
+    """The incident attributes that any version of ``policies`` reads.
+
+    Its routes' keys, and ``plan`` where it has plans: what a reader of incidents must
+    keep so that every version judges them as :func:`~escalate.evaluate` would.
+    """
+    keys: set[str] = set()
+    for policy in (p for given in policies for p in policies_of(given)):
+        keys |= {key for route in policy.routes for key in route.when}
+        keys |= {"plan"} if policy.plans else set()
+    return keys
+
+
+def event_names(policy: Policy | PolicyVersions) -> set[str]:
+    """The event names that any version of ``policy`` knows."""
+    return {name for p in policies_of(policy) for name in p.event_names}
+
+
 def _merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """``base`` with ``changes`` laid over it: tables merge key by key, the rest replaces."""
     out = dict(base)

@@ -360,7 +360,7 @@ def evaluate_command(  # noqa: PLR0917 - click passes options by keyword
         output_format(output)
     columns = _pairs(column_pairs, "--column")
     history.check()
-    source = history.read(incidents, policy, columns, tz=tz, zone=zone)
+    source = history.read(incidents, loaded, columns, tz=tz, zone=zone)
     results = source.evaluate(loaded, as_of=when)
     write_table(results, output, zone=zone, durations=durations)
     if output is not None and str(output) != "-":
@@ -452,8 +452,8 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     if output is not None:
         output_format(output)
     if history.shape != "incidents":  # the results' columns are known before reading
-        _check_by(keys, ["id", "opened", *history.attribute_roles(policy)])
-    source = history.read(incidents, policy, columns, tz=tz, zone=zone)
+        _check_by(keys, ["id", "opened", *history.attribute_roles(loaded)])
+    source = history.read(incidents, loaded, columns, tz=tz, zone=zone)
     if not source.count:
         raise UsageProblem(f"{incidents.name} has no incidents, only a header: nothing to report")
     _check_by(keys, source.names)
