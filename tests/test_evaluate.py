@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import escalate
 from escalate import (
     AfterElapsed,
     AtOpen,
@@ -1015,9 +1016,14 @@ def test_repr_html_is_a_table_of_targets_and_tiers():
 
 
 def test_unknown_target_lookup_is_a_key_error():
-    """ev['name'] of an unknown target raises KeyError listing the targets."""
+    """ev['name'] of an unknown target: a NotFoundError (and KeyError) listing the targets."""
     with pytest.raises(KeyError, match="no target 'respnse'; targets: response, resolution"):
         full_evaluation()["respnse"]
+    with pytest.raises(escalate.NotFoundError) as caught:
+        full_evaluation()["respnse"]
+    assert str(caught.value).startswith("no target 'respnse'")  # a sentence, not a quoted key
+    assert caught.value.path == "['respnse']"
+    assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args
 
 
 def test_target_result_helpers():

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import escalate
 from escalate import (
     BadRowsWarning,
     ConfigError,
@@ -186,6 +187,8 @@ def test_events_round_trip_and_ties_keep_their_order():
     assert [e.type for e in log.timeline(7).events] == ["opened", "changed", "responded"]
     assert len(log) == 2
     with pytest.raises(KeyError, match="no incident 9"):
+        log.timeline(9)
+    with pytest.raises(escalate.NotFoundError, match=r"^no incident 9 in this log$"):
         log.timeline(9)
     assert dict(log.timelines())[8].opened.severity == "baja"
 

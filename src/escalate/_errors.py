@@ -216,6 +216,14 @@ class NeverOpenError(EscalateError, ValueError):
     """A calendar with no (or not enough) open time was asked to add business time."""
 
 
+class NotFoundError(EscalateError, KeyError):
+    """A name or id looked up is not there: a target of an evaluation, an incident of a log."""
+
+    def __str__(self) -> str:
+        # KeyError shows its message quoted (as a key); this one is a sentence
+        return str(self.args[0]) if self.args else ""
+
+
 class MissingExtraError(EscalateError, ImportError):  # type: ignore[misc] # ImportError.path
     """An optional dependency is missing; the message names the extra to install.
 

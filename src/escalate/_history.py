@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from escalate._columns import MISSING, NAT, Issues, modules, text_codes, texts
-from escalate._errors import ConfigError
+from escalate._errors import ConfigError, NotFoundError
 from escalate._history_build import (
     CLEARED,
     BeforeOpening,
@@ -93,12 +93,12 @@ class EventLog:
         """Return one incident's history as a :class:`~escalate.Timeline`.
 
         Raises:
-            KeyError: no incident has this id.
+            NotFoundError: no incident has this id (a ``KeyError`` too).
         """
         rows = self.frame[(self.frame["id"] == incident).to_numpy()]
         if not len(rows):
             msg = f"no incident {incident!r} in this log"
-            raise KeyError(msg)
+            raise NotFoundError(msg, path="incident")
         return _timeline(rows, self.attributes)
 
     def timelines(self) -> Iterator[tuple[Any, Timeline]]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from escalate._errors import NotFoundError
 from escalate._index import td_us
 
 if TYPE_CHECKING:
@@ -296,7 +297,7 @@ class Evaluation:
             if target.name == name:
                 return target
         msg = f"no target {name!r}; targets: {', '.join(t.name for t in self.targets)}"
-        raise KeyError(msg)
+        raise NotFoundError(msg, path=f"[{name!r}]")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the stable JSON-ready schema documented in the reference docs."""
