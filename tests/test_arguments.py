@@ -81,7 +81,7 @@ CASES: list[tuple[str, Callable[[], Any], type[EscalateError], list[str]]] = [
         "compare, a file name for a policy",
         lambda: esc.compare(LOG, POLICY, "other.toml", as_of=AS_OF),
         InvalidArgumentError,
-        ["after must be a Policy, got str"],
+        ["after must be a Policy or PolicyVersions, got str"],
     ),
     (
         "ledger, a table for the log",
@@ -93,7 +93,7 @@ CASES: list[tuple[str, Callable[[], Any], type[EscalateError], list[str]]] = [
         "ledger, a file name for the policy",
         lambda: esc.ledger(LOG, "servicenow_desk.toml", as_of=AS_OF),
         InvalidArgumentError,
-        ["policy must be a Policy, got str"],
+        ["policy must be a Policy or PolicyVersions, got str"],
     ),
     (
         "policy_warnings, a file name",

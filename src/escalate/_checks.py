@@ -78,6 +78,29 @@ _LONGEST: Final = 400  # characters of any excerpt, whatever its escapes
 # -- bounded quoting ------------------------------------------------------------------
 
 
+_BOOLS: Final = frozenset({"bool", "bool_"})
+
+
+def attribute_text(value: object) -> str | None:
+    """An incident attribute as the text that routes and plans compare: one rule, every path.
+
+    Text as given, stripped; ``True`` and ``False`` as ``"true"`` and ``"false"``, as JSON,
+    TOML and YAML write them; a whole number without a decimal point (``1.0`` is ``"1"``:
+    a column of numbers with gaps holds floats); anything else as ``str()``. ``None``
+    when it has no text (an int over 4,300 digits, a broken ``__str__``).
+    """
+    if isinstance(value, str):
+        return value.strip()
+    if type(value).__name__ in _BOOLS:  # Python's and numpy's
+        return "true" if value else "false"
+    try:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+    except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
+        return None
+
+
 def excerpt(value: object, limit: int = _EXCERPT) -> str:
     """Return a ``repr`` of ``value`` of bounded length, however large the value is.
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from escalate._checks import excerpt, instant_us, zone_problem
+from escalate._checks import attribute_text, excerpt, instant_us, zone_problem
 from escalate._errors import (
     ConfigError,
     HorizonError,
@@ -168,17 +168,24 @@ def pandas_frame(table: Any, what: str) -> Any:
     return table
 
 
-def text_codes(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
+def text_codes(
+    values: Any, missing: Sequence[str], *, read: Callable[[object], str | None] | None = None
+) -> tuple[Any, Any]:
     """Return a column as integer codes into its distinct stripped values (``-1``: missing).
 
     Exports repeat the same few values (statuses, groups, timestamps): each distinct value
-    is cleaned once, and the rows are handled as integers from then on.
+    is cleaned once, and the rows are handled as integers from then on. ``read``: how a
+    value becomes text (:func:`~escalate._checks.attribute_text` for an attribute a
+    route or a plan compares); its text stripped by default.
     """
     np, pd = modules()
     series = hashable(pd.Series(values).reset_index(drop=True))
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     raw = np.asarray(uniques, dtype=object)
-    stripped = np.array([safe_text(u).strip() for u in raw.tolist()], dtype=object)
+    if read is None:
+        stripped = np.array([safe_text(u).strip() for u in raw.tolist()], dtype=object)
+    else:
+        stripped = np.array([read(u) for u in raw.tolist()] + [None], dtype=object)[:-1]
     gone = np.isin(stripped, np.array(list(missing), dtype=object))
     again, names = pd.factorize(np.where(gone, None, stripped), use_na_sentinel=True)
     lookup = np.concatenate([np.asarray(again, dtype=np.int64), np.array([-1], dtype=np.int64)])
@@ -220,6 +227,16 @@ def safe_text(value: object) -> str:
         return str(value)
     except ValueError:  # an int over 4,300 digits: no status, group or instant
         return excerpt(value)
+
+
+def attribute_codes(values: Any) -> tuple[Any, list[str]]:
+    """An attribute column (a route key, the plan) as codes (``-1``: none) and texts.
+
+    Each value as routes and plans compare it (:func:`~escalate._checks.attribute_text`),
+    and the values exports write for "no value" (``?``, ``N/A``...) are none.
+    """
+    codes, names = text_codes(values, MISSING, read=attribute_text)
+    return codes, [str(name) for name in names.tolist()]
 
 
 def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:

@@ -8,6 +8,7 @@ from typing import TypeAlias
 
 import attrs
 
+from escalate._checks import attribute_text
 from escalate._frozen import FrozenMap, _float, _strings, as_tuple, is_mapping
 
 __all__ = [
@@ -161,19 +162,6 @@ class Route:
     def matches(self, attributes: Mapping[str, object], /) -> bool:
         """Whether an incident with these attributes takes this route (values compared as text)."""
         return all(
-            key in attributes and _text(attributes[key]) in values
+            key in attributes and attribute_text(attributes[key]) in values
             for key, values in self.when.items()
         )
-
-
-def _text(value: object) -> str | None:
-    """Return a value as text to compare, or ``None`` when it has none.
-
-    An int of over 4,300 digits or a broken ``__str__`` has none: it matches no condition.
-    """
-    if isinstance(value, str):
-        return value
-    try:
-        return str(value)
-    except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
-        return None

@@ -166,7 +166,7 @@ class EventLog:
         )
         ns = _instants(frame, at, ids, issues, timezone, time_format, missing)
         values = {key: _codes(frame, column, missing) for key, column in optional.items()}
-        attrs_ = {a: _codes(frame, a, missing) for a in attributes}
+        attrs_ = {a: _codes(frame, a, missing, attribute=True) for a in attributes}
         keep = ~no_kind & (ns != NAT) & ~_no_id(frame, id, issues)
         order = _sequence(frame, sequence, ids, issues)[0]
         log = _build(ids, ns, kinds, values, attrs_, rows, order, keep, issues, before_opening)
@@ -246,7 +246,7 @@ class EventLog:
             key: _codes(frame, column, missing)
             for key, column in (("status", status), ("severity", severity))
         }
-        attrs_ = {a: _codes(frame, a, missing) for a in attributes}
+        attrs_ = {a: _codes(frame, a, missing, attribute=True) for a in attributes}
         keep = (ns != NAT) & ~_no_id(frame, id, issues)
         if order == "sequence":
             sort = np.lexsort((rows, seq, codes))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, NamedTuple
 
+from escalate._checks import attribute_text
 from escalate._columns import NAT, Issues, instants, modules, pandas_frame, text_codes, texts
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._history_order import _out_of_order
@@ -112,12 +113,18 @@ class _Ids:
         return out
 
 
-def _codes(frame: Any, column: str | None, missing: Sequence[str]) -> tuple[Any, Any]:
-    """A text column as codes into its distinct values (``-1``: missing or no column)."""
+def _codes(
+    frame: Any, column: str | None, missing: Sequence[str], *, attribute: bool = False
+) -> tuple[Any, Any]:
+    """A text column as codes into its distinct values (``-1``: missing or no column).
+
+    ``attribute``: an incident attribute, each value as routes and plans read it
+    (:func:`~escalate._checks.attribute_text`: ``True`` is ``"true"``, ``1.0`` is ``"1"``).
+    """
     np, _pd = modules()
     if column is None or column not in frame.columns:
         return np.full(len(frame), -1, dtype=np.int64), np.zeros(0, dtype=object)
-    return text_codes(frame[column], missing)
+    return text_codes(frame[column], missing, read=attribute_text if attribute else None)
 
 
 def _instants(  # noqa: PLR0917

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from escalate._calendar import _instant
+from escalate._columns import attribute_codes
 from escalate._errors import (
     did_you_mean,
 )
@@ -68,7 +69,7 @@ def _log(policy: Policy, log: EventLog, plan: Compiled, *, source: bool = True) 
     attributes: dict[str, tuple[Any, list[str]]] = {}
     for key in {*(k for r in policy.routes for k in r.when), "plan"}:
         if key in frame.columns:
-            codes, values = _factor(frame[key].to_numpy(dtype=object)[first])
+            codes, values = attribute_codes(frame[key].to_numpy(dtype=object)[first])
             attributes[key] = (codes, values)
     if "plan" in attributes:
         codes, values = attributes.pop("plan")

@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from escalate._checks import excerpt
-from escalate._columns import MISSING, NAT, instants, pandas_frame, settled_message, text_codes
+from escalate._columns import (
+    MISSING,
+    NAT,
+    attribute_codes,
+    instants,
+    pandas_frame,
+    settled_message,
+    text_codes,
+)
 from escalate._errors import (
     ConfigError,
     EscalateError,
@@ -70,11 +78,11 @@ def _wide(
     _severity_problems(low, policy, sev_codes, sev_names, f"column {layout.names['severity']!r}")
     plan_name = layout.column("plan")
     if plan_name is not None:
-        plan_codes, plan_names = _text(incidents[plan_name])
+        plan_codes, plan_names = attribute_codes(incidents[plan_name])
         _plan_problems(low, policy, plan_codes, plan_names)
         low.plan = [plan_names[c] if c >= 0 else None for c in plan_codes.tolist()]
     attributes = {
-        key: _text(incidents[name])
+        key: attribute_codes(incidents[name])
         for key in layout.route_keys
         if (name := layout.column(key)) is not None
     }

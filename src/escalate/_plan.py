@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from escalate._checks import describe, excerpt, instant_us
+from escalate._checks import attribute_text, describe, excerpt, instant_us
 from escalate._duration import BusinessDays
 from escalate._errors import InvalidArgumentError, Problem, TimelineError, did_you_mean
 from escalate._index import td_us, to_datetime
@@ -342,13 +342,12 @@ def _instant_us(value: object) -> int:
 
 
 def text(value: object) -> str:
-    """An attribute value as text (a plan, a route key), never failing on a huge number."""
-    if isinstance(value, str):
-        return value
-    try:
-        return str(value)
-    except ValueError:  # an int over 4,300 digits: it names no plan and no route
-        return excerpt(value)
+    """An attribute value as text (a plan), as routes compare it; never failing.
+
+    :func:`escalate._checks.attribute_text`; an int over 4,300 digits names no plan.
+    """
+    found = attribute_text(value)
+    return excerpt(value) if found is None else found
 
 
 def compiled(policy: Policy) -> Compiled:

@@ -1,0 +1,104 @@
+"""Routes and plans read an incident's attributes by one rule, in every path.
+
+:func:`escalate._checks.attribute_text`: text stripped, booleans as ``true``/``false``, a
+whole number without its decimal point. ``evaluate``, ``evaluate_frame`` on a table of
+incidents and on an :class:`~escalate.EventLog` must pick the same route for the same
+value, whatever Python or pandas type carries it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from escalate import BadRowsWarning, EventLog, Timeline, evaluate, evaluate_frame, load_policy
+from escalate._checks import attribute_text
+
+OPENED = "2026-01-13T08:00:00-05:00"
+AS_OF = "2026-01-13T09:00:00-05:00"
+POLICY = load_policy(
+    {
+        "clock": "24x7",
+        "severities": {"alta": {"response": "2h", "resolution": "8h"}},
+        "tiers": [{"level": 1, "name": "Desk", "trigger": "open"}],
+        "routes": [
+            {
+                "name": "vip",
+                "when": {"vip": ["true", "1", "gold"]},
+                "tiers": [{"level": 1, "name": "VIP desk", "trigger": "open"}],
+            }
+        ],
+    }
+)
+
+values = st.one_of(
+    st.booleans(),
+    st.integers(-3, 3),
+    st.integers(-3, 3).map(float),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["true", "True", " true ", "1", "1.0", "gold", " gold", "Gold", "false"]),
+)
+
+
+def test_the_rule_on_examples():
+    """The spelling a policy author writes in TOML or JSON is what each value reads as."""
+    assert attribute_text(True) == "true"
+    assert attribute_text(np.bool_(False)) == "false"
+    assert attribute_text(1.0) == "1"
+    assert attribute_text(np.float64(2.0)) == "2"
+    assert attribute_text(1.5) == "1.5"
+    assert attribute_text(" gold ") == "gold"
+    assert attribute_text(7) == "7"
+    assert attribute_text(10**5000) is None  # no text: it matches nothing
+
+
+@given(values)
+@settings(deadline=None)
+def test_every_path_routes_a_value_alike(value):
+    """evaluate, a table of incidents and an event log pick the same route for ``value``."""
+    expected = "vip" if attribute_text(value) in {"true", "1", "gold"} else None
+    timeline = Timeline.open(OPENED, severity="alta", vip=value)
+    assert evaluate(POLICY, timeline, as_of=AS_OF).route == expected
+    # a web request's JSON body, where the value survives JSON
+    if not (isinstance(value, float) and not math.isfinite(value)):
+        body = json.loads(
+            json.dumps({"type": "opened", "at": OPENED, "severity": "alta", "vip": value})
+        )
+        assert evaluate(POLICY, Timeline.from_events([body]), as_of=AS_OF).route == expected
+    table = pd.DataFrame(
+        {"id": ["A"], "opened": [pd.Timestamp(OPENED)], "severity": ["alta"], "vip": [value]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the table's missing responded/resolved columns
+        wide = evaluate_frame(table, POLICY, as_of=AS_OF)
+        events = table.rename(columns={"opened": "at"}).assign(type="opened")
+        log = evaluate_frame(EventLog.from_events(events, attributes=["vip"]), POLICY, as_of=AS_OF)
+    for result in (wide, log):
+        got = result["route"].iloc[0]
+        assert (None if pd.isna(got) else got) == expected, result
+
+
+def test_a_column_of_numbers_with_gaps_routes_its_whole_numbers():
+    """Pandas holds 1 as 1.0 in a column with a gap: it is still the value 1."""
+    table = pd.DataFrame(
+        {
+            "id": ["A", "B"],
+            "opened": [pd.Timestamp(OPENED)] * 2,
+            "responded": [pd.NaT] * 2,
+            "resolved": [pd.NaT] * 2,
+            "severity": ["alta"] * 2,
+            "vip": [1, None],
+        }
+    )
+    assert table["vip"].dtype == np.float64
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BadRowsWarning)
+        result = evaluate_frame(table, POLICY, as_of=AS_OF)
+    assert result["route"].tolist()[0] == "vip"
+    assert pd.isna(result["route"].tolist()[1])
