@@ -1161,3 +1161,37 @@ def test_two_severity_changes_at_the_same_instant():
     assert response.elapsed == timedelta(0)
     assert response.due_at == bog(19, 13)
     assert response.warning_at == bog(19, 11)
+
+
+def test_explain_gives_a_pause_the_reason_that_holds_the_target():
+    """A pause and a status meaning open at the same instant: the pause's reason, either order.
+
+    A status that pauses one target and not the other is named for the first alone, and
+    a pause and a pausing status together are both named.
+    """
+    policy = load_policy(
+        {
+            "clock": "24x7",
+            "statuses": {"New": "open", "Active": "open", "Waiting": "paused", "Vendor": "open"},
+            "targets": {"resolution": {"pause": ["paused", {"status": "Vendor"}]}},
+            "severities": {"alta": {"response": "2h", "resolution": "8h"}},
+        }
+    )
+    utc = ZoneInfo("UTC")
+
+    def at(hour: int) -> datetime:
+        return datetime(2026, 1, 13, hour, tzinfo=utc)
+
+    def paused_lines(timeline: Timeline) -> list[str]:
+        text = evaluate(policy, timeline, as_of=at(12)).explain().splitlines()
+        return [line.split(": ", 1)[1] for line in text if line.startswith("  paused ")]
+
+    opened = Timeline.open(at(8), severity="alta", status="New")
+    first = opened.pause(at(9), reason="waiting for customer").change(at(9), status="Active")
+    later = opened.change(at(9), status="Active").pause(at(9), reason="waiting for customer")
+    for timeline in (first, later):
+        assert paused_lines(timeline.resume(at(10))) == ["waiting for customer"] * 2
+    vendor = opened.respond(at(8)).change(at(9), status="Vendor").change(at(10), status="New")
+    assert paused_lines(vendor) == ["status 'Vendor'"]  # the resolution's; the response ran
+    both = opened.change(at(9), status="Waiting").pause(at(9), reason="vendor")
+    assert paused_lines(both) == ["vendor and status 'Waiting'"] * 2

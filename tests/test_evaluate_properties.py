@@ -14,6 +14,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from escalate import TargetStatus, Timeline, evaluate
+from escalate._plan import compiled
 from tests.evaluator_reference import POLICIES, incidents
 
 US = timedelta(microseconds=1)
@@ -271,3 +272,35 @@ def test_replay_equals_live_events_after_as_of_are_invisible(incident):
         replayed = evaluate(policy, timeline, as_of=t).to_dict()
         live = evaluate(policy, visible(timeline, t), as_of=t).to_dict()
         assert replayed == live, t
+
+
+@given(incidents())
+def test_explain_names_only_what_holds_a_paused_target(incident):
+    """Every paused span's reason names a status that holds that target, or a pause.
+
+    The reasons come from the fold's own rule (``_fold.holds``): a status that means open
+    for this target is never given as why it was held.
+    """
+    _name, policy, timeline, as_of = incident
+    ev = evaluate(policy, timeline, as_of=as_of)
+    plan = compiled(policy)
+    holding = {
+        tp.name: {
+            name
+            for name, meaning in policy.statuses.items()
+            if name in tp.pause_in or (tp.pause_flag and meaning == "paused")
+        }
+        for tp in plan.targets
+    }
+    pauses = {e.reason or "paused" for e in timeline.events if e.type == "paused"}
+    target = None
+    for line in ev.explain().splitlines():
+        if line.startswith("Target "):
+            target = line.split()[1].rstrip(":")
+        elif line.startswith("  paused "):
+            why = line.split(": ", 1)[1]
+            for part in why.split(" and "):
+                if part.startswith("status '"):
+                    assert part[8:-1] in holding[target], (target, line)
+                else:
+                    assert part in pauses or part == "paused", (target, line)

@@ -10,13 +10,13 @@ the stretch (an incident open for decades prints a few hundred lines, not megaby
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from escalate._duration import format_duration
 from escalate._evaluate import outcome
-from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED
+from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, holds
 from escalate._index import to_datetime
-from escalate._plan import compiled
+from escalate._plan import PAUSED_STATUS, Compiled, compiled
 from escalate._results import TargetStatus, TierState
 from escalate._spans import of_target, open_periods
 
@@ -148,8 +148,8 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
     ]
     folded = out.folded
     _history(timeline, now, lines, folded.derived, zone)
-    reasons = _pause_reasons(timeline, now)
     for result, target in zip(ev.targets, out.targets, strict=True):
+        reasons = _hold_reasons(plan, plan.targets[target.index], timeline, now)
         lines.append(
             f"Target {result.name}: {result.status.value}"
             + (" (at risk)" if result.at_risk else "")
@@ -214,14 +214,26 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
     return lines
 
 
-def _pause_reasons(timeline: Timeline, now: int) -> dict[int, str]:
-    """Return why the incident was held from each instant (a pause reason or a status)."""
+def _hold_reasons(plan: Compiled, tp: Any, timeline: Timeline, now: int) -> dict[int, str]:
+    """Why target ``tp`` is held from each event instant, after all the events there.
+
+    The pause's reason, the status that holds it, or both, by the fold's own rule
+    (:func:`escalate._fold.holds`); an event at the same instant that holds nothing
+    (a status that means open) is no reason.
+    """
     out: dict[int, str] = {}
-    for event, (_k, at, _s, status) in zip(timeline.events, timeline.instants, strict=True):
+    held, reason, status = False, "", None
+    for event, (_k, at, _s, st) in zip(timeline.events, timeline.instants, strict=True):
         if at > now:
             break
         if event.type == "paused":
-            out[at] = event.reason or "paused"
-        elif status is not None:
-            out[at] = f"status {status!r}"
+            held, reason = True, event.reason or "paused"
+        elif event.type == "resumed":
+            held = False
+        status = st if st is not None else status
+        paused_status = status is not None and plan.meaning[status] == PAUSED_STATUS
+        by_pause, by_status = holds(tp, held, status, paused_status)
+        why = [reason] if by_pause else []
+        why += [f"status {status!r}"] if by_status else []
+        out[at] = " and ".join(why) or "paused"
     return out

@@ -172,10 +172,8 @@ def step(plan: Compiled, before: State, kind: str, st: str | None) -> Step:
             s = STOPPED
             flags |= ENDED
         after.append(s)
-        held_here = (tp.pause_flag and (held or paused_status)) or (
-            status is not None and status in tp.pause_in
-        )
-        codes.append(PAUSED if s == RUNNING and held_here else s)
+        by_pause, by_status = holds(tp, held, status, paused_status)
+        codes.append(PAUSED if s == RUNNING and (by_pause or by_status) else s)
         if flags:
             effects.append((tp.index, flags))
     return (
@@ -185,6 +183,18 @@ def step(plan: Compiled, before: State, kind: str, st: str | None) -> Step:
         concluded != 0,
         tuple(effects),
         kind == "escalated",
+    )
+
+
+def holds(tp: Any, held: bool, status: str | None, paused_status: bool) -> tuple[bool, bool]:
+    """Whether target ``tp`` is held by the incident's pause, and by its status.
+
+    ``held``: a ``paused`` event is in force; ``status``: the status in force, and
+    ``paused_status`` whether it means ``paused``. The one rule of what holds a target:
+    :func:`step` and the explanation (:mod:`escalate._explain`) read it.
+    """
+    return tp.pause_flag and held, status is not None and (
+        (tp.pause_flag and paused_status) or status in tp.pause_in
     )
 
 
