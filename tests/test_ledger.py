@@ -132,6 +132,26 @@ def test_ola_times_of_an_incident_add_up_to_its_elapsed(case):
     assert table.loc[decided & table["ola_status"].eq("met"), "ola_stopped_at"].notna().all()
 
 
+@given(logs(), st.randoms(use_true_random=False))
+@settings(max_examples=settings.default.max_examples // 5, deadline=None)  # 20 in ci
+def test_the_ola_table_does_not_depend_on_the_ledgers_row_order(case, rng):
+    """ola() of the ledger's rows in any order: the same holds (an incident is its id)."""
+    policy, frame, _timelines, as_of = case
+    if "group" not in frame.columns:
+        frame = frame.assign(group=None)
+    log = EventLog.from_events(frame, attributes=["group"])
+    split = ledger(log, policy, as_of=as_of, by=["status", "group"])
+    goals = {"L1": "1h", "L2": "3h"}
+    order = list(range(len(split)))
+    rng.shuffle(order)
+    shuffled = ola(split.iloc[order], goals=goals, group="group")
+    keys = ["id", "group"]
+    want = ola(split, goals=goals, group="group").astype({"group": object})
+    got = shuffled.astype({"group": object}).sort_values(keys, key=lambda c: c.astype(str))
+    want = want.sort_values(keys, key=lambda c: c.astype(str))
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+
+
 @given(logs(), st.integers(1, 3))
 @settings(max_examples=settings.default.max_examples // 5, deadline=None)  # 20 in ci
 def test_the_ledger_does_not_depend_on_the_block_size(case, size):

@@ -535,7 +535,9 @@ def ola(
             "table", f"the table mixes targets ({names})", "pass the ledger of one target"
         )
     ids = table["id"].to_numpy()
-    inc = np.cumsum(np.r_[True, ids[1:] != ids[:-1]]) - 1 if ids.size else ids.astype(np.int64)
+    # an incident is its id, wherever its rows are: a sorted or concatenated ledger holds
+    # one incident's rows apart, and a hold is still judged on its sum
+    inc = pd.factorize(table["id"], use_na_sentinel=False)[0].astype(np.int64)
     codes_g, names = _codes(np, table[group], narrow=True)
     groups = _Reduced(np, [inc, codes_g], widths=[len(names) + 1])
     first = groups.first
