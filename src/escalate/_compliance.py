@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from escalate._columns import column_names, pandas_frame
+from escalate._checks import excerpt
+from escalate._columns import NAT, column_names, modules, pandas_frame
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._lower import _modules
 
@@ -112,17 +113,50 @@ def _wall_times(pd: Any, column: Any, timezone: str | None) -> Any:
     return values
 
 
-def _elapsed_us(np: Any, pd: Any, frame: Any, target: str) -> Any:
-    """Elapsed business time per row in microseconds (float, NaN when unknown)."""
-    seconds = f"{target}_elapsed_seconds"
-    if f"{target}_elapsed" not in frame.columns and seconds in frame.columns:
-        return pd.to_numeric(frame[seconds]).to_numpy(dtype="float64") * 1e6
-    column = frame[f"{target}_elapsed"]
+def duration_ns(frame: Any, name: str) -> Any:
+    """A result table's duration column as int64 nanoseconds (NaT: the most negative).
+
+    The one reader of durations for :func:`compliance`, :func:`~escalate.survival` and the
+    plots: a timedelta column of any unit; text, as a CSV of results reads back
+    (``"0 days 01:30:00"``, ``"PT1H30M"``); or, when the column is absent, the command
+    line's ``<name>_seconds``. A column of plain numbers is refused: their unit is unknown.
+
+    Raises:
+        ConfigError: the column holds numbers, or text that is not a duration.
+    """
+    np, pd = modules()
+    seconds = f"{name}_seconds"
+    if name not in frame.columns and seconds in frame.columns:
+        values = pd.to_numeric(frame[seconds]).to_numpy(dtype="float64")
+        ns = np.round(np.where(np.isnan(values), 0, values) * 1e6).astype(np.int64) * 1000
+        return np.where(np.isnan(values), NAT, ns)
+    column = frame[name]
     if not pd.api.types.is_timedelta64_dtype(column.dtype):
-        column = pd.to_timedelta(column)  # text such as "0 days 01:30:00" or "PT1H30M"
-    ns = column.to_numpy(dtype="m8[ns]").view("i8")
+        if pd.api.types.is_numeric_dtype(column.dtype) and column.notna().any():
+            raise ConfigError.single(
+                f"results.{name}",
+                f"the column holds numbers, not durations ({column.dtype}): their unit is unknown",
+                f"convert it, e.g. results[{name!r}] = pd.to_timedelta(results[{name!r}], "
+                "unit='us') for Spark's Parquet files (microseconds); seconds go in a "
+                f"column named {seconds!r}",
+            )
+        try:
+            column = pd.to_timedelta(column.astype(object))  # text, or all missing
+        except (ValueError, TypeError):
+            raise ConfigError.single(
+                f"results.{name}",
+                f"the column holds values that are not durations, e.g. "
+                f"{excerpt(column.dropna().iloc[0])}",
+                "pass the output of evaluate_frame, or durations as text such as 'PT1H30M'",
+            ) from None
+    return column.to_numpy(dtype="m8[ns]").view("i8")
+
+
+def _elapsed_us(np: Any, frame: Any, target: str) -> Any:
+    """Elapsed business time per row in microseconds (float, NaN when unknown)."""
+    ns = duration_ns(frame, f"{target}_elapsed")
     us = (ns // 1000).astype("float64")  # exact: instants count to the microsecond
-    us[np.isnat(column.to_numpy(dtype="m8[ns]"))] = np.nan
+    us[ns == NAT] = np.nan
     return us
 
 
@@ -231,7 +265,7 @@ def compliance(
     for target in targets:
         status = frame[f"{target}_status"]
         applies = status.notna().to_numpy()
-        elapsed = _elapsed_us(np, pd, frame, target)
+        elapsed = _elapsed_us(np, frame, target)
         elapsed[(frame[f"{target}_stopped_at"].isna() | status.isna()).to_numpy()] = np.nan
         table = pd.DataFrame(
             {

@@ -7,10 +7,11 @@ global figure state, nothing is shown, and a notebook displays the returned figu
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from escalate._columns import pandas_frame
-from escalate._compliance import _check_columns, compliance
+from escalate._columns import NAT, modules, pandas_frame
+from escalate._compliance import _check_columns, _wall_times, compliance, duration_ns
 from escalate._errors import MissingExtraError
 from escalate._survival import Scale, survival
 
@@ -32,6 +33,17 @@ def _figure() -> Figure:
     except ImportError:  # pragma: no cover - matplotlib is installed in the test environment
         raise MissingExtraError("plots", "plot", "matplotlib") from None
     return _Figure(figsize=(8, 4.5), layout="constrained")
+
+
+def _groups(frame: pd.DataFrame, by: str) -> Iterator[tuple[str, pd.DataFrame]]:
+    """``(label, rows)`` per value of ``by`` in order; rows without one last, as "no <by>".
+
+    The tables keep a group without a value (a ticket with no assignment group), so the
+    plots draw it too, named so.
+    """
+    _np, pd = modules()
+    for name, rows in frame.groupby(by, sort=True, dropna=False, observed=True):
+        yield (f"no {by}" if pd.isna(name) else str(name)), rows
 
 
 def plot_compliance(
@@ -73,9 +85,9 @@ def plot_compliance(
     locator = AutoDateLocator()  # type: ignore[no-untyped-call] # a few ticks for any span
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    for name, group in report.groupby(by, sort=True):
+    for name, group in _groups(report, by):
         x = group["period"].dt.to_timestamp()
-        (line,) = ax.plot(x, group["percent_met"], marker="o", label=str(name))
+        (line,) = ax.plot(x, group["percent_met"], marker="o", label=name)
         ax.fill_between(x, group["ci_low"], group["ci_high"], color=line.get_color(), alpha=0.15)
     if objective is not None:
         ax.axhline(objective, color="black", linestyle="--", label=f"goal {objective:g}%")
@@ -107,17 +119,21 @@ def plot_elapsed(
         line; only incidents whose target stopped are counted.
     """
     results = pandas_frame(results, "results")
-    _check_columns(results, [by], [target], None)
+    month = by == "month" and "month" not in results.columns
+    _check_columns(results, [by], [target], "opened" if month else None)
     stopped = results[results[f"{target}_stopped_at"].notna().to_numpy()]
-    groups = sorted(stopped[by].dropna().unique().tolist(), key=str)
+    if month:  # the opening's month, as compliance and survival take it
+        months = _wall_times(modules()[1], stopped["opened"], None).dt.to_period("M")
+        stopped = stopped.assign(month=months)
+    groups = list(_groups(stopped, by))
     figure = _figure()
     axes = figure.subplots(1, max(len(groups), 1), squeeze=False)[0]
-    for ax, name in zip(axes, groups, strict=False):
-        rows = stopped[(stopped[by] == name).to_numpy(dtype=bool)]
-        hours = rows[f"{target}_elapsed"].to_numpy().view("i8") / _HOUR_NS
-        ax.hist(hours, bins=bins, color="tab:blue", alpha=0.8)
-        for goal in sorted(rows[f"{target}_goal"].dropna().unique()):
-            ax.axvline(goal.value / _HOUR_NS, color="tab:red", linestyle="--", label="goal")
+    for ax, (name, rows) in zip(axes, groups, strict=False):
+        elapsed = duration_ns(rows, f"{target}_elapsed")
+        ax.hist(elapsed[elapsed != NAT] / _HOUR_NS, bins=bins, color="tab:blue", alpha=0.8)
+        goals = duration_ns(rows, f"{target}_goal")
+        for goal in sorted(set(goals[goals != NAT].tolist())):
+            ax.axvline(goal / _HOUR_NS, color="tab:red", linestyle="--", label="goal")
         ax.set_title(f"{by} = {name}")
         ax.set_xlabel("business hours")
     axes[0].set_ylabel("incidents")
@@ -151,9 +167,9 @@ def plot_survival(
     unit = 100.0 if scale == "goal" else 1 / _HOUR_NS
     figure = _figure()
     ax = figure.subplots()
-    summary: Any = report.summary.set_index(by)  # looked up by label below
+    summaries = [row for _name, row in _groups(report.summary, by)]
     goals: set[float] = set()
-    for name, curve in report.curve.groupby(by, sort=True):
+    for (name, curve), summary in zip(_groups(report.curve, by), summaries, strict=True):
         times = curve["time"].to_numpy()
         x = [0.0, *(times if scale == "goal" else times.view("i8")) * unit]
         y = [0.0, *(100 * (1 - curve["survival"].to_numpy()))]
@@ -161,9 +177,9 @@ def plot_survival(
         high = [0.0, *(100 * (1 - curve["ci_low"].to_numpy()))]
         (line,) = ax.step(x, y, where="post", label=str(name))
         ax.fill_between(x, low, high, step="post", color=line.get_color(), alpha=0.15)
-        share = float(summary.loc[name, "percent_met"])
+        share = float(summary["percent_met"].iloc[0])
         if not math.isnan(share):  # NaN: the group mixes goals on the time scale
-            at = 100.0 if scale == "goal" else summary.loc[name, "goal"].value / _HOUR_NS
+            at = 100.0 if scale == "goal" else summary["goal"].iloc[0].value / _HOUR_NS
             ax.scatter([at], [share], color=line.get_color(), zorder=3)
             goals.add(at)
     for k, goal in enumerate(sorted(goals)):

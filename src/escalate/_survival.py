@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from escalate._columns import column_names, pandas_frame
-from escalate._compliance import check_confidence
+from escalate._compliance import _wall_times, check_confidence, duration_ns
 from escalate._errors import ConfigError, did_you_mean
 from escalate._lower import _modules
 
@@ -131,7 +131,7 @@ def survival(
         if key in frame.columns:
             columns[key] = frame[key]
         elif key == "month" and time_column in frame.columns:
-            columns[key] = _months(pd, frame[time_column])
+            columns[key] = _wall_times(pd, frame[time_column], None).dt.to_period("M")
         else:
             hint = did_you_mean(key, map(str, frame.columns)) or "group on columns of the table"
             if key == "month":
@@ -188,20 +188,14 @@ def _label(labels: Any, target: str, table: dict[str, Any]) -> Any:
     return named
 
 
-def _months(pd: Any, times: Any) -> Any:
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        times = times.dt.tz_localize(None)  # the wall-clock month in the column's zone
-    return times.dt.to_period("M")
-
-
 def _observations(
     np: Any, pd: Any, frame: Any, target: str, *, ok: Any, scale: Scale
 ) -> dict[str, Any]:
     """The target's rows that count, with their sort key, event flag, goal and outcome."""
     codes, names = pd.factorize(frame[f"{target}_status"])  # fast on Arrow-backed strings
     code = {str(name): i for i, name in enumerate(names)}
-    elapsed = frame[f"{target}_elapsed"].to_numpy("m8[ns]").view("i8")
-    goal = frame[f"{target}_goal"].to_numpy("m8[ns]").view("i8")
+    elapsed = duration_ns(frame, f"{target}_elapsed")
+    goal = duration_ns(frame, f"{target}_goal")
     nat = np.iinfo(np.int64).min
     keep = ok & (codes >= 0) & (codes != code.get("pending", -1)) & (elapsed != nat)
     if scale == "goal":
