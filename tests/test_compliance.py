@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import example, given
 
+import escalate
 from escalate import ConfigError, compliance, evaluate_frame, load_policy
 from escalate._compliance import _wilson
 from tests import strategies
@@ -205,3 +206,25 @@ def test_median_and_p90_of_a_hand_worked_group():
     report = compliance(_stopped_table([3600 * 10**6, 16_200 * 10**6]), targets=["response"])
     assert report["median_elapsed"][0] == timedelta(hours=2.75)
     assert report["p90_elapsed"][0] == timedelta(hours=4.15)
+
+
+@pytest.mark.parametrize("day", [10, 20, 31])
+def test_pending_targets_are_neither_counted_nor_open(day):
+    """Tickets not opened by as_of, and targets not started: out of count, as survival has it.
+
+    On the bundled sample evaluated inside October, later tickets were counted as open.
+    """
+    from tests.test_compare import SAAS, sample  # noqa: PLC0415 - the bundled sample
+
+    as_of = datetime(2026, 10, day, tzinfo=ZoneInfo("America/Bogota"))
+    results = escalate.evaluate_frame(sample(), SAAS, as_of=as_of)
+    targets = ["response", "resolution", "definitive_fix"]
+    table = compliance(results, targets=targets).set_index(["severity", "target"])
+    curves = escalate.survival(results, targets=targets).summary.set_index(["severity", "target"])
+    for key, row in table.iterrows():
+        statuses = results.loc[results["severity"] == key[0], f"{key[1]}_status"]
+        assert row["count"] == int(statuses.isin(["met", "breached", "running", "paused"]).sum())
+        assert row["open"] == int(statuses.isin(["running", "paused"]).sum())
+        assert row["count"] == row["met"] + row["breached"] + row["open"]
+        assert row["count"] == curves.loc[key, "count"]  # survival leaves the same out
+    assert "definitive_fix" not in set(table.index.get_level_values("target"))  # all pending

@@ -518,15 +518,14 @@ def test_compliance_by_month_team_and_period_leaves_out_errors():
     with pytest.warns(BadRowsWarning):
         out = evaluate_frame(frame, SAAS, as_of=AS_OF)
     report = compliance(out, by=["month", "team"], freq="W")
-    assert set(report["target"]) == {"response", "resolution", "definitive_fix"}
+    # definitive_fix has not started on either row: pending, neither counted nor open
+    assert set(out["definitive_fix_status"].dropna()) == {"pending"}
+    assert set(report["target"]) == {"response", "resolution"}
     assert report["month"].astype(str).unique().tolist() == ["2026-01"]
-    assert report["count"].sum() == 2 * 3
+    assert report["count"].sum() == 2 * 2
     response = report[report["target"] == "response"].iloc[0]
     assert response["team"] == "a"
     assert "period" in report.columns
-    fix = report[report["target"] == "definitive_fix"].iloc[0]
-    assert math.isnan(fix["percent_met"])
-    assert fix["open"] == 2
 
 
 def test_compliance_without_keys_and_bad_confidence():

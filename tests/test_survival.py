@@ -103,6 +103,11 @@ def assert_matches_lifelines(rows: list[Observation], report: SurvivalReport) ->
         (row,) = summary.itertuples(index=False)
         goal = 1.0 if scaled else mine[0].goal_minutes
         s, low, high = lifelines_at(kmf, goal)
+        if goal > table.index.max() and kmf.survival_function_.iloc[-1, 0] > 0:
+            # nobody followed to the goal with some still open: unknown (lifelines: flat)
+            assert math.isnan(row.percent_met) and math.isnan(row.ci_low)
+            assert math.isnan(row.ci_high)
+            continue
         assert row.percent_met == pytest.approx(100 * (1 - s), abs=1e-9)
         assert row.ci_low == pytest.approx(100 * (1 - high), abs=1e-9)
         assert row.ci_high == pytest.approx(100 * (1 - low), abs=1e-9)
@@ -191,7 +196,8 @@ def test_mixed_goals_have_no_share_on_the_time_scale(rows):
     for row in summary.itertuples(index=False):
         goals = {o.goal_minutes for o in counted(rows, row.severity)}
         assert pd.isna(row.goal) == (len(goals) > 1)
-        assert math.isnan(row.percent_met) == (len(goals) > 1)
+        if len(goals) > 1:
+            assert math.isnan(row.percent_met)
 
 
 def test_a_hand_worked_curve_with_ties_and_censoring_at_an_event_time():
@@ -338,3 +344,19 @@ def test_plot_survival_draws_a_curve_per_group_and_the_goal():
     # group a mixes goals: no dot for it on the business-time scale, b keeps its goal line
     assert [line.get_label() for line in ax.get_lines()] == ["a", "b", "goal"]
     assert len(ax.collections) == 2 + 1  # two bands and b's dot
+
+
+def test_a_goal_past_the_end_of_the_curve_with_tickets_open_has_no_share():
+    """Five tickets open at 2 min of a 5 min goal: the share met is unknown, not 0% (0 to 0).
+
+    Once one ticket has been followed past the goal, the curve at the goal is known again.
+    """
+    rows = [Observation(group="a", minutes=2, goal_minutes=5, status="running")] * 5
+    (row,) = survival(results_of(rows)).summary.itertuples(index=False)
+    assert math.isnan(row.percent_met) and math.isnan(row.ci_low) and math.isnan(row.ci_high)
+    later = [*rows, Observation(group="a", minutes=6, goal_minutes=5, status="breached")]
+    (row,) = survival(results_of(later)).summary.itertuples(index=False)
+    assert row.percent_met == 0 and row.ci_low == 0 and row.ci_high == 0
+    stopped = [*rows, Observation(group="a", minutes=1, goal_minutes=5, status="met")]
+    (row,) = survival(results_of(stopped)).summary.itertuples(index=False)
+    assert math.isnan(row.percent_met)  # 1 of 6 met by 1 min, the rest unknown at 5

@@ -222,7 +222,9 @@ def compliance(
     Returns:
         Columns: the ``by`` keys (and ``period``), ``target``, ``count``, ``met``,
         ``breached``, ``open``, ``percent_met``, ``ci_low``, ``ci_high``,
-        ``median_elapsed``, ``p90_elapsed``. Rows with an ``error`` are left out.
+        ``median_elapsed``, ``p90_elapsed``. Rows with an ``error`` are left out, and
+        so are targets pending at the evaluation (not started, or the incident not opened
+        yet): ``count`` is ``met + breached + open``, ``open`` the running and paused ones.
         ``percent_met`` is ``100 * met / (met + breached)``: open incidents are not yet
         decided. The interval is Wilson's score interval on that share, in percent: for
         8 met of 10 decided at 95%, ``z = 1.96``, the centre is
@@ -264,7 +266,9 @@ def compliance(
     parts = []
     for target in targets:
         status = frame[f"{target}_status"]
-        applies = status.notna().to_numpy()
+        # a pending target (not started, or the incident not opened by as_of) is not yet
+        # an incident of this target: neither decided nor open, as survival() has it
+        applies = (status.notna() & (status != "pending")).to_numpy(dtype=bool)
         elapsed = _elapsed_us(np, frame, target)
         elapsed[(frame[f"{target}_stopped_at"].isna() | status.isna()).to_numpy()] = np.nan
         table = pd.DataFrame(

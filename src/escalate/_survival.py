@@ -50,7 +50,8 @@ class SurvivalReport:
         summary: One row per group and target: the group keys, ``target``, ``goal``,
             ``count``, ``stopped``, ``open``, ``closed_met``, ``closed_percent_met``
             (the naive share, stopped targets only), ``percent_met`` with ``ci_low`` and
-            ``ci_high`` (read from the curve at the goal), all three in percent, and the
+            ``ci_high`` (read from the curve at the goal; NA when the curve ends before
+            the goal with targets still open), all three in percent, and the
             ``median`` time to stop with ``median_low`` and ``median_high`` (NA where the
             curve or its band never falls to one half).
         confidence: The confidence level of the intervals.
@@ -92,7 +93,9 @@ def survival(
     share met is ``100 * (1 - S(goal))``. On the ``"time"`` scale this needs one goal per
     group: a group whose rows have different goals (a team across severities) gets NA
     there. The ``"goal"`` scale measures each target in fractions of its own goal, so the
-    share met is read at 1.0 in every group.
+    share met is read at 1.0 in every group. Where every target still open stopped being
+    followed before the goal (the curve ends short of it, above 0), nothing is known of
+    the goal itself: the share met is NA, not the curve's last value.
 
     Args:
         results: The output of :func:`evaluate_frame`.
@@ -257,9 +260,13 @@ def _estimate(np: Any, group: Any, groups: int, rows: dict[str, Any], z: float) 
             "ci_low": np.nan,
             "ci_high": np.nan,
         }
-        if one_goal or scaled:
+        at = 1.0 if scaled else goals[0]
+        # past the last time with targets still open, no target was followed that far: the
+        # curve, and the share met at a later goal, are unknown (lifelines draws it flat)
+        known = curve["time"][-1] >= at or curve["survival"][-1] == 0
+        if (one_goal or scaled) and known:
             # S is right-continuous: S(goal) is its value at the last time <= goal
-            i = int(np.searchsorted(curve["time"], 1.0 if scaled else goals[0], side="right"))
+            i = int(np.searchsorted(curve["time"], at, side="right"))
             s, low, high = (curve[c][i - 1] if i else 1.0 for c in _BAND)
             # a lower survival is a higher share met: the bounds swap
             summary.update(percent_met=100 * (1 - s), ci_low=100 * (1 - high))
