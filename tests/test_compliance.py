@@ -228,3 +228,21 @@ def test_pending_targets_are_neither_counted_nor_open(day):
         assert row["count"] == row["met"] + row["breached"] + row["open"]
         assert row["count"] == curves.loc[key, "count"]  # survival leaves the same out
     assert "definitive_fix" not in set(table.index.get_level_values("target"))  # all pending
+
+
+@pytest.mark.parametrize(("freq", "period"), [("ME", "M"), ("QE", "Q"), ("YE", "Y"), ("W", "W")])
+def test_month_end_offset_aliases_read_as_periods(freq, period):
+    """pandas' offset aliases ("ME", what resample takes) give the period's table."""
+    from tests.test_compare import SAAS, sample  # noqa: PLC0415 - the bundled sample
+
+    results = escalate.evaluate_frame(sample(), SAAS, as_of=datetime(2026, 12, 1, tzinfo=BOGOTA))
+    pd.testing.assert_frame_equal(compliance(results, freq=freq), compliance(results, freq=period))
+
+
+def test_an_unknown_period_is_a_config_error():
+    """Not a bare pandas ValueError: the key and the aliases to use."""
+    from tests.test_compare import SAAS, sample  # noqa: PLC0415 - the bundled sample
+
+    results = escalate.evaluate_frame(sample(), SAAS, as_of=datetime(2026, 12, 1, tzinfo=BOGOTA))
+    with pytest.raises(ConfigError, match=r"freq: unknown period 'monthly'.*'M'"):
+        compliance(results, freq="monthly")

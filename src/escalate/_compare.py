@@ -29,6 +29,7 @@ from escalate._compliance import (
     _zone,
     check_confidence,
     compliance,
+    period_alias,
 )
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._frame import evaluate_frame
@@ -204,6 +205,7 @@ def compare(
             policy_argument(side, what, versions=True)
     check_confidence(confidence)
     _targets(before, after, targets)  # before the long part
+    freq = None if freq is None else period_alias(freq)
     options: dict[str, Any] = {"as_of": as_of, "timezone": timezone}
     if not isinstance(incidents, EventLog):
         options.update(columns=columns, pauses=pauses)
@@ -243,6 +245,7 @@ def compare_results(
     """
     np, pd = _modules()
     check_confidence(confidence)
+    freq = None if freq is None else period_alias(freq)
     by = column_names(by)
     zone = _zone(period_timezone)
     before, after = policies

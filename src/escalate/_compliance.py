@@ -182,6 +182,33 @@ def _zone(timezone: str | None) -> str | None:
     return timezone
 
 
+def period_alias(freq: str) -> str:
+    """``freq`` as a pandas period alias; the month, quarter and year *end* offsets too.
+
+    ``"ME"``, ``"QE"`` and ``"YE"`` are pandas' offset aliases (what ``resample`` takes
+    since pandas 2.2); as periods they are ``"M"``, ``"Q"`` and ``"Y"``.
+
+    Raises:
+        ConfigError: neither a period alias nor one of those.
+    """
+    _np, pd = modules()
+    for alias in (
+        freq,
+        freq[:-1] if isinstance(freq, str) and freq.upper().endswith("E") else None,
+    ):
+        if alias:
+            try:
+                pd.Period("2026-01-01", freq=alias)
+            except (ValueError, TypeError):
+                continue
+            return alias
+    raise ConfigError.single(
+        "freq",
+        f"unknown period {excerpt(freq)}",
+        "use a pandas period alias: 'D', 'W', 'M', 'Q' or 'Y' (or 'W-MON'...)",
+    )
+
+
 def check_confidence(confidence: object) -> None:
     """Raise a :class:`ConfigError` unless ``0 < confidence < 1`` (a confidence level)."""
     if isinstance(confidence, bool) or not (
@@ -211,8 +238,8 @@ def compliance(
             calendar month of ``time_column`` in ``timezone``.
         targets: The targets to report; every target of the results by default.
         confidence: The confidence level of the interval on the share met.
-        freq: A pandas period alias (``"W"``, ``"Q"``...) adding a ``period`` key from
-            ``time_column``, in ``timezone`` too.
+        freq: A pandas period alias (``"W"``, ``"Q"``...; ``"ME"`` reads as ``"M"``)
+            adding a ``period`` key from ``time_column``, in ``timezone`` too.
         time_column: The column the ``month`` and ``period`` keys come from.
         timezone: The IANA zone whose months (and periods) count; ``escalate report``
             passes the policy's (:attr:`Policy.timezone`). By default each instant's
@@ -243,6 +270,7 @@ def compliance(
     results = pandas_frame(results, "results")
     check_confidence(confidence)
     zone = _zone(timezone)
+    freq = None if freq is None else period_alias(freq)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
     keys = column_names(by)
     derive_month = "month" in keys and "month" not in results.columns
