@@ -192,10 +192,8 @@ def period_alias(freq: str) -> str:
         ConfigError: neither a period alias nor one of those.
     """
     _np, pd = modules()
-    for alias in (
-        freq,
-        freq[:-1] if isinstance(freq, str) and freq.upper().endswith("E") else None,
-    ):
+    text = str(freq)  # not always text: freq=3 is refused below, not an AttributeError
+    for alias in (freq, text[:-1] if text.upper().endswith("E") else None):
         if alias:
             try:
                 pd.Period("2026-01-01", freq=alias)
