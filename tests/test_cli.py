@@ -280,6 +280,9 @@ def test_deadline_as_of_later_shows_a_breach():
         (["-s", "alta", "-t", "2026-11-13T16:10", "--tz", "Mars/Olympus"], "unknown time zone"),
         (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "category"], "expected KEY=VALUE"),
         (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--plan", "gold"], "unknown plan 'gold'"),
+        (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "severity=baja"], "is --severity"),
+        (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "at=2026-01-01"], "is --opened"),
+        (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "type=Bug"], "'type' is the kind"),
         (
             ["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--as-of", "2026-11-01T00:00-05:00"],
             "--as-of 2026-11-01T00:00-05:00 is before --opened",

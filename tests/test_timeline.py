@@ -438,3 +438,27 @@ def test_an_event_beyond_the_horizon_is_named_by_its_index(year: int):
         Timeline.from_events(events)
     assert caught.value.path == "events[2] (resolved).at"
     assert str(caught.value).startswith("events[2] (resolved).at: at ")
+
+
+@given(st.integers(0, 6), st.sampled_from(["2300-01-01T00:00:00-05:00", "1850-06-01T00:00:00Z"]))
+def test_a_builder_names_the_event_it_appends_beyond_the_horizon(before, when):
+    """The path of a HorizonError from a builder is the new event's index, as from_events'."""
+    timeline = Timeline.open("2026-01-13T08:00:00-05:00", severity="alta")
+    for k in range(before):
+        timeline = timeline.change(f"2026-01-13T{9 + k:02d}:00:00-05:00", status=f"S{k}")
+    with pytest.raises(HorizonError) as built:
+        timeline.resume(when)
+    rows = [*timeline.to_events(), {"type": "resumed", "at": when}]
+    with pytest.raises(HorizonError) as given_:
+        Timeline.from_events(rows)
+    assert built.value.path == given_.value.path == f"events[{before + 1}] (resumed).at"
+
+
+def test_type_is_not_an_attribute_of_the_builders():
+    """open(type=...) and change(type=...) are TimelineErrors that say to rename it."""
+    with pytest.raises(TimelineError, match=r"events\[0\] \(opened\)\.type: .*issue_type"):
+        Timeline.open("2026-01-13T08:00:00-05:00", severity="alta", type="Bug")
+    opened = Timeline.open("2026-01-13T08:00:00-05:00", severity="alta", issue_type="Bug")
+    assert opened.attributes == {"issue_type": "Bug"}
+    with pytest.raises(TimelineError, match=r"events\[1\] \(changed\)\.type: "):
+        opened.change("2026-01-13T09:00:00-05:00", type="Bug")

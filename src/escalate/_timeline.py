@@ -169,9 +169,10 @@ class _Sequence:
         return _Sequence(state, last)
 
 
-def _instants(events: tuple[Event, ...], problems: list[Problem]) -> list[int]:
+def _instants(events: tuple[Event, ...], problems: list[Problem], start: int = 0) -> list[int]:
+    """The events' instants in µs; ``start``: the index of the first (for the paths)."""
     out: list[int] = []
-    for i, event in enumerate(events):
+    for i, event in enumerate(events, start):
         try:
             out.append(instant_us(event.at, "at"))
         except InvalidInstantError as exc:
@@ -181,6 +182,19 @@ def _instants(events: tuple[Event, ...], problems: list[Problem]) -> list[int]:
             path = f"{event_path(i, event.type)}.at"
             raise HorizonError(f"{path}: {exc}", path=path) from None
     return out
+
+
+def _reserved(fields: Mapping[str, Any], i: int, kind: object) -> None:
+    """Refuse ``type`` as a field of the builders: it is the event's kind, not an attribute.
+
+    (``at`` and ``severity`` are the builders' own arguments: Python refuses them twice.)
+    """
+    if "type" in fields:
+        raise TimelineError.single(
+            f"{event_path(i, str(kind))}.type",
+            "'type' is the kind of the event, not an attribute: a builder sets it",
+            "name the attribute otherwise, e.g. issue_type='Bug'",
+        )
 
 
 def _event_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
@@ -290,21 +304,25 @@ class Timeline:
 
     @classmethod
     def open(cls, at: datetime | str, *, severity: str, **attributes: Any) -> Timeline:
-        """Start a timeline with its ``opened`` event (attributes: plan, category...)."""
+        """Start a timeline with its ``opened`` event (attributes: plan, category...).
+
+        ``status`` and ``reason`` are the event's own fields; ``type`` cannot be an
+        attribute's name (an event table's key): name it otherwise, e.g. ``issue_type``.
+        """
+        _reserved(attributes, 0, "opened")
         return cls.from_events([{"type": "opened", "at": at, "severity": severity, **attributes}])
 
     def then(self, type: str, at: datetime | str, **fields: Any) -> Timeline:  # noqa: A002
         """Return this timeline with one more event appended (only the new event is checked)."""
         problems: list[Problem] = []
         i = len(self.events)
+        _reserved(fields, i, type)
         event = checked_event({"type": type, "at": at, **fields}, i, problems)
         if event is None:
             raise TimelineError(problems)
-        instants = _instants((event,), problems)
+        instants = _instants((event,), problems, start=i)
         if problems:
-            raise TimelineError(
-                [attrs.evolve(p, path=event_path(i, type) + ".at") for p in problems]
-            )
+            raise TimelineError(problems)
         state = self._sequence.walk(i, (event,), instants, problems)
         if problems:
             raise TimelineError(problems)
@@ -345,6 +363,7 @@ class Timeline:
         >>> tl.change("2026-11-20T16:20:00-05:00", status="Active").events[-1].status
         'Active'
         """
+        _reserved(fields, len(self.events), "changed")
         return self.then("changed", at, **fields)
 
     def escalate(self, at: datetime | str) -> Timeline:

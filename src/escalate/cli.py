@@ -280,6 +280,11 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
             f"--as-of {as_of} is before --opened {opened}; evaluate at or after the opening"
         )
     attributes: dict[str, Any] = _pairs(attr_pairs, "--attr")
+    for key, option in (("severity", "--severity"), ("at", "--opened"), ("plan", "--plan")):
+        if key in attributes and (key != "plan" or plan is not None):
+            raise UsageProblem(f"--attr {key}=...: the opening's {key} is {option}; give it once")
+    if "type" in attributes:
+        raise UsageProblem("--attr type=...: 'type' is the kind of the event; name it otherwise")
     if plan is not None:
         attributes["plan"] = plan
     timeline = escalate.Timeline.open(opened_at, severity=severity, **attributes)
