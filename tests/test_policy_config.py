@@ -690,3 +690,48 @@ def test_the_schema_and_the_loader_agree_on_conditions(key, value, loads):
     else:
         with pytest.raises(PolicyError):
             load_policy(policy)
+
+
+@pytest.mark.parametrize(
+    ("holidays", "hours"),
+    [
+        ({"country": "CO"}, None),
+        ({"country": "CO", "add": ["2026-12-24"], "remove": ["2026-01-01"]}, None),
+        ({"include": [{"country": "CO"}, "2026-12-24"], "remove": ["2026-01-01"]}, None),
+        ({"include": [{"include": ["2026-12-24"]}]}, None),
+        ({"calendar": "workalendar.america.Colombia"}, None),
+        (["2026-12-24", {"country": "CO"}], None),
+        ({"add": ["2026-12-24"]}, None),
+        ({"country": "CO", "calendar": "workalendar.america.Colombia"}, None),
+        ({"country": "CO", "region": "DC"}, None),
+        (None, "24x7"),
+        (None, "24X7"),
+        (None, " 24/7 "),
+        (None, "24 x 7"),
+        (None, "always"),
+    ],
+)
+def test_the_schema_and_the_loader_agree_on_holidays_and_hours(holidays, hours):
+    """Every documented holiday table and hours form: the schema takes what the loader takes.
+
+    The schema refused ``include`` and ``calendar`` (which to_dict() writes), and "24X7".
+    """
+    calendar: dict[str, object] = {
+        "timezone": "America/Bogota",
+        "hours": hours or {"mon-fri": ["08:00-17:00"]},
+    }
+    if holidays is not None:
+        calendar["holidays"] = holidays
+    config = {
+        "clock": "office",
+        "calendars": {"office": calendar},
+        "severities": FULL["severities"],
+    }
+    validator = jsonschema.Draft202012Validator(policy_schema())
+    try:
+        policy = load_policy(config)
+    except PolicyError:
+        assert not validator.is_valid(config)
+        return
+    assert validator.is_valid(config)
+    assert validator.is_valid(policy.to_dict())

@@ -26,13 +26,17 @@ _DATE: Final = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _INTERVALS: Final = {"type": "array", "items": {"type": "string"}}
 _HOLIDAY_TABLE: Final = {
     "type": "object",
+    "description": "Exactly one of country, calendar or include; then add and remove.",
     "properties": {
         "country": _NAME,
         "subdivision": _TEXT,
         "source": {"enum": ["holidays", "workalendar"]},
+        "calendar": {"type": "string", "minLength": 1, "description": "A workalendar class."},
+        "include": {"$ref": "#/$defs/holiday_list"},
         "add": {"type": "array", "items": _DATE},
         "remove": {"type": "array", "items": _DATE},
     },
+    "oneOf": [{"required": [key]} for key in ("country", "calendar", "include")],
     "additionalProperties": False,
 }
 _SCHEMA: Final[dict[str, Any]] = {
@@ -69,6 +73,7 @@ _SCHEMA: Final[dict[str, Any]] = {
     },
     "$defs": {
         "duration": _DURATION_SCHEMA,
+        "holiday_list": {"type": "array", "items": {"oneOf": [_DATE, _HOLIDAY_TABLE]}},
         "clock": {"type": "string", "minLength": 1, "description": "A calendar name or '24x7'."},
         "calendar": {
             "type": "object",
@@ -78,16 +83,11 @@ _SCHEMA: Final[dict[str, Any]] = {
                 "timezone": _NAME,
                 "hours": {
                     "oneOf": [
-                        {"const": "24x7"},
+                        {"type": "string", "pattern": r"^\s*24[xX/]7\s*$"},
                         {"type": "object", "additionalProperties": _INTERVALS},
                     ]
                 },
-                "holidays": {
-                    "oneOf": [
-                        _HOLIDAY_TABLE,
-                        {"type": "array", "items": {"oneOf": [_DATE, _HOLIDAY_TABLE]}},
-                    ]
-                },
+                "holidays": {"oneOf": [_HOLIDAY_TABLE, {"$ref": "#/$defs/holiday_list"}]},
                 "exceptions": {"type": "object", "additionalProperties": _INTERVALS},
             },
         },
