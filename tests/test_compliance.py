@@ -232,7 +232,7 @@ def test_pending_targets_are_neither_counted_nor_open(day):
 
 @pytest.mark.parametrize(("freq", "period"), [("ME", "M"), ("QE", "Q"), ("YE", "Y"), ("W", "W")])
 def test_month_end_offset_aliases_read_as_periods(freq, period):
-    """pandas' offset aliases ("ME", what resample takes) give the period's table."""
+    """Offset aliases ("ME", what resample takes) give the period's table."""
     from tests.test_compare import SAAS, sample  # noqa: PLC0415 - the bundled sample
 
     results = escalate.evaluate_frame(sample(), SAAS, as_of=datetime(2026, 12, 1, tzinfo=BOGOTA))

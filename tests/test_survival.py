@@ -105,7 +105,8 @@ def assert_matches_lifelines(rows: list[Observation], report: SurvivalReport) ->
         s, low, high = lifelines_at(kmf, goal)
         if goal > table.index.max() and kmf.survival_function_.iloc[-1, 0] > 0:
             # nobody followed to the goal with some still open: unknown (lifelines: flat)
-            assert math.isnan(row.percent_met) and math.isnan(row.ci_low)
+            assert math.isnan(row.percent_met)
+            assert math.isnan(row.ci_low)
             assert math.isnan(row.ci_high)
             continue
         assert row.percent_met == pytest.approx(100 * (1 - s), abs=1e-9)
@@ -353,10 +354,14 @@ def test_a_goal_past_the_end_of_the_curve_with_tickets_open_has_no_share():
     """
     rows = [Observation(group="a", minutes=2, goal_minutes=5, status="running")] * 5
     (row,) = survival(results_of(rows)).summary.itertuples(index=False)
-    assert math.isnan(row.percent_met) and math.isnan(row.ci_low) and math.isnan(row.ci_high)
+    assert math.isnan(row.percent_met)
+    assert math.isnan(row.ci_low)
+    assert math.isnan(row.ci_high)
     later = [*rows, Observation(group="a", minutes=6, goal_minutes=5, status="breached")]
     (row,) = survival(results_of(later)).summary.itertuples(index=False)
-    assert row.percent_met == 0 and row.ci_low == 0 and row.ci_high == 0
+    assert row.percent_met == 0
+    assert row.ci_low == 0
+    assert row.ci_high == 0
     stopped = [*rows, Observation(group="a", minutes=1, goal_minutes=5, status="met")]
     (row,) = survival(results_of(stopped)).summary.itertuples(index=False)
     assert math.isnan(row.percent_met)  # 1 of 6 met by 1 min, the rest unknown at 5
