@@ -1402,3 +1402,23 @@ def test_report_says_how_many_incidents_its_table_counts(tmp_path: Path):
     result = run("report", "--policy", SAAS, path, "--as-of", "2026-11-20T12:00-05:00")
     assert result.exit_code == 0, result.output
     assert "Compliance of 2 of 3 incidents (1 could not be evaluated) as of" in result.stdout
+
+
+def test_deadline_writes_instants_in_tz_or_the_policys_zone():
+    """--tz is the zone of the instants written out (table and JSON); the policy's otherwise.
+
+    --json --explain adds the explanation's lines under "explanation".
+    """
+    args = ("deadline", "--policy", SAAS, "-s", "alta", "-t", "2026-11-13T16:10-05:00")
+    madrid = run(*args, "--tz", "Europe/Madrid", "--json", "--explain")
+    assert madrid.exit_code == 0, madrid.output
+    form = json.loads(madrid.stdout)
+    assert form["as_of"] == "2026-11-13T22:10:00+01:00"
+    assert form["targets"]["response"]["due_at"] == "2026-11-17T14:40:00+01:00"
+    assert form["schedule"][0]["at"].endswith("+01:00")
+    assert form["explanation"][0].startswith("Incident opened")
+    table = run(*args, "--tz", "Europe/Madrid")
+    assert "Tue 2026-11-17 14:40 +0100" in table.stdout
+    plain = json.loads(run(*args, "--json").stdout)
+    assert plain["targets"]["response"]["due_at"] == "2026-11-17T08:40:00-05:00"
+    assert "explanation" not in plain

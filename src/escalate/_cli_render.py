@@ -10,7 +10,7 @@ import math
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +48,26 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 
 
-def _when(value: datetime | None) -> str:
-    return "-" if value is None else value.strftime("%a %Y-%m-%d %H:%M %z")
+def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
+    """An instant for a table, in ``zone`` when given (else as it is)."""
+    if value is None:
+        return "-"
+    return (value if zone is None else value.astimezone(zone)).strftime("%a %Y-%m-%d %H:%M %z")
+
+
+def in_zone(form: Any, zone: tzinfo) -> Any:
+    """A JSON form (``to_dict()``) with its instants (``as_of``, ``at``, ``*_at``) in ``zone``."""
+    if isinstance(form, list):
+        return [in_zone(item, zone) for item in form]
+    if not isinstance(form, dict):
+        return form
+    out = {}
+    for key, value in form.items():
+        instant = key in {"as_of", "at"} or key.endswith("_at")
+        if instant and isinstance(value, str):
+            value = datetime.fromisoformat(value).astimezone(zone).isoformat()  # noqa: PLW2901
+        out[key] = in_zone(value, zone)
+    return out
 
 
 def _duration(value: timedelta | None) -> str:
@@ -83,7 +101,7 @@ def _contacts(tier: Tier | escalate.TierRef) -> str:
     return "; ".join(parts) or "-"
 
 
-def _targets_table(ev: Evaluation) -> Table:
+def _targets_table(ev: Evaluation, zone: tzinfo | None = None) -> Table:
     table = Table(title="Targets", title_justify="left")
     for name in ("target", "status", "goal", "clock", "elapsed", "remaining", "due at"):
         table.add_column(name)
@@ -95,12 +113,12 @@ def _targets_table(ev: Evaluation) -> Table:
             Text(t.clock),
             _duration(t.elapsed),
             _duration(t.remaining),
-            _when(t.due_at),
+            _when(t.due_at, zone),
         )
     return table
 
 
-def _schedule_table(ev: Evaluation) -> Table:
+def _schedule_table(ev: Evaluation, zone: tzinfo | None = None) -> Table:
     table = Table(title="Escalation schedule", title_justify="left")
     for name in ("level", "tier", "at", "why", "contacts"):
         table.add_column(name)
@@ -112,7 +130,8 @@ def _schedule_table(ev: Evaluation) -> Table:
         else:
             why = f"{entry.state.value}: {entry.note}"
         ref = entry.tier
-        table.add_row(str(ref.level), Text(ref.name), _when(entry.at), why, Text(_contacts(ref)))
+        at = _when(entry.at, zone)
+        table.add_row(str(ref.level), Text(ref.name), at, why, Text(_contacts(ref)))
     return table
 
 
@@ -120,14 +139,18 @@ def _schedule_json(ev: Evaluation) -> list[dict[str, Any]]:
     return [entry.to_dict() for entry in ev.schedule]
 
 
-def _show_evaluation(console: Console, ev: Evaluation, *, explain: bool) -> None:
+def _show_evaluation(
+    console: Console, ev: Evaluation, *, explain: bool, zone: tzinfo | None = None
+) -> None:
+    """The evaluation as tables, its instants in ``zone`` when given."""
     route = f", route {ev.route}" if ev.route else ""
     plan = f", plan {ev.plan}" if ev.plan else ""
     console.print(
-        Text(f"Severity {ev.severity}{plan}{route}; as of {_when(ev.as_of)}"), soft_wrap=True
+        Text(f"Severity {ev.severity}{plan}{route}; as of {_when(ev.as_of, zone)}"),
+        soft_wrap=True,
     )
-    console.print(_targets_table(ev))
-    console.print(_schedule_table(ev))
+    console.print(_targets_table(ev, zone))
+    console.print(_schedule_table(ev, zone))
     if ev.tier is not None:
         console.print(Text(f"Page now: level {ev.tier.level} {ev.tier.name}: {_contacts(ev.tier)}"))
     if explain:

@@ -25,6 +25,7 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 try:
     import click
@@ -63,6 +64,7 @@ from escalate._cli_render import (
     _show_versions,
     _summary,
     _when,
+    in_zone,
 )
 from escalate._cli_tables import (
     DurationStyle,
@@ -299,10 +301,14 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
     if plot is not None:
         escalate.plot_incident(ev, zone=tz).savefig(plot, bbox_inches="tight")
         click.echo(f"saved the timeline to {plot}", err=True)
+    zone = ZoneInfo(tz or policy.timezone)  # checked by _instant: a known zone
     if as_json:
-        click.echo(json.dumps({**ev.to_dict(), "schedule": _schedule_json(ev)}, indent=2))
+        form = in_zone({**ev.to_dict(), "schedule": _schedule_json(ev)}, zone)
+        if explain:
+            form["explanation"] = ev.explain().splitlines()
+        click.echo(json.dumps(form, indent=2))
         return
-    _show_evaluation(_console(), ev, explain=explain)
+    _show_evaluation(_console(), ev, explain=explain, zone=zone)
 
 
 _EPILOG_EVALUATE_COMMAND = _example(
