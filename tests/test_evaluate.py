@@ -1195,3 +1195,31 @@ def test_explain_gives_a_pause_the_reason_that_holds_the_target():
     assert paused_lines(vendor) == ["status 'Vendor'"]  # the resolution's; the response ran
     both = opened.change(at(9), status="Waiting").pause(at(9), reason="vendor")
     assert paused_lines(both) == ["vendor and status 'Waiting'"] * 2
+
+
+def test_explain_writes_the_incident_and_tiers_in_the_policys_zone_not_a_clocks():
+    """A resolution clock in Sydney: the opening, history and tiers stay in Bogota's zone.
+
+    As the embedding guide says and plot_incident shows; the resolution's own spans are in
+    Sydney's zone, where its hours are kept.
+    """
+    policy = load_policy(
+        {
+            "clock": "office",
+            "calendars": {
+                "office": {"timezone": "America/Bogota", "hours": {"mon-fri": ["08:00-17:00"]}},
+                "sydney": {"timezone": "Australia/Sydney", "hours": {"mon-fri": ["08:00-17:00"]}},
+            },
+            "targets": {"resolution": {"clock": "sydney"}},
+            "severities": {"alta": {"response": "2h", "resolution": "8h"}},
+            "tiers": [{"level": 1, "name": "Desk", "trigger": "open"}],
+        }
+    )
+    timeline = Timeline.open(bog(13, 8), severity="alta").respond(bog(13, 9))
+    ev = evaluate(policy, timeline, as_of=bog(13, 10))
+    lines = ev.explain().splitlines()
+    assert lines[0].startswith(f"Incident opened {_fmt(bog(13, 8))}")
+    assert any(line.startswith(f"  {_fmt(bog(13, 9))} responded") for line in lines)
+    assert f"  level 1 'Desk' fired {_fmt(bog(13, 8))} (opened)" in lines
+    resolution = lines[next(i for i, x in enumerate(lines) if x.startswith("Target resolution")) :]
+    assert any("+1100" in line for line in resolution[1:4])  # its spans: Sydney's hours

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Final
+from zoneinfo import ZoneInfo
 
 from escalate._duration import format_duration
 from escalate._evaluate import outcome
@@ -137,8 +138,9 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
     plan = compiled(policy)
     out = outcome(plan, timeline, now)
     opened = timeline.opened
-    # the incident's own instants in the desk's zone; each target's spans in its clock's
-    zone = plan.escalation_zone
+    # the incident's own instants and its tiers in the desk's zone (the policy's, as the
+    # plot shows them); each target's spans in its clock's, where its hours are kept
+    zone = ZoneInfo(policy.timezone)
     lines = [
         f"Incident opened {_fmt(to_datetime(timeline.instants[0][1], zone))} with severity "
         f"{opened.severity!r}"
@@ -196,7 +198,7 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
         head = f"  level {ref.level} {ref.name!r}"
         if entry.state is TierState.FIRED and entry.at is not None:
             reason = entry.reason.value if entry.reason else ""
-            lines.append(f"{head} fired {_fmt(entry.at)} ({reason})")
+            lines.append(f"{head} fired {_fmt(entry.at.astimezone(zone))} ({reason})")
             notifications = fired[ref.level].notifications if ref.level in fired else ()
             lines.extend(
                 f"    notify {n.contact!r} at {_fmt(n.at)} (their hours)"
@@ -204,13 +206,14 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
                 if n.at != entry.at
             )
         elif entry.state is TierState.PROJECTED and entry.at is not None:
-            lines.append(f"{head} projected {_fmt(entry.at)}")
+            lines.append(f"{head} projected {_fmt(entry.at.astimezone(zone))}")
         elif entry.state is TierState.SKIPPED and entry.at is not None:
-            lines.append(f"{head} skipped {_fmt(entry.at)}: {entry.note}")
+            lines.append(f"{head} skipped {_fmt(entry.at.astimezone(zone))}: {entry.note}")
         else:
             lines.append(f"{head} waiting: {entry.note}")
     if ev.next_change_at is not None:
-        lines.append(f"Next change without a new event: {_fmt(ev.next_change_at)}")
+        change = ev.next_change_at.astimezone(zone)
+        lines.append(f"Next change without a new event: {_fmt(change)}")
     return lines
 
 
