@@ -815,3 +815,18 @@ def test_a_history_keeps_what_every_version_reads(tmp_path: Path):
     report = run("report", "--policy", path, "--shape", "events", log,
                  "--as-of", "2026-11-20T00:00-05:00", "--by", "category")  # fmt: skip
     assert report.exit_code == 0, report.output
+
+
+@pytest.mark.parametrize("content", ['"elsewhere.toml"', "[1, 2]", "3"])
+def test_a_file_that_holds_no_table_is_refused_by_every_loader(tmp_path: Path, content: str):
+    """A JSON file holding a string is content, not a path to follow (load_versions, the CLI)."""
+    target = tmp_path / "elsewhere.toml"
+    target.write_text('[severities.alta]\nresponse = "2h"\nresolution = "8h"\n', encoding="utf-8")
+    path = tmp_path / "pointer.json"
+    path.write_text(content.replace("elsewhere.toml", str(target).replace("\\", "/")), "utf-8")
+    for loader in (load_policy, load_versions):
+        with pytest.raises(PolicyError, match="expected a table"):
+            loader(path)
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert "expected a table" in result.stdout

@@ -612,6 +612,16 @@ def load_policy(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy
             "this holds policy versions, not one policy",
             "load it with escalate.load_versions()",
         )
+    return policy_from(mapping)
+
+
+def policy_from(mapping: object) -> Policy:
+    """The policy of a config already read (a file's content): checked, never a path.
+
+    Raises:
+        PolicyError: as :func:`load_policy`; content that is not a table (a file holding
+            a JSON string) is one, not a path to follow.
+    """
     reader_ = _Reader()
     parts = reader_.policy(mapping)
     try:

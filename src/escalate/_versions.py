@@ -31,7 +31,7 @@ import attrs
 
 from escalate._calendar import _instant
 from escalate._checks import describe, excerpt
-from escalate._config import load_policy
+from escalate._config import load_policy, policy_from
 from escalate._config_files import read_source
 from escalate._errors import (
     EscalateError,
@@ -488,7 +488,7 @@ def load_any(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy | 
     mapping = read_source(source)
     if isinstance(mapping, Mapping) and "versions" in mapping:
         return _read_versions(mapping)
-    return load_policy(mapping)  # type: ignore[arg-type] # load_policy says what is wrong
+    return policy_from(mapping)  # the content, never a path to read again
 
 
 def load_versions(source: str | os.PathLike[str] | Mapping[str, Any], /) -> PolicyVersions:
