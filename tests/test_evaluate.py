@@ -972,7 +972,9 @@ def test_explain_mentions_exceptions_and_breach_reasons():
     ev = evaluate(policy, Timeline.open(bog(13, 11), severity="alta"), as_of=bog(15, 11))
     text = ev.explain()
     assert "exception 2026-01-14" in text
-    assert "level 1 'Late' fired Thu 2026-01-15 09:00-0500 (breach)" in text
+    # the breach is one microsecond after the deadline, and says so (not "09:00" twice)
+    assert "was due at Thu 2026-01-15 09:00-0500 (the last instant" in text
+    assert "level 1 'Late' fired Thu 2026-01-15 09:00:00.000001-0500 (breach)" in text
 
 
 def test_explain_shows_physical_length_across_dst():

@@ -39,6 +39,12 @@ _REASON_DAYS = 31  # a closed gap longer than this is summarised by counts
 
 
 def _fmt(value: datetime) -> str:
+    """An instant to the minute, with its seconds and microseconds where it has them.
+
+    A breach is one microsecond after its deadline: ``13:30:00.000001``, never "13:30".
+    """
+    if value.microsecond:
+        return value.strftime("%a %Y-%m-%d %H:%M:%S.%f%z")
     return value.strftime("%a %Y-%m-%d %H:%M:%S%z").replace(":00+", "+").replace(":00-", "-")
 
 
