@@ -283,6 +283,12 @@ def test_deadline_as_of_later_shows_a_breach():
         (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "severity=baja"], "is --severity"),
         (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "at=2026-01-01"], "is --opened"),
         (["-s", "alta", "-t", "2026-11-13T16:10-05:00", "-a", "type=Bug"], "'type' is the kind"),
+        (["-s", "", "-t", "2026-11-13T16:10-05:00"], "--severity: unknown severity ''"),
+        (["-s", "alta", "-t", "2500-11-13T16:10-05:00"], "--opened: '2500-11-13T16:10-05:00' is "),
+        (
+            ["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--as-of", "2500-01-01T00:00Z"],
+            "--as-of: '2500-01-01T00:00Z' is beyond the supported years",
+        ),
         (
             ["-s", "alta", "-t", "2026-11-13T16:10-05:00", "--as-of", "2026-11-01T00:00-05:00"],
             "--as-of 2026-11-01T00:00-05:00 is before --opened",

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import click
 
+from escalate._checks import instant_us
 from escalate._cli_files import read_incidents
 from escalate._cli_tables import (
     _EXAMPLE_WALL_TIME,
@@ -27,7 +28,7 @@ from escalate._cli_tables import (
     parse_instants,
 )
 from escalate._config import load_policy
-from escalate._errors import EscalateError, PolicyError, did_you_mean
+from escalate._errors import EscalateError, HorizonError, PolicyError, did_you_mean
 from escalate._versions import PolicyVersions, load_any
 
 if TYPE_CHECKING:
@@ -144,6 +145,12 @@ def _instant(value: str | None, option: str, tz: str | None, zone: str) -> datet
                 f"{example_instant(parsed, zone)}, or pass --tz {zone} (the policy's zone)"
             )
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
+    try:
+        instant_us(parsed, option)
+    except HorizonError:
+        raise UsageProblem(
+            f"{option}: {value!r} is beyond the supported years (local years 1900-2200)"
+        ) from None
     return parsed
 
 

@@ -287,6 +287,8 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
             raise UsageProblem(f"--attr {key}=...: the opening's {key} is {option}; give it once")
     if "type" in attributes:
         raise UsageProblem("--attr type=...: 'type' is the kind of the event; name it otherwise")
+    if not severity.strip():
+        _known("--severity", severity, policy.severity_names)
     if plan is not None:
         attributes["plan"] = plan
     timeline = escalate.Timeline.open(opened_at, severity=severity, **attributes)
