@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import escalate
-from escalate import _config
+from escalate import _config, _config_tiers
 from escalate._policy import REOPEN_RULES, STATUS_MEANINGS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "reference"
@@ -39,9 +39,9 @@ def test_every_public_name_has_an_entry_in_the_api_reference():
         ("target keys", _config._TARGET_KEYS),
         ("status condition keys", _config._CONDITION_KEYS),
         ("goal keys", _config._GOAL_KEYS),
-        ("contact keys", _config._CONTACT_KEYS),
-        ("tier keys", _config._TIER_KEYS),
-        ("route keys", _config._ROUTE_KEYS),
+        ("contact keys", _config_tiers._CONTACT_KEYS),
+        ("tier keys", _config_tiers._TIER_KEYS),
+        ("route keys", _config_tiers._ROUTE_KEYS),
         ("availability keys", _config._AVAILABILITY_KEYS),
         ("status meanings", STATUS_MEANINGS),
         ("reopen rules", REOPEN_RULES),

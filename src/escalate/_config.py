@@ -28,7 +28,6 @@ from escalate._duration import (
 )
 from escalate._errors import ConfigError, PolicyError
 from escalate._policy import (
-    _BUILTIN_TARGETS,
     ALWAYS,
     Availability,
     Goal,
@@ -38,6 +37,7 @@ from escalate._policy import (
     Status,
     Target,
 )
+from escalate._target import _BUILTIN_TARGETS
 
 __all__ = ["load_policy", "read_source"]
 

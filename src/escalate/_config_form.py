@@ -14,7 +14,6 @@ from escalate._duration import (
     format_duration,
 )
 from escalate._policy import (
-    _BUILTIN_TARGETS,
     ALWAYS,
     AfterElapsed,
     AtOpen,
@@ -28,6 +27,7 @@ from escalate._policy import (
     Tier,
     Trigger,
 )
+from escalate._target import _BUILTIN_TARGETS
 
 __all__ = ["policy_to_dict"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from escalate._checks import (
     MAX_BUSINESS_DAYS,
@@ -32,7 +32,6 @@ from escalate._policy import (
     AfterElapsed,
     AtPercent,
     Availability,
-    Condition,
     Goal,
     OnBreach,
     Policy,
@@ -43,6 +42,9 @@ from escalate._policy import (
     _duplicates,
 )
 from escalate._policy_shapes import shape_problems
+
+if TYPE_CHECKING:
+    from escalate._target import Condition
 
 
 class _Checker:
