@@ -462,3 +462,38 @@ def test_type_is_not_an_attribute_of_the_builders():
     assert opened.attributes == {"issue_type": "Bug"}
     with pytest.raises(TimelineError, match=r"events\[1\] \(changed\)\.type: "):
         opened.change("2026-01-13T09:00:00-05:00", type="Bug")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["tier", "vip", "plan"]),
+            st.one_of(
+                st.booleans(),
+                st.integers(-2, 2),
+                st.integers(-2, 2).map(float),
+                st.text(max_size=2),
+            ),
+        ),
+        max_size=3,
+        unique_by=lambda pair: pair[0],
+    ),
+    st.data(),
+)
+def test_equal_timelines_have_equal_attributes_as_routes_read_them(pairs, data):
+    """Timelines equal (and hashing alike) only when routes would read them alike.
+
+    ``1 == True`` in Python, but a route reads ``"1"`` and ``"true"``: such timelines
+    differ, so a cache keyed on a timeline never hands one ticket's route to another.
+    """
+    from escalate._checks import attribute_text  # noqa: PLC0415 - the rule routes read
+
+    other = [
+        (k, data.draw(st.sampled_from([v, int(v) if not isinstance(v, str) else v, str(v)])))
+        for k, v in pairs
+    ]
+    a = Timeline.open(T0, severity="alta", **dict(pairs))
+    b = Timeline.open(T0, severity="alta", **dict(other))
+    if a == b:
+        assert hash(a) == hash(b)
+        assert [attribute_text(v) for _k, v in pairs] == [attribute_text(v) for _k, v in other]

@@ -91,6 +91,17 @@ def _parse_at(value: object, i: int, kind: str, problems: list[Problem]) -> date
     return value
 
 
+def _typed(attributes: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, type, Any], ...]:
+    """What two events' attributes compare and hash by: each value with its type.
+
+    ``1 == True == 1.0`` in Python, but routes read them as ``"1"``, ``"true"`` and ``"1"``
+    (:func:`~escalate._checks.attribute_text`): equal events must be judged alike.
+    """
+    if type(attributes) is not tuple:
+        return attributes  # type: ignore[return-value] # not a tuple: checked elsewhere
+    return tuple((name, type(value), value) for name, value in attributes)
+
+
 @attrs.frozen(kw_only=True)
 class Event:
     """One event of an incident timeline.
@@ -117,7 +128,7 @@ class Event:
     severity: str | None = None
     reason: str | None = None
     status: str | None = None
-    attributes: tuple[tuple[str, Any], ...] = ()
+    attributes: tuple[tuple[str, Any], ...] = attrs.field(default=(), eq=_typed)
 
     def get(self, key: str, default: Any = None) -> Any:
         """Return an attribute of the event (``plan``, ``category``...) or ``default``."""
