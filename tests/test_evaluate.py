@@ -1225,3 +1225,30 @@ def test_explain_writes_the_incident_and_tiers_in_the_policys_zone_not_a_clocks(
     assert f"  level 1 'Desk' fired {_fmt(bog(13, 8))} (opened)" in lines
     resolution = lines[next(i for i, x in enumerate(lines) if x.startswith("Target resolution")) :]
     assert any("+1100" in line for line in resolution[1:4])  # its spans: Sydney's hours
+
+
+def test_the_built_in_24x7_clock_writes_instants_in_the_policys_zone():
+    """A 24x7 goal of a Bogotá desk reads in Bogotá time (the same instant as in UTC).
+
+    The built-in clock counts in UTC but belongs to no place; a declared 24x7 calendar
+    keeps its own zone. explain() writes its spans the same way.
+    """
+    data = {
+        "clock": "office",
+        "calendars": {
+            "office": {"timezone": "America/Bogota", "hours": {"mon-fri": ["08:00-17:00"]}}
+        },
+        "severities": {
+            "alta": {"response": {"duration": "1h", "clock": "24x7"}, "resolution": "8h"}
+        },
+    }
+    timeline = Timeline.open(bog(17, 22), severity="alta")  # a Saturday night
+    ev = evaluate(load_policy(data), timeline, as_of=bog(17, 22, 30))
+    assert ev["response"].due_at.isoformat() == "2026-01-17T23:00:00-05:00"
+    assert (
+        "  counted     Sat 2026-01-17 22:00-0500 -> Sat 2026-01-17 22:30-0500 = 30m" in ev.explain()
+    )
+    data["calendars"]["tokyo"] = {"timezone": "Asia/Tokyo", "hours": "24x7"}
+    data["severities"]["alta"]["response"]["clock"] = "tokyo"
+    ev = evaluate(load_policy(data), timeline, as_of=bog(17, 22, 30))
+    assert ev["response"].due_at.isoformat() == "2026-01-18T13:00:00+09:00"

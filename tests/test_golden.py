@@ -104,7 +104,7 @@ HAND = {
     "reopen": {
         "targets.resolution.status": "running",
         "targets.resolution.elapsed_seconds": 5400,
-        "targets.resolution.due_at": "2026-03-02T20:00:00+00:00",
+        "targets.resolution.due_at": "2026-03-02T14:00:00-06:00",  # 24x7: in Mexico time
         "targets.response.status": "met",
         "targets.response.elapsed_seconds": 600,
     },
@@ -113,8 +113,8 @@ HAND = {
         "tier.name": "Commercial management",
         "next_tier": {"level": 4, "name": "General management", "at": None},
         "targets.response.status": "breached",
-        "targets.response.breached_at": "2026-03-02T16:30:00.000001+00:00",
-        "targets.resolution.due_at": "2026-03-02T20:00:00+00:00",
+        "targets.response.breached_at": "2026-03-02T10:30:00.000001-06:00",
+        "targets.resolution.due_at": "2026-03-02T14:00:00-06:00",
     },
     "route_by_category": {
         "route": "functional",
@@ -150,12 +150,12 @@ HAND = {
         "targets.response.clock": "24x7",
         "targets.response.status": "breached",
         "targets.response.elapsed_seconds": 5400,  # 1 h office + 30 min 24x7
-        "targets.response.breached_at": "2026-01-19T14:00:00.000001+00:00",
+        "targets.response.breached_at": "2026-01-19T09:00:00.000001-05:00",
     },
     "plan_premium_24x7": {
         "targets.response.clock": "24x7",
         "targets.response.goal_seconds": 3600,
-        "targets.response.due_at": "2026-01-17T16:00:00+00:00",
+        "targets.response.due_at": "2026-01-17T11:00:00-05:00",
     },
 }
 

@@ -73,9 +73,11 @@ def _closed_reason(clock: Calendar, start: datetime, end: datetime) -> str:
     return ", ".join(reasons) if reasons else "outside business hours"
 
 
-def _counted(clock: Calendar, a: int, b: int, lines: list[str]) -> None:
-    """Describe the open periods of ``[a, b)``: the first and last few, a summary between."""
-    zone = clock.zone
+def _counted(clock: Calendar, a: int, b: int, lines: list[str], zone: tzinfo) -> None:
+    """Describe the open periods of ``[a, b)``: the first and last few, a summary between.
+
+    Instants in ``zone`` (the clock's, or the policy's for the built-in 24x7 clock).
+    """
     found = open_periods(clock, a, b, head=HEAD, tail=TAIL)
     cursor = to_datetime(a, zone)
     for i, (lo_us, hi_us) in enumerate(found.shown):
@@ -167,24 +169,25 @@ def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> lis
         previous: int | None = None
         for stretch in of_target(out, target.index, now):
             code, a, b, clock = stretch.kind, stretch.start, stretch.end, stretch.clock
+            shown = policy._shown_zone(clock)
             if stretch.restart:
                 lines.append(
-                    f"  reopened    {_fmt(to_datetime(a, clock.zone))}: a new measurement starts"
+                    f"  reopened    {_fmt(to_datetime(a, shown))}: a new measurement starts"
                 )
             elif stretch.resumed:
-                lines.append(f"  reopened    {_fmt(to_datetime(a, clock.zone))}: the clock runs on")
+                lines.append(f"  reopened    {_fmt(to_datetime(a, shown))}: the clock runs on")
             if code == RUNNING and b > a:
-                _counted(clock, a, b, lines)
+                _counted(clock, a, b, lines, shown)
             elif code == PAUSED and b >= a:
                 why = reasons.get(a, "paused")
                 lines.append(
-                    f"  paused      {_fmt(to_datetime(a, clock.zone))} -> "
-                    f"{_fmt(to_datetime(b, clock.zone))}: {why}"
+                    f"  paused      {_fmt(to_datetime(a, shown))} -> "
+                    f"{_fmt(to_datetime(b, shown))}: {why}"
                 )
             elif code == STOPPED and previous != STOPPED:
-                lines.append(f"  stopped at {_fmt(to_datetime(a, clock.zone))}")
+                lines.append(f"  stopped at {_fmt(to_datetime(a, shown))}")
             elif code == PENDING and previous not in {None, PENDING}:
-                lines.append(f"  pending from {_fmt(to_datetime(a, clock.zone))}")
+                lines.append(f"  pending from {_fmt(to_datetime(a, shown))}")
             previous = code
         if result.due_at is not None:
             word = "was due" if result.status is TargetStatus.BREACHED else "due"

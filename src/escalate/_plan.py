@@ -98,7 +98,7 @@ class GoalSpec:
         self.duration = duration
         self.warning_us = None if warning is None else td_us(warning)
         self.clock_name, self.clock = clock, policy.calendar(clock)
-        self.zone = self.clock.zone
+        self.zone = policy._shown_zone(self.clock)
 
     def warning_before(self, goal: int) -> int | None:
         """The warning point (µs of business time) of a goal of ``goal`` µs, if it has one.
@@ -247,7 +247,7 @@ class Compiled:
         # the clock a target counts on while the severity in force has no goal for it
         # and none applies at the evaluation either
         self.fallback = tuple(policy.calendar(t.clock or policy.clock) for t in policy.targets)
-        self.escalation_zone = policy.calendar(policy.escalation_clock).zone
+        self.escalation_zone = policy._shown_zone(policy.calendar(policy.escalation_clock))
         # per route, the tiers (by position) that notify a contact on a calendar of its
         # own: the evaluator reads that calendar at once (see _evaluate._evaluation)
         self.clocked: dict[str | None, tuple[int, ...]] = {

@@ -11,9 +11,10 @@ one :class:`~escalate.PolicyError` listing every problem with its config key pat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -282,6 +283,17 @@ class Policy:
         if name == ALWAYS:
             return _ALWAYS_CALENDAR
         raise _unknown("clock", name, self._clock_names, "calendar")
+
+    def _shown_zone(self, calendar: Calendar) -> tzinfo:
+        """The zone instants measured on ``calendar`` are written in.
+
+        The calendar's own; for the built-in ``"24x7"`` clock, which counts in UTC but
+        belongs to no place, the policy's (:attr:`timezone`): a Bogotá desk's 24x7
+        deadline reads in Bogotá time, the same instant.
+        """
+        if calendar is _ALWAYS_CALENDAR:
+            return ZoneInfo(self.timezone)
+        return calendar.zone
 
     @property
     def timezone(self) -> str:
