@@ -42,7 +42,10 @@ values = st.one_of(
     st.integers(-3, 3),
     st.integers(-3, 3).map(float),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.sampled_from(["true", "True", " true ", "1", "1.0", "gold", " gold", "Gold", "false"]),
+    st.integers(-3, 3).map(np.float32),
+    st.sampled_from(
+        ["true", "True", " TRUE ", "1", "1.0", "gold", " gold", "Gold", "false", "N/A", "none"]
+    ),
 )
 
 
@@ -55,6 +58,9 @@ def test_the_rule_on_examples():
     assert attribute_text(1.5) == "1.5"
     assert attribute_text(" gold ") == "gold"
     assert attribute_text(7) == "7"
+    assert attribute_text(np.float32(1.0)) == "1"
+    assert attribute_text(" TRUE ") == attribute_text("False").replace("false", "true")
+    assert attribute_text("N/A") == "N/A"  # a value given is read as given
     assert attribute_text(10**5000) is None  # no text: it matches nothing
 
 
@@ -66,7 +72,9 @@ def test_every_path_routes_a_value_alike(value):
     timeline = Timeline.open(OPENED, severity="alta", vip=value)
     assert evaluate(POLICY, timeline, as_of=AS_OF).route == expected
     # a web request's JSON body, where the value survives JSON
-    if not (isinstance(value, float) and not math.isfinite(value)):
+    if type(value) in {bool, int, float, str} and not (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
         body = json.loads(
             json.dumps({"type": "opened", "at": OPENED, "severity": "alta", "vip": value})
         )
@@ -102,3 +110,31 @@ def test_a_column_of_numbers_with_gaps_routes_its_whole_numbers():
         result = evaluate_frame(table, POLICY, as_of=AS_OF)
     assert result["route"].tolist()[0] == "vip"
     assert pd.isna(result["route"].tolist()[1])
+
+
+def test_a_route_written_true_matches_booleans_and_their_text():
+    """A route on "True" reads as "true": booleans, and TRUE or True cells, match it."""
+    data = POLICY.to_dict()
+    data["routes"][0]["when"] = {"vip": "True"}
+    policy = load_policy(data)
+    assert policy.routes[0].when == {"vip": ("true",)}
+    for value in (True, np.bool_(True), "TRUE", "true", " True"):
+        timeline = Timeline.open(OPENED, severity="alta", vip=value)
+        assert evaluate(policy, timeline, as_of=AS_OF).route == "vip", value
+
+
+def test_a_log_read_with_its_own_missing_values_routes_alike_in_both_paths():
+    """missing=("",) keeps "none" a value: evaluate and evaluate_frame route it alike."""
+    data = POLICY.to_dict()
+    data["routes"][0]["when"] = {"contract": "none"}
+    policy = load_policy(data)
+    events = pd.DataFrame(
+        {"id": ["A"], "type": ["opened"], "at": [pd.Timestamp(OPENED)], "severity": ["alta"],
+         "contract": ["none"]}
+    )  # fmt: skip
+    log = EventLog.from_events(events, attributes=["contract"], missing=("",))
+    scalar = evaluate(policy, log.timeline("A"), as_of=AS_OF).route
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = evaluate_frame(log, policy, as_of=AS_OF)["route"].iloc[0]
+    assert scalar == table == "vip"

@@ -12,6 +12,7 @@ bomb) the value is.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -79,23 +80,30 @@ _LONGEST: Final = 400  # characters of any excerpt, whatever its escapes
 
 
 _BOOLS: Final = frozenset({"bool", "bool_"})
+_BOOL_TEXT: Final = frozenset({"true", "false"})
 
 
 def attribute_text(value: object) -> str | None:
     """An incident attribute as the text that routes and plans compare: one rule, every path.
 
     Text as given, stripped; ``True`` and ``False`` as ``"true"`` and ``"false"``, as JSON,
-    TOML and YAML write them; a whole number without a decimal point (``1.0`` is ``"1"``:
-    a column of numbers with gaps holds floats); anything else as ``str()``. ``None``
-    when it has no text (an int over 4,300 digits, a broken ``__str__``).
+    TOML and YAML write them, and so is the text ``TRUE`` or ``False`` (``read_csv`` turns
+    such cells into booleans, the command line keeps them as text); a whole number
+    without a decimal point (``1.0`` is ``"1"``: a column of numbers with gaps holds
+    floats); anything else as ``str()``. ``None`` when it has no text (an int over 4,300
+    digits, a broken ``__str__``). What counts as *no value* (``N/A``, ``?``) is the table
+    readers' to say, as for every text column: a value given is read as given.
     """
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        return text.lower() if text.lower() in _BOOL_TEXT else text
     if type(value).__name__ in _BOOLS:  # Python's and numpy's
         return "true" if value else "false"
     try:
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
+        if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+            number = float(value)  # numpy's floats too
+            if number.is_integer():
+                return str(int(number))
         return str(value).strip()
     except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
         return None

@@ -229,13 +229,14 @@ def safe_text(value: object) -> str:
         return excerpt(value)
 
 
-def attribute_codes(values: Any) -> tuple[Any, list[str]]:
+def attribute_codes(values: Any, missing: Sequence[str] = MISSING) -> tuple[Any, list[str]]:
     """An attribute column (a route key, the plan) as codes (``-1``: none) and texts.
 
-    Each value as routes and plans compare it (:func:`~escalate._checks.attribute_text`),
-    and the values exports write for "no value" (``?``, ``N/A``...) are none.
+    Each value as routes and plans compare it (:func:`~escalate._checks.attribute_text`);
+    the values in ``missing`` (those exports write for "no value", ``?``, ``N/A``... by
+    default) are none. A history's reader has decided that already: it passes ``()``.
     """
-    codes, names = text_codes(values, MISSING, read=attribute_text)
+    codes, names = text_codes(values, missing, read=attribute_text)
     return codes, [str(name) for name in names.tolist()]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -29,12 +29,24 @@ def _percent(value: object) -> float:
 
 
 def _when(value: Mapping[str, str | Iterable[str]]) -> FrozenMap[str, tuple[str, ...]]:
+    """The accepted values, read as the attributes are (:func:`attribute_text`).
+
+    ``"True"`` is ``"true"`` and ``" gold "`` is ``"gold"``; what is not text stays as it
+    is, for the policy's checks to name.
+    """
     if not is_mapping(value):
         return value  # type: ignore[return-value] # the policy's checks name it
-    return FrozenMap(
-        (key, (values,) if isinstance(values, str) else as_tuple(values))
-        for key, values in value.items()
-    )
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for key, values in value.items():
+        given = (values,) if isinstance(values, str) else as_tuple(values)
+        if isinstance(given, tuple):  # else a wrong shape, for the checks to name
+            given = tuple(_accepted(v) for v in given)
+        out.append((key, given))
+    return FrozenMap(out)
+
+
+def _accepted(value: Any) -> Any:
+    return attribute_text(value) if isinstance(value, str) else value
 
 
 def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:

@@ -69,7 +69,8 @@ def _log(policy: Policy, log: EventLog, plan: Compiled, *, source: bool = True) 
     attributes: dict[str, tuple[Any, list[str]]] = {}
     for key in {*(k for r in policy.routes for k in r.when), "plan"}:
         if key in frame.columns:
-            codes, values = attribute_codes(frame[key].to_numpy(dtype=object)[first])
+            # the log's reader has read what is missing (its own missing=): values as given
+            codes, values = attribute_codes(frame[key].to_numpy(dtype=object)[first], ())
             attributes[key] = (codes, values)
     if "plan" in attributes:
         codes, values = attributes.pop("plan")
