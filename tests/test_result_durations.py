@@ -118,3 +118,44 @@ def test_plots_draw_the_group_without_a_value_and_months_by_the_opening():
     months = compliance(results, by=["month"], targets=["resolution"])["month"].astype(str)
     figure = plot_elapsed(results, by="month")
     assert [ax.get_title() for ax in figure.axes] == [f"month = {m}" for m in months]
+
+
+def test_the_command_lines_iso_durations_read_back(tmp_path):
+    """The command line's ISO durations (PT2880H) read back as evaluate_frame's durations.
+
+    pandas refuses ISO durations of 100 hours or more; escalate's own reader takes them.
+    """
+    pytest.importorskip("click", reason="the command line needs the 'cli' extra")
+    from click.testing import CliRunner  # noqa: PLC0415 - the cli extra
+
+    from escalate.cli import app  # noqa: PLC0415
+    from tests.test_compare import SAAS_PATH, SAMPLE  # noqa: PLC0415
+
+    out = tmp_path / "results.csv"
+    result = CliRunner().invoke(
+        app,
+        ["evaluate", "--policy", str(SAAS_PATH), str(SAMPLE), "--as-of",
+         "2026-12-01T00:00-05:00", "--durations", "iso", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    back = pd.read_csv(out)
+    assert back["definitive_fix_goal"].str.startswith("PT").all()
+    assert (back["definitive_fix_goal"] == "PT2880H").any()  # over pandas' 99 hours
+    targets = ["response", "resolution", "definitive_fix"]
+    pd.testing.assert_frame_equal(
+        compliance(back, targets=targets),
+        compliance(RESULTS, targets=targets),
+        check_dtype=False,
+    )
+    summary = survival(back, targets=targets).summary
+    pd.testing.assert_frame_equal(
+        summary, survival(RESULTS, targets=targets).summary, check_dtype=False
+    )
+
+
+def test_a_text_that_is_no_duration_is_named():
+    """The error quotes the value that is not a duration, not the column's first one."""
+    bad = RESULTS.astype({"resolution_elapsed": object})
+    bad.loc[bad.index[5], "resolution_elapsed"] = "soon"
+    with pytest.raises(ConfigError, match=r"results\.resolution_elapsed: 'soon' is not a duration"):
+        compliance(bad)

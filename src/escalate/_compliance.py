@@ -8,12 +8,15 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from escalate._checks import excerpt
 from escalate._columns import NAT, column_names, modules, pandas_frame
+from escalate._duration import _duration_problem
 from escalate._errors import ConfigError, Problem, did_you_mean
+from escalate._index import td_us
 from escalate._lower import _modules
 
 if TYPE_CHECKING:
@@ -140,16 +143,29 @@ def duration_ns(frame: Any, name: str) -> Any:
                 "unit='us') for Spark's Parquet files (microseconds); seconds go in a "
                 f"column named {seconds!r}",
             )
-        try:
-            column = pd.to_timedelta(column.astype(object))  # text, or all missing
-        except (ValueError, TypeError):
-            raise ConfigError.single(
-                f"results.{name}",
-                f"the column holds values that are not durations, e.g. "
-                f"{excerpt(column.dropna().iloc[0])}",
-                "pass the output of evaluate_frame, or durations as text such as 'PT1H30M'",
-            ) from None
+        # text, or all missing: each distinct value read once, by pandas ("0 days
+        # 01:30:00") or, where pandas cannot (ISO "PT100H", what the command line
+        # writes), by escalate's own duration reader
+        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+        read = [_text_duration_ns(value, name) for value in uniques.tolist()]
+        return np.asarray([*read, NAT], dtype=np.int64)[codes]
     return column.to_numpy(dtype="m8[ns]").view("i8")
+
+
+def _text_duration_ns(value: object, name: str) -> int:
+    """One duration written as text, in nanoseconds (a ConfigError naming it, if none)."""
+    _np, pd = modules()
+    try:
+        return int(pd.Timedelta(value).value)
+    except (ValueError, TypeError):
+        parsed = _duration_problem(value) if isinstance(value, str) else None
+        if isinstance(parsed, timedelta):
+            return td_us(parsed) * 1000
+    raise ConfigError.single(
+        f"results.{name}",
+        f"{excerpt(value)} is not a duration",
+        "pass the output of evaluate_frame, or durations as text such as 'PT1H30M'",
+    )
 
 
 def _elapsed_us(np: Any, frame: Any, target: str) -> Any:
