@@ -737,7 +737,7 @@ def test_frame_reports_every_service_and_month(seed: Policy) -> None:
             {"service": "data", "start": utc(3, 10), "end": utc(3, 14), "kind": None},
         ]
     )
-    frame = availability_frame(table, seed)
+    frame = availability_frame(table, seed, timezone="UTC")  # months in UTC, as asked
     assert list(frame["service"]) == ["data", "data", "voice", "voice"]
     assert list(frame["downtime"]) == [
         pd.Timedelta(0),
@@ -808,3 +808,20 @@ def test_frame_needs_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingExtraError, match=r"escalate-sla\[pandas\]"):
         availability_frame(None, Availability(objective=99.5))  # type: ignore[arg-type]
+
+
+def test_frame_months_are_the_policys_by_default_as_on_the_command_line(seed: Policy) -> None:
+    """Seed 004 measures 24x7 (UTC), but its months are Mexico City's, as the CLI counts them.
+
+    An outage on the evening of 31 October, Mexico City time, belongs to October.
+    """
+    table = frame_of([{"service": "voice", "start": utc(1, 1), "end": utc(1, 5)}])
+    frame = availability_frame(table, seed)
+    assert seed.timezone == "America/Mexico_City"
+    assert frame["period_start"].tolist() == [pd.Timestamp("2026-10-01", tz=seed.timezone)]
+    assert frame["downtime"].tolist() == [pd.Timedelta(hours=4)]
+    zone = ZoneInfo(seed.timezone)
+    period = Period.month(2026, 10, timezone=seed.timezone)
+    outage = Outage(start=utc(1, 1).astimezone(zone), end=utc(1, 5).astimezone(zone))
+    alone = availability(seed, [outage], period)
+    assert alone.downtime == frame["downtime"].iloc[0]

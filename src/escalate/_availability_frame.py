@@ -29,11 +29,12 @@ from escalate._errors import (
     did_you_mean,
 )
 from escalate._index import MAX_YEAR, MIN_YEAR, td_us
+from escalate._policy import Policy
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escalate._policy import Availability, Policy
+    from escalate._policy import Availability
 
 from escalate._availability import _allowed, _objective, _percent, _Rules
 from escalate._outages import OutageKind, Period, _utc, _zone
@@ -78,7 +79,9 @@ def availability_frame(
         objective: As for :func:`availability`.
         by: The columns that name a service; ``()`` for one group.
         period: ``"month"``, ``"quarter"`` or ``"year"``; the objective's by default.
-        timezone: The zone of the period boundaries; the measured clock's by default.
+        timezone: The zone of the period boundaries; by default the policy's
+            (:attr:`Policy.timezone`, as ``escalate availability`` counts them), or the
+            measured clock's for an :class:`Availability` given alone.
         as_of: As for :func:`availability`.
         calendars: As for :func:`availability`.
 
@@ -97,7 +100,10 @@ def availability_frame(
     rules = _Rules(found, mapping)
     clock = rules.clock
     kind_name = period or found.period
-    zone_name = timezone or clock.timezone
+    # periods are the desk's, as the command line and reports count them: the policy's
+    # zone (Policy.timezone); an objective alone has only its measured clock's
+    owner = next((p for p in (objective, calendars) if isinstance(p, Policy)), None)
+    zone_name = timezone or (owner.timezone if owner is not None else clock.timezone)
     by = column_names(by)
     missing = [c for c in ("start", *by) if c not in outages.columns]
     if missing:
