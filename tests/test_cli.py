@@ -1428,3 +1428,38 @@ def test_deadline_writes_instants_in_tz_or_the_policys_zone():
     plain = json.loads(run(*args, "--json").stdout)
     assert plain["targets"]["response"]["due_at"] == "2026-11-17T08:40:00-05:00"
     assert "explanation" not in plain
+
+
+def test_deadline_pages_a_contact_on_office_hours_when_their_hours_open(tmp_path: Path):
+    """Saturday night: the engineer on duty is paged now, the office manager on Monday."""
+    path = tmp_path / "noc.toml"
+    path.write_text(
+        """
+clock = "noc"
+[calendars.noc]
+timezone = "America/Bogota"
+hours = "24x7"
+[calendars.office]
+timezone = "America/Bogota"
+hours = { "mon-fri" = ["08:00-17:00"] }
+[severities.critical]
+response = "30m"
+resolution = "4h"
+[[tiers]]
+level = 1
+name = "NOC"
+trigger = "open"
+contacts = [
+    { name = "Engineer on duty", phones = ["+57 601 555 0100"] },
+    { name = "Service manager", email = "manager@example.com", clock = "office" },
+]
+""",
+        encoding="utf-8",
+    )
+    result = run("deadline", "--policy", path, "-s", "critical", "-t", "2026-03-07T23:40-05:00")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith("Page")]
+    assert lines == [
+        "Page now: level 1 NOC: Engineer on duty <+57 601 555 0100>",
+        "Page later: Service manager at Mon 2026-03-09 08:00 -0500 (their hours)",
+    ]

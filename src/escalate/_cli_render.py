@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 from rich.console import Console
 from rich.table import Table
@@ -139,6 +140,20 @@ def _schedule_json(ev: Evaluation) -> list[dict[str, Any]]:
     return [entry.to_dict() for entry in ev.schedule]
 
 
+def _page(console: Console, ev: Evaluation, zone: tzinfo | None) -> None:
+    """Whom to call for the tier in force: now, or when their own hours open."""
+    tier = ev.tier
+    assert tier is not None  # noqa: S101 - called with a tier in force
+    fired = next((e for e in reversed(ev.escalations) if e.level == tier.level), None)
+    later = {} if fired is None else {n.contact: n.at for n in fired.notifications}
+    later = {name: at for name, at in later.items() if at > ev.as_of}
+    now = attrs.evolve(tier, contacts=tuple(c for c in tier.contacts if c.name not in later))
+    if now.contacts or not later:
+        console.print(Text(f"Page now: level {tier.level} {tier.name}: {_contacts(now)}"))
+    for name, at in later.items():
+        console.print(Text(f"Page later: {name} at {_when(at, zone)} (their hours)"))
+
+
 def _show_evaluation(
     console: Console, ev: Evaluation, *, explain: bool, zone: tzinfo | None = None
 ) -> None:
@@ -152,7 +167,7 @@ def _show_evaluation(
     console.print(_targets_table(ev, zone))
     console.print(_schedule_table(ev, zone))
     if ev.tier is not None:
-        console.print(Text(f"Page now: level {ev.tier.level} {ev.tier.name}: {_contacts(ev.tier)}"))
+        _page(console, ev, zone)
     if explain:
         console.print(Text("\nExplanation:\n" + ev.explain()))
 
