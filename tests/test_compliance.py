@@ -230,7 +230,19 @@ def test_pending_targets_are_neither_counted_nor_open(day):
     assert "definitive_fix" not in set(table.index.get_level_values("target"))  # all pending
 
 
-@pytest.mark.parametrize(("freq", "period"), [("ME", "M"), ("QE", "Q"), ("YE", "Y"), ("W", "W")])
+@pytest.mark.parametrize(
+    ("freq", "period"),
+    [
+        ("ME", "M"),
+        ("QE", "Q"),
+        ("YE", "Y"),
+        ("W", "W"),
+        ("QE-JAN", "Q-JAN"),
+        ("YE-JUN", "Y-JUN"),
+        (pd.offsets.MonthEnd(), "M"),
+        (pd.offsets.QuarterEnd(startingMonth=1), "Q-JAN"),
+    ],
+)
 def test_month_end_offset_aliases_read_as_periods(freq, period):
     """Offset aliases ("ME", what resample takes) give the period's table."""
     from tests.test_compare import SAAS, sample  # noqa: PLC0415 - the bundled sample

@@ -159,3 +159,9 @@ def test_a_text_that_is_no_duration_is_named():
     bad.loc[bad.index[5], "resolution_elapsed"] = "soon"
     with pytest.raises(ConfigError, match=r"results\.resolution_elapsed: 'soon' is not a duration"):
         compliance(bad)
+
+
+def test_plot_compliance_takes_an_offset_for_its_periods():
+    """freq=pd.offsets.MonthEnd() is the month: a plot, titled per month, not an AttributeError."""
+    figure = plot_compliance(RESULTS, freq=pd.offsets.MonthEnd())
+    assert figure.axes[0].get_title() == "resolution: share met per month, by severity"

@@ -6,6 +6,7 @@ pandas is imported only when :func:`compliance` runs, so ``import escalate`` sta
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Sequence
 from datetime import timedelta
@@ -198,28 +199,29 @@ def _zone(timezone: str | None) -> str | None:
     return timezone
 
 
-def period_alias(freq: str) -> str:
+def period_alias(freq: object) -> str:
     """``freq`` as a pandas period alias; the month, quarter and year *end* offsets too.
 
-    ``"ME"``, ``"QE"`` and ``"YE"`` are pandas' offset aliases (what ``resample`` takes
-    since pandas 2.2); as periods they are ``"M"``, ``"Q"`` and ``"Y"``.
+    ``"ME"``, ``"QE-JAN"`` and ``"YE"`` are pandas' offset aliases (what ``resample`` takes
+    since pandas 2.2), and so are offset objects (``pd.offsets.MonthEnd()``); as periods
+    they are ``"M"``, ``"Q-JAN"`` and ``"Y"``.
 
     Raises:
         ConfigError: neither a period alias nor one of those.
     """
     _np, pd = modules()
-    text = str(freq)  # not always text: freq=3 is refused below, not an AttributeError
-    for alias in (freq, text[:-1] if text.upper().endswith("E") else None):
-        if alias:
-            try:
-                pd.Period("2026-01-01", freq=alias)
-            except (ValueError, TypeError):
-                continue
-            return alias
+    # an offset object by its alias; anything else as text (freq=3 is refused below)
+    text = str(getattr(freq, "freqstr", freq))
+    for alias in dict.fromkeys((text, re.sub(r"^([A-Za-z]+)E(?=-|$)", r"\1", text))):
+        try:
+            pd.Period("2026-01-01", freq=alias)
+        except (ValueError, TypeError):
+            continue
+        return alias
     raise ConfigError.single(
         "freq",
         f"unknown period {excerpt(freq)}",
-        "use a pandas period alias: 'D', 'W', 'M', 'Q' or 'Y' (or 'W-MON'...)",
+        "use a pandas period alias: 'D', 'W', 'M', 'Q' or 'Y' (or 'W-MON', 'Q-JAN'...)",
     )
 
 

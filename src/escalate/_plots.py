@@ -11,7 +11,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from escalate._columns import NAT, modules, pandas_frame
-from escalate._compliance import _check_columns, _wall_times, compliance, duration_ns
+from escalate._compliance import (
+    _check_columns,
+    _wall_times,
+    compliance,
+    duration_ns,
+    period_alias,
+)
 from escalate._errors import MissingExtraError
 from escalate._survival import Scale, survival
 
@@ -70,6 +76,7 @@ def plot_compliance(
     Returns:
         A figure with one line per group and its Wilson 95% interval as a band.
     """
+    freq = period_alias(freq)  # "ME" or an offset object: the period it names
     report = compliance(
         results,
         by=[by],
