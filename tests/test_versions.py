@@ -830,3 +830,26 @@ def test_a_file_that_holds_no_table_is_refused_by_every_loader(tmp_path: Path, c
     result = run("validate", path)
     assert result.exit_code == 1
     assert "expected a table" in result.stdout
+
+
+def test_report_takes_a_target_of_an_older_version(tmp_path: Path):
+    """The report's --targets names a target any version has, as compliance() does."""
+    saas = load_policy(Path(__file__).parent.parent / "examples/policies/seed_003_saas.toml")
+    old = saas.to_dict()
+    old["targets"]["fix"] = {"start": "opened", "stop": "resolved", "required": False}
+    for severity in old["severities"].values():
+        severity["fix"] = "4h"
+    path = tmp_path / "versions.json"
+    config = {"versions": [{"policy": old}, {"effective": "2026-10-28", "policy": saas.to_dict()}]}
+    path.write_text(json.dumps(config), encoding="utf-8")
+    sample = Path(__file__).parent.parent / "src/escalate/_data/sample_incidents.csv"
+    result = run("report", "--policy", path, sample, "--as-of", "2026-12-01T00:00-05:00",
+                 "--targets", "fix,response", "--by", "policy_version")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "│" in line and "fix" in line]
+    assert rows
+    assert all("initial" in line for line in rows)  # only the old version has it
+    lines = result.stdout.splitlines()
+    fix = next(i for i, line in enumerate(lines) if " fix " in line)
+    response = next(i for i, line in enumerate(lines) if " response " in line)
+    assert response < fix  # the latest version's targets first

@@ -254,7 +254,7 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
     console = Console(highlight=False, soft_wrap=False, stderr=True) if to_stdout else _console()
     console.print(Text(f"before: {before_path.name}; after: {after_path.name}"))
     title = f"Share met of {count_of(source.count, 'incident')} as of {_when(when)}"
-    table = _in_policy_order(result.compliance, before_named, keys)
+    table = _in_policy_order(result.compliance, before, keys)
     console.print(_compliance_table(table, keys, title))
     console.print(_summary_table(result))
     changed = int(result.changes["changed"].sum())

@@ -33,6 +33,7 @@ from escalate._policy import (
     Trigger,
 )
 from escalate._policy_check import _condition_text
+from escalate._versions import policies_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,10 +195,18 @@ def _interval(low: Any, high: Any) -> str:
     return "-" if "-" in (low_text, high_text) else f"{low_text}-{high_text}"
 
 
-def _in_policy_order(table: pd.DataFrame, policy: Policy, by: Sequence[str]) -> pd.DataFrame:
-    """Sort a compliance table by target, then by the keys, severities most severe first."""
-    targets = {t.name: i for i, t in enumerate(policy.targets)}
-    severities = {name: i for i, name in enumerate(policy.severity_names)}
+def _in_policy_order(
+    table: pd.DataFrame, policy: Policy | PolicyVersions, by: Sequence[str]
+) -> pd.DataFrame:
+    """Sort a compliance table by target, then by the keys, severities most severe first.
+
+    Under versions, the targets and severities of every version, latest first.
+    """
+    policies = policies_of(policy)[::-1]
+    names = dict.fromkeys(t.name for p in policies for t in p.targets)
+    targets = {name: i for i, name in enumerate(names)}
+    ranked = dict.fromkeys(name for p in policies for name in p.severity_names)
+    severities = {name: i for i, name in enumerate(ranked)}
 
     def rank(column: pd.Series[Any]) -> pd.Series[Any]:
         if column.name == "target":

@@ -78,7 +78,7 @@ from escalate._errors import PolicyError
 from escalate._policy import (
     Policy,
 )
-from escalate._versions import PolicyVersions, load_any
+from escalate._versions import PolicyVersions, load_any, policies_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -456,8 +456,9 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     zone = tz or policy.timezone
     keys = _csv_list(by, "--by")
     names = None if targets is None else _csv_list(targets, "--targets")
-    for name in names or ():
-        _known("--targets", name, [t.name for t in policy.targets], "target")
+    known = list(dict.fromkeys(t.name for p in policies_of(loaded) for t in p.targets))
+    for name in names or ():  # a target of any version
+        _known("--targets", name, known, "target")
     plotter = _plotter(plot) if plot is not None else None
     when = _as_of_or_now(as_of, tz, zone)
     columns = _pairs(column_pairs, "--column")
@@ -476,7 +477,7 @@ def report(  # noqa: PLR0917 - click passes options by keyword
         escalate.compliance(
             results, by=tuple(keys), targets=names, time_column=opened, timezone=zone
         ),
-        policy,
+        loaded,
         keys,
     )
     failed = int(results["error"].notna().sum())
