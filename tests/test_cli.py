@@ -1422,7 +1422,7 @@ def test_deadline_writes_instants_in_tz_or_the_policys_zone():
     assert form["as_of"] == "2026-11-13T22:10:00+01:00"
     assert form["targets"]["response"]["due_at"] == "2026-11-17T14:40:00+01:00"
     assert form["schedule"][0]["at"].endswith("+01:00")
-    assert form["explanation"][0].startswith("Incident opened")
+    assert form["explanation"][0].startswith("Incident opened Fri 2026-11-13 22:10+0100")
     table = run(*args, "--tz", "Europe/Madrid")
     assert "Tue 2026-11-17 14:40 +0100" in table.stdout
     plain = json.loads(run(*args, "--json").stdout)

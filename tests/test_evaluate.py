@@ -1252,3 +1252,16 @@ def test_the_built_in_24x7_clock_writes_instants_in_the_policys_zone():
     data["severities"]["alta"]["response"]["clock"] = "tokyo"
     ev = evaluate(load_policy(data), timeline, as_of=bog(17, 22, 30))
     assert ev["response"].due_at.isoformat() == "2026-01-18T13:00:00+09:00"
+
+
+def test_explain_writes_the_incident_in_a_zone_asked_for():
+    """explain(zone=...) moves the incident's instants and tiers; spans keep their clock's."""
+    timeline = Timeline.open(bog(13, 8), severity="alta").respond(bog(13, 9))
+    ev = evaluate(SAAS, timeline, as_of=bog(13, 10))
+    lines = ev.explain(zone="Asia/Tokyo").splitlines()
+    assert lines[0].startswith("Incident opened Tue 2026-01-13 22:00+0900")
+    assert "  Tue 2026-01-13 23:00+0900 responded" in lines
+    assert any(line.startswith("  counted     Tue 2026-01-13 08:00-0500") for line in lines)
+    assert ev.explain(zone="America/Bogota") == ev.explain()
+    with pytest.raises(escalate.ConfigError, match="zone"):
+        ev.explain(zone="Mars/Olympus")

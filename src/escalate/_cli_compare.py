@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import click
@@ -253,7 +254,7 @@ def compare_command(  # noqa: PLR0917 - click passes options by keyword
     to_stdout = output is not None and str(output) == "-"  # the table takes stdout
     console = Console(highlight=False, soft_wrap=False, stderr=True) if to_stdout else _console()
     console.print(Text(f"before: {before_path.name}; after: {after_path.name}"))
-    title = f"Share met of {count_of(source.count, 'incident')} as of {_when(when)}"
+    title = f"Share met of {count_of(source.count, 'incident')} as of {_when(when, ZoneInfo(zone))}"
     table = _in_policy_order(result.compliance, before, keys)
     console.print(_compliance_table(table, keys, title))
     console.print(_summary_table(result))

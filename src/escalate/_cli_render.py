@@ -170,7 +170,8 @@ def _show_evaluation(
     if ev.tier is not None:
         _page(console, ev, zone)
     if explain:
-        console.print(Text("\nExplanation:\n" + ev.explain()))
+        shown = None if zone is None else str(zone)
+        console.print(Text("\nExplanation:\n" + ev.explain(zone=shown)))
 
 
 def _percent(value: Any) -> str:

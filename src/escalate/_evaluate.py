@@ -563,8 +563,8 @@ class _Context:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_Context, (self.policy, self.timeline, self.now))
 
-    def explain(self, ev: Evaluation) -> list[str]:
+    def explain(self, ev: Evaluation, zone: str | None = None) -> list[str]:
         """Return the lines of :meth:`Evaluation.explain`."""
         from escalate._explain import explain  # noqa: PLC0415 - only when asked
 
-        return explain(self.policy, self.timeline, self.now, ev)
+        return explain(self.policy, self.timeline, self.now, ev, zone)

@@ -13,7 +13,9 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from escalate._checks import zone_problem
 from escalate._duration import format_duration
+from escalate._errors import ConfigError
 from escalate._evaluate import outcome
 from escalate._fold import PAUSED, PENDING, RUNNING, STOPPED, holds
 from escalate._index import to_datetime
@@ -141,14 +143,18 @@ def _history(
         lines.append(f"  {_fmt(to_datetime(at, zone))} {event.type}{text}{means}")
 
 
-def explain(policy: Policy, timeline: Timeline, now: int, ev: Evaluation) -> list[str]:
-    """Return the lines of :meth:`Evaluation.explain`."""
+def explain(
+    policy: Policy, timeline: Timeline, now: int, ev: Evaluation, written: str | None = None
+) -> list[str]:
+    """Return the lines of :meth:`Evaluation.explain` (the incident's instants in ``written``)."""
+    if written is not None and (problem := zone_problem(written, "zone")) is not None:
+        raise ConfigError([problem])
     plan = compiled(policy)
     out = outcome(plan, timeline, now)
     opened = timeline.opened
     # the incident's own instants and its tiers in the desk's zone (the policy's, as the
     # plot shows them); each target's spans in its clock's, where its hours are kept
-    zone = ZoneInfo(policy.timezone)
+    zone = ZoneInfo(written or policy.timezone)
     lines = [
         f"Incident opened {_fmt(to_datetime(timeline.instants[0][1], zone))} with severity "
         f"{opened.severity!r}"

@@ -318,11 +318,20 @@ class Evaluation:
             "next_change_at": _iso(self.next_change_at),
         }
 
-    def explain(self) -> str:
-        """Return a human-readable account of what was counted, skipped, and fired, and why."""
+    def explain(self, *, zone: str | None = None) -> str:
+        """Return a human-readable account of what was counted, skipped, and fired, and why.
+
+        Args:
+            zone: The IANA zone the incident's own instants (its opening, history,
+                ``as_of``) and its tiers are written in; the policy's by default. Each
+                target's spans stay in the zone of its clock, where its hours are kept.
+
+        Raises:
+            ConfigError: ``zone`` is not an IANA time zone.
+        """
         if self.context is None:
             return "(no explanation: this evaluation was built by hand)"
-        return "\n".join(self.context.explain(self))
+        return "\n".join(self.context.explain(self, zone))
 
     def _repr_html_(self) -> str:
         esc = html.escape

@@ -307,7 +307,7 @@ def deadline(  # noqa: PLR0917 - click passes options by keyword
     if as_json:
         form = in_zone({**ev.to_dict(), "schedule": _schedule_json(ev)}, zone)
         if explain:
-            form["explanation"] = ev.explain().splitlines()
+            form["explanation"] = ev.explain(zone=str(zone)).splitlines()
         click.echo(json.dumps(form, indent=2))
         return
     _show_evaluation(_console(), ev, explain=explain, zone=zone)
@@ -484,7 +484,11 @@ def report(  # noqa: PLR0917 - click passes options by keyword
     counted = count_of(source.count, "incident")
     if failed:  # left out of the table: say so where the figures are read
         counted = f"{source.count - failed} of {counted} ({failed} could not be evaluated)"
-    _console().print(_compliance_table(table, keys, f"Compliance of {counted} as of {_when(when)}"))
+    _console().print(
+        _compliance_table(
+            table, keys, f"Compliance of {counted} as of {_when(when, ZoneInfo(zone))}"
+        )
+    )
     if output is not None:
         write_table(table, output, zone=zone, durations=durations)
     if plotter is not None and plot is not None:
