@@ -460,3 +460,29 @@ def test_goal_lookups_are_memoised_but_not_part_of_the_value():
     assert policy == small()
     assert hash(policy) == hash(small())
     assert pickle.loads(pickle.dumps(policy)).goal("response", "alta", plan="premium") == first
+
+
+def test_an_after_tier_on_another_clock_than_a_severitys_resolution_is_warned():
+    """A critical severity resolved 24x7 and an after tier on office hours: a warning."""
+    from escalate import load_policy, policy_warnings  # noqa: PLC0415
+
+    data = {
+        "clock": "office",
+        "calendars": {
+            "office": {"timezone": "America/Bogota", "hours": {"mon-fri": ["08:00-17:00"]}}
+        },
+        "severities": {
+            "critical": {"response": "30m", "resolution": {"duration": "4h", "clock": "24x7"}},
+            "low": {"response": "4h", "resolution": "40h"},
+        },
+        "tiers": [
+            {"level": 1, "name": "Desk", "trigger": "open"},
+            {"level": 2, "name": "Lead", "trigger": {"after": "1h"}},
+            {"level": 3, "name": "Head", "trigger": {"after": "2h", "clock": "office"}},
+        ],
+    }
+    (warning,) = policy_warnings(load_policy(data))
+    assert warning.path == "tiers[1].trigger"
+    assert "clock 'office', but severity 'critical' resolves on '24x7'" in warning.message
+    data["tiers"][1]["trigger"]["clock"] = "24x7"
+    assert policy_warnings(load_policy(data)) == []

@@ -101,7 +101,8 @@ class AfterElapsed:
     Attributes:
         after: The elapsed business time (pauses are not subtracted).
         clock: The calendar it is measured on, or ``None`` for the escalation clock (the
-            clock of the ``resolution`` target).
+            ``resolution`` target's own clock, else the policy's; not a severity's goal
+            clock: :func:`~escalate.policy_warnings` names the severities it differs for).
     """
 
     after: timedelta

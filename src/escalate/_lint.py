@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from escalate._errors import Problem
 from escalate._plan import policy_argument
-from escalate._policy import AtPercent, Manual, OnBreach
+from escalate._policy import AfterElapsed, AtPercent, Manual, OnBreach
 
 if TYPE_CHECKING:
     from escalate._policy import Policy, Tier, Trigger
@@ -34,6 +34,9 @@ def policy_warnings(policy: Policy, /) -> list[Problem]:
       resolution) waits while that target is pending, and so do the tiers above it that
       do not depend on it.
     - An automatic tier above a manual one never fires before somebody escalates by hand.
+    - An ``after`` tier without a clock counts on the policy's resolution clock
+      (:attr:`Policy.escalation_clock`), whatever clock a severity's resolution goal has:
+      a critical incident resolved 24x7 still waits for office hours there.
 
     A tier whose target can no longer reach its trigger (met first, or no goal for the
     severity) does not hold the others: it is skipped (see the evaluation docs).
@@ -64,6 +67,8 @@ def policy_warnings(policy: Policy, /) -> list[Problem]:
                             "or give them their own route",
                         )
                     )
+            if isinstance(tier.trigger, AfterElapsed) and tier.trigger.clock is None:
+                out.extend(_other_clocks(policy, f"{path}[{k}].trigger", tier))
             if isinstance(tier.trigger, Manual):
                 automatic = [t for t in above if not isinstance(t.trigger, Manual)]
                 if automatic:
@@ -77,3 +82,27 @@ def policy_warnings(policy: Policy, /) -> list[Problem]:
                         )
                     )
     return out
+
+
+def _other_clocks(policy: Policy, path: str, tier: Tier) -> list[Problem]:
+    """The severities whose resolution goal counts on another clock than ``tier``'s."""
+    clock = policy.escalation_clock
+    others: dict[str, list[str]] = {}
+    for severity in policy.severity_names:
+        for plan in (None, *(p.name for p in policy.plans)):
+            goal = policy.goal("resolution", severity, plan=plan)
+            if goal is not None and goal.clock is not None and goal.clock != clock:
+                names = others.setdefault(goal.clock, [])
+                if severity not in names:
+                    names.append(severity)
+    return [
+        Problem(
+            path=path,
+            message=f"tier {tier.level} counts its time on clock {clock!r}, but severity "
+            + ", ".join(map(repr, names))
+            + f" resolves on {other!r}",
+            hint=f"if the tier should count as the resolution does, give it clock = "
+            f"{other!r} (in a route for those severities); else nothing to do",
+        )
+        for other, names in others.items()
+    ]
