@@ -853,3 +853,19 @@ def test_report_takes_a_target_of_an_older_version(tmp_path: Path):
     fix = next(i for i, line in enumerate(lines) if " fix " in line)
     response = next(i for i, line in enumerate(lines) if " response " in line)
     assert response < fix  # the latest version's targets first
+
+
+def test_a_date_out_of_order_is_said_with_the_other_problems():
+    """A broken version and a later date out of order: both in one PolicyError."""
+    config = json.loads(json.dumps(CONFIG))
+    config["versions"][1]["changes"]["calendars"]["office"]["holidays"] = ["not a date"]
+    config["versions"][2]["effective"] = "2026-02-01"
+    with pytest.raises(PolicyError) as caught:
+        load_versions(config)
+    assert "versions[2].effective" in caught.value.paths
+    assert any(p.startswith("versions[1].changes") for p in caught.value.paths)
+    del config["versions"][2]["effective"]
+    with pytest.raises(
+        PolicyError, match=r"versions\[2\]\.effective: expected a date .* got nothing"
+    ):
+        load_versions(config)

@@ -109,11 +109,36 @@ def _presence_problem(i: int, effective: object, path: str) -> Problem | None:
         )
     if isinstance(effective, date):
         return None
+    got = "nothing" if effective is None else describe(effective)
     return Problem(
         path=path,
-        message=f"expected a date or an aware datetime, got {describe(effective)}",
+        message=f"expected a date or an aware datetime, got {got}",
         hint="every version after the first needs the date it took effect",
     )
+
+
+def _order_problem(dates: list[tuple[int, date]], i: int, effective: date) -> list[Problem]:
+    """Version ``i``'s date against the previous one's, where the two compare without a zone.
+
+    Said with the other problems of a file; :class:`PolicyVersions` checks every pair
+    once the versions load (a date against an instant needs the policy's zone).
+    """
+    out = []
+    if dates:
+        previous = dates[-1][1]
+        if isinstance(previous, datetime) == isinstance(effective, datetime) and (
+            effective <= previous
+        ):
+            out.append(
+                Problem(
+                    path=f"versions[{i}].effective",
+                    message=f"{effective.isoformat()} is not after the previous version's "
+                    "effective date",
+                    hint="list versions oldest first, each on a later date",
+                )
+            )
+    dates.append((i, effective))
+    return out
 
 
 def _rule_problem(rule: object) -> Problem:
@@ -377,6 +402,7 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
     # the last version that loaded, in config form: a later version's changes are laid
     # over it, so that each broken version reports its own problems and no one else's
     config: dict[str, Any] | None = None
+    dates: list[tuple[int, date]] = []  # the effective dates read, to say their order now
     for i, item in enumerate(items):
         path = f"versions[{i}]"
         if not isinstance(item, Mapping):
@@ -392,6 +418,8 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
         problem = _presence_problem(i, effective, f"{path}.effective")
         if problem is not None and ("effective" not in item or i == 0):
             problems.append(problem)
+        if i > 0 and isinstance(effective, date):
+            problems += _order_problem(dates, i, effective)
         forms = [key for key in ("policy", "changes") if key in item]
         if len(forms) != 1 or (forms == ["changes"] and i == 0):
             problems.append(
