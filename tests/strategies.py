@@ -733,7 +733,7 @@ def escalate_errors(draw: st.DrawFn) -> _esc.EscalateError:
 
 def flag_texts(value: bool) -> st.SearchStrategy[object]:
     """A spelling of a flag as a text file gives it: ``"TRUE"``, ``"no"``, ``"1"``..."""
-    words = ["true", "yes", "1"] if value else ["false", "no", "0"]
+    words = ["true", "yes", "y", "t", "1"] if value else ["false", "no", "n", "f", "0"]
     spelled = st.sampled_from(words).flatmap(
         lambda word: st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
             lambda upper: "".join(c.upper() if u else c for c, u in zip(word, upper, strict=True))
@@ -742,7 +742,7 @@ def flag_texts(value: bool) -> st.SearchStrategy[object]:
     return spelled | st.just(value) | st.just(int(value))
 
 
-bad_flags = st.sampled_from(["maybe", "", "tru", "2", "y", "on", 2, 0.5, "nan", [True]])
+bad_flags = st.sampled_from(["maybe", "", "tru", "2", "ye", "on", 2, 0.5, "nan", [True]])
 """Flag values that are neither true nor false: each must be reported, never read as false."""
 
 

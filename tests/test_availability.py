@@ -526,7 +526,7 @@ def test_outage_mappings_report_every_problem() -> None:
     with pytest.raises(OutageError) as info:
         availability(
             Availability(objective=99.5),
-            [{"strat": "x", "end": "soon", "notified_at": 5, "planned": "yes"}],
+            [{"strat": "x", "end": "soon", "notified_at": 5, "planned": "maybe"}],
             NOVEMBER,
         )
     assert info.value.paths == (

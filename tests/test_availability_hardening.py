@@ -156,3 +156,18 @@ def test_a_calendar_mapping_of_calendars_still_works():
     objective = Availability(objective=99.5, measured_on="office")
     report = availability(objective, [], NOVEMBER, calendars={"office": office})
     assert report.availability == 100.0
+
+
+@given(value=st.booleans(), data=st.data())
+def test_every_reader_takes_a_flag_by_one_rule(value: bool, data: st.DataObject):
+    """A JSON outage, a table and a CSV for the command line read the same spellings."""
+    from escalate import Outage  # noqa: PLC0415
+    from escalate._outages import flag_of  # noqa: PLC0415 - the one rule
+
+    spelled = data.draw(flag_texts(value))
+    assert flag_of(spelled) is value
+    outage = Outage.from_dict({"start": "2026-11-03T10:00:00Z", "planned": spelled})
+    assert outage.planned is value
+    frame = availability_frame(outages([spelled] * 3, [False] * 3), OBJECTIVE)
+    expected = availability_frame(outages([value] * 3, [False] * 3), OBJECTIVE)
+    pd.testing.assert_frame_equal(frame, expected)

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from escalate._policy import Availability
 
 from escalate._availability import _allowed, _objective, _percent, _Rules
-from escalate._outages import OutageKind, Period, _utc, _zone
+from escalate._outages import FLAG_HINT, OutageKind, Period, _utc, _zone, flag_of
 
 __all__ = ["availability_frame"]
 
@@ -240,10 +240,6 @@ def availability_frame(
     return pd.DataFrame.from_records(records, columns=result_columns)
 
 
-_TRUE: Final = frozenset({"true", "yes", "1"})
-_FALSE: Final = frozenset({"false", "no", "0"})
-
-
 def _flag(outages: Any, name: str, np: Any, labels: list[Any], problems: list[Problem]) -> Any:
     """Return a column of flags as booleans; a missing value (or column) is false.
 
@@ -260,22 +256,15 @@ def _flag(outages: Any, name: str, np: Any, labels: list[Any], problems: list[Pr
     for i, value in enumerate(column.to_numpy(dtype=object)):
         if missing[i]:
             continue
-        if isinstance(value, bool | np.bool_):
-            flags[i] = bool(value)
-            continue
-        if isinstance(value, str):
-            text = value.strip().lower()
-            if text in _TRUE or text in _FALSE:
-                flags[i] = text in _TRUE
-                continue
-        elif isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
-            flags[i] = bool(value)
+        flag = flag_of(value)
+        if flag is not None:
+            flags[i] = flag
             continue
         problems.append(
             Problem(
                 path=f"outages[{labels[i]}].{name}",
                 message=f"expected true or false, got {describe(value)}",
-                hint="write true/false, yes/no or 1/0 (any case), or leave it empty for false",
+                hint=FLAG_HINT,
             )
         )
     return flags

@@ -28,12 +28,9 @@ from escalate._cli_files import read_json
 from escalate._cli_render import _console
 from escalate._cli_tables import UsageProblem
 from escalate._errors import EscalateError, HorizonError, OutageError
+from escalate._outages import FLAG_HINT, flag_of
 
 __all__ = ["availability_command"]
-
-
-_TRUE = {"true", "yes", "1", "y", "t"}
-_FALSE = {"false", "no", "0", "n", "f", ""}
 
 
 def _outage_rows(path: Path) -> list[dict[str, Any]]:
@@ -52,13 +49,13 @@ def _outage_rows(path: Path) -> list[dict[str, Any]]:
             row: dict[str, Any] = {k: v.strip() for k, v in raw.items() if k and v and v.strip()}
             for key in ("planned", "external"):
                 if key in row:
-                    value = str(row[key]).lower()
-                    if value not in _TRUE | _FALSE:
+                    flag = flag_of(row[key])
+                    if flag is None:
                         raise UsageProblem(
                             f"{path.name} row {i + 1}, {key}: expected true or false, "
-                            f"got {row[key]!r}"
+                            f"got {row[key]!r}; {FLAG_HINT}"
                         )
-                    row[key] = value in _TRUE
+                    row[key] = flag
             rows.append(row)
     return rows
 

@@ -9,6 +9,7 @@ objective.
 from __future__ import annotations
 
 import enum
+import numbers
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -37,7 +38,30 @@ from escalate._errors import (
 from escalate._index import EPOCH, MAX_YEAR, MIN_YEAR, ONE_US
 from escalate._results import _iso
 
-__all__ = ["Outage", "OutageKind", "Period"]
+__all__ = ["FLAG_HINT", "Outage", "OutageKind", "Period", "flag_of"]
+
+_TRUE: Final = frozenset({"true", "yes", "y", "t", "1"})
+_FALSE: Final = frozenset({"false", "no", "n", "f", "0"})
+FLAG_HINT: Final = "write true/false, yes/no or 1/0 (any case), or leave it out for false"
+
+
+def flag_of(value: object) -> bool | None:
+    """An outage's ``planned`` or ``external`` flag, however it was written; ``None``: not one.
+
+    One rule for every reader (JSON, CSV, tables): booleans; the text ``true``/``yes``/
+    ``1`` and ``false``/``no``/``0`` in any case (``y``/``t``, ``n``/``f`` too); the numbers
+    0 and 1. Anything else is a problem, never silently false: announced maintenance read
+    as unplanned would count as downtime.
+    """
+    if type(value).__name__ in {"bool", "bool_"}:
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return True if text in _TRUE else False if text in _FALSE else None
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return bool(value)
+    return None
+
 
 _MONTHS: Final = {"month": 1, "quarter": 3, "year": 12}
 _OUTAGE_KEYS: Final = (
@@ -192,11 +216,10 @@ class Outage:
                 continue
             fields[key] = value
         for key in ("planned", "external"):
-            flag = mapping.get(key, False)
-            if not isinstance(flag, bool):
-                problems.append(
-                    Problem(path=key, message=f"expected true or false, got {excerpt(flag)}")
-                )
+            flag = flag_of(mapping.get(key, False))
+            if flag is None:
+                message = f"expected true or false, got {excerpt(mapping[key])}"
+                problems.append(Problem(path=key, message=message, hint=FLAG_HINT))
             fields[key] = bool(flag)
         if problems:
             raise OutageError(problems)
