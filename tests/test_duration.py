@@ -81,7 +81,8 @@ def test_parse_duration_points_business_days_elsewhere():
 
 def test_duration_problem_reports_non_strings():
     """A value that is neither text nor a timedelta is described by its type."""
-    assert _duration_problem(7200) == "expected a duration string, got int 7200"
+    assert _duration_problem(7200).startswith("expected a duration string, got int 7200 (in YAML")
+    assert _duration_problem(7.5) == "expected a duration string, got float 7.5"
 
 
 @pytest.mark.parametrize(

@@ -735,3 +735,25 @@ def test_the_schema_and_the_loader_agree_on_holidays_and_hours(holidays, hours):
         return
     assert validator.is_valid(config)
     assert validator.is_valid(policy.to_dict())
+
+
+def test_yaml_values_read_as_booleans_or_numbers_say_to_quote_them(tmp_path):
+    """NO (Norway), ON (Ontario) and 1:30 unquoted in YAML: each problem says to quote it."""
+    pytest.importorskip("yaml")
+    path = tmp_path / "norway.yaml"
+    path.write_text(
+        "clock: office\n"
+        "calendars:\n"
+        "  office:\n"
+        "    timezone: Europe/Oslo\n"
+        "    hours: {mon-fri: ['08:00-16:00']}\n"
+        "    holidays: {country: NO}\n"
+        "severities:\n"
+        "  p1: {response: 1:30, resolution: 8h}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    text = str(caught.value)
+    assert "country must be text, got False; write it as text in quotes" in text
+    assert "quote a time such as '1:30'" in text

@@ -173,7 +173,10 @@ def _duration_problem(text: object) -> timedelta | str:
             return f"{excerpt(text)} {why}"
         parsed = td_us(text)
     elif not isinstance(text, str):
-        return f"expected a duration string, got {describe(text)}"
+        message = f"expected a duration string, got {describe(text)}"
+        if isinstance(text, int) and not isinstance(text, bool):
+            message += " (in YAML, quote a time such as '1:30': unquoted it is a number)"
+        return message
     else:
         body = text.strip()
         sign = 1

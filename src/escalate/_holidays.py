@@ -359,7 +359,14 @@ def _parse_table(value: Mapping[Any, Any], path: str, problems: list[Problem]) -
                     Problem(
                         path=f"{path}.{key}",
                         message=f"{key} must be text, got {excerpt(given)}",
-                        hint="write e.g. country = 'CO'" if key == "country" else "e.g. 'SP'",
+                        hint=(
+                            "write it as text in quotes, e.g. 'CO' or 'NO' (YAML reads NO, "
+                            "ON and yes unquoted as true or false)"
+                            if isinstance(given, bool)
+                            else "write it as text in quotes, e.g. 'CO'"
+                            if key == "country"
+                            else "write it as text in quotes, e.g. 'SP'"
+                        ),
                     )
                 )
         if not isinstance(country, str) or not (
