@@ -256,6 +256,13 @@ def _seconds(us: int) -> float | int:
     return us // 1_000_000 if us % 1_000_000 == 0 else us / 1_000_000
 
 
+def _written_in(policy: Policy, clock: str) -> ZoneInfo:
+    """The zone a clock's instants are written in: the built-in 24x7 one has none of its own."""
+    if clock == "24x7" and clock not in policy.calendars:
+        return ZoneInfo(policy.timezone)
+    return policy.calendar(clock).zone
+
+
 def _iso(us: int | None, zone: ZoneInfo) -> str | None:
     return None if us is None else _dt(us).astimezone(zone).isoformat()
 
@@ -275,7 +282,7 @@ def reference_evaluate(policy: Policy, timeline: Timeline, as_of: datetime) -> d
     plan = attributes.get("plan")
     route = next((r for r in policy.routes if _matches(r, attributes)), None)
     tiers = route.tiers if route is not None else policy.tiers
-    zone = policy.calendar(policy.escalation_clock).zone
+    zone = _written_in(policy, policy.escalation_clock)
     if not h.times:
         return _before_opening(policy, timeline, as_of, plan, route, tiers)
     last = len(h.times) - 1
@@ -322,7 +329,7 @@ def reference_evaluate(policy: Policy, timeline: Timeline, as_of: datetime) -> d
         # a stopped target's projected deadline is searched on R running on from its stop
         if due is not None and due >= now + _FAR:
             due = None
-        gzone = policy.calendar(goal.clock).zone
+        gzone = _written_in(policy, goal.clock)
         at_risk = warning is not None and warning <= now and status in {"running", "paused"}
         targets[target.name] = {
             "status": status,
