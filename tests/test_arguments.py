@@ -39,13 +39,13 @@ CASES: list[tuple[str, Callable[[], Any], type[EscalateError], list[str]]] = [
         "evaluate, a file name for the policy",
         lambda: esc.evaluate("servicenow_desk.toml", TIMELINE, as_of=AS_OF),
         InvalidArgumentError,
-        ["policy must be a Policy, got str", "escalate.load_policy(path or mapping)"],
+        ["policy must be a Policy or PolicyVersions, got str", "escalate.load_policy(path"],
     ),
     (
         "evaluate, the arguments swapped",
         lambda: esc.evaluate(TIMELINE, POLICY, as_of=AS_OF),
         InvalidArgumentError,
-        ["policy must be a Policy, got Timeline", "the policy comes first, then the timeline"],
+        ["must be a Policy or PolicyVersions, got Timeline", "the policy comes first, then"],
     ),
     (
         "evaluate, rows for the timeline",
@@ -63,7 +63,7 @@ CASES: list[tuple[str, Callable[[], Any], type[EscalateError], list[str]]] = [
         "evaluate_frame, a file name for the policy",
         lambda: esc.evaluate_frame(LOG, "servicenow_desk.toml", as_of=AS_OF),
         InvalidArgumentError,
-        ["policy must be a Policy, got str"],
+        ["policy must be a Policy or PolicyVersions, got str"],
     ),
     (
         "evaluate_frame, rows for the pauses",

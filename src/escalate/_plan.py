@@ -359,7 +359,9 @@ def compiled(policy: Policy) -> Compiled:
     try:
         found = policy._memo.get("compiled")
     except AttributeError:  # no branch on the way for a policy: an error path only
-        raise _not_a(policy, "policy", "a Policy", _LOAD_POLICY) from None
+        # evaluate and evaluate_frame meet it first, and they take versions too
+        wanted = "a Policy or PolicyVersions"
+        raise _not_a(policy, "policy", wanted, _LOAD_POLICY) from None
     if found is None:
         found = policy._memo["compiled"] = Compiled(policy)
     return found
