@@ -1463,3 +1463,30 @@ contacts = [
         "Page now: level 1 NOC: Engineer on duty <+57 601 555 0100>",
         "Page later: Service manager at Mon 2026-03-09 08:00 -0500 (their hours)",
     ]
+
+
+@pytest.mark.parametrize("shape", ["events", "snapshots"])
+def test_a_history_line_with_more_fields_than_the_header_is_named(tmp_path: Path, shape: str):
+    """A history is read for some columns only, and pandas drops an extra field silently.
+
+    The line is named as for a table of incidents; never read with its values shifted.
+    """
+    path = tmp_path / "log.csv"
+    head = (
+        "id,type,at,severity,status,group\n"
+        if shape == "events"
+        else "id,at,severity,status,group\n"
+    )
+    kind = "opened," if shape == "events" else ""
+    path.write_text(
+        head
+        + f"A,{kind}2026-11-18T08:00-05:00,alta,New,desk\n"
+        + f"B,{kind}2026-11-18T09:00-05:00,alta,New,UI, API\n"
+        + f"C,{kind}2026-11-18T10:00-05:00,alta,New,desk\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "evaluate", "--policy", SAAS, path, "--shape", shape, "--as-of", "2026-11-20T12:00-05:00"
+    )
+    assert result.exit_code == 2
+    assert "log.csv: line 3 has more fields than the header's" in one_line_error(result)
