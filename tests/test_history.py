@@ -593,3 +593,38 @@ def test_an_empty_value_in_a_first_update_is_not_said_to_keep_a_previous_one():
         (2, "priority", "repaired"),
         (2, "state", "repaired"),
     ]
+
+
+def test_a_priority_column_of_numbers_with_gaps_reads_as_whole_numbers():
+    """Priorities 1 and 2 given on openings only: pandas holds 1.0, the severity is "1".
+
+    A JSON export or a CSV read with read_csv gives floats where a column has gaps; the
+    readers read a whole number without its decimal point, in histories and in tables.
+    """
+    policy = escalate.load_policy(
+        {
+            "severities": {
+                "1": {"response": "1h", "resolution": "4h"},
+                "2": {"response": "2h", "resolution": "8h"},
+            }
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "id": [7, 7, 8],
+            "type": ["opened", "responded", "opened"],
+            "at": pd.to_datetime(["2026-03-02T09:00Z", "2026-03-02T09:30Z", "2026-03-02T10:00Z"]),
+            "severity": [1, None, 2],
+        }
+    )
+    assert events["severity"].dtype == float
+    out = escalate.evaluate_frame(EventLog.from_events(events), policy, as_of="2026-03-02T12:00Z")
+    assert out["error"].isna().all()
+    assert out["severity"].tolist() == ["1", "2"]
+    wide = pd.DataFrame(
+        {"id": [7, 8], "opened": pd.to_datetime(["2026-03-02T09:00Z", "2026-03-02T10:00Z"]),
+         "responded": [pd.NaT, pd.NaT], "resolved": [pd.NaT, pd.NaT], "severity": [1.0, float("nan")]}
+    )  # fmt: skip
+    with pytest.warns(escalate.BadRowsWarning, match="1 of 2"):  # the gap: no severity
+        table = escalate.evaluate_frame(wide, policy, as_of="2026-03-02T12:00Z")
+    assert table["severity"].tolist()[0] == "1"

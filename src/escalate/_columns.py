@@ -183,7 +183,7 @@ def text_codes(
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     raw = np.asarray(uniques, dtype=object)
     if read is None:
-        stripped = np.array([safe_text(u).strip() for u in raw.tolist()], dtype=object)
+        stripped = np.array([_cell_text(u) for u in raw.tolist()], dtype=object)
     else:
         stripped = np.array([read(u) for u in raw.tolist()] + [None], dtype=object)[:-1]
     gone = np.isin(stripped, np.array(list(missing), dtype=object))
@@ -238,6 +238,17 @@ def attribute_codes(values: Any, missing: Sequence[str] = MISSING) -> tuple[Any,
     """
     codes, names = text_codes(values, missing, read=attribute_text)
     return codes, [str(name) for name in names.tolist()]
+
+
+def _cell_text(value: object) -> str:
+    """A cell of a text column (a severity, a status) as text, stripped.
+
+    A whole number without its decimal point: a column of numbers with gaps holds floats
+    (``1.0``), and a priority ``1`` is the severity ``"1"``.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return safe_text(value).strip()
 
 
 def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
