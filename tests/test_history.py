@@ -628,3 +628,31 @@ def test_a_priority_column_of_numbers_with_gaps_reads_as_whole_numbers():
     with pytest.warns(escalate.BadRowsWarning, match="1 of 2"):  # the gap: no severity
         table = escalate.evaluate_frame(wide, policy, as_of="2026-03-02T12:00Z")
     assert table["severity"].tolist()[0] == "1"
+
+
+def test_a_ticket_of_the_openings_table_alone_is_never_dropped():
+    """from_changes: a ticket whose only row (its opening) is refused is lost, not gone.
+
+    evaluate_frame gives it a row with an error, as from_events does: one row per ticket.
+    """
+    policy = escalate.load_policy(
+        {"statuses": {"New": "open", "Done": "resolved"},
+         "severities": {"High": {"response": "1h", "resolution": "8h"}}}
+    )  # fmt: skip
+    changes = pd.DataFrame(
+        [("J-1", "2026-03-02T09:30:00-05:00", "status", "New", "Done")],
+        columns=["key", "created", "field", "fromString", "toString"],
+    )
+    openings = pd.DataFrame(
+        [("J-1", "2026-03-02T09:00:00-05:00", "New", "High"), ("J-2", "?", "New", "High")],
+        columns=["key", "opened", "status", "severity"],
+    )
+    log = EventLog.from_changes(
+        changes, fields={"status": "status"}, id="key", at="created", old="fromString",
+        new="toString", openings=openings,
+    )  # fmt: skip
+    assert log.lost == ("J-2",)
+    with pytest.warns(escalate.BadRowsWarning, match="1 of 2"):
+        out = escalate.evaluate_frame(log, policy, as_of="2026-03-03T12:00:00-05:00")
+    assert out["id"].tolist() == ["J-1", "J-2"]
+    assert out["error"].isna().tolist() == [True, False]

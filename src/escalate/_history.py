@@ -400,7 +400,11 @@ class EventLog:
             all_ids, all_ns, all_kinds, optional, attrs_, all_rows, all_seq, keep_all, issues,
             before_opening, merge=True,
         )  # fmt: skip
-        return _account(log, frame[id])
+        # a ticket of the openings table alone (opened, nothing changed yet) is one too
+        sources = frame[id]
+        if openings is not None and id in openings.columns:
+            sources = pd.concat([sources, openings[id]], ignore_index=True)
+        return _account(log, sources)
 
 
 # -- helpers --------------------------------------------------------------------------
