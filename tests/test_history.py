@@ -656,3 +656,24 @@ def test_a_ticket_of_the_openings_table_alone_is_never_dropped():
         out = escalate.evaluate_frame(log, policy, as_of="2026-03-03T12:00:00-05:00")
     assert out["id"].tolist() == ["J-1", "J-2"]
     assert out["error"].isna().tolist() == [True, False]
+
+
+def test_a_status_written_as_no_value_on_the_first_snapshot_is_reported():
+    """'?' on a ticket's first snapshot: the ticket opens without a status, and issues say so."""
+    snapshots = pd.DataFrame(
+        [
+            ("INC5", "02/03/2026 09:00", "?", "High"),
+            ("INC5", "02/03/2026 09:05", "Waiting", "?"),
+            ("INC6", "02/03/2026 09:10", None, "High"),  # left blank: nothing was written
+        ],
+        columns=["number", "updated", "state", "priority"],
+    )
+    log = EventLog.from_snapshots(
+        snapshots, id="number", at="updated", status="state", severity="priority",
+        timezone="America/Bogota", time_format="%d/%m/%Y %H:%M",
+    )  # fmt: skip
+    said = log.issues[["id", "row", "column", "action"]].to_dict("records")
+    assert said == [
+        {"id": "INC5", "row": 0, "column": "state", "action": "kept"},
+        {"id": "INC5", "row": 1, "column": "priority", "action": "repaired"},
+    ]

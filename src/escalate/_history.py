@@ -264,6 +264,15 @@ class EventLog:
                     bad, ids[bad], column, frame[column].to_numpy(dtype=object)[bad],
                     "repaired", "empty value; the previous one is kept",
                 )  # fmt: skip
+                if key == "status":  # a severity missing there is the incident's error
+                    # written but read as no value ('?'): the ticket opens without a status
+                    raw = frame[column]
+                    given = sort[(state[key][0][sort] < 0) & first]
+                    given = given[raw.notna().to_numpy()[given]]
+                    issues.add(
+                        given, ids[given], column, raw.to_numpy(dtype=object)[given],
+                        "kept", "no value at the opening: no status until an update gives one",
+                    )  # fmt: skip
         if order == "sequence" and sort.size:
             # an update stamped before the previous one is moved to it
             running = _group_cummax(ns_sorted, code_sorted)
