@@ -1490,3 +1490,24 @@ def test_a_history_line_with_more_fields_than_the_header_is_named(tmp_path: Path
     )
     assert result.exit_code == 2
     assert "log.csv: line 3 has more fields than the header's" in one_line_error(result)
+
+
+def test_a_history_may_repeat_a_column_it_does_not_read(tmp_path: Path):
+    """Jira's all-fields export repeats Labels: read, unless a repeated column is used."""
+    path = tmp_path / "log.csv"
+    rows = "A,opened,2026-11-18T08:00-05:00,alta,x,y\nA,responded,2026-11-18T08:30-05:00,,x,y\n"
+    path.write_text("id,type,at,severity,Labels,Labels\n" + rows, encoding="utf-8")
+    args = (
+        "evaluate",
+        "--policy",
+        SAAS,
+        path,
+        "--shape",
+        "events",
+        "--as-of",
+        "2026-11-20T12:00-05:00",
+    )
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    path.write_text("id,type,at,severity,severity,Labels\n" + rows, encoding="utf-8")
+    assert "more than one column named 'severity'" in one_line_error(run(*args))
