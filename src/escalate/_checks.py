@@ -100,13 +100,22 @@ def attribute_text(value: object) -> str | None:
     if type(value).__name__ in _BOOLS:  # Python's and numpy's
         return "true" if value else "false"
     try:
-        if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-            number = float(value)  # numpy's floats too
-            if number.is_integer():
-                return str(int(number))
-        return str(value).strip()
+        return whole_number_text(value) or str(value).strip()
     except Exception:  # noqa: BLE001 - an attribute that cannot be text matches nothing
         return None
+
+
+def whole_number_text(value: object) -> str | None:
+    """A float that holds a whole number, as that number's text (``1.0`` is ``"1"``), else ``None``.
+
+    A column of numbers with gaps holds floats: the cell ``1`` of a priority, or of a route
+    key, is read as pandas keeps it, ``1.0``. Every reader of a text cell goes through this.
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        number = float(value)  # numpy's floats too
+        if number.is_integer():
+            return str(int(number))
+    return None
 
 
 def excerpt(value: object, limit: int = _EXCERPT) -> str:

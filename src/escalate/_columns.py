@@ -18,7 +18,13 @@ from datetime import UTC, date
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from escalate._checks import attribute_text, excerpt, instant_us, zone_problem
+from escalate._checks import (
+    attribute_text,
+    excerpt,
+    instant_us,
+    whole_number_text,
+    zone_problem,
+)
 from escalate._errors import (
     ConfigError,
     HorizonError,
@@ -182,10 +188,7 @@ def text_codes(
     series = hashable(pd.Series(values).reset_index(drop=True))
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     raw = np.asarray(uniques, dtype=object)
-    if read is None:
-        stripped = np.array([_cell_text(u) for u in raw.tolist()], dtype=object)
-    else:
-        stripped = np.array([read(u) for u in raw.tolist()] + [None], dtype=object)[:-1]
+    stripped = np.array([(read or _cell_text)(u) for u in raw.tolist()], dtype=object)
     gone = np.isin(stripped, np.array(list(missing), dtype=object))
     again, names = pd.factorize(np.where(gone, None, stripped), use_na_sentinel=True)
     lookup = np.concatenate([np.asarray(again, dtype=np.int64), np.array([-1], dtype=np.int64)])
@@ -246,9 +249,7 @@ def _cell_text(value: object) -> str:
     A whole number without its decimal point: a column of numbers with gaps holds floats
     (``1.0``), and a priority ``1`` is the severity ``"1"``.
     """
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return safe_text(value).strip()
+    return whole_number_text(value) or safe_text(value).strip()
 
 
 def texts(values: Any, missing: Sequence[str]) -> tuple[Any, Any]:
