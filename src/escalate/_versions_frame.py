@@ -114,17 +114,17 @@ def ledger_versions(
     np, pd = modules()
     policies = [v.policy for v in versions.versions]
     tp = _target(policies, target)  # one of them has it
+    has = [any(t.name == target for t in policy.targets) for policy in policies]
     when, now = _now(as_of, versions)
     which, _opened, codes, host = _log_versions(log, versions, now)
     groups = np.unique(which).tolist()
     names = [v.name for v in versions.versions]
     parts, runs = [], []
     for g in groups:
-        policy = policies[g]
-        if not any(t.name == target for t in policy.targets):
+        if not has[g]:
             continue  # its incidents have no rows, as where a target does not apply
         part = log if len(groups) == 1 else _log_part(log, which[codes] == g, lost=g == host)
-        found, run = split_time(part, policy, when, _target([policy], target), by, size)
+        found, run = split_time(part, policies[g], when, _target([policies[g]], target), by, size)
         found["policy_version"] = pd.Categorical.from_codes(
             np.full(len(found), g, dtype=np.int16), names
         )
@@ -132,9 +132,8 @@ def ledger_versions(
         runs.append(run)
     warn_left_out(runs)
     if not parts:  # no incident, or none judged by a version that has the target
-        g = next(g for g, p in enumerate(policies) if any(t.name == target for t in p.targets))
         none = _log_part(log, np.zeros(len(log.frame), dtype=bool), lost=False)
-        found, _run = split_time(none, policies[g], when, tp, by, size)
+        found, _run = split_time(none, policies[has.index(True)], when, tp, by, size)
         found["policy_version"] = pd.Categorical.from_codes([], names)
         return found
     if len(parts) == 1:
