@@ -164,8 +164,9 @@ def explain(
     ]
     folded = out.folded
     _history(timeline, now, lines, folded.derived, zone)
+    states = _hold_states(plan, timeline, now)
     for result, target in zip(ev.targets, out.targets, strict=True):
-        reasons = _hold_reasons(plan, plan.targets[target.index], timeline, now)
+        reasons = _hold_reasons(plan.targets[target.index], states)
         lines.append(
             f"Target {result.name}: {result.status.value}"
             + (" (at risk)" if result.at_risk else "")
@@ -232,14 +233,16 @@ def explain(
     return lines
 
 
-def _hold_reasons(plan: Compiled, tp: Any, timeline: Timeline, now: int) -> dict[int, str]:
-    """Why target ``tp`` is held from each event instant, after all the events there.
+_HoldState = tuple[bool, str, str | None, bool]
+"""After an event: a pause in force, its reason, the status in force, whether it pauses."""
 
-    The pause's reason, the status that holds it, or both, by the fold's own rule
-    (:func:`escalate._fold.holds`); an event at the same instant that holds nothing
-    (a status that means open) is no reason.
+
+def _hold_states(plan: Compiled, timeline: Timeline, now: int) -> dict[int, _HoldState]:
+    """The incident's pause and status after all the events at each instant up to ``now``.
+
+    Walked once, for every target's reasons (:func:`_hold_reasons`).
     """
-    out: dict[int, str] = {}
+    out: dict[int, _HoldState] = {}
     held, reason, status = False, "", None
     for event, (_k, at, _s, st) in zip(timeline.events, timeline.instants, strict=True):
         if at > now:
@@ -249,7 +252,24 @@ def _hold_reasons(plan: Compiled, tp: Any, timeline: Timeline, now: int) -> dict
         elif event.type == "resumed":
             held = False
         status = st if st is not None else status
-        paused_status = status is not None and plan.meaning[status] == PAUSED_STATUS
+        out[at] = (
+            held,
+            reason,
+            status,
+            status is not None and plan.meaning[status] == PAUSED_STATUS,
+        )
+    return out
+
+
+def _hold_reasons(tp: Any, states: dict[int, _HoldState]) -> dict[int, str]:
+    """Why target ``tp`` is held from each event instant, after all the events there.
+
+    The pause's reason, the status that holds it, or both, by the fold's own rule
+    (:func:`escalate._fold.holds`); an event at the same instant that holds nothing
+    (a status that means open) is no reason.
+    """
+    out: dict[int, str] = {}
+    for at, (held, reason, status, paused_status) in states.items():
         by_pause, by_status = holds(tp, held, status, paused_status)
         why = [reason] if by_pause else []
         why += [f"status {status!r}"] if by_status else []
