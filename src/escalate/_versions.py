@@ -117,28 +117,23 @@ def _presence_problem(i: int, effective: object, path: str) -> Problem | None:
     )
 
 
-def _order_problem(dates: list[tuple[int, date]], i: int, effective: date) -> list[Problem]:
-    """Version ``i``'s date against the previous one's, where the two compare without a zone.
+def _not_later(path: str, effective: date) -> Problem:
+    """The problem of a version whose effective date is not after the previous one's."""
+    return Problem(
+        path=path,
+        message=f"{effective.isoformat()} is not after the previous version's effective date",
+        hint="list versions oldest first, each on a later date",
+    )
 
-    Said with the other problems of a file; :class:`PolicyVersions` checks every pair
-    once the versions load (a date against an instant needs the policy's zone).
+
+def _out_of_order(previous: date | None, effective: date) -> bool:
+    """Whether ``effective`` is not after ``previous``, where the two compare without a zone.
+
+    The loader says it with a file's other problems; :class:`PolicyVersions` checks every
+    pair once the versions load (a date against an instant needs the policy's zone).
     """
-    out = []
-    if dates:
-        previous = dates[-1][1]
-        if isinstance(previous, datetime) == isinstance(effective, datetime) and (
-            effective <= previous
-        ):
-            out.append(
-                Problem(
-                    path=f"versions[{i}].effective",
-                    message=f"{effective.isoformat()} is not after the previous version's "
-                    "effective date",
-                    hint="list versions oldest first, each on a later date",
-                )
-            )
-    dates.append((i, effective))
-    return out
+    same_kind = isinstance(previous, datetime) == isinstance(effective, datetime)
+    return previous is not None and same_kind and effective <= previous
 
 
 def _rule_problem(rule: object) -> Problem:
@@ -219,14 +214,7 @@ class PolicyVersions:
                 problems.append(Problem(path=path, message=str(error)))
                 continue
             if starts and start <= starts[-1]:
-                problems.append(
-                    Problem(
-                        path=path,
-                        message=f"{version.name} is not after the previous version's "
-                        "effective date",
-                        hint="list versions oldest first, each on a later date",
-                    )
-                )
+                problems.append(_not_later(path, version.effective))
             starts.append(start)
         if problems:
             raise PolicyError(problems)
@@ -402,7 +390,7 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
     # the last version that loaded, in config form: a later version's changes are laid
     # over it, so that each broken version reports its own problems and no one else's
     config: dict[str, Any] | None = None
-    dates: list[tuple[int, date]] = []  # the effective dates read, to say their order now
+    previous: date | None = None  # the last effective date read, to say the order now
     for i, item in enumerate(items):
         path = f"versions[{i}]"
         if not isinstance(item, Mapping):
@@ -419,7 +407,9 @@ def _read_versions(mapping: Mapping[str, Any]) -> PolicyVersions:
         if problem is not None and ("effective" not in item or i == 0):
             problems.append(problem)
         if i > 0 and isinstance(effective, date):
-            problems += _order_problem(dates, i, effective)
+            if _out_of_order(previous, effective):
+                problems.append(_not_later(f"{path}.effective", effective))
+            previous = effective
         forms = [key for key in ("policy", "changes") if key in item]
         if len(forms) != 1 or (forms == ["changes"] and i == 0):
             problems.append(
