@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import errno
 import json
+import pickle
 import sys
 import tomllib
 from datetime import timedelta
@@ -14,6 +16,7 @@ import tomli_w
 import yaml
 from hypothesis import given
 
+import escalate
 from escalate import (
     AfterElapsed,
     AtOpen,
@@ -206,10 +209,30 @@ def test_neither_path_nor_mapping():
     assert "expected a path or a mapping, got int 3" in str(error_of(3))
 
 
-def test_missing_file_raises_oserror(tmp_path):
-    """A file that does not exist raises the usual FileNotFoundError."""
-    with pytest.raises(FileNotFoundError):
-        load_policy(tmp_path / "missing.toml")
+@pytest.mark.parametrize("load", [load_policy, escalate.load_versions])
+def test_unreadable_file_is_an_escalate_error(tmp_path, load):
+    """A missing file or a folder is a FileReadError: an EscalateError and an OSError."""
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(escalate.FileReadError) as info:
+        load(missing)
+    error = info.value
+    assert isinstance(error, OSError)
+    assert isinstance(error, escalate.EscalateError)
+    assert (error.errno, error.filename) == (errno.ENOENT, str(missing))
+    assert str(error).startswith(f"cannot read the policy file {str(missing)!r}: ")
+    assert "relative path starts from" in str(error)
+    again = pickle.loads(pickle.dumps(error))  # a service may send it between processes
+    assert (type(again), str(again), again.errno, again.filename, again.path) == (
+        type(error),
+        str(error),
+        error.errno,
+        error.filename,
+        error.path,
+    )
+    folder = tmp_path / "policy.toml"
+    folder.mkdir()
+    with pytest.raises(escalate.FileReadError, match="name a file, not a folder"):
+        load(folder)
 
 
 def test_yaml_without_pyyaml(tmp_path, monkeypatch):

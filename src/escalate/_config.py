@@ -348,7 +348,7 @@ def load_policy(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Policy
         PolicyError: for a file that does not parse (with its line number) or a policy
             with problems (each with its key path, e.g. ``severities.alta.response``).
         MissingExtraError: for a YAML file when pyyaml is not installed.
-        OSError: when the file cannot be read.
+        FileReadError: when the file cannot be read (missing, a folder); also an OSError.
 
     >>> policy = load_policy({"severities": {"high": {"response": "1h", "resolution": "8h"}}})
     >>> policy.goal("resolution", "high").duration

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from escalate._checks import describe, excerpt
-from escalate._errors import MissingExtraError, PolicyError, Problem
+from escalate._errors import FileReadError, MissingExtraError, PolicyError, Problem
 
 __all__ = ["read_source"]
 
@@ -131,7 +131,10 @@ def _read_yaml(text: str, name: str) -> object:
 
 def _read_text(path: Path) -> str:
     """Return a policy file's text; one that is not UTF-8 is a :class:`PolicyError`."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FileReadError.of(path, "the policy file", error) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

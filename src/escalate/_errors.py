@@ -224,6 +224,38 @@ class NotFoundError(EscalateError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class FileReadError(EscalateError, OSError):
+    """A file named as input cannot be read: it is missing, a folder, or not permitted.
+
+    Also an :class:`OSError` (with its ``errno`` and ``filename``), as Python's own file
+    errors are; the message names the file and says what to do.
+    """
+
+    @classmethod
+    def of(cls, path: Path, what: str, error: OSError) -> FileReadError:
+        """The error of reading ``path`` (``what`` it is: "the policy file") with ``error``."""
+        if isinstance(error, FileNotFoundError):
+            hint = f"check the name; a relative path starts from {Path.cwd()}"
+        elif isinstance(error, IsADirectoryError):
+            hint = "name a file, not a folder"
+        elif isinstance(error, PermissionError):
+            hint = "check the file's permissions"
+        else:
+            hint = "check that the file can be read"
+        reason = error.strerror or str(error)
+        new = cls(f"cannot read {what} {str(path)!r}: {reason}; {hint}", path=str(path))
+        new.errno, new.strerror, new.filename = error.errno, error.strerror, str(path)
+        return new
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # OSError keeps errno, strerror and filename in slots, not in __dict__
+        fields = {"errno": self.errno, "strerror": self.strerror, "filename": self.filename}
+        return (_restore, (type(self), self.args, {**self.__dict__, "path": self.path, **fields}))
+
+
 class MissingExtraError(EscalateError, ImportError):  # type: ignore[misc] # ImportError.path
     """An optional dependency is missing; the message names the extra to install.
 

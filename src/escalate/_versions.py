@@ -521,6 +521,7 @@ def load_versions(source: str | os.PathLike[str] | Mapping[str, Any], /) -> Poli
     Raises:
         PolicyError: every problem at once, each with its key path
             (``versions[1].changes.severities.high.response``).
+        FileReadError: when the file cannot be read (missing, a folder); also an OSError.
 
     >>> versions = load_versions(
     ...     {
