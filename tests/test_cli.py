@@ -1191,7 +1191,10 @@ def test_semicolon_and_tab_separated_csv_are_read(tmp_path: Path):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("", "in.csv is empty; a CSV of incidents starts with a header line"),
+        (
+            "",
+            "in.csv is empty; a CSV table starts with a header line naming its columns, here such as id,opened,responded,resolved,severity",
+        ),
         ("\n\n", "in.csv is empty"),
         ("id|opened|severity\nA|x|alta\n", "has one column 'id|opened|severity'"),
         ("id,created,severity\n", "no column 'opened' (opened); its columns are 'id', 'created', "),

@@ -764,7 +764,7 @@ def test_a_zip_of_one_csv_is_read_and_of_two_is_refused(tmp_path: Path):
         archive.writestr("b.csv", EVENTS)
     line = one_line_error(run("evaluate", "--policy", DESK, two, "--shape", "events",
                               "--as-of", AS_OF))  # fmt: skip
-    assert "two.zip holds 2 files; a zip of incidents must hold exactly one CSV file" in line
+    assert "two.zip holds 2 files; a zip of a table must hold exactly one CSV file" in line
     broken = write(tmp_path / "broken.csv.gz", "not gzip")
     line = one_line_error(run("evaluate", "--policy", DESK, broken, "--as-of", AS_OF))
     assert "broken.csv.gz cannot be decompressed" in line
@@ -941,3 +941,33 @@ def test_results_of_a_log_name_their_incidents_by_id():
     first = next(csv.DictReader(io.StringIO(evaluated(SERVICENOW, *DESK_FLAGS, "--as-of", LATE))))
     assert first["id"] == "INC0000073"
     assert first["opened"] == "2016-02-29T08:22:00-03:00"  # opened_at, read by default
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--shape", "events"], "such as id,type,at,severity"),
+        (["--shape", "snapshots"], "such as id,at,severity"),
+        (["--shape", "changes", "--field", "status=status"], "such as id,at,field,to"),
+    ],
+)
+def test_an_empty_history_file_shows_the_header_of_its_shape(
+    tmp_path: Path, options: list[str], expected: str
+):
+    """An empty history names the columns of the shape asked for, not those of incidents."""
+    path = write(tmp_path / "empty.csv", "")
+    line = one_line_error(run("evaluate", "--policy", DESK, path, *options, "--as-of", AS_OF))
+    assert "empty.csv is empty; a CSV table starts with a header line naming its columns" in line
+    assert f"{expected} (see 'escalate evaluate --help')" in line, line
+    assert "opened,responded" not in line
+
+
+def test_an_empty_pauses_file_shows_the_header_of_pauses(tmp_path: Path):
+    """An empty --pauses file names a pause table's columns."""
+    incidents = write(tmp_path / "incidents.csv", INCIDENTS)
+    pauses = write(tmp_path / "pauses.csv", "")
+    result = run("evaluate", "--policy", SAAS, incidents, "--as-of", AS_OF, "--pauses", pauses)
+    assert (
+        "pauses.csv is empty; a CSV table starts with a header line naming its columns, "
+        "here such as id,start,end (see"
+    ) in one_line_error(result)

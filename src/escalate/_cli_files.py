@@ -56,7 +56,7 @@ def _text(path: Path) -> Iterator[IO[str]]:
             if len(names) != 1:
                 raise UsageProblem(
                     f"{path.name} holds {count_of(len(names), 'file')}; "
-                    "a zip of incidents must hold exactly one CSV file"
+                    "a zip of a table must hold exactly one CSV file"
                 )
             with archive.open(names[0]) as raw:
                 yield io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -73,8 +73,15 @@ def _text(path: Path) -> Iterator[IO[str]]:
         yield handle
 
 
-def _separator(path: Path) -> str:
-    """The separator of a CSV file, told from its header line (commas unless it has none)."""
+INCIDENTS_HEADER = "id,opened,responded,resolved,severity"
+"""The header of a table of incidents, shown where a table without one is refused."""
+
+
+def _separator(path: Path, example: str) -> str:
+    """The separator of a CSV file, told from its header line (commas unless it has none).
+
+    ``example`` is a header line of the table expected, shown when the file has none.
+    """
     try:
         with _text(path) as handle:
             header = handle.readline()
@@ -84,8 +91,8 @@ def _separator(path: Path) -> str:
         raise _not_utf8(path, error) from None
     if not header.strip():
         raise UsageProblem(
-            f"{path.name} is empty; a CSV of incidents starts with a header line such as "
-            "id,opened,responded,resolved,severity"
+            f"{path.name} is empty; a CSV table starts with a header line naming its "
+            f"columns, here such as {example}"
         )
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
     return "," if counts[","] else max(_SEPARATORS, key=lambda sep: counts[sep])
@@ -102,26 +109,32 @@ def read_json(path: Path) -> Any:
         ) from None
 
 
-def read_header(path: Path) -> list[str]:
-    """The column names of a table, read without reading its rows where the format allows."""
+def read_header(path: Path, *, example: str = INCIDENTS_HEADER) -> list[str]:
+    """The column names of a table, read without reading its rows where the format allows.
+
+    ``example``: a header line of the table expected (said when the file is empty).
+    """
     pd = pandas()
     if _table_suffix(path) == ".csv":
-        sep = _separator(path)
+        sep = _separator(path, example)
         names: list[str] = list(pd.read_csv(path, sep=sep, nrows=0, dtype=str).columns)
         return names
     return [str(c) for c in read_incidents(path).columns]
 
 
-def read_incidents(path: Path, *, usecols: Collection[str] | None = None) -> DataFrame:
+def read_incidents(
+    path: Path, *, usecols: Collection[str] | None = None, example: str = INCIDENTS_HEADER
+) -> DataFrame:
     """Read a CSV (comma, semicolon or tab separated), JSON or Parquet table of incidents.
 
     With ``usecols``, only those of the table's columns are kept (a CSV reads no others).
+    ``example``: a header line of the table expected (said when the file is empty).
     """
     pd = pandas()
     suffix = _table_suffix(path)
     table: DataFrame
     if suffix == ".csv":
-        sep = _separator(path)
+        sep = _separator(path, example)
         wanted = None if usecols is None else (lambda name: name in usecols)
         return _read_csv(pd, path, sep, wanted)
     if suffix == ".json":

@@ -126,7 +126,8 @@ class _Reader:
 
     def log(self) -> EventLog:
         """Read the file into an event log and say what the reader repaired or refused."""
-        header = read_header(self.path)
+        example = ",".join(role for role, required in self.roles.items() if required)
+        header = read_header(self.path, example=example)
         if self.shape == "changes":
             used = self._resolve(self.roles, header, self.path.name)
         else:
@@ -178,7 +179,7 @@ class _Reader:
         path = self.history.openings
         if path is None:
             return None, "opened"
-        header = read_header(path)
+        header = read_header(path, example="id,opened_at")
         roles = {"id": True, "opened_at": True, "status": False, "severity": False}
         roles.update(dict.fromkeys(self.attributes, False))
         used = self._resolve(roles, header, path.name)
@@ -308,7 +309,7 @@ def _pauses(
             f"--pauses needs the incidents' id column, and the table has no column "
             f"{id_name!r}; map yours with -c id=YOUR_COLUMN"
         )
-    table = read_incidents(path)
+    table = read_incidents(path, example="id,start,end")
     missing = [c for c in ("id", "start", "end") if c not in table.columns]
     if missing:
         raise UsageProblem(
