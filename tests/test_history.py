@@ -109,42 +109,25 @@ def test_results_carry_each_attribute_as_in_force_at_as_of(case, when):
         assert (None if pd.isna(got) else got) == value
 
 
-@settings(max_examples=60, deadline=None)
-@given(s.snapshot_histories())
-def test_field_changes_read_back_as_the_same_history(case):
-    """The same histories written as (id, at, field, from, to) rows and openings read back."""
-    _rows, expected = case
+FIELDS = {"state": "status", "priority": "severity", "group": "group"}
+
+
+def _as_changes(expected: dict) -> tuple[pd.DataFrame, list[dict]]:
+    """Histories as (id, at, field, from, to) rows, and the state at each opening."""
     changes, openings = [], []
-    fields = {"state": "status", "priority": "severity", "group": "group"}
     for number, events in expected.items():
         first = events[0]
-        openings.append(
-            {
-                "id": number,
-                "opened": first["at"],
-                "status": first["status"],
-                "severity": first["severity"],
-                "group": first.get("group"),
-            }
-        )
-        state = {
-            "state": first["status"],
-            "priority": first["severity"],
-            "group": first.get("group"),
-        }
+        state = {field: first.get(role) for field, role in FIELDS.items()}
+        openings.append({"id": number, "opened": first["at"], "status": state["state"],
+                         "severity": state["priority"], "group": state["group"]})  # fmt: skip
         for event in events[1:]:
-            for field, role in fields.items():
+            for field, role in FIELDS.items():
                 if role in event:
                     new = event[role]
                     changes.append(
-                        {
-                            "id": number,
-                            "at": event["at"],
-                            "field": field,
-                            "from": state[field],
-                            "to": new,
-                        }
-                    )
+                        {"id": number, "at": event["at"], "field": field,
+                         "from": state[field], "to": new}
+                    )  # fmt: skip
                     state[field] = new
             # a change of a field nobody follows
             changes.append(
@@ -152,12 +135,54 @@ def test_field_changes_read_back_as_the_same_history(case):
             )
     frame = pd.DataFrame(changes, columns=["id", "at", "field", "from", "to"])
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    return frame, openings
+
+
+@settings(max_examples=60, deadline=None)
+@given(s.snapshot_histories())
+def test_field_changes_read_back_as_the_same_history(case):
+    """The same histories written as (id, at, field, from, to) rows and openings read back."""
+    _rows, expected = case
+    frame, openings = _as_changes(expected)
     opened = pd.DataFrame(openings)
     opened["opened"] = pd.to_datetime(opened["opened"], utc=True)
-    log = EventLog.from_changes(frame, fields=fields, openings=opened)
+    log = EventLog.from_changes(frame, fields=FIELDS, openings=opened)
     assert set(log.issues["action"]) <= {"ignored"}
     for number, events in expected.items():
         assert log.timeline(number) == Timeline.from_events(_merged(events))
+
+
+@settings(max_examples=40, deadline=None)
+@given(s.snapshot_histories(), st.datetimes(min_value=datetime(2016, 2, 28),
+                                            max_value=datetime(2016, 3, 8)))  # fmt: skip
+def test_creation_audits_give_the_state_at_opening(case, when):
+    """Each field set at the opening from no value (a creation audit) is its state then.
+
+    Written so, with no openings table, the histories evaluate as with the table.
+    """
+    _rows, expected = case
+    frame, openings = _as_changes(expected)
+    audits = [
+        {"id": o["id"], "at": o["opened"], "field": field, "from": None, "to": o[key]}
+        for o in openings
+        for field, key in (("state", "status"), ("priority", "severity"), ("group", "group"))
+        if o[key] is not None
+    ]
+    audited = pd.concat([pd.DataFrame(audits).astype({"at": "datetime64[ns, UTC]"}), frame])
+    log = EventLog.from_changes(audited.reset_index(drop=True), fields=FIELDS)
+    opened = pd.DataFrame(openings)
+    opened["opened"] = pd.to_datetime(opened["opened"], utc=True)
+    with_table = EventLog.from_changes(frame, fields=FIELDS, openings=opened)
+    as_of = when.replace(tzinfo=UTC)
+    got = evaluate_frame(log, SERVICENOW_POLICY, as_of=as_of)
+    want = evaluate_frame(with_table, SERVICENOW_POLICY, as_of=as_of)
+    pd.testing.assert_frame_equal(got, want)
+    for number, events in expected.items():
+        first = log.timeline(number).events[0]
+        assert (first.type, first.at, first.status, first.severity, first.get("group")) == (
+            "opened", events[0]["at"], events[0]["status"], events[0]["severity"],
+            events[0].get("group"),
+        )  # fmt: skip
 
 
 def _merged(events: list[dict]) -> list[dict]:

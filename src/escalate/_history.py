@@ -333,7 +333,9 @@ class EventLog:
             openings: One row per incident with its opening (column ``opened_at``) and
                 the state at opening (columns named like the ``fields`` values); when
                 ``None``, an incident opens at its first change with the ``from`` values
-                of each field's first change (reported once per incident).
+                of each field's first change (reported once per incident); a first
+                change at that instant from no value sets the field at creation (a
+                creation audit), so its ``to`` value is the one at opening.
             opened_at: The opening column of ``openings``.
             sequence: As for :meth:`from_events`.
             timezone: As for :meth:`from_events`.
@@ -384,7 +386,7 @@ class EventLog:
             col[hit] = new_values[hit]
             values[key] = col
         open_rows = _openings(
-            np, pd, ids, ns, role, old_values, keep, seq, openings, opened_at,
+            np, pd, ids, ns, role, old_values, new_values, keep, seq, openings, opened_at,
             attributes, issues, timezone, time_format, missing, id,
         )  # fmt: skip
         all_ids = _Ids.of(pd.Series(np.concatenate([open_rows["id"], ids[keep]]), dtype=object))

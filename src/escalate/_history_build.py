@@ -294,6 +294,7 @@ def _openings(  # noqa: PLR0917
     ns: Any,
     role: Any,
     old_values: Any,
+    new_values: Any,
     keep: Any,
     seq: Any,
     openings: Any,
@@ -305,7 +306,13 @@ def _openings(  # noqa: PLR0917
     missing: Sequence[str],
     id_column: str,
 ) -> dict[str, Any]:
-    """Return the ``opened`` rows of a change table, from ``openings`` or inferred."""
+    """Return the ``opened`` rows of a change table, from ``openings`` or inferred.
+
+    Inferred, an incident opens at its first change, each field with the ``from`` value
+    of its first change; a first change at that instant from no value is the field set at
+    creation (a creation audit of Zendesk or ServiceNow), so its ``to`` value is taken.
+    ``new_values`` holds ``""`` where the ``to`` value is missing.
+    """
     keys = ("severity", "status", *attributes)
     if openings is not None:
         table = _pandas(openings)
@@ -335,16 +342,22 @@ def _openings(  # noqa: PLR0917
     first_id = pd.Series(ids[rows]).duplicated().to_numpy()
     starts = rows[~first_id]
     out = {"id": ids[starts], "at": ns[starts], "row": starts}
+    opened = dict(zip(ids[starts].tolist(), ns[starts].tolist(), strict=True))
     for key in keys:
         col = np.full(starts.size, None, dtype=object)
         mine = rows[role[rows] == key]
         firsts = mine[~pd.Series(ids[mine]).duplicated().to_numpy()]
-        lookup = dict(zip(ids[firsts].tolist(), old_values[firsts].tolist(), strict=True))
+        before = old_values[firsts].copy()
+        at_opening = ns[firsts] == np.array([opened[i] for i in ids[firsts].tolist()], np.int64)
+        created = at_opening & pd.isna(before) & (new_values[firsts] != "")
+        before[created] = new_values[firsts][created]
+        lookup = dict(zip(ids[firsts].tolist(), before.tolist(), strict=True))
         col[:] = [lookup.get(i) for i in ids[starts].tolist()]
         out[key] = col
     issues.add(
         starts, ids[starts], issues.column("at"), issues.given("at", starts), "repaired",
-        "no opening given: opened at the first change, with each field's first 'from' value",
+        "no opening given: opened at the first change, with each field's first 'from' "
+        "value (its 'to' value where the field was set at the opening)",
     )  # fmt: skip
     return out
 
