@@ -92,6 +92,48 @@ def test_every_path_routes_a_value_alike(value):
         assert (None if pd.isna(got) else got) == expected, result
 
 
+#: A route per reading of a value, so that values hashing alike (True, 1, 1.0) must part.
+APART = load_policy(
+    {
+        **POLICY.to_dict(),
+        "routes": [
+            {"name": name, "when": {"vip": text}, "tiers": [{"level": 1, "name": name, "trigger": "open"}]}
+            for name, text in (("yes", "true"), ("no", "false"), ("one", "1"), ("zero", "0"),
+                               ("gold", "gold"))
+        ],
+    }
+)  # fmt: skip
+_APART = {"true": "yes", "false": "no", "1": "one", "0": "zero", "gold": "gold"}
+
+
+@given(st.lists(values, min_size=2, max_size=6))
+@settings(deadline=None, max_examples=60)
+def test_values_of_mixed_types_in_one_column_route_each_by_its_own_text(column):
+    """True, 1 and 1.0 in one column (a JSON export) are each read as themselves.
+
+    pandas hashes them alike; a table read them all as whichever came first.
+    """
+    ids = [f"I{k}" for k in range(len(column))]
+    expected = [_APART.get(attribute_text(value)) for value in column]
+    scalar = [
+        evaluate(APART, Timeline.open(OPENED, severity="alta", vip=v), as_of=AS_OF).route
+        for v in column
+    ]
+    assert scalar == expected
+    table = pd.DataFrame(
+        {"id": ids, "opened": [pd.Timestamp(OPENED)] * len(ids), "severity": ["alta"] * len(ids),
+         "vip": pd.Series(column, dtype=object)}
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the table's missing responded/resolved columns
+        wide = evaluate_frame(table, APART, as_of=AS_OF)
+        events = table.rename(columns={"opened": "at"}).assign(type="opened")
+        log = evaluate_frame(EventLog.from_events(events, attributes=["vip"]), APART, as_of=AS_OF)
+    for result in (wide, log):
+        got = [None if pd.isna(r) else r for r in result.set_index("id").loc[ids, "route"]]
+        assert got == expected, result
+
+
 def test_a_column_of_numbers_with_gaps_routes_its_whole_numbers():
     """Pandas holds 1 as 1.0 in a column with a gap: it is still the value 1."""
     table = pd.DataFrame(

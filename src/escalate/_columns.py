@@ -186,13 +186,23 @@ def text_codes(
     """
     np, pd = modules()
     series = hashable(pd.Series(values).reset_index(drop=True))
+    # True == 1 == 1.0 hash alike, and would be one value, read as the first one found:
+    # in a column of mixed types, each value is told apart by its type first
+    mixed = series.dtype == object and pd_infer(series).startswith("mixed")
+    if mixed:
+        series = series.map(_typed, na_action="ignore")
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    raw = np.asarray(uniques, dtype=object)
-    stripped = np.array([(read or _cell_text)(u) for u in raw.tolist()], dtype=object)
+    raw = [u[1] for u in uniques] if mixed else np.asarray(uniques, dtype=object).tolist()
+    stripped = np.array([(read or _cell_text)(u) for u in raw], dtype=object)
     gone = np.isin(stripped, np.array(list(missing), dtype=object))
     again, names = pd.factorize(np.where(gone, None, stripped), use_na_sentinel=True)
     lookup = np.concatenate([np.asarray(again, dtype=np.int64), np.array([-1], dtype=np.int64)])
     return lookup[codes], np.asarray(names, dtype=object)
+
+
+def _typed(value: object) -> tuple[type, object]:
+    """A value with its type, so that ``True``, ``1`` and ``1.0`` are three values."""
+    return type(value), value
 
 
 #: What ``pandas.api.types.infer_dtype`` says of columns that hold no list, dict or set.
