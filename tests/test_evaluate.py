@@ -810,8 +810,59 @@ def test_naive_as_of_suggests_the_policys_zone():
     )
     tokyo = ZoneInfo("Asia/Tokyo")
     timeline = Timeline.open(datetime(2026, 1, 13, 9, tzinfo=tokyo), severity="high")
-    with pytest.raises(NaiveDatetimeError, match="ZoneInfo\\('Asia/Tokyo'\\)"):
-        evaluate(policy, timeline, as_of=datetime(2026, 1, 13, 10))
+    naive = datetime(2026, 1, 13, 10)
+    versions = escalate.PolicyVersions(
+        versions=[(None, policy), (datetime(2026, 6, 1).date(), policy)]
+    )
+    table = pd.DataFrame({"id": ["A"], "opened": [timeline.events[0].at], "severity": ["high"]})
+    log = escalate.EventLog.from_events(
+        pd.DataFrame({"id": ["A"], "type": ["opened"], "at": [timeline.events[0].at],
+                      "severity": ["high"]})
+    )  # fmt: skip
+    calls = {
+        "evaluate": lambda: evaluate(policy, timeline, as_of=naive),
+        "evaluate with versions": lambda: evaluate(versions, timeline, as_of=naive),
+        "evaluate_frame": lambda: escalate.evaluate_frame(table, policy, as_of=naive),
+        "evaluate_frame with versions": lambda: escalate.evaluate_frame(
+            table, versions, as_of=naive
+        ),
+        "evaluate_frame of a log": lambda: escalate.evaluate_frame(log, policy, as_of=naive),
+        "ledger": lambda: escalate.ledger(log, policy, as_of=naive, by="status"),
+        "PolicyVersions.at": lambda: versions.at(naive),
+        "PolicyVersions.select": lambda: versions.select(timeline, as_of=naive),
+        "naive text": lambda: evaluate(policy, timeline, as_of="2026-01-13T10:00"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(NaiveDatetimeError, match="ZoneInfo\\('Asia/Tokyo'\\)"):
+            call()
+        assert name
+
+
+def test_an_instant_argument_is_named_in_its_error():
+    """Text that is no ISO instant is reported under the argument's own name, with a path."""
+    versions = escalate.PolicyVersions(versions=[(None, SAAS), (datetime(2026, 6, 1).date(), SAAS)])
+    with pytest.raises(escalate.InvalidInstantError, match=r"^instant 'junk' is not an ISO") as info:
+        versions.at("junk")
+    assert info.value.path == "instant"
+    with pytest.raises(escalate.InvalidInstantError, match=r"^as_of 'junk' is not an ISO") as info:
+        evaluate(SAAS, Timeline.open(bog(13, 8), severity="alta"), as_of="junk")
+    assert info.value.path == "as_of"
+
+
+@pytest.mark.parametrize("value", [[{"type": "opened"}], {"a": 1}, None, "INC1"])
+def test_a_timeline_that_is_not_one_is_refused_alike_with_versions(value):
+    """With versions, evaluate and PolicyVersions.select refuse what evaluate refuses."""
+    versions = escalate.PolicyVersions(versions=[(None, SAAS), (datetime(2026, 6, 1).date(), SAAS)])
+    as_of = bog(13, 10)
+    with pytest.raises(escalate.InvalidArgumentError) as plain:
+        evaluate(SAAS, value, as_of=as_of)
+    for call in (
+        lambda: evaluate(versions, value, as_of=as_of),
+        lambda: versions.select(value, as_of=as_of),
+    ):
+        with pytest.raises(escalate.InvalidArgumentError) as info:
+            call()
+        assert (str(info.value), info.value.path) == (str(plain.value), "timeline")
 
 
 def test_all_policy_problems_at_once():

@@ -224,6 +224,32 @@ def instant_us(value: object, what: str) -> int:
     raise HorizonError(msg, path=what)
 
 
+def read_instant(value: object, what: str, *, zone: str) -> tuple[datetime, int]:
+    """An instant argument (``as_of``): aware, or ISO 8601 text with its offset; and its µs.
+
+    The one reader of ``evaluate``'s, ``evaluate_frame``'s and the policy versions'
+    instants: a naive one is told the policy's ``zone`` to attach.
+
+    Raises:
+        InvalidInstantError: text that is not ISO 8601, or a value that is no datetime.
+        NaiveDatetimeError: a datetime (or text) without its offset.
+        HorizonError: beyond the supported years.
+    """
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            msg = (
+                f"{what} {excerpt(value)} is not an ISO 8601 date-time; "
+                "write e.g. '2026-11-20T16:10:00-05:00' (with its UTC offset)"
+            )
+            raise InvalidInstantError(msg, path=what) from None
+    try:
+        return value, instant_us(value, what)  # type: ignore[return-value]
+    except NaiveDatetimeError:  # suggest the zone the policy's desk works in
+        raise NaiveDatetimeError(what, value, zone=zone) from None
+
+
 def _not_an_instant(value: object, what: str) -> InvalidInstantError:
     if isinstance(value, datetime):
         try:

@@ -16,8 +16,7 @@ from datetime import datetime, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from escalate._calendar import _instant
-from escalate._checks import excerpt
+from escalate._checks import read_instant
 from escalate._engine import (
     FIRED,
     GOING,
@@ -33,7 +32,6 @@ from escalate._engine import (
     measure,
     stopped_due,
 )
-from escalate._errors import InvalidInstantError, NaiveDatetimeError
 from escalate._fold import PAUSED, PENDING, STOPPED, Folded, fold
 from escalate._index import ONE_US, to_datetime
 from escalate._plan import ELAPSED, MANUAL, OPEN, PERCENT, Compiled, GoalSpec, compiled, text
@@ -353,11 +351,7 @@ def evaluate(
         NaiveDatetimeError: ``as_of`` has no time zone.
         InvalidInstantError: ``as_of`` is not an instant.
     """
-    as_of = _as_of(as_of)
-    try:
-        now = _instant(as_of, "as_of")
-    except NaiveDatetimeError:  # suggest the zone the policy's desk works in
-        raise NaiveDatetimeError("as_of", as_of, zone=policy.timezone) from None
+    as_of, now = read_instant(as_of, "as_of", zone=policy.timezone)
     switch = None
     if isinstance(policy, PolicyVersions):
         versions = policy
@@ -369,19 +363,6 @@ def evaluate(
     plan.check(timeline)
     out = outcome(plan, timeline, now)
     return _evaluation(policy, plan, timeline, out, as_of, now, switch)
-
-
-def _as_of(value: object) -> datetime:
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.strip())
-        except ValueError:
-            msg = (
-                f"as_of {excerpt(value)} is not an ISO 8601 date-time; "
-                "write e.g. '2026-11-20T16:10:00-05:00' (with its UTC offset)"
-            )
-            raise InvalidInstantError(msg) from None
-    return value  # type: ignore[return-value]
 
 
 def _evaluation(  # noqa: PLR0917

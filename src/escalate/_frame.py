@@ -19,11 +19,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from escalate._calendar import _instant
-from escalate._checks import zone_problem
+from escalate._checks import read_instant, zone_problem
 from escalate._columns import pandas_frame
 from escalate._errors import ConfigError, EscalateError
-from escalate._evaluate import _as_of, evaluate
+from escalate._evaluate import evaluate
 from escalate._frame_out import _Collect, _output, output_columns
 from escalate._history import EventLog
 from escalate._lower import (
@@ -125,8 +124,7 @@ def evaluate_frame(
             incidents, policy, as_of=as_of, columns=columns, pauses=pauses, timezone=timezone
         )
     np, pd = _modules()
-    as_of = _as_of(as_of)
-    now_us = _instant(as_of, "as_of")
+    as_of, now_us = read_instant(as_of, "as_of", zone=policy.timezone)
     plan = compiled(policy)
     if timezone is not None and (problem := zone_problem(timezone, "timezone")) is not None:
         raise ConfigError([problem])

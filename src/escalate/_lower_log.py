@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from escalate._calendar import _instant
+from escalate._checks import read_instant
 from escalate._columns import attribute_codes
 from escalate._errors import (
     did_you_mean,
 )
-from escalate._evaluate import _as_of
 from escalate._history_build import CLEARED
 from escalate._lower import _factor, _Lowered, _mask, _modules, _plan_problems, _routes, _select
 from escalate._plan import Compiled, compiled
@@ -152,7 +151,7 @@ class LogRun:
     def __init__(
         self, log: EventLog, policy: Policy, as_of: datetime | str, *, only: int | None = None
     ) -> None:
-        self._now = _instant(_as_of(as_of), "as_of")
+        self._now = read_instant(as_of, "as_of", zone=policy.timezone)[1]
         self._plan = compiled(policy)
         self._only = only
         self._low = low = _log(policy, log, self._plan)

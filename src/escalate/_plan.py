@@ -327,7 +327,7 @@ class Compiled:
         try:
             plan = timeline._attributes.get("plan")
         except AttributeError:  # no branch on the way for a timeline: an error path only
-            raise _not_a(timeline, "timeline", "a Timeline", _BUILD_TIMELINE) from None
+            raise not_a_timeline(timeline) from None
         if not (
             timeline._types <= self.known
             and timeline._severities <= self.severities
@@ -384,6 +384,11 @@ def policy_argument(value: object, what: str = "policy", *, versions: bool = Fal
         return value
     wanted = "a Policy or PolicyVersions" if versions else "a Policy"
     raise _not_a(value, what, wanted, _LOAD_POLICY)
+
+
+def not_a_timeline(value: object) -> InvalidArgumentError:
+    """The error for a ``timeline`` argument that is not a :class:`~escalate.Timeline`."""
+    return _not_a(value, "timeline", "a Timeline", _BUILD_TIMELINE)
 
 
 def _not_a(value: object, what: str, wanted: str, how: str) -> InvalidArgumentError:

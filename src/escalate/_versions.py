@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from escalate._calendar import _instant
-from escalate._checks import describe, excerpt
+from escalate._checks import describe, excerpt, read_instant
 from escalate._config import load_policy, policy_from
 from escalate._config_files import read_source
 from escalate._errors import (
@@ -39,6 +39,7 @@ from escalate._errors import (
     Problem,
     did_you_mean,
 )
+from escalate._plan import not_a_timeline
 from escalate._policy import Policy
 
 if TYPE_CHECKING:
@@ -232,19 +233,19 @@ class PolicyVersions:
 
     def at(self, instant: datetime | str, /) -> PolicyVersion:
         """Return the version in force at ``instant`` (aware, or ISO 8601 with an offset)."""
-        from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports this module
-
-        return self.versions[self._index(_instant(_as_of(instant), "instant"))]
+        return self.versions[self._index(read_instant(instant, "instant", zone=self.timezone)[1])]
 
     def select(self, timeline: Timeline, /, *, as_of: datetime | str) -> PolicyVersion:
         """Return the version that judges ``timeline`` as of ``as_of``, by :attr:`rule`."""
-        from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports this module
-
-        return self.versions[self._choose(timeline, _instant(_as_of(as_of), "as_of"))]
+        now = read_instant(as_of, "as_of", zone=self.timezone)[1]
+        return self.versions[self._choose(timeline, now)]
 
     def _choose(self, timeline: Timeline, now: int, /) -> int:
         """The index of the version for ``timeline`` as of ``now`` (microseconds)."""
-        opened = timeline.instants[0][1]
+        try:
+            opened = timeline.instants[0][1]
+        except AttributeError:  # no branch on the way for a timeline: an error path only
+            raise not_a_timeline(timeline) from None
         return self._index(min(opened, now) if self.rule == "opened" else now)
 
     def _index(self, us: int) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from escalate._calendar import _instant
+from escalate._checks import read_instant
 from escalate._columns import NAT, modules, pandas_frame
-from escalate._errors import EscalateError, EscalateWarning, NaiveDatetimeError, warn
+from escalate._errors import EscalateError, EscalateWarning, warn
 from escalate._history import EventLog
 
 if TYPE_CHECKING:
@@ -50,17 +50,6 @@ def _table_openings(
     except EscalateError:
         return None  # evaluate_frame raises it
     return np.where(ns == NAT, NAT, ns // 1000)
-
-
-def _now(as_of: datetime | str, versions: PolicyVersions) -> tuple[datetime, int]:
-    """``as_of`` read, and in microseconds; a naive one is told the versions' zone."""
-    from escalate._evaluate import _as_of  # noqa: PLC0415 - _evaluate imports _versions
-
-    when = _as_of(as_of)
-    try:
-        return when, _instant(when, "as_of")
-    except NaiveDatetimeError:
-        raise NaiveDatetimeError("as_of", when, zone=versions.timezone) from None
 
 
 def _log_versions(log: EventLog, versions: PolicyVersions, now: int) -> tuple[Any, Any, Any, int]:
@@ -115,7 +104,7 @@ def ledger_versions(
     policies = [v.policy for v in versions.versions]
     tp = _target(policies, target)  # one of them has it
     has = [any(t.name == target for t in policy.targets) for policy in policies]
-    when, now = _now(as_of, versions)
+    when, now = read_instant(as_of, "as_of", zone=versions.timezone)
     which, _opened, codes, host = _log_versions(log, versions, now)
     groups = np.unique(which).tolist()
     names = [v.name for v in versions.versions]
@@ -165,7 +154,7 @@ def evaluate_frame_versions(
     from escalate._lower import BadRowsWarning  # noqa: PLC0415
 
     np, pd = modules()
-    when, now = _now(as_of, versions)
+    when, now = read_instant(as_of, "as_of", zone=versions.timezone)
     is_log = isinstance(incidents, EventLog)
     if isinstance(incidents, EventLog):
         which, opened, codes, host = _log_versions(incidents, versions, now)
