@@ -841,7 +841,9 @@ def test_naive_as_of_suggests_the_policys_zone():
 def test_an_instant_argument_is_named_in_its_error():
     """Text that is no ISO instant is reported under the argument's own name, with a path."""
     versions = escalate.PolicyVersions(versions=[(None, SAAS), (datetime(2026, 6, 1).date(), SAAS)])
-    with pytest.raises(escalate.InvalidInstantError, match=r"^instant 'junk' is not an ISO") as info:
+    with pytest.raises(
+        escalate.InvalidInstantError, match=r"^instant 'junk' is not an ISO"
+    ) as info:
         versions.at("junk")
     assert info.value.path == "instant"
     with pytest.raises(escalate.InvalidInstantError, match=r"^as_of 'junk' is not an ISO") as info:

@@ -466,6 +466,33 @@ def test_columns_of_another_version_keep_their_types():
         assert got[name].dtype == alone[name].dtype, name
 
 
+@pytest.mark.parametrize("block_size", [1, 3, 32_768])
+def test_categorical_and_blocks_apply_under_versions(block_size: int):
+    """categorical= and block_size= change nothing but the text columns' dtype, as with a Policy.
+
+    Every text column is a category (the same values), ``policy_version`` too; a bad
+    block size is refused before anything is read.
+    """
+    table = _table()
+    plain = evaluate_frame(table, VERSIONS, as_of=AS_OF)
+    got = evaluate_frame(table, VERSIONS, as_of=AS_OF, categorical=True, block_size=block_size)
+    alone = evaluate_frame(table, VERSIONS.latest.policy, as_of=AS_OF, categorical=True)
+    assert list(got.columns) == list(plain.columns)
+    for name in got.columns:
+        if name in alone.columns and isinstance(alone[name].dtype, pd.CategoricalDtype):
+            assert isinstance(got[name].dtype, pd.CategoricalDtype), name
+            pd.testing.assert_series_equal(
+                got[name].astype("string"), plain[name], check_names=False
+            )
+        elif name == "policy_version":
+            assert isinstance(got[name].dtype, pd.CategoricalDtype)
+            assert got[name].astype("string").tolist() == plain[name].tolist()
+        else:
+            pd.testing.assert_series_equal(got[name], plain[name], check_names=False)
+    with pytest.raises(escalate.ConfigError, match="block_size"):
+        evaluate_frame(table, VERSIONS, as_of=AS_OF, block_size=-1)
+
+
 def test_an_event_log_is_evaluated_version_by_version_in_its_order():
     """An event log gives one row per incident in the log's order, each under its version."""
     table = _table()

@@ -120,9 +120,11 @@ def evaluate_frame(
     :class:`BadRowsWarning` counts such rows; the rest of the table is evaluated.
     """
     if isinstance(policy, PolicyVersions):
+        _check_block_size(block_size)
         return evaluate_frame_versions(
-            incidents, policy, as_of=as_of, columns=columns, pauses=pauses, timezone=timezone
-        )
+            incidents, policy, as_of=as_of, columns=columns, pauses=pauses, timezone=timezone,
+            categorical=categorical, block_size=block_size,
+        )  # fmt: skip
     np, pd = _modules()
     as_of, now_us = read_instant(as_of, "as_of", zone=policy.timezone)
     plan = compiled(policy)

@@ -148,6 +148,8 @@ def evaluate_frame_versions(
     columns: Mapping[str, str | None] | None,
     pauses: pd.DataFrame | None,
     timezone: str | None,
+    categorical: bool,
+    block_size: int,
 ) -> pd.DataFrame:
     """:func:`escalate.evaluate_frame` under versions: each version's rows, then reassembled."""
     from escalate._frame import evaluate_frame  # noqa: PLC0415
@@ -182,7 +184,14 @@ def evaluate_frame_versions(
             policy = versions.versions[g].policy
             parts.append(
                 evaluate_frame(
-                    part, policy, as_of=when, columns=columns, pauses=pauses, timezone=timezone
+                    part,
+                    policy,
+                    as_of=when,
+                    columns=columns,
+                    pauses=pauses,
+                    timezone=timezone,
+                    categorical=categorical,
+                    block_size=block_size,
                 )
             )
             positions.append(rows)
@@ -192,7 +201,7 @@ def evaluate_frame_versions(
         opening = opened if opened is not None else np.full(len(out), NAT)
         _bring_forward(np, pd, out, versions._switches(opening, now, start), start)
     names = np.array([v.name for v in versions.versions], dtype=object)
-    out["policy_version"] = pd.array(names[which], dtype="string")
+    out["policy_version"] = pd.array(names[which], dtype="category" if categorical else "string")
     _warn_again(caught, out, BadRowsWarning, is_log=is_log)
     result: _DataFrame = out
     return result
@@ -215,6 +224,10 @@ def _reassemble(np: Any, pd: Any, parts: list[Any], positions: Any, *, is_log: b
                 part[name] = pd.Series(pd.NA, index=part.index, dtype=kind)
         filled.append(part[list(order)])
     combined = pd.concat(filled)
+    for name, dtype in order.items():  # concat makes text of categories that differ
+        if isinstance(dtype, pd.CategoricalDtype):
+            seen = [c for part in filled for c in part[name].cat.categories]
+            combined[name] = pd.Categorical(combined[name], categories=list(dict.fromkeys(seen)))
     combined = combined.iloc[np.argsort(positions, kind="stable")]
     return combined.reset_index(drop=True) if is_log else combined
 
