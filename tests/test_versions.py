@@ -258,6 +258,25 @@ def test_changes_merge_tables_key_by_key_and_replace_lists():
     assert VERSIONS.versions[0].policy == load_policy(BASE)
 
 
+@pytest.mark.parametrize(
+    ("versions", "path", "message"),
+    [
+        (None, "versions", "expected a list of versions, got None"),
+        ("abc", "versions", "expected a list of versions, got str 'abc'"),
+        ({"a": 1}, "versions", "expected a list of versions, got dict"),
+        (goals(4), "versions", "expected a list of versions, got one Policy"),
+        ([(None, goals(4), "x")], "versions[0]", "expected a PolicyVersion or a pair"),
+        ([(None, goals(4)), 3], "versions[1]", "expected a PolicyVersion or a pair"),
+    ],
+)
+def test_versions_that_are_not_a_list_of_pairs_are_a_policy_error(versions, path, message):
+    """A wrong versions argument is a PolicyError at its key path, never a bare TypeError."""
+    with pytest.raises(PolicyError) as info:
+        PolicyVersions(versions=versions)
+    assert info.value.paths == (path,)
+    assert message in str(info.value)
+
+
 def test_a_toml_file_with_versions_loads(tmp_path: Path):
     """The TOML form: [[versions]] tables, the first with a [versions.policy]."""
     path = tmp_path / "desk.toml"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, get_args
 from zoneinfo import ZoneInfo
@@ -78,15 +78,43 @@ class PolicyVersion:
         return INITIAL if self.effective is None else self.effective.isoformat()
 
 
-def _version(value: PolicyVersion | tuple[date | datetime | None, Policy]) -> PolicyVersion:
+_PAIRS: Final = "pass [(None, policy), (date(2026, 7, 1), policy), ...], or load_versions(...)"
+
+
+def _version(value: object, i: int, problems: list[Problem]) -> PolicyVersion | None:
+    """A version, or a pair ``(effective, policy)`` made one; else a problem at its index."""
     if isinstance(value, PolicyVersion):
         return value
-    effective, policy = value
-    return PolicyVersion(effective=effective, policy=policy)
+    if isinstance(value, tuple | list) and len(value) == 2:  # a pair
+        effective, policy = value
+        return PolicyVersion(effective=effective, policy=policy)
+    problems.append(
+        Problem(
+            path=f"versions[{i}]",
+            message="expected a PolicyVersion or a pair (effective, policy), "
+            f"got {describe(value)}",
+            hint=_PAIRS,
+        )
+    )
+    return None
 
 
 def _version_tuple(value: Any) -> tuple[PolicyVersion, ...]:
-    return tuple(_version(v) for v in value)
+    if isinstance(value, Policy):
+        raise PolicyError.single(
+            "versions",
+            "expected a list of versions, got one Policy",
+            "one policy goes as [(None, policy)]; or pass the Policy itself to evaluate",
+        )
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise PolicyError.single(
+            "versions", f"expected a list of versions, got {describe(value)}", _PAIRS
+        )
+    problems: list[Problem] = []
+    versions = [_version(v, i, problems) for i, v in enumerate(value)]
+    if problems:
+        raise PolicyError(problems)
+    return tuple(v for v in versions if v is not None)
 
 
 def _start_us(effective: date | datetime, zone: str, path: str) -> int:

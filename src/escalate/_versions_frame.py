@@ -226,10 +226,17 @@ def _reassemble(np: Any, pd: Any, parts: list[Any], positions: Any, *, is_log: b
     combined = pd.concat(filled)
     for name, dtype in order.items():  # concat makes text of categories that differ
         if isinstance(dtype, pd.CategoricalDtype):
-            seen = [c for part in filled for c in part[name].cat.categories]
+            seen = [c for part in filled for c in _distinct(pd, part[name])]
             combined[name] = pd.Categorical(combined[name], categories=list(dict.fromkeys(seen)))
     combined = combined.iloc[np.argsort(positions, kind="stable")]
     return combined.reset_index(drop=True) if is_log else combined
+
+
+def _distinct(pd: Any, column: Any) -> list[Any]:
+    """A column's categories, or its distinct values (the lost incidents' rows have text)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return list(column.cat.categories)
+    return list(pd.unique(column.dropna()))
 
 
 def _bring_forward(np: Any, pd: Any, out: Any, rows: Any, start: int) -> None:
