@@ -38,6 +38,7 @@ POLICY = load_policy(
 )
 
 values = st.one_of(
+    st.none(),  # an attribute cleared: no value, as an empty cell
     st.booleans(),
     st.integers(-3, 3),
     st.integers(-3, 3).map(float),
@@ -62,6 +63,7 @@ def test_the_rule_on_examples():
     assert attribute_text(" TRUE ") == attribute_text("False").replace("false", "true")
     assert attribute_text("N/A") == "N/A"  # a value given is read as given
     assert attribute_text(10**5000) is None  # no text: it matches nothing
+    assert attribute_text(None) is None  # no value: not the text "None"
 
 
 @given(values)
@@ -180,3 +182,21 @@ def test_a_log_read_with_its_own_missing_values_routes_alike_in_both_paths():
         warnings.simplefilter("ignore")
         table = evaluate_frame(log, policy, as_of=AS_OF)["route"].iloc[0]
     assert scalar == table == "vip"
+
+
+def test_an_attribute_cleared_matches_no_route_on_any_path():
+    """None (a field cleared) is no value: not the text "None", on every path."""
+    data = POLICY.to_dict()
+    data["routes"][0]["when"] = {"vip": "None"}
+    policy = load_policy(data)
+    timeline = Timeline.open(OPENED, severity="alta", vip=None)
+    assert evaluate(policy, timeline, as_of=AS_OF).route is None
+    body = json.loads(json.dumps({"type": "opened", "at": OPENED, "severity": "alta", "vip": None}))
+    assert evaluate(policy, Timeline.from_events([body]), as_of=AS_OF).route is None
+    table = pd.DataFrame(
+        {"id": ["A"], "opened": [pd.Timestamp(OPENED)], "severity": ["alta"],
+         "vip": pd.Series([None], dtype=object)}
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert pd.isna(evaluate_frame(table, policy, as_of=AS_OF)["route"].iloc[0])

@@ -91,9 +91,13 @@ def attribute_text(value: object) -> str | None:
     such cells into booleans, the command line keeps them as text); a whole number
     without a decimal point (``1.0`` is ``"1"``: a column of numbers with gaps holds
     floats); anything else as ``str()``. ``None`` when it has no text (an int over 4,300
-    digits, a broken ``__str__``). What counts as *no value* (``N/A``, ``?``) is the table
-    readers' to say, as for every text column: a value given is read as given.
+    digits, a broken ``__str__``), and for ``None``: an attribute cleared has no value, as
+    an empty cell of a table has none. What counts as *no value* among texts (``N/A``,
+    ``?``) is the table readers' to say, as for every text column: a value given is read
+    as given.
     """
+    if value is None:
+        return None
     if isinstance(value, str):
         text = value.strip()
         return text.lower() if text.lower() in _BOOL_TEXT else text
