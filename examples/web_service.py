@@ -146,7 +146,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status: HTTPStatus, data: object, *, body: bool = True) -> None:
         """Send a JSON response with its length (only the headers for HEAD)."""
-        payload = json.dumps(data, ensure_ascii=False, allow_nan=False).encode()
+        # a lone surrogate (valid in a JSON request, "\ud800") goes back escaped, as it came
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        payload = text.encode("utf-8", errors="backslashreplace")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))

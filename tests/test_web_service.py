@@ -159,6 +159,11 @@ def post_raw(body: bytes, length: str | None = None) -> bytes:
         (post_raw(b'{"as_of": ' + b"9" * 5000 + b"}"), 400, "not valid JSON"),
         (post_raw(b"[" * 1000 + b"]" * 1000), 400, "nested too deeply"),
         (post_raw(b'{"a": NaN}'), 400, "NaN is not a JSON number"),
+        (post_raw(b'{"policy": "seed_003_saas", "\\ud800": 1}'), 422, r"unknown key '\ud800'"),
+        (post_raw(b'{"policy": "seed_003_saas", "as_of": "2026-11-20T16:10:00-05:00", "events": '
+                  b'[{"type": "opened", "at": "2026-11-20T16:10:00-05:00", "severity": "alta"}, '
+                  b'{"type": "\\udc00x", "at": "2026-11-20T16:10:00-05:00"}]}'),
+         422, "unknown event type"),
         (post_raw(b"", "\u00b2".encode().decode("latin-1")), 411, "ASCII digits"),
         (post_raw(b"", "9" * 5000), 413, "the limit is"),
         (post_raw(b"", "-5"), 411, "ASCII digits"),
@@ -169,7 +174,7 @@ def post_raw(body: bytes, length: str | None = None) -> bytes:
         (b"GARBAGE\r\n\r\n", 400, "Bad request"),
         (b"GET /policies HTTP/1.1\r\n" + b"X: y\r\n" * 120 + b"\r\n", 431, "Too many headers"),
     ],
-    ids=["huge-int", "deep", "nan", "length-2", "length-5000-digits", "length-negative",
+    ids=["huge-int", "deep", "nan", "surrogate-key", "surrogate-type", "length-2", "length-5000-digits", "length-negative",
          "put", "delete", "patch", "unknown-method", "bad-line", "many-headers"],
 )  # fmt: skip
 def test_what_once_got_no_answer_gets_a_json_4xx(
