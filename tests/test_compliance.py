@@ -258,3 +258,20 @@ def test_an_unknown_period_is_a_config_error():
     results = escalate.evaluate_frame(sample(), SAAS, as_of=datetime(2026, 12, 1, tzinfo=BOGOTA))
     with pytest.raises(ConfigError, match=r"freq: unknown period 'monthly'.*'M'"):
         compliance(results, freq="monthly")
+
+
+def test_a_column_named_twice_in_by_is_a_config_error_everywhere():
+    """compliance, survival and compare name a repeated by column; the ledger too, in place."""
+    results = evaluate_frame(pd.read_csv(SAMPLE), SAAS, as_of=AS_OF)
+    calls = {
+        "compliance": lambda: compliance(results, by=["severity", "severity"]),
+        "survival": lambda: escalate.survival(results, by=["severity", "severity"]),
+        "compare": lambda: escalate.compare(
+            pd.read_csv(SAMPLE), SAAS, SAAS, as_of=AS_OF, by=["severity", "severity"]
+        ),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ConfigError) as info:
+            call()
+        assert info.value.paths == ("by[1]",), name
+        assert "'severity' is given twice; name each column once" in str(info.value), name

@@ -19,7 +19,7 @@ from escalate._checks import (
     excerpt,
     expect,
 )
-from escalate._columns import column_names
+from escalate._columns import checked_columns
 from escalate._errors import (
     HorizonError,
     MissingExtraError,
@@ -104,7 +104,7 @@ def availability_frame(
     # zone (Policy.timezone); an objective alone has only its measured clock's
     owner = next((p for p in (objective, calendars) if isinstance(p, Policy)), None)
     zone_name = timezone or (owner.timezone if owner is not None else clock.timezone)
-    by = column_names(by)
+    by = checked_columns(by)
     missing = [c for c in ("start", *by) if c not in outages.columns]
     if missing:
         raise OutageError(

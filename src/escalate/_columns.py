@@ -31,6 +31,7 @@ from escalate._errors import (
     InvalidInstantError,
     MissingExtraError,
     NaiveDatetimeError,
+    Problem,
 )
 from escalate._index import MAX_YEAR, MIN_YEAR
 
@@ -276,6 +277,25 @@ def column_names(value: str | Sequence[str]) -> list[str]:
     One name is one column, never its letters: every ``by`` argument reads it so.
     """
     return [value] if isinstance(value, str) else list(value)
+
+
+def repeated(names: list[Any], what: str = "by") -> list[Problem]:
+    """A problem for each column named again after its first place in ``names``."""
+    return [
+        Problem(path=f"{what}[{i}]", message=f"{excerpt(name)} is given twice",
+                hint="name each column once")
+        for i, name in enumerate(names)
+        if names.index(name) != i
+    ]  # fmt: skip
+
+
+def checked_columns(value: str | Sequence[str], what: str = "by") -> list[str]:
+    """:func:`column_names`, each named once (a repeated column is a :class:`ConfigError`)."""
+    names = column_names(value)
+    problems = repeated(names, what)
+    if problems:
+        raise ConfigError(problems)
+    return names
 
 
 def instants(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from escalate._columns import column_names
+from escalate._columns import checked_columns
 from escalate._compliance import (
     FIGURES,
     _wall_times,
@@ -246,7 +246,7 @@ def compare_results(
     np, pd = _modules()
     check_confidence(confidence)
     freq = None if freq is None else period_alias(freq)
-    by = column_names(by)
+    by = checked_columns(by)
     zone = _zone(period_timezone)
     before, after = policies
     names = _targets(before, after, targets)

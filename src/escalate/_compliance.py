@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from escalate._checks import excerpt
-from escalate._columns import NAT, column_names, modules, pandas_frame
+from escalate._columns import NAT, checked_columns, modules, pandas_frame
 from escalate._duration import _duration_problem
 from escalate._errors import ConfigError, Problem, did_you_mean
 from escalate._index import td_us
@@ -288,7 +288,7 @@ def compliance(
     zone = _zone(timezone)
     freq = None if freq is None else period_alias(freq)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
-    keys = column_names(by)
+    keys = checked_columns(by)
     derive_month = "month" in keys and "month" not in results.columns
     needs_time = derive_month or freq is not None
     if targets is None:

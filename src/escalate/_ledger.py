@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from escalate._checks import expect
-from escalate._columns import NAT, column_names, modules, pandas_frame
+from escalate._columns import NAT, column_names, modules, pandas_frame, repeated
 from escalate._duration import _duration_problem
 from escalate._errors import ConfigError, Problem, did_you_mean, warn
 from escalate._fold import PAUSED, RUNNING
@@ -260,6 +260,7 @@ def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
     """Check the columns to split by; every mistake at once, by position."""
     columns = column_names(by)
     known = ["status", "severity", *log.attributes]
+    twice = {problem.path: problem for problem in repeated(columns)}
     problems = []
     for i, name in enumerate(columns):
         where = "by" if isinstance(by, str) else f"by[{i}]"
@@ -277,8 +278,8 @@ def _by(log: EventLog, by: Sequence[str] | str) -> list[str]:
                     hint="rename the attribute before reading the log",
                 )
             )
-        elif columns.index(name) != i:
-            problems.append(Problem(path=where, message=f"{name!r} is given twice"))
+        elif where in twice:
+            problems.append(twice[where])
     if problems:
         raise ConfigError(problems)
     return columns

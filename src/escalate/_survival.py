@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from escalate._columns import column_names, pandas_frame
+from escalate._columns import checked_columns, pandas_frame
 from escalate._compliance import _wall_times, check_confidence, duration_ns
 from escalate._errors import ConfigError, did_you_mean
 from escalate._lower import _modules
@@ -128,7 +128,7 @@ def survival(
     frame = results
     n = len(frame)
     ok = frame["error"].isna().to_numpy() if "error" in frame.columns else np.ones(n, dtype=bool)
-    keys = column_names(by)
+    keys = checked_columns(by)
     columns: dict[str, Any] = {}
     for i, key in enumerate(keys):
         if key in frame.columns:
