@@ -275,3 +275,15 @@ def test_a_column_named_twice_in_by_is_a_config_error_everywhere():
             call()
         assert info.value.paths == ("by[1]",), name
         assert "'severity' is given twice; name each column once" in str(info.value), name
+
+
+def test_a_column_of_the_callers_own_ending_in_status_is_not_a_target():
+    """evaluate_frame copies customer_status through: the summaries take it for no target."""
+    incidents = pd.read_csv(SAMPLE).assign(customer_status="vip")
+    results = evaluate_frame(incidents, SAAS, as_of=AS_OF)
+    plain = evaluate_frame(pd.read_csv(SAMPLE), SAAS, as_of=AS_OF)
+    pd.testing.assert_frame_equal(compliance(results), compliance(plain))
+    got, want = escalate.survival(results), escalate.survival(plain)
+    pd.testing.assert_frame_equal(got.curve, want.curve)
+    pd.testing.assert_frame_equal(got.summary, want.summary)
+    assert "customer" not in set(compliance(results)["target"])

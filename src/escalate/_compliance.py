@@ -56,6 +56,16 @@ def _wilson(met: int, decided: int, z: float) -> tuple[float, float]:
     return low, high
 
 
+def result_targets(columns: Any) -> list[str]:
+    """The targets of a result table: each ``T`` with its ``T_status`` and ``T_stopped_at``.
+
+    A column of the caller's own copied through (``customer_status``) is not a target.
+    """
+    present = {str(c) for c in columns}
+    names = (str(c).removesuffix("_status") for c in columns if str(c).endswith("_status"))
+    return [name for name in names if f"{name}_stopped_at" in present]
+
+
 def _check_columns(
     frame: Any, keys: Sequence[str], targets: Sequence[str], time: str | None
 ) -> None:
@@ -71,7 +81,7 @@ def _check_columns(
         missing.extend(c for c in wanted if c not in present)
     if not missing:
         return
-    statuses = sorted(c.removesuffix("_status") for c in present if c.endswith("_status"))
+    statuses = sorted(result_targets(frame.columns))
     if not statuses:
         hint = "pass the output of evaluate_frame, which has them for every target"
     else:
@@ -292,7 +302,7 @@ def compliance(
     derive_month = "month" in keys and "month" not in results.columns
     needs_time = derive_month or freq is not None
     if targets is None:
-        targets = [c.removesuffix("_status") for c in results.columns if c.endswith("_status")]
+        targets = result_targets(results.columns)
         if not targets:
             targets = ["response", "resolution"]  # not a result table: the error says so
     _check_columns(results, keys, targets, time_column if needs_time else None)

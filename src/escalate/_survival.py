@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from escalate._columns import checked_columns, pandas_frame
-from escalate._compliance import _wall_times, check_confidence, duration_ns
+from escalate._compliance import _wall_times, check_confidence, duration_ns, result_targets
 from escalate._errors import ConfigError, did_you_mean
 from escalate._lower import _modules
 
@@ -118,7 +118,7 @@ def survival(
         raise ConfigError.single("scale", f"unknown scale {scale!r}", "use 'time' or 'goal'")
     check_confidence(confidence)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
-    known = [c.removesuffix("_status") for c in results.columns if c.endswith("_status")]
+    known = result_targets(results.columns)
     if targets is None:
         targets = known
     for i, target in enumerate(targets):
