@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import io
 import json
@@ -381,6 +382,36 @@ def test_availability_text_and_default_period(outages: Path):
     assert result.exit_code == 0, result.output
     assert "objective 99.5%: met" in result.stdout
     assert "INC-301" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("bom-crlf.csv", lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()),
+        ("semicolons.csv", lambda text: text.replace(",", ";").encode()),
+        ("tabs.csv", lambda text: text.replace(",", "\t").encode()),
+        ("packed.csv.gz", lambda text: gzip.compress(text.encode())),
+    ],
+)
+def test_availability_reads_outages_as_every_table_is_read(tmp_path: Path, name: str, encode):
+    """A byte-order mark, Windows lines, semicolons, tabs or gzip give the same figures."""
+    plain = tmp_path / "outages.csv"
+    plain.write_text(OUTAGES_CSV, encoding="utf-8")
+    other = tmp_path / name
+    other.write_bytes(encode(OUTAGES_CSV))
+    args = ["--policy", TELECOM, "--tz", "America/Mexico_City", "--json"]
+    want = run("availability", *args, plain)
+    got = run("availability", *args, other)
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.stdout) == json.loads(want.stdout)
+
+
+def test_availability_stops_on_a_line_with_more_fields_than_the_header(tmp_path: Path):
+    """An extra value (a separator without quotes) is not dropped without a word."""
+    path = tmp_path / "outages.csv"
+    path.write_text("id,start,end\nA,2026-11-04T08:00-06:00,2026-11-04T13:00-06:00,x\n")
+    line = one_line_error(run("availability", "--policy", TELECOM, path))
+    assert "outages.csv: line 2 has more fields than the header's 3" in line
 
 
 def test_availability_as_of_projects_a_breach(outages: Path):

@@ -10,7 +10,6 @@ its group.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -24,7 +23,7 @@ from rich.text import Text
 
 import escalate
 from escalate._cli_common import _POLICY, _TZ, _debug_option, _example, _instant, _load
-from escalate._cli_files import read_json
+from escalate._cli_files import _table_suffix, read_incidents, read_json
 from escalate._cli_render import _console
 from escalate._cli_tables import UsageProblem
 from escalate._errors import EscalateError, HorizonError, OutageError
@@ -34,29 +33,36 @@ __all__ = ["availability_command"]
 
 
 def _outage_rows(path: Path) -> list[dict[str, Any]]:
-    """Read outages from CSV or JSON as mappings for ``Outage.from_dict``."""
+    """Read outages from CSV or JSON as mappings for ``Outage.from_dict``.
+
+    A CSV is read as every table of the command line is (:func:`read_incidents`): comma,
+    semicolon or tab separated, with or without a byte-order mark, compressed or not; a
+    line with more fields than the header stops the run.
+    """
     suffix = path.suffix.lower()
     if suffix == ".json":
         data = read_json(path)
         if not isinstance(data, list):
             raise UsageProblem(f"{path.name}: expected a JSON list of outage objects")
         return data
-    if suffix != ".csv":
+    if _table_suffix(path) != ".csv":
         raise UsageProblem(f"cannot tell the format of {path.name!r}; use .csv or .json")
     rows: list[dict[str, Any]] = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for i, raw in enumerate(csv.DictReader(handle)):
-            row: dict[str, Any] = {k: v.strip() for k, v in raw.items() if k and v and v.strip()}
-            for key in ("planned", "external"):
-                if key in row:
-                    flag = flag_of(row[key])
-                    if flag is None:
-                        raise UsageProblem(
-                            f"{path.name} row {i + 1}, {key}: expected true or false, "
-                            f"got {row[key]!r}; {FLAG_HINT}"
-                        )
-                    row[key] = flag
-            rows.append(row)
+    table = read_incidents(path, example="id,start,end,kind,planned")
+    for i, raw in enumerate(table.to_dict("records")):
+        row: dict[str, Any] = {
+            str(k): v.strip() for k, v in raw.items() if isinstance(v, str) and v.strip()
+        }
+        for key in ("planned", "external"):
+            if key in row:
+                flag = flag_of(row[key])
+                if flag is None:
+                    raise UsageProblem(
+                        f"{path.name} row {i + 1}, {key}: expected true or false, "
+                        f"got {row[key]!r}; {FLAG_HINT}"
+                    )
+                row[key] = flag
+        rows.append(row)
     return rows
 
 
