@@ -780,3 +780,22 @@ def test_yaml_values_read_as_booleans_or_numbers_say_to_quote_them(tmp_path):
     text = str(caught.value)
     assert "country must be text, got False; write it as text in quotes" in text
     assert "quote a time such as '1:30'" in text
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text"),
+    [
+        (
+            ".toml",
+            'clock = "24x7"\r\n[severities.alta]\r\nresponse = "2h"\r\nresolution = "8h"\r\n',
+        ),
+        (".json", '{"severities": {"alta": {"response": "2h", "resolution": "8h"}}}'),
+        (".yaml", "severities:\n  alta: {response: 2h, resolution: 8h}\n"),
+    ],
+)
+def test_a_policy_file_with_a_byte_order_mark_loads_as_without(tmp_path, suffix, text):
+    """Notepad and Excel start UTF-8 files with a byte-order mark: it is no syntax error."""
+    plain, marked = tmp_path / f"plain{suffix}", tmp_path / f"marked{suffix}"
+    plain.write_bytes(text.encode())
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert load_policy(marked) == load_policy(plain)

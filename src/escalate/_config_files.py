@@ -136,7 +136,7 @@ def _read_text(path: Path) -> str:
     except OSError as error:
         raise FileReadError.of(path, "the policy file", error) from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark (Notepad, Excel) is no syntax
     except UnicodeDecodeError as error:
         raise PolicyError.single(
             "",
