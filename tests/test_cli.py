@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -990,6 +991,36 @@ def test_report_plot_saves_a_chart_of_the_bundled_sample(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert chart.read_bytes().startswith(b"\x89PNG\r\n")
     assert f"saved the chart to {chart}" in result.stderr
+
+
+def test_report_plot_with_nothing_decided_saves_a_chart_that_says_so(tmp_path: Path):
+    """Every target pending: the chart says so, and matplotlib warns of no empty legend."""
+    chart = tmp_path / "chart.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = run(
+            "report", "--policy", SAAS, SAMPLE, "--as-of", "2026-01-01T00:00-05:00",
+            "--plot", chart,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n")
+    assert "Warning" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["report", "--policy", SAAS, SAMPLE], "--plot"),
+        (["report", "--policy", SAAS, SAMPLE], "--output"),
+        (["evaluate", "--policy", SAAS, SAMPLE], "--output"),
+    ],
+)
+def test_an_output_in_a_missing_folder_fails_before_any_work(monkeypatch, command, option):
+    """-o and --plot into a folder that does not exist fail first, naming the option."""
+    monkeypatch.setattr(escalate, "evaluate_frame", lambda *a, **k: pytest.fail("evaluated"))
+    target = Path("/nonexistent-folder") / ("c.png" if option == "--plot" else "out.csv")
+    line = one_line_error(run(*command, "--as-of", "now", option, target))
+    assert f"{option}: the folder '/nonexistent-folder' does not exist; create it first" in line
 
 
 def test_report_plot_checks_the_image_format_first(monkeypatch, tmp_path: Path):

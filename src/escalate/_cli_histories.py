@@ -120,7 +120,7 @@ class History:
         if self.issues is not None:
             if str(self.issues) == "-":
                 raise UsageProblem("--issues: name a file; standard output carries the results")
-            output_format(self.issues)
+            output_format(self.issues, "--issues")
 
     def named_attributes(self) -> list[str]:
         """The columns ``--attributes`` names (they must be in the table)."""

@@ -314,11 +314,19 @@ def _cli_words(message: str) -> str:
 # -- writing --------------------------------------------------------------------------
 
 
-def output_format(out: Path) -> str:
+def check_folder(out: Path, option: str) -> None:
+    """Fail before any work unless the folder an output file goes in exists."""
+    folder = out.parent
+    if str(out) != "-" and not folder.is_dir():
+        raise UsageProblem(f"{option}: the folder {str(folder)!r} does not exist; create it first")
+
+
+def output_format(out: Path, option: str = "--output") -> str:
     """The output format: the file's extension, or CSV for ``-`` and devices such as /dev/null.
 
-    Checked before any work is done.
+    Checked before any work is done, with the folder the file goes in.
     """
+    check_folder(out, option)
     suffix = out.suffix.lower()
     if suffix in _OUTPUT_FORMATS:
         return suffix

@@ -102,7 +102,10 @@ def plot_compliance(
     ax.set_ylabel(f"{target} met (%)")
     period = _PERIOD_NAMES.get(freq.upper(), f"{freq} period")
     ax.set_title(f"{target}: share met per {period}, by {by}")
-    ax.legend(loc="lower left")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower left")
+    else:  # every target pending (or no rows): an empty chart that says so
+        ax.text(0.5, 0.5, f"no {target} decided yet", ha="center", transform=ax.transAxes)
     return figure
 
 

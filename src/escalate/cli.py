@@ -69,6 +69,7 @@ from escalate._cli_render import (
 from escalate._cli_tables import (
     DurationStyle,
     UsageProblem,
+    check_folder,
     count_of,
     evaluate_table,
     output_format,
@@ -515,6 +516,7 @@ def _plotter(path: Path) -> Callable[..., None]:
 
 def _image_format(path: Path) -> None:
     """Fail with what is missing unless matplotlib is there and can write ``path``."""
+    check_folder(path, "--plot")
     try:
         figure_module = importlib.import_module("matplotlib.figure")
     except ImportError:
