@@ -287,3 +287,15 @@ def test_a_column_of_the_callers_own_ending_in_status_is_not_a_target():
     pd.testing.assert_frame_equal(got.curve, want.curve)
     pd.testing.assert_frame_equal(got.summary, want.summary)
     assert "customer" not in set(compliance(results)["target"])
+
+
+def test_a_target_named_twice_is_summarised_once():
+    """Like compare, compliance and survival summarise a repeated target once."""
+    results = evaluate_frame(pd.read_csv(SAMPLE), SAAS, as_of=AS_OF)
+    twice, once = ["response", "resolution", "response"], ["response", "resolution"]
+    pd.testing.assert_frame_equal(
+        compliance(results, targets=twice), compliance(results, targets=once)
+    )
+    got, want = escalate.survival(results, targets=twice), escalate.survival(results, targets=once)
+    pd.testing.assert_frame_equal(got.summary, want.summary)
+    pd.testing.assert_frame_equal(got.curve, want.curve)

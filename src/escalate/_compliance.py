@@ -305,6 +305,7 @@ def compliance(
         targets = result_targets(results.columns)
         if not targets:
             targets = ["response", "resolution"]  # not a result table: the error says so
+    targets = list(dict.fromkeys(targets))  # a target named twice is summarised once
     _check_columns(results, keys, targets, time_column if needs_time else None)
     frame = results
     if "error" in frame.columns:

@@ -119,8 +119,7 @@ def survival(
     check_confidence(confidence)
     z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
     known = result_targets(results.columns)
-    if targets is None:
-        targets = known
+    targets = known if targets is None else list(dict.fromkeys(targets))  # each one once
     for i, target in enumerate(targets):
         if target not in known:
             hint = did_you_mean(target, known) or "the results have " + ", ".join(known)
