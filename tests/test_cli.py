@@ -1291,6 +1291,10 @@ _ROWS = "A,2026-11-18T08:00-05:00,alta\nB,2026-11-18T09:00-05:00,alta\n"
             "id;opened;severity\nA;2026-11-18T08:00-05:00;alta;x\n",
             "in.csv: line 2 has more fields than the header's 3: a value holds the separator ';'",
         ),
+        (  # the file's line, as an editor shows it, after a value spanning two lines
+            'id,opened,severity\nA,2026-11-18T08:00-05:00,"al\nta"\nB,now,alta,x\n',
+            "in.csv: line 4 has more fields than the header's 3",
+        ),
     ],
 )
 def test_a_line_with_more_fields_than_the_header_is_named(

@@ -196,8 +196,12 @@ def _read_csv(pd: Any, path: Path, sep: str, wanted: Any) -> DataFrame:
     said = [str(w.message) for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
     fields = len(header)
     if said:
-        lines = [2] if any(not _SKIPPED.search(text) for text in said) else []  # first row
-        lines += [int(m[1]) for text in said for m in _SKIPPED.finditer(text)]
+        # pandas counts records, not lines (a quoted value may span lines): the csv
+        # module's count is the file's, which an editor shows; pandas' where it finds none
+        lines = _long_lines(path, sep, fields)
+        if not lines:
+            lines = [2] if any(not _SKIPPED.search(text) for text in said) else []  # first row
+            lines += [int(m[1]) for text in said for m in _SKIPPED.finditer(text)]
     elif wanted is not None:
         # reading some columns only, pandas drops an extra field without a word: count
         # the fields of every line (a pass of the csv module, about 0.4 s on the real log)
