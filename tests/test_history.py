@@ -702,3 +702,33 @@ def test_a_status_written_as_no_value_on_the_first_snapshot_is_reported():
         {"id": "INC5", "row": 0, "column": "state", "action": "kept"},
         {"id": "INC5", "row": 1, "column": "priority", "action": "repaired"},
     ]
+
+
+def test_an_id_of_another_type_than_its_opening_is_named_as_such():
+    """Changes read with numeric ids, openings with text ids: the refusal says why."""
+    changes = pd.DataFrame(
+        {
+            "id": [101, 101, 7],
+            "at": ["2026-03-02T10:00:00+00:00", "2026-03-02T11:00:00+00:00",
+                   "2026-03-02T11:00:00+00:00"],
+            "field": ["status"] * 3,
+            "from": ["New", "Open", "New"],
+            "to": ["Open", "Done", "Open"],
+        }
+    )  # fmt: skip
+    openings = pd.DataFrame(
+        {"id": ["101"], "opened": ["2026-03-02T09:00:00+00:00"], "status": ["New"],
+         "severity": ["high"]}
+    )  # fmt: skip
+    log = EventLog.from_changes(changes, fields={"status": "status"}, openings=openings)
+    reasons = log.issues.set_index("row")["reason"]
+    assert (
+        reasons[0]
+        == reasons[1]
+        == (
+            "the incident has no 'opened' event; the opening of '101' (str) is another id than "
+            "101 (int): read the id columns as one type, e.g. dtype={'id': str}"
+        )
+    )
+    assert reasons[2] == "the incident has no 'opened' event"  # no opening of any type
+    assert set(log.lost) == {101, 7}

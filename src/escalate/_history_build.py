@@ -362,6 +362,37 @@ def _openings(  # noqa: PLR0917
     return out
 
 
+def _no_opening(
+    np: Any, ids: _Ids, code: Any, no_open: Any, first_open: Any
+) -> list[tuple[str, Any]]:
+    """The rows of incidents without an opening, by reason.
+
+    The usual one, or, per id whose text is an opened incident's id of another type
+    (``101`` and ``"101"``: an openings table read as text, changes as numbers), that.
+    """
+    at = np.flatnonzero(no_open)
+    if not at.size:
+        return []
+    names = ids.names
+    opened = {str(names[c]): names[c] for c in np.flatnonzero(first_open >= 0).tolist()}
+    out: list[tuple[str, Any]] = []
+    plain = np.ones(at.size, dtype=bool)
+    for c in np.unique(code[at]).tolist():
+        twin = opened.get(str(names[c]))
+        if twin is None:
+            continue
+        mine = code[at] == c
+        plain &= ~mine
+        name = names[c]
+        reason = (
+            f"the incident has no 'opened' event; the opening of {twin!r} "
+            f"({type(twin).__name__}) is another id than {name!r} ({type(name).__name__}): "
+            "read the id columns as one type, e.g. dtype={'id': str}"
+        )
+        out.append((reason, at[mine]))
+    return [("the incident has no 'opened' event", at[plain]), *out]
+
+
 def _build(  # noqa: PLR0917
     ids: _Ids,
     ns: Any,
@@ -405,11 +436,12 @@ def _build(  # noqa: PLR0917
         issues.given("type", rows[extra]), "refused", "a second 'opened' event",
     )  # fmt: skip
     no_open = first_open[code] < 0
-    where = _compose(sort, np.flatnonzero(no_open))
-    issues.add(
-        rows[where], ids[where], issues.column("type"), issues.given("type", rows[where]),
-        "refused", "the incident has no 'opened' event",
-    )  # fmt: skip
+    for reason, rows_of in _no_opening(np, ids, code, no_open, first_open):
+        where = _compose(sort, rows_of)
+        issues.add(
+            rows[where], ids[where], issues.column("type"), issues.given("type", rows[where]),
+            "refused", reason,
+        )  # fmt: skip
     good = ~no_open
     good[opens[taken]] = False
     at_ns = _at(ns, sort)
