@@ -229,10 +229,11 @@ def test_unreadable_file_is_an_escalate_error(tmp_path, load):
         error.filename,
         error.path,
     )
-    folder = tmp_path / "policy.toml"
-    folder.mkdir()
-    with pytest.raises(escalate.FileReadError, match="name a file, not a folder"):
-        load(folder)
+    for name in ("policy.toml", "policies"):  # with a policy's extension, or none
+        folder = tmp_path / name
+        folder.mkdir()
+        with pytest.raises(escalate.FileReadError, match="name a file, not a folder"):
+            load(folder)
 
 
 def test_yaml_without_pyyaml(tmp_path, monkeypatch):
@@ -799,3 +800,19 @@ def test_a_policy_file_with_a_byte_order_mark_loads_as_without(tmp_path, suffix,
     plain.write_bytes(text.encode())
     marked.write_bytes(b"\xef\xbb\xbf" + text.encode())
     assert load_policy(marked) == load_policy(plain)
+
+
+@pytest.mark.parametrize(
+    ("goal", "message"),
+    [
+        ("109938bd", "'109938bd' business days reach beyond the supported horizon; the limit is 109937"),
+        ({"duration": "8h", "warning": "3bd"}, "'3bd' is a number of business days, which only a goal's duration or a notice period can be"),
+    ],
+)  # fmt: skip
+def test_business_days_where_they_go_and_where_they_do_not(goal, message):
+    """A goal in business days beyond the horizon says so; a warning in them is no duration."""
+    config = {"severities": {"alta": {"response": "1h", "resolution": goal}}}
+    with pytest.raises(PolicyError) as info:
+        load_policy(config)
+    assert message in str(info.value)
+    assert "only allowed for notice periods" not in str(info.value)

@@ -25,6 +25,7 @@ from escalate._config_tiers import TierReader
 from escalate._duration import (
     BusinessDays,
     _business_days_or_problem,
+    is_business_days,
 )
 from escalate._errors import ConfigError, PolicyError
 from escalate._policy import (
@@ -84,10 +85,12 @@ class _Reader(TierReader):
 
     def goal_duration(self, value: object, path: str) -> Any:
         """A goal's duration: business time ('8h'), or business days ('3bd')."""
-        if isinstance(value, str):
+        if isinstance(value, str) and is_business_days(value):
             days = _business_days_or_problem(value)
             if isinstance(days, BusinessDays):
                 return days
+            self.add(path, days, "write e.g. '3bd' (3 business days)")  # 0bd, beyond the horizon
+            return DUMMY
         return self.duration(value, path)
 
     def goal(self, value: object, path: str) -> Goal:

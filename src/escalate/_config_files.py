@@ -7,6 +7,7 @@ is one :class:`~escalate.PolicyError` naming its line. YAML needs the ``yaml`` e
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -159,6 +160,9 @@ def read_source(source: object) -> object:
         mapping: object = source
     elif isinstance(source, str | os.PathLike):
         path = Path(source)
+        if path.is_dir():  # a folder, whatever its name ends with
+            folder = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            raise FileReadError.of(path, "the policy file", folder)
         reader = _READERS.get(path.suffix.lower())
         if reader is None:
             raise PolicyError(

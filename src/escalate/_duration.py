@@ -135,9 +135,14 @@ _MAX_US = td_us(MAX_DURATION)
 
 def _business_days_problem(text: str) -> str:
     return (
-        f"{excerpt(text)} is a number of business days, which is only allowed for notice periods; "
-        "a goal is business time on its clock"
+        f"{excerpt(text)} is a number of business days, which only a goal's duration or a "
+        "notice period can be; here write business time on the clock"
     )
+
+
+def is_business_days(text: str) -> bool:
+    """Whether ``text`` is written as a number of business days (``5bd``), valid or not."""
+    return _BUSINESS_DAYS.match(text) is not None
 
 
 def parse_duration(text: str, /) -> timedelta:
