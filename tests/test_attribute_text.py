@@ -84,14 +84,7 @@ def test_every_path_routes_a_value_alike(value):
     table = pd.DataFrame(
         {"id": ["A"], "opened": [pd.Timestamp(OPENED)], "severity": ["alta"], "vip": [value]}
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the table's missing responded/resolved columns
-        wide = evaluate_frame(table, POLICY, as_of=AS_OF)
-        events = table.rename(columns={"opened": "at"}).assign(type="opened")
-        log = evaluate_frame(EventLog.from_events(events, attributes=["vip"]), POLICY, as_of=AS_OF)
-    for result in (wide, log):
-        got = result["route"].iloc[0]
-        assert (None if pd.isna(got) else got) == expected, result
+    assert _table_routes(table, POLICY) == [[expected]] * 2
 
 
 #: A route per reading of a value, so that values hashing alike (True, 1, 1.0) must part.
@@ -126,14 +119,24 @@ def test_values_of_mixed_types_in_one_column_route_each_by_its_own_text(column):
         {"id": ids, "opened": [pd.Timestamp(OPENED)] * len(ids), "severity": ["alta"] * len(ids),
          "vip": pd.Series(column, dtype=object)}
     )  # fmt: skip
+    assert _table_routes(table, APART) == [expected] * 2
+
+
+def _table_routes(table: pd.DataFrame, policy) -> list[list]:
+    """The route of each incident of ``table`` (ids in order), per path (``None``: none).
+
+    evaluate_frame on the table, then on the same incidents as an event log.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the table's missing responded/resolved columns
-        wide = evaluate_frame(table, APART, as_of=AS_OF)
+        wide = evaluate_frame(table, policy, as_of=AS_OF)
         events = table.rename(columns={"opened": "at"}).assign(type="opened")
-        log = evaluate_frame(EventLog.from_events(events, attributes=["vip"]), APART, as_of=AS_OF)
-    for result in (wide, log):
-        got = [None if pd.isna(r) else r for r in result.set_index("id").loc[ids, "route"]]
-        assert got == expected, result
+        log = evaluate_frame(EventLog.from_events(events, attributes=["vip"]), policy, as_of=AS_OF)
+    ids = table["id"].tolist()
+    return [
+        [None if pd.isna(r) else r for r in result.set_index("id").loc[ids, "route"]]
+        for result in (wide, log)
+    ]
 
 
 def test_a_column_of_numbers_with_gaps_routes_its_whole_numbers():
