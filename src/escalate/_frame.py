@@ -159,7 +159,7 @@ def evaluate_frame(
         # goals in business days depend on each incident's start: through evaluate()
         ev = low.events
         days = np.zeros(low.n, dtype=bool)
-        days[ev.inc[_in_business_days(policy, ev.severity, ev.severities, [None])]] = True
+        days[ev.inc[_in_business_days(policy, ev.severity, ev.severities, low.plan)]] = True
         del ev
         for k in np.flatnonzero(days & low.ok()).tolist():
             low.scalar.append((k, incidents.timeline(low.ids[k])))  # type: ignore[attr-defined]
