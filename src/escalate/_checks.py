@@ -228,12 +228,13 @@ def instant_us(value: object, what: str) -> int:
     raise HorizonError(msg, path=what)
 
 
-def read_instant(value: object, what: str, *, zone: str | None) -> tuple[datetime, int]:
+def read_instant(value: object, what: str, *, policy: object) -> tuple[datetime, int]:
     """An instant argument (``as_of``): aware, or ISO 8601 text with its offset; and its µs.
 
     The one reader of ``evaluate``'s, ``evaluate_frame``'s and the policy versions'
-    instants: a naive one is told the policy's ``zone`` to attach (``None``: an example
-    zone, where the policy is not one yet; its own error comes next).
+    instants: a naive one is told the zone of ``policy`` (a Policy or its versions) to
+    attach, read only then (an example zone where the policy is not one yet: its own
+    error comes next).
 
     Raises:
         InvalidInstantError: text that is not ISO 8601, or a value that is no datetime.
@@ -252,6 +253,7 @@ def read_instant(value: object, what: str, *, zone: str | None) -> tuple[datetim
     try:
         return value, instant_us(value, what)  # type: ignore[return-value]
     except NaiveDatetimeError:  # suggest the zone the policy's desk works in
+        zone = getattr(policy, "timezone", None)
         raise NaiveDatetimeError(what, value, zone=zone) from None
 
 

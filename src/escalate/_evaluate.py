@@ -351,7 +351,7 @@ def evaluate(
         NaiveDatetimeError: ``as_of`` has no time zone.
         InvalidInstantError: ``as_of`` is not an instant.
     """
-    as_of, now = read_instant(as_of, "as_of", zone=getattr(policy, "timezone", None))
+    as_of, now = read_instant(as_of, "as_of", policy=policy)
     switch = None
     if isinstance(policy, PolicyVersions):
         versions = policy

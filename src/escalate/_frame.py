@@ -126,7 +126,7 @@ def evaluate_frame(
             categorical=categorical, block_size=block_size,
         )  # fmt: skip
     np, pd = _modules()
-    as_of, now_us = read_instant(as_of, "as_of", zone=getattr(policy, "timezone", None))
+    as_of, now_us = read_instant(as_of, "as_of", policy=policy)
     plan = compiled(policy)
     if timezone is not None and (problem := zone_problem(timezone, "timezone")) is not None:
         raise ConfigError([problem])

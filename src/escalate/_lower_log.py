@@ -151,7 +151,7 @@ class LogRun:
     def __init__(
         self, log: EventLog, policy: Policy, as_of: datetime | str, *, only: int | None = None
     ) -> None:
-        self._now = read_instant(as_of, "as_of", zone=getattr(policy, "timezone", None))[1]
+        self._now = read_instant(as_of, "as_of", policy=policy)[1]
         self._plan = compiled(policy)
         self._only = only
         self._low = low = _log(policy, log, self._plan)

@@ -261,11 +261,11 @@ class PolicyVersions:
 
     def at(self, instant: datetime | str, /) -> PolicyVersion:
         """Return the version in force at ``instant`` (aware, or ISO 8601 with an offset)."""
-        return self.versions[self._index(read_instant(instant, "instant", zone=self.timezone)[1])]
+        return self.versions[self._index(read_instant(instant, "instant", policy=self)[1])]
 
     def select(self, timeline: Timeline, /, *, as_of: datetime | str) -> PolicyVersion:
         """Return the version that judges ``timeline`` as of ``as_of``, by :attr:`rule`."""
-        now = read_instant(as_of, "as_of", zone=self.timezone)[1]
+        now = read_instant(as_of, "as_of", policy=self)[1]
         return self.versions[self._choose(timeline, now)]
 
     def _choose(self, timeline: Timeline, now: int, /) -> int:

@@ -104,7 +104,7 @@ def ledger_versions(
     policies = [v.policy for v in versions.versions]
     tp = _target(policies, target)  # one of them has it
     has = [any(t.name == target for t in policy.targets) for policy in policies]
-    when, now = read_instant(as_of, "as_of", zone=versions.timezone)
+    when, now = read_instant(as_of, "as_of", policy=versions)
     which, _opened, codes, host = _log_versions(log, versions, now)
     groups = np.unique(which).tolist()
     names = [v.name for v in versions.versions]
@@ -156,7 +156,7 @@ def evaluate_frame_versions(
     from escalate._lower import BadRowsWarning  # noqa: PLC0415
 
     np, pd = modules()
-    when, now = read_instant(as_of, "as_of", zone=versions.timezone)
+    when, now = read_instant(as_of, "as_of", policy=versions)
     is_log = isinstance(incidents, EventLog)
     if isinstance(incidents, EventLog):
         which, opened, codes, host = _log_versions(incidents, versions, now)
