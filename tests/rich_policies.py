@@ -19,21 +19,13 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 import escalate as esc
+from tests.evaluator_reference import STATUSES  # what each status means to every policy
 from tests.strategies import POLICY_CALENDARS
 
 US = timedelta(microseconds=1)
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
 
-#: The ticket system's statuses and what each means to every policy drawn here.
-STATUSES = {
-    "New": "open",
-    "Working": "open",
-    "Waiting customer": "paused",
-    "Waiting vendor": "open",
-    "Resolved": "resolved",
-    "Closed": "closed",
-}
 _STATUS_NAMES = list(STATUSES)
 _EVENTS = ["opened", "responded", "resolved", "closed", "reopened", "custom_a", "custom_b"]
 

@@ -7,7 +7,7 @@ walk (contacts, triggers, tiers, routes) is :mod:`escalate._config_tiers`'s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Final
 
@@ -60,6 +60,13 @@ class BaseReader:
                 hint = did_you_mean(str(key), keys) or "allowed keys: " + ", ".join(keys)
                 self.add(join(path, str(key)), f"unknown key {excerpt(key)} in {what}", hint)
         return self.without_nulls(value, path)
+
+    def items(self, value: object, path: str, what: str, hint: str | None = None) -> Sequence[Any]:
+        """``value`` where it is a list (or tuple), else nothing, reported as a list of ``what``."""
+        if isinstance(value, list | tuple):
+            return value
+        self.add(path, f"expected a list of {what}, got {describe(value)}", hint)
+        return []
 
     def without_nulls(self, value: Mapping[str, Any], path: str) -> Mapping[str, Any]:
         """Report the null values of ``value`` and return it without them."""

@@ -43,9 +43,7 @@ class TierReader(BaseReader):
         phones = table.get("phones", [])
         if isinstance(phones, str):
             phones = [phones]
-        if not isinstance(phones, list | tuple):
-            self.add(f"{path}.phones", f"expected a list of phone numbers, got {describe(phones)}")
-            phones = []
+        phones = self.items(phones, f"{path}.phones", "phone numbers")
         response = table.get("response")
         return Contact(
             name=(self.text(name, f"{path}.name") or "?") if name is not None else "?",
@@ -113,15 +111,8 @@ class TierReader(BaseReader):
         )
 
     def tiers(self, value: object, path: str) -> list[Tier]:
-        if not isinstance(value, list | tuple):
-            self.add(
-                path,
-                f"expected a list of tiers, got {describe(value)}",
-                "write [[tiers]] tables",
-            )
-            return []
         out: list[Tier] = []
-        for i, spec in enumerate(value):
+        for i, spec in enumerate(self.items(value, path, "tiers", "write [[tiers]] tables")):
             tier_path = f"{path}[{i}]"
             table = self.table(spec, tier_path, _TIER_KEYS, "a tier")
             level = self.required(table, "level", tier_path, "write e.g. level = 1")
@@ -129,13 +120,7 @@ class TierReader(BaseReader):
                 self.add(f"{tier_path}.level", f"expected a whole number, got {describe(level)}")
                 level = None
             name = self.required(table, "name", tier_path, "write e.g. name = 'NOC'")
-            contacts = table.get("contacts", [])
-            if not isinstance(contacts, list | tuple):
-                self.add(
-                    f"{tier_path}.contacts",
-                    f"expected a list of contacts, got {describe(contacts)}",
-                )
-                contacts = []
+            contacts = self.items(table.get("contacts", []), f"{tier_path}.contacts", "contacts")
             out.append(
                 Tier(
                     level=level if level is not None else i + 1,
@@ -150,15 +135,8 @@ class TierReader(BaseReader):
         return out
 
     def routes(self, value: object) -> list[Route]:
-        if not isinstance(value, list | tuple):
-            self.add(
-                "routes",
-                f"expected a list of routes, got {describe(value)}",
-                "write [[routes]] tables",
-            )
-            return []
         out: list[Route] = []
-        for i, spec in enumerate(value):
+        for i, spec in enumerate(self.items(value, "routes", "routes", "write [[routes]] tables")):
             path = f"routes[{i}]"
             table = self.table(spec, path, _ROUTE_KEYS, "a route")
             name = self.required(table, "name", path, "write e.g. name = 'colombia'")
